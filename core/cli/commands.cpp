@@ -1,0 +1,200 @@
+#include "cli/commands.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.hpp"
+#include "gen/generator.hpp"
+#include "hopnhat/sdk/fields.hpp"
+#include "plugin/registry.hpp"
+#include "store/store.hpp"
+#include "sync/plugin_setup.hpp"
+#include "sync/sync_job.hpp"
+
+namespace hopnhat::cli {
+namespace {
+
+config::Config load(const CommonArgs& args) { return config::load_config(args.config); }
+
+plugin::PluginRegistry registry_for(const CommonArgs& args, const std::vector<std::filesystem::path>& config_dirs) {
+  return plugin::PluginRegistry(plugin::PluginRegistry::search_path(args.plugin_dirs, config_dirs));
+}
+
+std::string csv_field(const std::string& v) {
+  bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
+  bool formula = !v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos;
+  std::string s = formula ? "'" + v : v;
+  if (!quote) return s;
+  std::string out = "\"";
+  for (char c : s) { if (c == '"') out += '"'; out += c; }
+  return out + "\"";
+}
+
+// Opens the store of a configuration for reading; fails when no sync has created it yet.
+std::unique_ptr<store::Store> open_existing(const config::Config& cfg) {
+  if (!std::filesystem::exists(cfg.sqlite_path))
+    throw std::runtime_error(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync --config " + cfg.file.string() + "` first");
+  return store::open_sqlite_store(cfg.sqlite_path, false);
+}
+
+template <class F>
+int with_config(F&& body) {
+  try {
+    return body();
+  } catch (const config::ConfigError& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return sync::kExitUsage;
+  }
+}
+
+}  // namespace
+
+int cmd_plugins_list(const CommonArgs& args, bool json) {
+  auto registry = registry_for(args, {});
+  if (json) {
+    nlohmann::json out{{"plugins", nlohmann::json::array()}, {"problems", nlohmann::json::array()}};
+    for (const auto& m : registry.plugins())
+      out["plugins"].push_back({{"name", m.name}, {"version", m.version}, {"kinds", m.kinds()}, {"formats", m.formats},
+                                {"systems", m.systems}, {"abi", m.abi}, {"description", m.description},
+                                {"path", m.library_path.string()}, {"manifest", m.manifest_path.string()}});
+    for (const auto& p : registry.problems()) out["problems"].push_back({{"path", p.path.string()}, {"error", p.message}});
+    std::cout << out.dump(2) << "\n";
+    return sync::kExitOk;
+  }
+  for (const auto& m : registry.plugins()) {
+    std::string kinds, formats;
+    for (auto& k : m.kinds()) kinds += (kinds.empty() ? "" : ",") + k;
+    for (auto& f : m.formats) formats += (formats.empty() ? "" : ",") + f;
+    for (auto& s : m.systems) formats += (formats.empty() ? "" : ",") + s;
+    std::cout << m.name << " " << m.version << "  [" << kinds << "]  " << formats << "  abi " << m.abi << "  "
+              << m.library_path.string() << "\n";
+  }
+  for (const auto& p : registry.problems()) std::cerr << "problem: " << p.path.string() << ": " << p.message << "\n";
+  if (registry.plugins().empty()) std::cerr << "no plugins found\n";
+  return sync::kExitOk;
+}
+
+int cmd_validate(const CommonArgs& args) {
+  return with_config([&] {
+    auto cfg = load(args);
+    auto registry = registry_for(args, cfg.plugin_dirs);
+    auto prepared = sync::prepare_plugins(cfg, registry, true);
+    for (auto& s : prepared.sources) {
+      sdk::Status st = s.importer->check();
+      if (!st) throw config::ConfigError(cfg.file.string() + ": " + s.use->json_path + ": " + st.message());
+    }
+    std::cout << cfg.file.string() << ": valid (" << cfg.sources.size() << " sources, " << cfg.exports.size()
+              << " exports; store " << cfg.sqlite_path.string() << ")\n";
+    return static_cast<int>(sync::kExitOk);
+  });
+}
+
+int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, bool dry_run) {
+  return with_config([&] {
+    auto cfg = load(args);
+    auto registry = registry_for(args, cfg.plugin_dirs);
+    sync::RunReport report = sync::run_sync(cfg, registry, {dry_run});
+    if (!report_path.empty()) {
+      std::ofstream out(report_path, std::ios::binary);
+      out << report.to_json().dump(2) << "\n";
+      if (!out) std::cerr << "hopnhat: " << report_path.string() << ": cannot write the report\n";
+    }
+    std::cout << report.summary();
+    return static_cast<int>(report.status == "succeeded" ? sync::kExitOk : sync::kExitFailed);
+  });
+}
+
+int cmd_links(const CommonArgs& args) {
+  return with_config([&] {
+    auto cfg = load(args);
+    auto store = open_existing(cfg);
+    auto links = store->links();
+    if (args.format == "json") {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& l : links)
+        out.push_back({{"person_id", l.person_id}, {"source", l.source}, {"record_id", l.record_id}, {"status", l.status},
+                       {"score", l.score ? nlohmann::json(*l.score) : nlohmann::json()}, {"rule", l.rule}, {"run", l.run_id}});
+      std::cout << out.dump(2) << "\n";
+    } else {
+      std::cout << "person_id,source,record_id,status,score\n";
+      for (const auto& l : links)
+        std::cout << l.person_id << "," << csv_field(l.source) << "," << csv_field(l.record_id) << "," << l.status << ","
+                  << (l.score ? std::to_string(*l.score).substr(0, 5) : "") << "\n";
+    }
+    return static_cast<int>(sync::kExitOk);
+  });
+}
+
+int cmd_persons(const CommonArgs& args) {
+  return with_config([&] {
+    auto cfg = load(args);
+    auto store = open_existing(cfg);
+    auto persons = store->persons();
+    std::map<std::string, nlohmann::json> records;
+    for (const auto& l : store->links())
+      if (l.status == "linked") records[l.person_id].push_back({{"source", l.source}, {"record_id", l.record_id}});
+    if (args.format == "json") {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& p : persons) {
+        if (p.retired_run) continue;
+        out.push_back({{"person_id", p.id}, {"fields", nlohmann::json::parse(p.golden)},
+                       {"records", records.count(p.id) ? records[p.id] : nlohmann::json::array()},
+                       {"created_run", p.created_run}, {"updated_run", p.updated_run}});
+      }
+      std::cout << out.dump(2) << "\n";
+    } else {
+      std::cout << "person_id";
+      for (const auto& f : sdk::kCanonicalFields) std::cout << "," << f.name;
+      std::cout << "\n";
+      for (const auto& p : persons) {
+        if (p.retired_run) continue;
+        auto g = nlohmann::json::parse(p.golden);
+        std::cout << p.id;
+        for (const auto& f : sdk::kCanonicalFields) {
+          std::string name(f.name);
+          std::cout << "," << (g.contains(name) ? csv_field(g[name]["value"].get<std::string>()) : "");
+        }
+        std::cout << "\n";
+      }
+    }
+    return static_cast<int>(sync::kExitOk);
+  });
+}
+
+int cmd_runs(const CommonArgs& args) {
+  return with_config([&] {
+    auto cfg = load(args);
+    auto store = open_existing(cfg);
+    auto runs = store->runs(50);
+    if (args.format == "json") {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& r : runs)
+        out.push_back({{"run_id", r.id}, {"started_at", r.started_at}, {"finished_at", r.finished_at}, {"status", r.status},
+                       {"report", r.report.empty() ? nlohmann::json() : nlohmann::json::parse(r.report)}});
+      std::cout << out.dump(2) << "\n";
+    } else {
+      for (const auto& r : runs) std::cout << r.id << "  " << r.started_at << "  " << r.status << "\n";
+    }
+    return static_cast<int>(sync::kExitOk);
+  });
+}
+
+int cmd_gen(long persons, const std::filesystem::path& out, unsigned long seed) {
+  gen::GenSummary s = gen::generate({persons, seed, out});
+  std::cout << "wrote " << s.persons << " persons to " << out.string() << ": party " << s.party_records << ", civil "
+            << s.civil_records << ", office " << s.office_records << " records (truth.csv, hopnhat.json)\n";
+  return sync::kExitOk;
+}
+
+int cmd_help_exit_codes() {
+  std::cout << "0  success\n"
+               "1  failure: the run failed and nothing was committed (the error says why)\n"
+               "2  usage or configuration error: nothing was run\n"
+               "3  partial: some sources failed and kept their previous data (reserved for on_error: keep_previous)\n"
+               "4  another run holds the store's lock (reserved for the nightly-job lock)\n";
+  return sync::kExitOk;
+}
+
+}  // namespace hopnhat::cli

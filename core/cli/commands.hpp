@@ -1,0 +1,26 @@
+// The hopnhat command line: each command is a function from parsed arguments to an exit code
+// (see sync::ExitCode). main.cpp only declares the CLI11 grammar and dispatches here.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hopnhat::cli {
+
+struct CommonArgs {
+  std::filesystem::path config;
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::string format = "text";
+};
+
+int cmd_plugins_list(const CommonArgs& args, bool json);
+int cmd_validate(const CommonArgs& args);
+int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, bool dry_run);
+int cmd_links(const CommonArgs& args);
+int cmd_persons(const CommonArgs& args);
+int cmd_runs(const CommonArgs& args);
+int cmd_gen(long persons, const std::filesystem::path& out, unsigned long seed);
+int cmd_help_exit_codes();
+
+}  // namespace hopnhat::cli

@@ -1,0 +1,102 @@
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "hopnhat/sdk/version.hpp"
+#include "sync/sync_job.hpp"
+
+int main(int argc, char** argv) {
+  using namespace hopnhat;
+  CLI::App app{"hopnhat " HOPNHAT_VERSION_STRING
+               " - merges the staff records of a district's Tổ chức – Nội vụ agency:\n"
+               "imports party, civil-service and spreadsheet sources through plugins, links the\n"
+               "records of each person, keeps one golden record with provenance, and exports it."};
+  app.set_version_flag("--version", std::string("hopnhat ") + HOPNHAT_VERSION_STRING + " (plugin ABI " +
+                                        std::to_string(HOPNHAT_ABI_VERSION) + ")");
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "debug, info, warn or error (logs go to stderr)")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+
+  cli::CommonArgs args;
+  auto add_plugin_dirs = [&](CLI::App* c) {
+    c->add_option("--plugin-dir", args.plugin_dirs, "also look for plugins in DIR (repeatable)");
+  };
+  auto add_config = [&](CLI::App* c) {
+    c->add_option("--config", args.config, "the configuration file (JSON)")->required();
+    add_plugin_dirs(c);
+  };
+
+  auto* plugins = app.add_subcommand("plugins", "inspect the plugins hopnhat can find");
+  plugins->require_subcommand(1);
+  auto* plugins_list = plugins->add_subcommand("list", "list plugins from their manifests, without loading them");
+  bool json = false;
+  plugins_list->add_flag("--json", json, "print JSON: {\"plugins\": [...], \"problems\": [...]}");
+  add_plugin_dirs(plugins_list);
+
+  auto* validate = app.add_subcommand("validate", "check a configuration and every plugin it uses; touches no data");
+  add_config(validate);
+
+  auto* sync = app.add_subcommand("sync", "import every source, reconcile, store and export, as one run");
+  add_config(sync);
+  std::filesystem::path report;
+  bool dry_run = false;
+  sync->add_option("--report", report, "also write the run report as JSON to FILE");
+  sync->add_flag("--dry-run", dry_run, "compute everything, commit nothing, export nothing");
+
+  auto* links = app.add_subcommand("links", "the crosswalk: person_id,source,record_id,status,score per source record");
+  add_config(links);
+  links->add_option("--format", args.format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->required();
+
+  auto* persons = app.add_subcommand("persons", "the golden records (json adds the provenance of every value)");
+  add_config(persons);
+  persons->add_option("--format", args.format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->required();
+
+  auto* runs = app.add_subcommand("runs", "the runs recorded in the store");
+  runs->require_subcommand(1);
+  auto* runs_list = runs->add_subcommand("list", "the last runs, newest first");
+  add_config(runs_list);
+  runs_list->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  auto* gen = app.add_subcommand("gen", "write synthetic staff data (never real people) with ground truth");
+  long gen_persons = 100;
+  std::filesystem::path gen_out;
+  unsigned long seed = 1;
+  gen->add_option("--persons", gen_persons, "how many persons")->required()->check(CLI::Range(1L, 20000000L));
+  gen->add_option("--out", gen_out, "output folder")->required();
+  gen->add_option("--seed", seed, "random seed (same seed, same files)");
+
+  auto* help = app.add_subcommand("help", "help on a topic");
+  help->require_subcommand(1);
+  auto* exit_codes = help->add_subcommand("exit-codes", "what each exit code of hopnhat means");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : sync::kExitUsage;
+  }
+
+  auto logger = spdlog::stderr_color_mt("hopnhat");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S %^%l%$ %v");
+
+  try {
+    if (*plugins_list) return cli::cmd_plugins_list(args, json);
+    if (*validate) return cli::cmd_validate(args);
+    if (*sync) return cli::cmd_sync(args, report, dry_run);
+    if (*links) return cli::cmd_links(args);
+    if (*persons) return cli::cmd_persons(args);
+    if (*runs_list) return cli::cmd_runs(args);
+    if (*gen) return cli::cmd_gen(gen_persons, gen_out, seed);
+    if (*exit_codes) return cli::cmd_help_exit_codes();
+  } catch (const std::exception& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return sync::kExitFailed;
+  }
+  return sync::kExitUsage;
+}

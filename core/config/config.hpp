@@ -1,0 +1,50 @@
+// The configuration file: JSON, checked against config/schema/config.schema.json (compiled into
+// the binary), with ${ENV_VAR} substituted in every string so secrets stay out of the file.
+// A Config is a plain value, built once per command and read-only afterwards.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hopnhat::config {
+
+/// A configuration that cannot be used; the message names the file and the JSON path.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PluginUse {
+  std::string name;       // the source's or export's name
+  std::string plugin;     // plugin name as in its manifest
+  nlohmann::json options = nlohmann::json::object();
+  std::string json_path;  // "sources[1]", for messages
+};
+
+struct Config {
+  std::filesystem::path file;       // the configuration file
+  std::filesystem::path base_dir;   // its folder: relative paths are resolved against it
+  std::filesystem::path sqlite_path;
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::vector<PluginUse> sources;
+  std::vector<PluginUse> exports;
+  std::vector<std::string> source_priority;                          // survivorship order
+  std::map<std::string, std::vector<std::string>> field_priority;    // field → source order
+  nlohmann::json raw;  // the document after substitution (never logged: it may hold secrets)
+};
+
+/// The compiled-in JSON Schema of the configuration.
+const nlohmann::json& config_schema();
+
+/// Reads, substitutes and validates `file`. Throws ConfigError.
+Config load_config(const std::filesystem::path& file);
+
+/// Replaces ${NAME} in every string of `doc` by the environment variable NAME. Throws
+/// ConfigError naming the JSON path when a variable is not set.
+void substitute_environment(nlohmann::json& doc, const std::string& file, const std::string& path = "");
+
+}  // namespace hopnhat::config

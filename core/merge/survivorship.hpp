@@ -1,0 +1,39 @@
+// Survivorship: the golden value of each canonical field of one person, with its provenance,
+// and the conflicts found on the way (trusted sources disagreeing on a critical field).
+//
+// Rule order for a field: the sources of survivorship.fields[field] (else source_priority),
+// then the most recently changed record, then the record id. Values are compared normalised
+// (full_name on its folded key, so "Nguyễn Văn An" and "NGUYEN VAN AN" do not conflict).
+// Pure function; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.hpp"
+
+namespace hopnhat::merge {
+
+struct SurvivorshipRules {
+  std::vector<std::string> source_priority;
+  std::map<std::string, std::vector<std::string>> field_priority;
+};
+
+struct ConflictFinding {
+  std::string field;
+  std::string kind;          // value_mismatch
+  nlohmann::json candidates; // [{source, record_id, value}], in rule order
+};
+
+struct GoldenRecord {
+  nlohmann::json fields = nlohmann::json::object();  // field → {value, source, record_id, run, rule}
+  std::vector<ConflictFinding> conflicts;
+};
+
+GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records, const SurvivorshipRules& rules);
+
+}  // namespace hopnhat::merge

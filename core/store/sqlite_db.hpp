@@ -1,0 +1,67 @@
+// A thin RAII layer over the SQLite C API: a connection and prepared statements whose errors
+// become StoreError with SQLite's message. Not thread-safe: one Db per thread.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace hopnhat::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bind_null(int index);
+  Statement& bind_optional(int index, const std::optional<std::int64_t>& value);
+  /// Steps once; true while a row is available.
+  bool step();
+  /// Runs to completion (for statements without results) and resets.
+  void run();
+  void reset();
+
+  std::string text(int column) const;
+  std::int64_t integer(int column) const;
+  double real(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  /// Opens (creating when `create`) the database at `path`. Throws StoreError.
+  Db(const std::string& path, bool create);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql);
+  Statement prepare(std::string_view sql) { return Statement(handle_, sql); }
+  sqlite3* handle() const { return handle_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  sqlite3* handle_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace hopnhat::store

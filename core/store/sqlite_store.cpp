@@ -1,0 +1,232 @@
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "store/store.hpp"
+
+namespace hopnhat::store {
+namespace embedded {
+std::string_view migration_file(std::string_view file_name);
+}
+
+namespace {
+
+// Migrations in order; a later issue appends files, never edits a shipped one.
+const char* const kMigrations[] = {"001_initial.sql"};
+
+std::string fields_json(const sdk::SourceRecord& r) {
+  nlohmann::json f = nlohmann::json::object();
+  for (const auto& [k, v] : r.fields) f[k] = v;
+  return f.dump();
+}
+
+std::string attributes_json(const sdk::SourceRecord& r) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& [k, v] : r.attributes) a.push_back({k, v});
+  return a.dump();
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::filesystem::path& path, bool create) : db_(path.string(), create) {
+    db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+  }
+
+  void begin() override {
+    db_.exec("BEGIN IMMEDIATE");
+    migrate();
+  }
+  void commit() override { db_.exec("COMMIT"); }
+  void rollback() override {
+    if (!sqlite3_get_autocommit(db_.handle())) db_.exec("ROLLBACK");
+  }
+
+  int schema_version() override {
+    auto s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    s.step();
+    return static_cast<int>(s.integer(0));
+  }
+
+  std::int64_t create_run(const std::string& started_at, bool dry_run) override {
+    auto s = db_.prepare("INSERT INTO runs(started_at, status, dry_run) VALUES (?, 'running', ?)");
+    s.bind(1, started_at).bind(2, static_cast<std::int64_t>(dry_run)).run();
+    return sqlite3_last_insert_rowid(db_.handle());
+  }
+
+  void finish_run(std::int64_t id, const std::string& status, const std::string& finished_at,
+                  const std::string& report) override {
+    auto s = db_.prepare("UPDATE runs SET status = ?, finished_at = ?, report = ? WHERE id = ?");
+    s.bind(1, status).bind(2, finished_at).bind(3, report).bind(4, id).run();
+  }
+
+  std::vector<RunRow> runs(int limit) override {
+    auto s = db_.prepare("SELECT id, started_at, COALESCE(finished_at, ''), status, dry_run, COALESCE(report, '') FROM runs ORDER BY id DESC LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<RunRow> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5)});
+    return out;
+  }
+
+  std::optional<SourceState> source_state(const std::string& source) override {
+    auto s = db_.prepare("SELECT state, record_count FROM source_states WHERE source = ?");
+    s.bind(1, source);
+    if (!s.step()) return std::nullopt;
+    return SourceState{s.text(0), s.integer(1)};
+  }
+
+  void put_source_state(const std::string& source, const SourceState& st, std::int64_t run_id) override {
+    auto s = db_.prepare("INSERT INTO source_states(source, state, record_count, run_id) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT(source) DO UPDATE SET state = excluded.state, record_count = excluded.record_count, run_id = excluded.run_id");
+    s.bind(1, source).bind(2, st.state).bind(3, st.record_count).bind(4, run_id).run();
+  }
+
+  std::vector<StoredRecord> records_of(const std::string& source) override {
+    auto s = db_.prepare(kSelectRecords + std::string(" WHERE source = ? ORDER BY record_id"));
+    s.bind(1, source);
+    return read_records(s);
+  }
+
+  std::vector<StoredRecord> active_records() override {
+    auto s = db_.prepare(kSelectRecords + std::string(" WHERE deleted_run IS NULL ORDER BY source, record_id"));
+    return read_records(s);
+  }
+
+  void put_record(const sdk::SourceRecord& r, std::int64_t run_id) override {
+    if (!put_record_) put_record_.emplace(db_.prepare(
+        "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(source, record_id) DO UPDATE SET "
+        "content_hash = excluded.content_hash, origin = excluded.origin, fields = excluded.fields, "
+        "attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL"));
+    put_record_->bind(1, r.source).bind(2, r.id).bind(3, r.content_hash).bind(4, r.origin)
+        .bind(5, fields_json(r)).bind(6, attributes_json(r)).bind(7, run_id).bind(8, run_id).run();
+  }
+
+  void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {
+    auto s = db_.prepare("UPDATE source_records SET deleted_run = ? WHERE source = ? AND record_id = ?");
+    s.bind(1, run_id).bind(2, source).bind(3, record_id).run();
+  }
+
+  std::vector<LinkRow> links() override {
+    auto s = db_.prepare("SELECT source, record_id, person_id, status, score, rule, run_id FROM links ORDER BY source, record_id");
+    std::vector<LinkRow> out;
+    while (s.step()) {
+      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6)};
+      if (!s.is_null(4)) l.score = s.real(4);
+      out.push_back(std::move(l));
+    }
+    return out;
+  }
+
+  void put_link(const LinkRow& l) override {
+    if (!put_link_) put_link_.emplace(db_.prepare(
+        "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
+        "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id"));
+    put_link_->bind(1, l.source).bind(2, l.record_id).bind(3, l.person_id).bind(4, l.status);
+    if (l.score) put_link_->bind(5, *l.score); else put_link_->bind_null(5);
+    put_link_->bind(6, l.rule).bind(7, l.run_id).run();
+  }
+
+  std::vector<PersonRow> persons() override {
+    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden FROM persons ORDER BY id");
+    std::vector<PersonRow> out;
+    while (s.step()) {
+      PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4)};
+      if (!s.is_null(3)) p.retired_run = s.integer(3);
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  void put_person(const PersonRow& p) override {
+    if (!put_person_) put_person_.emplace(db_.prepare(
+        "INSERT INTO persons(id, created_run, updated_run, retired_run, golden) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, golden = excluded.golden"));
+    put_person_->bind(1, p.id).bind(2, p.created_run).bind(3, p.updated_run).bind_optional(4, p.retired_run).bind(5, p.golden).run();
+  }
+
+  std::int64_t next_counter(const std::string& name) override {
+    auto s = db_.prepare("INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value");
+    s.bind(1, name);
+    s.step();
+    std::int64_t v = s.integer(0);
+    s.reset();
+    return v;
+  }
+
+  std::vector<ConflictRow> conflicts(bool open_only) override {
+    auto s = db_.prepare(std::string("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts") +
+                         (open_only ? " WHERE status = 'open'" : "") + " ORDER BY id");
+    std::vector<ConflictRow> out;
+    while (s.step()) {
+      ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt};
+      if (!s.is_null(7)) c.closed_run = s.integer(7);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  std::int64_t put_conflict(const ConflictRow& c) override {
+    if (c.id == 0) {
+      auto s = db_.prepare("INSERT INTO conflicts(person_id, field, kind, status, candidates, opened_run, closed_run) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      s.bind(1, c.person_id).bind(2, c.field).bind(3, c.kind).bind(4, c.status).bind(5, c.candidates)
+          .bind(6, c.opened_run).bind_optional(7, c.closed_run).run();
+      return sqlite3_last_insert_rowid(db_.handle());
+    }
+    auto s = db_.prepare("UPDATE conflicts SET status = ?, candidates = ?, closed_run = ? WHERE id = ?");
+    s.bind(1, c.status).bind(2, c.candidates).bind_optional(3, c.closed_run).bind(4, c.id).run();
+    return c.id;
+  }
+
+ private:
+  static constexpr const char* kSelectRecords =
+      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run FROM source_records";
+
+  static std::vector<StoredRecord> read_records(Statement& s) {
+    std::vector<StoredRecord> out;
+    while (s.step()) {
+      StoredRecord r;
+      r.record.source = s.text(0);
+      r.record.id = s.text(1);
+      r.record.content_hash = s.text(2);
+      r.record.origin = s.text(3);
+      const nlohmann::json fields = nlohmann::json::parse(s.text(4));
+      for (auto& [k, v] : fields.items()) r.record.fields.emplace(k, v.get<std::string>());
+      for (auto& pair : nlohmann::json::parse(s.text(5))) r.record.attributes.emplace_back(pair[0], pair[1]);
+      r.first_run = s.integer(6);
+      r.changed_run = s.integer(7);
+      if (!s.is_null(8)) r.deleted_run = s.integer(8);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  void migrate() {
+    int current = schema_version();
+    int version = 0;
+    for (const char* name : kMigrations) {
+      ++version;
+      if (version <= current) continue;
+      std::string_view sql = embedded::migration_file(name);
+      if (sql.empty()) throw StoreError(std::string("store: migration ") + name + " is missing from the build");
+      db_.exec(sql);
+      auto s = db_.prepare("INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
+      s.bind(1, static_cast<std::int64_t>(version)).bind(2, name).run();
+    }
+    if (current > version)
+      throw StoreError(db_.path() + ": the store has schema version " + std::to_string(current) +
+                       ", newer than this hopnhat knows (" + std::to_string(version) + "); use a newer hopnhat");
+  }
+
+  Db db_;
+  std::optional<Statement> put_record_, put_link_, put_person_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path, bool create) {
+  if (create && path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  return std::make_unique<SqliteStore>(path, create);
+}
+
+}  // namespace hopnhat::store

@@ -1,0 +1,118 @@
+// Store: where hopnhat keeps runs, source records, persons, links and conflicts.
+//
+// One interface, one implementation per backend (SQLite now; a server database later). Every
+// change of a run happens between begin() and commit(), so a run lands whole or not at all.
+// Bulk reads return whole tables because reconciliation works on all active records at once.
+//
+// Not thread-safe: one Store per thread; the object owns its connection.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hopnhat/sdk/record.hpp"
+#include "store/sqlite_db.hpp"
+
+namespace hopnhat::store {
+
+struct StoredRecord {
+  sdk::SourceRecord record;  // source, id, origin, fields, attributes, content_hash
+  std::int64_t first_run = 0;
+  std::int64_t changed_run = 0;
+  std::optional<std::int64_t> deleted_run;
+};
+
+struct LinkRow {
+  std::string source;
+  std::string record_id;
+  std::string person_id;
+  std::string status;  // linked | deleted
+  std::optional<double> score;
+  std::string rule;
+  std::int64_t run_id = 0;
+  bool operator==(const LinkRow&) const = default;
+};
+
+struct PersonRow {
+  std::string id;
+  std::int64_t created_run = 0;
+  std::int64_t updated_run = 0;
+  std::optional<std::int64_t> retired_run;
+  std::string golden;  // JSON text
+};
+
+struct ConflictRow {
+  std::int64_t id = 0;
+  std::string person_id;
+  std::string field;
+  std::string kind;
+  std::string status;      // open | closed
+  std::string candidates;  // JSON text
+  std::int64_t opened_run = 0;
+  std::optional<std::int64_t> closed_run;
+};
+
+struct RunRow {
+  std::int64_t id = 0;
+  std::string started_at;
+  std::string finished_at;
+  std::string status;
+  bool dry_run = false;
+  std::string report;  // JSON text
+};
+
+struct SourceState {
+  std::string state;
+  std::int64_t record_count = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  /// Schema version after migrations.
+  virtual int schema_version() = 0;
+
+  virtual std::int64_t create_run(const std::string& started_at, bool dry_run) = 0;
+  virtual void finish_run(std::int64_t id, const std::string& status, const std::string& finished_at,
+                          const std::string& report) = 0;
+  virtual std::vector<RunRow> runs(int limit) = 0;
+
+  virtual std::optional<SourceState> source_state(const std::string& source) = 0;
+  virtual void put_source_state(const std::string& source, const SourceState& state, std::int64_t run_id) = 0;
+
+  /// Every record of `source`, deleted ones included.
+  virtual std::vector<StoredRecord> records_of(const std::string& source) = 0;
+  /// Every record not deleted, all sources.
+  virtual std::vector<StoredRecord> active_records() = 0;
+  /// Inserts or replaces a record (clearing its deletion); `first_run` kept when it existed.
+  virtual void put_record(const sdk::SourceRecord& record, std::int64_t run_id) = 0;
+  virtual void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) = 0;
+
+  virtual std::vector<LinkRow> links() = 0;
+  virtual void put_link(const LinkRow& link) = 0;
+
+  virtual std::vector<PersonRow> persons() = 0;
+  virtual void put_person(const PersonRow& person) = 0;
+  /// The next value of a named counter (1, 2, …); part of the current transaction.
+  virtual std::int64_t next_counter(const std::string& name) = 0;
+
+  virtual std::vector<ConflictRow> conflicts(bool open_only) = 0;
+  /// Inserts (id == 0) or updates a conflict; returns its id.
+  virtual std::int64_t put_conflict(const ConflictRow& conflict) = 0;
+};
+
+/// Opens the SQLite store at `path`, creating it (and its folder) when `create`, and applies the
+/// migrations it lacks inside the caller's next transaction. Throws StoreError.
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path, bool create);
+
+}  // namespace hopnhat::store

@@ -1,0 +1,75 @@
+#include "sync/plugin_setup.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "config/json_schema.hpp"
+
+namespace hopnhat::sync {
+
+void HostContext::log(sdk::LogLevel level, const std::string& message) noexcept {
+  try {
+    switch (level) {
+      case sdk::LogLevel::kDebug: spdlog::debug("[{}] {}", name_, message); break;
+      case sdk::LogLevel::kInfo: spdlog::info("[{}] {}", name_, message); break;
+      case sdk::LogLevel::kWarning: spdlog::warn("[{}] {}", name_, message); break;
+      case sdk::LogLevel::kError: spdlog::error("[{}] {}", name_, message); break;
+    }
+  } catch (...) {
+  }
+}
+
+namespace {
+
+const plugin::PluginManifest& find_plugin(const config::Config& c, plugin::PluginRegistry& registry,
+                                          const config::PluginUse& use, bool importer) {
+  const plugin::PluginManifest* m = registry.find(use.plugin);
+  if (!m)
+    throw config::ConfigError(c.file.string() + ": " + use.json_path + ".plugin: no plugin named \"" + use.plugin +
+                              "\" (found: " + registry.known_names() + ")");
+  if (importer && !m->importer)
+    throw config::ConfigError(c.file.string() + ": " + use.json_path + ".plugin: \"" + use.plugin + "\" is not an importer");
+  if (!importer && !m->exporter)
+    throw config::ConfigError(c.file.string() + ": " + use.json_path + ".plugin: \"" + use.plugin + "\" is not an exporter");
+  const nlohmann::json& schema = importer ? m->importer_options : m->exporter_options;
+  config::SchemaCheck check(schema);
+  auto problems = check.problems(use.options, use.json_path + ".options");
+  if (!problems.empty()) throw config::ConfigError(c.file.string() + ": " + problems.front());
+  return *m;
+}
+
+template <class Instance>
+void configure(const config::Config& c, const config::PluginUse& use, Instance& instance, HostContext& ctx) {
+  sdk::Status st = instance->configure(use.options.dump(), ctx);
+  if (!st) throw config::ConfigError(c.file.string() + ": " + use.json_path + ".options: " + st.message());
+}
+
+}  // namespace
+
+PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry& registry, bool dry_run) {
+  PreparedPlugins out;
+  try {
+    for (const auto& use : c.sources) {
+      find_plugin(c, registry, use, true);
+      PreparedSource s;
+      s.use = &use;
+      s.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
+      s.importer = registry.open(use.plugin)->create_importer();
+      configure(c, use, s.importer, *s.context);
+      out.sources.push_back(std::move(s));
+    }
+    for (const auto& use : c.exports) {
+      find_plugin(c, registry, use, false);
+      PreparedExport e;
+      e.use = &use;
+      e.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
+      e.exporter = registry.open(use.plugin)->create_exporter();
+      configure(c, use, e.exporter, *e.context);
+      out.exports.push_back(std::move(e));
+    }
+  } catch (const plugin::PluginError& e) {
+    throw config::ConfigError(c.file.string() + ": " + e.what());
+  }
+  return out;
+}
+
+}  // namespace hopnhat::sync

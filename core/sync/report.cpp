@@ -1,0 +1,62 @@
+#include "sync/report.hpp"
+
+#include <sstream>
+
+namespace hopnhat::sync {
+
+nlohmann::json RunReport::to_json() const {
+  nlohmann::json j;
+  j["run_id"] = run_id;
+  j["status"] = status;
+  j["dry_run"] = dry_run;
+  j["started_at"] = started_at;
+  j["finished_at"] = finished_at;
+  j["stages"] = stage_seconds;
+  j["sources"] = nlohmann::json::array();
+  for (const auto& s : sources) {
+    nlohmann::json o{{"name", s.name}, {"read", s.read}, {"new", s.new_records}, {"changed", s.changed},
+                     {"unchanged", s.unchanged}, {"deleted", s.deleted}, {"failed", s.failed}};
+    if (!s.error.empty()) o["error"] = s.error;
+    if (!s.notes.empty()) o["notes"] = s.notes;
+    if (!s.rejections.empty()) o["rejections"] = s.rejections;
+    j["sources"].push_back(std::move(o));
+  }
+  j["persons"] = {{"created", persons.created}, {"updated", persons.updated}, {"merged", persons.merged},
+                  {"retired", persons.retired}, {"total", persons.total}};
+  j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}};
+  j["exports"] = nlohmann::json::array();
+  for (const auto& e : exports) {
+    nlohmann::json o{{"name", e.name}, {"written", e.written}, {"target", e.target}};
+    if (!e.error.empty()) o["error"] = e.error;
+    j["exports"].push_back(std::move(o));
+  }
+  if (!error.empty()) j["error"] = error;
+  return j;
+}
+
+std::string RunReport::summary() const {
+  std::ostringstream out;
+  out << (dry_run ? "Dry run " : "Run ") << run_id << ": " << status;
+  if (dry_run) out << " (nothing was committed)";
+  out << "\n";
+  for (const auto& s : sources) {
+    out << "  source " << s.name << ": read " << s.read << ", new " << s.new_records << ", changed " << s.changed
+        << ", unchanged " << s.unchanged << ", deleted " << s.deleted << ", failed " << s.failed << "\n";
+    for (const auto& n : s.notes) out << "    note: " << n << "\n";
+    for (const auto& r : s.rejections) out << "    rejected: " << r << "\n";
+    if (!s.error.empty()) out << "    error: " << s.error << "\n";
+  }
+  out << "  persons: " << persons.total << " in all; created " << persons.created << ", updated " << persons.updated
+      << ", merged " << persons.merged << ", retired " << persons.retired << "\n";
+  out << "  conflicts: " << conflicts.open << " open; opened " << conflicts.opened << ", closed " << conflicts.closed << "\n";
+  for (const auto& e : exports) {
+    out << "  export " << e.name << ": " << e.written << " persons";
+    if (!e.target.empty()) out << " -> " << e.target;
+    if (!e.error.empty()) out << " (error: " << e.error << ")";
+    out << "\n";
+  }
+  if (!error.empty()) out << "  error: " << error << "\n";
+  return out.str();
+}
+
+}  // namespace hopnhat::sync

@@ -1,0 +1,56 @@
+// The run report: what a sync read, changed and decided, as JSON (--report) and as a short
+// summary a person reads in the morning. Plain values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hopnhat::sync {
+
+struct SourceReport {
+  std::string name;
+  std::int64_t read = 0;
+  std::int64_t new_records = 0;
+  std::int64_t changed = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t deleted = 0;
+  std::int64_t failed = 0;
+  std::string error;
+  std::vector<std::string> notes;        // e.g. why deletions were not applied
+  std::vector<std::string> rejections;   // first few rejected rows, for the operator
+};
+
+struct ExportReport {
+  std::string name;
+  std::int64_t written = 0;
+  std::string target;
+  std::string error;
+};
+
+struct RunReport {
+  std::int64_t run_id = 0;
+  std::string status = "running";  // succeeded | failed
+  bool dry_run = false;
+  std::string started_at;
+  std::string finished_at;
+  std::map<std::string, double> stage_seconds;
+  std::vector<SourceReport> sources;
+  struct {
+    std::int64_t created = 0, updated = 0, merged = 0, retired = 0, total = 0;
+  } persons;
+  struct {
+    std::int64_t opened = 0, closed = 0, open = 0;
+  } conflicts;
+  std::vector<ExportReport> exports;
+  std::string error;
+
+  nlohmann::json to_json() const;
+  /// A few lines for a terminal: what ran, what changed, what needs a person.
+  std::string summary() const;
+};
+
+}  // namespace hopnhat::sync

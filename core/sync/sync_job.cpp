@@ -1,0 +1,258 @@
+#include "sync/sync_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "hopnhat/sdk/fields.hpp"
+#include "merge/survivorship.hpp"
+#include "store/store.hpp"
+#include "sync/plugin_setup.hpp"
+#include "sync/reconcile.hpp"
+
+namespace hopnhat::sync {
+namespace {
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class StageTimer {
+ public:
+  StageTimer(RunReport& r, std::string stage) : report_(r), stage_(std::move(stage)), start_(std::chrono::steady_clock::now()) {}
+  ~StageTimer() {
+    report_.stage_seconds[stage_] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  RunReport& report_;
+  std::string stage_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Collects the records of one read; checks ids; counts rejections.
+class CollectingSink final : public sdk::RecordSink {
+ public:
+  CollectingSink(std::string source, SourceReport& report) : source_(std::move(source)), report_(report) {}
+
+  bool emit(sdk::SourceRecord&& record) noexcept override {
+    try {
+      if (record.id.empty()) {
+        reject(record.origin, "the record has no id");
+        return true;
+      }
+      auto [it, fresh] = origin_by_id_.emplace(record.id, record.origin);
+      if (!fresh) {
+        reject(record.origin, "the record id is also used at " + it->second + "; ids must be unique");
+        duplicate_ids_ = true;
+        return true;
+      }
+      record.source = source_;
+      record.content_hash = sdk::compute_content_hash(record);
+      records_.push_back(std::move(record));
+      return true;
+    } catch (...) {
+      failed_ = true;
+      return false;
+    }
+  }
+
+  void reject(const std::string& origin, const std::string& message) noexcept override {
+    try {
+      ++report_.failed;
+      if (report_.rejections.size() < 20) report_.rejections.push_back(origin + ": " + message);
+      spdlog::warn("[{}] rejected {}: {}", source_, origin, message);
+    } catch (...) {
+    }
+  }
+
+  std::vector<sdk::SourceRecord>& records() { return records_; }
+  bool out_of_memory() const { return failed_; }
+
+ private:
+  std::string source_;
+  SourceReport& report_;
+  std::vector<sdk::SourceRecord> records_;
+  std::unordered_map<std::string, std::string> origin_by_id_;
+  bool duplicate_ids_ = false;
+  bool failed_ = false;
+};
+
+class SourceFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src, SourceReport& rep) {
+  const std::string& name = src.use->name;
+  sdk::Status st = src.importer->check();
+  if (!st) throw SourceFailure(st.message());
+  sdk::ReadRequest request;
+  if (auto state = store.source_state(name)) request.state = state->state;
+  sdk::ReadResult result;
+  CollectingSink sink(name, rep);
+  st = src.importer->read(request, sink, result);
+  if (!st) throw SourceFailure(st.message());
+  if (sink.out_of_memory()) throw SourceFailure("the host ran out of memory while collecting records");
+
+  std::unordered_map<std::string, store::StoredRecord> stored;
+  for (auto& r : store.records_of(name)) stored.emplace(r.record.id, std::move(r));
+  std::set<std::string> seen;
+  for (auto& rec : sink.records()) {
+    ++rep.read;
+    seen.insert(rec.id);
+    auto it = stored.find(rec.id);
+    if (it == stored.end() || it->second.deleted_run) {
+      ++rep.new_records;
+      store.put_record(rec, run_id);
+    } else if (it->second.record.content_hash != rec.content_hash) {
+      ++rep.changed;
+      store.put_record(rec, run_id);
+    } else {
+      ++rep.unchanged;
+    }
+  }
+  if (result.full_snapshot) {
+    std::vector<std::string> missing;
+    for (const auto& [id, r] : stored)
+      if (!r.deleted_run && !seen.count(id)) missing.push_back(id);
+    if (!missing.empty() && rep.failed > 0) {
+      rep.notes.push_back(std::to_string(missing.size()) + " records missing from this read were not marked deleted, because " +
+                          std::to_string(rep.failed) + " rows could not be read");
+    } else {
+      for (const auto& id : missing) {
+        store.mark_deleted(name, id, run_id);
+        ++rep.deleted;
+      }
+    }
+  }
+  std::int64_t count = result.full_snapshot ? rep.read : (store.source_state(name) ? store.source_state(name)->record_count : rep.read);
+  store.put_source_state(name, {result.state, count}, run_id);
+}
+
+void run_export(store::Store& store, std::int64_t run_id, PreparedExport& exp, ExportReport& rep) {
+  sdk::ExportHeader header;
+  header.run_id = run_id;
+  std::set<std::string> present;
+  auto rows = store.persons();
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> records_of;
+  for (const auto& l : store.links())
+    if (l.status == "linked") records_of[l.person_id].emplace_back(l.source, l.record_id);
+  std::vector<sdk::PersonRecord> persons;
+  for (const auto& row : rows) {
+    if (row.retired_run) continue;
+    sdk::PersonRecord p;
+    p.person_id = row.id;
+    const nlohmann::json golden = nlohmann::json::parse(row.golden);
+    for (auto& [field, v] : golden.items()) {
+      present.insert(field);
+      p.fields[field] = sdk::PersonValue{v["value"], {v["source"], v["record_id"], v["run"], v["rule"]}};
+    }
+    p.records = records_of[row.id];
+    persons.push_back(std::move(p));
+  }
+  for (const auto& f : sdk::kCanonicalFields)
+    if (present.count(std::string(f.name))) header.fields.emplace_back(f.name);
+  sdk::Status st = exp.exporter->begin(header);
+  for (std::size_t i = 0; st && i < persons.size(); ++i) st = exp.exporter->write(persons[i]);
+  sdk::ExportResult result;
+  if (st) st = exp.exporter->finish(result);
+  if (!st) throw SourceFailure("export " + exp.use->name + ": " + st.message());
+  rep.written = result.written;
+  rep.target = result.target;
+}
+
+}  // namespace
+
+RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, const SyncOptions& options) {
+  RunReport report;
+  report.dry_run = options.dry_run;
+  report.started_at = now_iso();
+  PreparedPlugins plugins = [&] {
+    StageTimer t(report, "prepare");
+    return prepare_plugins(cfg, registry, options.dry_run);
+  }();
+
+  const bool existed = std::filesystem::exists(cfg.sqlite_path);
+  std::unique_ptr<store::Store> store;
+  try {
+    store = store::open_sqlite_store(cfg.sqlite_path, true);
+    store->begin();
+  } catch (const std::exception& e) {
+    report.status = "failed";
+    report.error = e.what();
+    return report;
+  }
+  std::int64_t run_id = 0;
+  try {
+    run_id = store->create_run(report.started_at, options.dry_run);
+    report.run_id = run_id;
+    for (auto& src : plugins.sources) {
+      SourceReport& rep = report.sources.emplace_back();
+      rep.name = src.use->name;
+      StageTimer t(report, "import");
+      try {
+        import_source(*store, run_id, src, rep);
+      } catch (const SourceFailure& e) {
+        rep.error = e.what();
+        throw SourceFailure("source " + rep.name + ": " + e.what());
+      }
+      spdlog::info("source {}: read {}, new {}, changed {}, unchanged {}, deleted {}, failed {}", rep.name, rep.read,
+                   rep.new_records, rep.changed, rep.unchanged, rep.deleted, rep.failed);
+    }
+    {
+      StageTimer t(report, "reconcile");
+      reconcile(*store, run_id, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, report);
+    }
+    if (!options.dry_run) {
+      StageTimer t(report, "export");
+      for (auto& exp : plugins.exports) {
+        ExportReport& rep = report.exports.emplace_back();
+        rep.name = exp.use->name;
+        run_export(*store, run_id, exp, rep);
+      }
+    }
+    report.status = "succeeded";
+    report.finished_at = now_iso();
+    store->finish_run(run_id, report.status, report.finished_at, report.to_json().dump());
+    if (options.dry_run) store->rollback();
+    else store->commit();
+  } catch (const std::exception& e) {
+    report.status = "failed";
+    report.error = e.what();
+    report.finished_at = now_iso();
+    try {
+      store->rollback();
+    } catch (...) {
+    }
+    store.reset();
+    if (!existed) {  // a failed first run leaves no store behind
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(cfg.sqlite_path.string() + suffix);
+    } else if (!options.dry_run) {
+      // Record the failure itself (nothing else) so `runs` shows it.
+      try {
+        auto s = store::open_sqlite_store(cfg.sqlite_path, false);
+        s->begin();
+        std::int64_t id = s->create_run(report.started_at, false);
+        report.run_id = id;
+        s->finish_run(id, "failed", report.finished_at, report.to_json().dump());
+        s->commit();
+      } catch (const std::exception& e2) {
+        spdlog::error("could not record the failed run: {}", e2.what());
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace hopnhat::sync

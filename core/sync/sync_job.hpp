@@ -1,0 +1,25 @@
+// A sync run: import every source, store what changed, reconcile, export — all inside one store
+// transaction, so the run commits whole or leaves the store as it was (a dry run always rolls
+// back). Configuration problems surface as config::ConfigError before the store is opened.
+#pragma once
+
+#include <stdexcept>
+
+#include "config/config.hpp"
+#include "plugin/registry.hpp"
+#include "sync/report.hpp"
+
+namespace hopnhat::sync {
+
+/// Process exit codes, shared by every command (`hopnhat help exit-codes`).
+enum ExitCode : int { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPartial = 3, kExitLocked = 4 };
+
+struct SyncOptions {
+  bool dry_run = false;
+};
+
+/// Runs one sync. Returns the report with status "succeeded" or "failed" (then `error` says why
+/// and nothing was committed). Throws config::ConfigError for an unusable configuration.
+RunReport run_sync(const config::Config& config, plugin::PluginRegistry& registry, const SyncOptions& options);
+
+}  // namespace hopnhat::sync

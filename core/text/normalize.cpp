@@ -1,0 +1,203 @@
+#include "text/normalize.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+#include <cctype>
+#include <cstdio>
+
+#include "hopnhat/sdk/text.hpp"
+#include "text/date.hpp"
+#include "text/domain_tables.hpp"
+
+namespace hopnhat::text {
+namespace {
+
+std::string digits_only(std::string_view raw, bool& had_letters) {
+  std::string d;
+  had_letters = false;
+  for (char c : raw) {
+    if (std::isdigit(static_cast<unsigned char>(c))) d.push_back(c);
+    else if (std::isalpha(static_cast<unsigned char>(c))) had_letters = true;
+  }
+  return d;
+}
+
+// "2.2088E+10" as a spreadsheet shows a long number: the digits, if the notation is exact.
+std::optional<std::string> expand_scientific(std::string_view raw) {
+  auto e = raw.find_first_of("eE");
+  if (e == std::string_view::npos) return std::nullopt;
+  std::string mant(raw.substr(0, e));
+  int exp = 0;
+  try { exp = std::stoi(std::string(raw.substr(e + 1))); } catch (...) { return std::nullopt; }
+  auto dot = mant.find('.');
+  std::string digits = mant;
+  int frac = 0;
+  if (dot != std::string::npos) { digits = mant.substr(0, dot) + mant.substr(dot + 1); frac = static_cast<int>(mant.size() - dot - 1); }
+  for (char c : digits) if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  if (exp < frac || exp > 20) return std::nullopt;
+  return digits + std::string(static_cast<std::size_t>(exp - frac), '0');
+}
+
+std::string normalize_decimal(std::string_view raw, bool& ok) {
+  std::string s = clean_text(raw);
+  for (char& c : s) if (c == ',') c = '.';
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  ok = !s.empty() && end && *end == '\0';
+  if (!ok) return s;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string clean_text(std::string_view raw) {
+  std::string nfc = sdk::to_nfc(raw);
+  std::string out;
+  bool space = false;
+  for (std::size_t i = 0; i < nfc.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(nfc[i]);
+    bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    // U+00A0 no-break space, common in copied spreadsheet cells
+    if (c == 0xC2 && i + 1 < nfc.size() && static_cast<unsigned char>(nfc[i + 1]) == 0xA0) { ws = true; ++i; }
+    // U+00D0/U+00F0 (Icelandic eth) typed for Đ/đ: the glyphs look the same in most fonts.
+    if (c == 0xC3 && i + 1 < nfc.size() && (static_cast<unsigned char>(nfc[i + 1]) == 0x90 || static_cast<unsigned char>(nfc[i + 1]) == 0xB0)) {
+      if (space) { out.push_back(' '); space = false; }
+      out += static_cast<unsigned char>(nfc[i + 1]) == 0x90 ? "\xC4\x90" : "\xC4\x91";
+      ++i;
+      continue;
+    }
+    if (ws) { space = !out.empty(); continue; }
+    if (space) { out.push_back(' '); space = false; }
+    out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+std::string normalize_name(std::string_view raw) {
+  std::string cleaned = clean_text(raw);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(cleaned);
+  u.toLower(icu::Locale("vi"));
+  bool start = true;
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
+    UChar32 c = u.char32At(i);
+    if (start && u_isalpha(c)) { out.append(u_totitle(c)); start = false; continue; }
+    if (c == ' ' || c == '-') start = true;
+    out.append(c);
+  }
+  std::string result;
+  out.toUTF8String(result);
+  return sdk::to_nfc(result);
+}
+
+std::optional<CitizenIdInfo> parse_citizen_id(std::string_view raw) {
+  std::string text = clean_text(raw);
+  std::string digits;
+  if (auto sci = expand_scientific(text)) digits = *sci;
+  else {
+    bool letters = false;
+    digits = digits_only(text, letters);
+    if (letters) return std::nullopt;
+  }
+  if (digits.size() == 11) digits.insert(digits.begin(), '0');  // leading zero lost in a spreadsheet
+  if (digits.size() != 12) return std::nullopt;
+  const auto& t = domain_tables();
+  auto p = t.provinces_by_cccd_code.find(digits.substr(0, 3));
+  if (p == t.provinces_by_cccd_code.end()) return std::nullopt;
+  auto g = t.cccd_gender_digits.find(digits[3]);
+  if (g == t.cccd_gender_digits.end()) return std::nullopt;
+  CitizenIdInfo info;
+  info.digits = digits;
+  info.province = p->second;
+  info.gender = g->second.gender;
+  info.birth_year_low = g->second.century_base + std::stoi(digits.substr(4, 2));
+  return info;
+}
+
+std::optional<std::string> parse_gender(std::string_view raw) {
+  std::string f = sdk::fold(raw);
+  if (f == "nam" || f == "m" || f == "male" || f == "1" || f == "trai") return std::string("Nam");
+  if (f == "nu" || f == "f" || f == "female" || f == "0" || f == "2" || f == "gai") return std::string("Nữ");
+  return std::nullopt;
+}
+
+std::string mask_id(std::string_view id) {
+  if (id.size() <= 4) return std::string(id.size(), '*');
+  return std::string(id.substr(0, 4)) + std::string(id.size() - 4, '*');
+}
+
+NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view raw) {
+  NormalizedValue out;
+  std::string cleaned = clean_text(raw);
+  if (cleaned.empty()) return out;
+  auto invalid = [&](std::string problem) {
+    out.value = cleaned;
+    out.valid = false;
+    out.problem = std::move(problem);
+    return out;
+  };
+  switch (field.type) {
+    case sdk::FieldType::kName: out.value = normalize_name(cleaned); return out;
+    case sdk::FieldType::kGender: {
+      auto g = parse_gender(cleaned);
+      if (!g) return invalid("not a gender (expected Nam or Nữ)");
+      out.value = *g;
+      return out;
+    }
+    case sdk::FieldType::kDate: {
+      auto d = parse_date(cleaned);
+      if (!d) return invalid("not a date (expected dd/mm/yyyy, mm/yyyy or yyyy)");
+      out.value = d->iso();
+      return out;
+    }
+    case sdk::FieldType::kCitizenId: {
+      auto id = parse_citizen_id(cleaned);
+      if (!id) return invalid("not a valid 12-digit citizen ID");
+      out.value = id->digits;
+      return out;
+    }
+    case sdk::FieldType::kIdNumber: {
+      if (auto sci = expand_scientific(cleaned)) { out.value = *sci; return out; }
+      out.value = cleaned;
+      return out;
+    }
+    case sdk::FieldType::kDecimal: {
+      bool ok = false;
+      out.value = normalize_decimal(cleaned, ok);
+      if (!ok) return invalid("not a number");
+      return out;
+    }
+    case sdk::FieldType::kInteger: {
+      bool ok = false;
+      std::string d = normalize_decimal(cleaned, ok);
+      if (!ok) return invalid("not a whole number");
+      double v = std::stod(d);
+      if (v != static_cast<long>(v)) return invalid("not a whole number");
+      out.value = std::to_string(static_cast<long>(v));
+      return out;
+    }
+    case sdk::FieldType::kPhone: {
+      bool letters = false;
+      std::string d = digits_only(cleaned, letters);
+      if (letters || d.size() < 9) return invalid("not a phone number");
+      if (d.rfind("84", 0) == 0 && d.size() == 11) d = "0" + d.substr(2);
+      out.value = d;
+      return out;
+    }
+    case sdk::FieldType::kEmail: {
+      std::string e = sdk::fold(cleaned);
+      if (e.find('@') == std::string::npos) return invalid("not an e-mail address");
+      out.value = cleaned;
+      for (char& c : out.value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return out;
+    }
+    case sdk::FieldType::kText: out.value = cleaned; return out;
+  }
+  return out;
+}
+
+}  // namespace hopnhat::text

@@ -1,0 +1,48 @@
+// Field normalisation: one canonical spelling per value, by the field's type, so that records
+// from different systems can be compared and golden values look the same whatever their source.
+// Stored and displayed text is NFC; comparison keys (hopnhat::sdk::fold) are never stored.
+// All functions are pure and thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hopnhat/sdk/fields.hpp"
+
+namespace hopnhat::text {
+
+struct NormalizedValue {
+  std::string value;    // canonical text; empty when the input was empty
+  bool valid = true;    // false: kept as given (trimmed, NFC) but not understood
+  std::string problem;  // why it is not valid, for reports
+};
+
+/// Normalises `raw` as a value of `field`.
+NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view raw);
+
+struct CitizenIdInfo {
+  std::string digits;     // 12 digits (a leading zero lost by a spreadsheet restored)
+  std::string province;   // province name for the first three digits
+  std::string gender;     // "Nam" / "Nữ" from the fourth digit
+  int birth_year_low = 0; // century base + the 5th and 6th digits: the birth year
+};
+
+/// Checks a CCCD (12 digits: province code, gender+century digit, two year digits, six digits).
+/// Returns nothing when the text cannot be a CCCD.
+std::optional<CitizenIdInfo> parse_citizen_id(std::string_view raw);
+
+/// "Nam" or "Nữ" from Nam/Nữ, nam/nu, M/F, male/female, 1/0; nothing otherwise.
+std::optional<std::string> parse_gender(std::string_view raw);
+
+/// A person's name in NFC with single spaces and each word capitalised ("nguyễn  văn AN" →
+/// "Nguyễn Văn An").
+std::string normalize_name(std::string_view raw);
+
+/// Text in NFC, trimmed, runs of white space as one space.
+std::string clean_text(std::string_view raw);
+
+/// An identifier safe for logs at info level: "0010********" keeps the first four characters.
+std::string mask_id(std::string_view id);
+
+}  // namespace hopnhat::text

@@ -1,0 +1,32 @@
+// RFC 4180 reading and writing shared by the CSV importer and exporter.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hopnhat/sdk/status.hpp"
+
+namespace hopnhat_csv {
+
+struct Row {
+  std::size_t line = 0;  // physical line where the row starts (1-based)
+  std::vector<std::string> cells;
+};
+
+/// The delimiter among , ; tab | that occurs most often outside quotes in the first row.
+char detect_delimiter(std::string_view text);
+
+/// Splits decoded text into rows. Quoted cells may hold delimiters, quotes ("") and newlines.
+/// Fails naming the line where an unclosed quoted cell starts.
+hopnhat::sdk::Status parse_csv(std::string_view text, char delimiter, std::vector<Row>& rows);
+
+/// A cell for writing: quoted when needed, and prefixed with ' when a spreadsheet would take it
+/// for a formula (= + - @ tab CR at the start).
+std::string format_cell(std::string_view value, char delimiter);
+
+/// "A", "B", …, "AA" for 0-based column `index`.
+std::string column_letter(std::size_t index);
+
+}  // namespace hopnhat_csv

@@ -1,0 +1,180 @@
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "csv_format.hpp"
+#include "csv_plugin.hpp"
+#include "hopnhat/sdk/fields.hpp"
+#include "hopnhat/sdk/options.hpp"
+
+namespace hopnhat_csv {
+
+using hopnhat::sdk::Status;
+namespace sdk = hopnhat::sdk;
+
+Status CsvImporter::configure(const std::string& options_json, sdk::Context& ctx) {
+  ctx_ = &ctx;
+  sdk::OptionReader opt("csv", options_json);
+  std::string path = opt.required_string("path");
+  id_column_ = opt.string("id").value_or("");
+  fields_ = opt.string_map("fields");
+  for (const auto& [field, heading] : fields_) {
+    if (!sdk::find_field(field)) opt.fail("fields." + field, "\"" + field + "\" is not a canonical field (the canonical fields are listed in docs/plugin-guide.md)");
+    if (heading.empty()) opt.fail("fields." + field, "the column heading must not be empty");
+  }
+  if (auto enc = opt.string("encoding")) {
+    auto parsed = sdk::parse_encoding(*enc);
+    if (!parsed) opt.fail("encoding", "expected auto, utf-8, utf-16, windows-1258, tcvn3 or vni, got \"" + *enc + "\"");
+    else encoding_ = *parsed;
+  }
+  if (auto d = opt.string("delimiter")) {
+    if (*d == "auto") delimiter_ = 0;
+    else if (d->size() == 1 && std::string(",;\t|").find((*d)[0]) != std::string::npos) delimiter_ = (*d)[0];
+    else opt.fail("delimiter", "expected auto, \",\", \";\", \"\\t\" or \"|\", got \"" + *d + "\"");
+  }
+  Status st = opt.status();
+  if (!st) return st;
+  path_ = sdk::resolve_path(ctx, path);
+  display_name_ = path_;
+  return Status::ok();
+}
+
+Status CsvImporter::check() {
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec)) return Status::io_error(display_name_ + ": the file does not exist");
+  if (std::filesystem::is_directory(path_, ec)) return Status::io_error(display_name_ + ": is a folder, not a CSV file");
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return Status::io_error(display_name_ + ": the file cannot be opened for reading");
+  return Status::ok();
+}
+
+Status CsvImporter::read(const sdk::ReadRequest&, sdk::RecordSink& sink, sdk::ReadResult& result) {
+  Status st = check();
+  if (!st) return st;
+  std::ifstream in(path_, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::io_error(display_name_ + ": reading the file failed");
+  const std::string bytes = buf.str();
+
+  std::string text;
+  sdk::Encoding used = encoding_;
+  std::size_t bad = 0;
+  st = sdk::decode(bytes, encoding_, text, &used, &bad);
+  if (!st) {
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < bad && i < bytes.size(); ++i) line += bytes[i] == '\n';
+    return Status::invalid_input(display_name_ + ": line " + std::to_string(line) + ": " + st.message());
+  }
+  if (encoding_ == sdk::Encoding::kAuto)
+    ctx_->log(sdk::LogLevel::kDebug, display_name_ + ": read as " + std::string(sdk::encoding_name(used)));
+
+  char delim = delimiter_ ? delimiter_ : detect_delimiter(text);
+  std::vector<Row> rows;
+  st = parse_csv(text, delim, rows);
+  if (!st) return Status::invalid_input(display_name_ + ": " + st.message());
+
+  // The header is the first row with any text in it.
+  std::size_t h = 0;
+  auto blank = [](const Row& r) {
+    for (const auto& c : r.cells)
+      if (c.find_first_not_of(" \t") != std::string::npos) return false;
+    return true;
+  };
+  while (h < rows.size() && blank(rows[h])) ++h;
+  if (h == rows.size()) return Status::invalid_input(display_name_ + ": the file has no header row");
+  std::vector<std::string> headings;
+  for (const auto& c : rows[h].cells) headings.push_back(sdk::to_nfc(c));
+  for (std::size_t c = 0; c < headings.size(); ++c)
+    if (headings[c].find_first_not_of(" \t") == std::string::npos) headings[c] = "column " + column_letter(c);
+
+  // Map columns: explicit fields first, then the built-in aliases.
+  auto find_heading = [&](const std::string& wanted) -> long {
+    std::string key = sdk::fold(wanted);
+    for (std::size_t c = 0; c < headings.size(); ++c)
+      if (sdk::fold(headings[c]) == key) return static_cast<long>(c);
+    return -1;
+  };
+  auto list_headings = [&] {
+    std::string s;
+    for (const auto& x : headings) s += (s.empty() ? "\"" : ", \"") + x + "\"";
+    return s;
+  };
+  std::vector<std::string> field_of(headings.size());
+  std::set<std::string> mapped;
+  for (const auto& [field, heading] : fields_) {
+    long c = find_heading(heading);
+    if (c < 0)
+      return Status::invalid_input(display_name_ + ": option fields." + field + " names the column \"" + heading +
+                                   "\", which is not in the header (line " + std::to_string(rows[h].line) + ": " +
+                                   list_headings() + ")");
+    field_of[static_cast<std::size_t>(c)] = field;
+    mapped.insert(field);
+  }
+  for (std::size_t c = 0; c < headings.size(); ++c) {
+    if (!field_of[c].empty()) continue;
+    auto f = sdk::canonical_field_for_heading(headings[c]);
+    if (f && !mapped.count(*f)) {
+      field_of[c] = *f;
+      mapped.insert(*f);
+    }
+  }
+  long id_col = -1;
+  if (!id_column_.empty()) {
+    id_col = find_heading(id_column_);
+    if (id_col < 0)
+      return Status::invalid_input(display_name_ + ": option id names the column \"" + id_column_ +
+                                   "\", which is not in the header (" + list_headings() + ")");
+  } else {
+    ctx_->log(sdk::LogLevel::kWarning, display_name_ + ": no id option; the line number is used as the record id, "
+                                                        "so inserting a row changes the ids of the rows below it");
+  }
+
+  const std::string file_name = std::filesystem::path(path_).filename().string();
+  for (std::size_t r = h + 1; r < rows.size(); ++r) {
+    const Row& row = rows[r];
+    if (blank(row)) continue;
+    std::string origin = file_name + " line " + std::to_string(row.line);
+    if (row.cells.size() > headings.size()) {
+      bool extra = false;
+      for (std::size_t c = headings.size(); c < row.cells.size(); ++c)
+        if (row.cells[c].find_first_not_of(" \t") != std::string::npos) extra = true;
+      if (extra) {
+        sink.reject(origin, "the row has " + std::to_string(row.cells.size()) + " cells but the header has " +
+                                std::to_string(headings.size()) + " (column " + column_letter(headings.size()) +
+                                " has text and no heading; check the delimiter and quotes)");
+        continue;
+      }
+    }
+    sdk::SourceRecord rec;
+    rec.origin = origin;
+    if (id_col >= 0) {
+      rec.id = static_cast<std::size_t>(id_col) < row.cells.size() ? sdk::to_nfc(row.cells[static_cast<std::size_t>(id_col)]) : "";
+      while (!rec.id.empty() && (rec.id.back() == ' ' || rec.id.back() == '\t')) rec.id.pop_back();
+      while (!rec.id.empty() && (rec.id.front() == ' ' || rec.id.front() == '\t')) rec.id.erase(rec.id.begin());
+      if (rec.id.empty()) {
+        sink.reject(origin, "column " + column_letter(static_cast<std::size_t>(id_col)) + " (\"" + headings[static_cast<std::size_t>(id_col)] +
+                                "\") is empty, but it holds the record id");
+        continue;
+      }
+    } else {
+      rec.id = std::to_string(row.line);
+    }
+    for (std::size_t c = 0; c < headings.size(); ++c) {
+      std::string value = c < row.cells.size() ? sdk::to_nfc(row.cells[c]) : std::string();
+      if (!field_of[c].empty()) {
+        if (!value.empty()) rec.fields[field_of[c]] = value;
+      } else if (static_cast<long>(c) != id_col) {
+        rec.attributes.emplace_back(headings[c], value);
+      }
+    }
+    if (!sink.emit(std::move(rec))) return Status::cancelled(display_name_ + ": reading stopped by the host");
+    if (ctx_->cancelled()) return Status::cancelled(display_name_ + ": reading cancelled");
+  }
+  result.full_snapshot = true;
+  result.state.clear();
+  return Status::ok();
+}
+
+}  // namespace hopnhat_csv

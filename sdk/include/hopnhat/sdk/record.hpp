@@ -1,0 +1,72 @@
+// hopnhat SDK — the records that cross the plugin boundary.
+//
+// An importer turns each row, document or API item of its source into a SourceRecord; the host
+// fills in `source` (the name the configuration gives the source) and `content_hash`. An
+// exporter receives PersonRecords: the golden values of one person of the merged agency.
+//
+// Both are plain values: the receiver owns what it is given, and distinct objects may be used
+// from different threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hopnhat/sdk/version.hpp"
+
+namespace hopnhat::sdk {
+inline namespace HOPNHAT_ABI_NAMESPACE {
+
+struct SourceRecord {
+  std::string source;     // set by the host: the source's name in the configuration
+  std::string id;         // unique and non-empty within one read of one source, stable across reads
+  std::string origin;     // where it came from, for messages: "staff.csv row 12"
+  std::map<std::string, std::string> fields;                  // canonical field → NFC text
+  std::vector<std::pair<std::string, std::string>> attributes;  // raw column → text, in source order
+  std::string content_hash;  // set by the host from id, fields and attributes
+
+  /// The attribute named `column` (exact match), or nullptr.
+  const std::string* attribute(const std::string& column) const {
+    for (const auto& [name, value] : attributes)
+      if (name == column) return &value;
+    return nullptr;
+  }
+};
+
+/// How a golden value was chosen, so that an administrator can see where it came from.
+struct Provenance {
+  std::string source;
+  std::string record_id;
+  std::int64_t run_id = 0;
+  std::string rule;  // e.g. "source_priority", "only_value", "decision"
+};
+
+struct PersonValue {
+  std::string value;
+  Provenance provenance;
+};
+
+struct PersonRecord {
+  std::string person_id;                      // stable across runs
+  std::map<std::string, PersonValue> fields;  // canonical field → golden value
+  std::vector<std::pair<std::string, std::string>> records;  // (source, record id) linked to it
+
+  /// The golden value of `field`, or an empty string.
+  const std::string& value(const std::string& field) const {
+    static const std::string kEmpty;
+    auto it = fields.find(field);
+    return it == fields.end() ? kEmpty : it->second.value;
+  }
+};
+
+}  // namespace HOPNHAT_ABI_NAMESPACE
+}  // namespace hopnhat::sdk
+
+namespace hopnhat::sdk {
+inline namespace HOPNHAT_ABI_NAMESPACE {
+/// A stable digest (hex) of a record's id, fields and attributes; equal content, equal hash.
+std::string compute_content_hash(const SourceRecord& record);
+}  // namespace HOPNHAT_ABI_NAMESPACE
+}  // namespace hopnhat::sdk

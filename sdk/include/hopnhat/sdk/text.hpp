@@ -1,0 +1,53 @@
+// hopnhat SDK — Vietnamese text helpers every importer needs.
+//
+// Office files from the last twenty years come in UTF-8, UTF-16, Windows-1258 and the two legacy
+// 8-bit font encodings TCVN3 (ABC) and VNI. `decode` turns any of them into UTF-8 in NFC, which is
+// the only form text may take inside hopnhat. `fold` makes the comparison key of a short text
+// (case folded, diacritics removed, đ→d, whitespace collapsed); never store or display it.
+//
+// Thread-safety: all functions are safe to call from several threads at once (the code tables
+// are built once, on first use, under the C++ static-initialisation guarantee).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hopnhat/sdk/status.hpp"
+
+namespace hopnhat::sdk {
+inline namespace HOPNHAT_ABI_NAMESPACE {
+
+enum class Encoding { kAuto, kUtf8, kUtf16, kWindows1258, kTcvn3, kVni };
+
+/// Parses an option value: "auto", "utf-8", "utf-16", "windows-1258" (or "cp1258"), "tcvn3", "vni".
+std::optional<Encoding> parse_encoding(std::string_view name);
+/// The option spelling of an encoding ("tcvn3", …).
+std::string_view encoding_name(Encoding encoding);
+
+/// Decodes `bytes` into UTF-8 NFC. With kAuto the encoding is detected (byte-order marks, UTF-16
+/// zero patterns, UTF-8 validity, then the legacy encoding whose reading gives the most valid
+/// Vietnamese syllables). On failure `bad_offset` (if given) receives the offending byte offset.
+Status decode(std::string_view bytes, Encoding encoding, std::string& out,
+              Encoding* used = nullptr, std::size_t* bad_offset = nullptr);
+
+/// True when `bytes` is well-formed UTF-8.
+bool is_valid_utf8(std::string_view bytes);
+
+/// `utf8` in Unicode Normalisation Form C (invalid sequences become U+FFFD).
+std::string to_nfc(std::string_view utf8);
+
+/// Comparison key: lower case, no diacritics, đ→d, runs of white space as one space, trimmed.
+std::string fold(std::string_view utf8);
+
+/// A score of how Vietnamese `utf8` looks: valid syllables with diacritics count up, impossible
+/// letter and tone combinations count down. Used to choose between legacy readings.
+int vietnamese_score(std::string_view utf8);
+
+/// The canonical field a column heading stands for ("Ngày tháng năm sinh" → "birth_date"),
+/// matched on folded text against the canonical names, the labels and the built-in aliases.
+std::optional<std::string> canonical_field_for_heading(std::string_view heading);
+
+}  // namespace HOPNHAT_ABI_NAMESPACE
+}  // namespace hopnhat::sdk

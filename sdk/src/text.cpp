@@ -1,0 +1,334 @@
+#include "hopnhat/sdk/text.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "embedded_data.hpp"
+#include "hopnhat/sdk/fields.hpp"
+#include "legacy_tables.hpp"
+
+namespace hopnhat::sdk {
+inline namespace HOPNHAT_ABI_NAMESPACE {
+namespace {
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Returns the offset of the first ill-formed byte, or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n;
+    char32_t cp;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else return i;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    bool overlong = (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+Status decode_utf16(std::string_view in, bool big_endian, std::string& out, std::size_t* bad) {
+  auto unit = [&](std::size_t i) -> char16_t {
+    auto a = static_cast<unsigned char>(in[i]), b = static_cast<unsigned char>(in[i + 1]);
+    return static_cast<char16_t>(big_endian ? (a << 8 | b) : (b << 8 | a));
+  };
+  if (in.size() % 2 != 0) {
+    if (bad) *bad = in.size() - 1;
+    return Status::invalid_input("UTF-16 text has an odd number of bytes (the file is cut short)");
+  }
+  for (std::size_t i = 0; i < in.size(); i += 2) {
+    char16_t u = unit(i);
+    char32_t cp = u;
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (i + 2 >= in.size() || unit(i + 2) < 0xDC00 || unit(i + 2) > 0xDFFF) {
+        if (bad) *bad = i;
+        return Status::invalid_input("UTF-16 text has an unpaired surrogate at byte " + std::to_string(i));
+      }
+      cp = 0x10000 + ((u - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
+      i += 2;
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      if (bad) *bad = i;
+      return Status::invalid_input("UTF-16 text has an unpaired surrogate at byte " + std::to_string(i));
+    }
+    append_utf8(out, cp);
+  }
+  return Status::ok();
+}
+
+Status decode_single_byte(std::string_view in, const std::array<char32_t, 256>& table, std::string_view name,
+                          std::string& out, std::size_t* bad) {
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    auto b = static_cast<unsigned char>(in[i]);
+    char32_t cp = table[b];
+    if (cp == 0 && b != 0) {
+      if (bad) *bad = i;
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", b);
+      return Status::invalid_input("byte " + std::string(hex) + " at offset " + std::to_string(i) +
+                                   " has no meaning in " + std::string(name));
+    }
+    append_utf8(out, cp);
+  }
+  return Status::ok();
+}
+
+void decode_vni(std::string_view in, std::string& out) {
+  const auto& t = legacy::tables();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (i + 1 < in.size()) {
+      auto it = t.vni.find(std::string(in.substr(i, 2)));
+      if (it != t.vni.end()) { append_utf8(out, it->second); ++i; continue; }
+    }
+    auto b = static_cast<unsigned char>(in[i]);
+    if (b >= 0x80) {
+      auto it = t.vni.find(std::string(1, in[i]));
+      if (it != t.vni.end()) { append_utf8(out, it->second); continue; }
+      // Not a VNI letter: read as Windows-125x punctuation or Latin-1.
+      char32_t cp = b < 0xA0 ? t.cp1258[b] : static_cast<char32_t>(b);
+      append_utf8(out, cp ? cp : 0xFFFD);
+      continue;
+    }
+    out.push_back(in[i]);
+  }
+}
+
+Status decode_as(std::string_view in, Encoding enc, std::string& raw, std::size_t* bad) {
+  const auto& t = legacy::tables();
+  switch (enc) {
+    case Encoding::kUtf8: {
+      if (in.substr(0, 3) == "\xEF\xBB\xBF") in.remove_prefix(3);
+      std::size_t at = first_invalid_utf8(in);
+      if (at != std::string_view::npos) {
+        if (bad) *bad = at;
+        return Status::invalid_input("the text is not valid UTF-8 at byte " + std::to_string(at) +
+                                     " (set the encoding option: tcvn3, vni, windows-1258, utf-16 or auto)");
+      }
+      raw.assign(in);
+      return Status::ok();
+    }
+    case Encoding::kUtf16: {
+      bool be = false;
+      if (in.substr(0, 2) == "\xFF\xFE") in.remove_prefix(2);
+      else if (in.substr(0, 2) == "\xFE\xFF") { in.remove_prefix(2); be = true; }
+      else {  // no BOM: ASCII text has its zero bytes in the high half of each unit
+        std::size_t zeros_even = 0, zeros_odd = 0;
+        for (std::size_t i = 0; i + 1 < in.size() && i < 4096; i += 2) {
+          zeros_even += in[i] == 0;
+          zeros_odd += in[i + 1] == 0;
+        }
+        be = zeros_even > zeros_odd;
+      }
+      return decode_utf16(in, be, raw, bad);
+    }
+    case Encoding::kWindows1258: return decode_single_byte(in, t.cp1258, "windows-1258", raw, bad);
+    case Encoding::kTcvn3: return decode_single_byte(in, t.tcvn3, "tcvn3", raw, bad);
+    case Encoding::kVni: decode_vni(in, raw); return Status::ok();
+    case Encoding::kAuto: break;
+  }
+  return Status::internal("decode_as called with auto");
+}
+
+Encoding detect(std::string_view in) {
+  if (in.substr(0, 3) == "\xEF\xBB\xBF") return Encoding::kUtf8;
+  if (in.substr(0, 2) == "\xFF\xFE" || in.substr(0, 2) == "\xFE\xFF") return Encoding::kUtf16;
+  std::size_t zeros = 0, n = std::min<std::size_t>(in.size(), 4096);
+  for (std::size_t i = 0; i < n; ++i) zeros += in[i] == 0;
+  if (n >= 4 && zeros * 4 >= n) return Encoding::kUtf16;
+  if (first_invalid_utf8(in) == std::string_view::npos) return Encoding::kUtf8;
+  // A legacy 8-bit file: take the reading that looks most like Vietnamese.
+  std::string_view sample = in.substr(0, 256 * 1024);
+  Encoding best = Encoding::kTcvn3;
+  int best_score = std::numeric_limits<int>::min();
+  for (Encoding e : {Encoding::kTcvn3, Encoding::kWindows1258, Encoding::kVni}) {
+    std::string text;
+    if (!decode_as(sample, e, text, nullptr)) continue;
+    int score = vietnamese_score(to_nfc(text));
+    if (score > best_score) { best_score = score; best = e; }
+  }
+  return best;
+}
+
+bool is_tone_mark(UChar32 c) { return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323; }
+
+// Scores one word given in NFD: +1 for a valid Vietnamese word with marks, -2 for an impossible
+// one, 0 for plain ASCII.
+int score_word(const icu::UnicodeString& w) {
+  int tones = 0;
+  bool marked = false;
+  UChar32 base = 0;
+  for (int32_t i = 0; i < w.length(); i = w.moveIndex32(i, 1)) {
+    UChar32 c = w.char32At(i);
+    UChar32 lower = u_tolower(c);
+    if (c < 0x80 && u_isalpha(c)) { base = lower; continue; }
+    if (lower == 0x111) { base = 'd'; marked = true; continue; }
+    marked = true;
+    if (is_tone_mark(c)) { ++tones; continue; }
+    if (c == 0x302 && (base == 'a' || base == 'e' || base == 'o')) continue;
+    if (c == 0x306 && base == 'a') continue;
+    if (c == 0x31B && (base == 'o' || base == 'u')) continue;
+    return -2;
+  }
+  if (!marked) return 0;
+  return tones <= 1 ? 1 : -2;
+}
+
+const std::map<std::string, std::string>& heading_index() {
+  static const std::map<std::string, std::string> kIndex = [] {
+    std::map<std::string, std::string> index;
+    for (const FieldInfo& f : kCanonicalFields) {
+      index.emplace(fold(f.name), std::string(f.name));
+      index.emplace(fold(f.label_vi), std::string(f.name));
+      index.emplace(fold(f.label_en), std::string(f.name));
+    }
+    std::istringstream in{std::string(sdk_data::embedded_file("header_aliases.tsv"))};
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      auto tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      index.emplace(fold(line.substr(tab + 1)), line.substr(0, tab));
+    }
+    return index;
+  }();
+  return kIndex;
+}
+
+}  // namespace
+
+std::optional<Encoding> parse_encoding(std::string_view name) {
+  std::string n = fold(name);
+  if (n == "auto") return Encoding::kAuto;
+  if (n == "utf-8" || n == "utf8") return Encoding::kUtf8;
+  if (n == "utf-16" || n == "utf16") return Encoding::kUtf16;
+  if (n == "windows-1258" || n == "cp1258") return Encoding::kWindows1258;
+  if (n == "tcvn3" || n == "tcvn" || n == "tcvn5712-1" || n == "abc") return Encoding::kTcvn3;
+  if (n == "vni" || n == "vni-windows") return Encoding::kVni;
+  return std::nullopt;
+}
+
+std::string_view encoding_name(Encoding e) {
+  switch (e) {
+    case Encoding::kAuto: return "auto";
+    case Encoding::kUtf8: return "utf-8";
+    case Encoding::kUtf16: return "utf-16";
+    case Encoding::kWindows1258: return "windows-1258";
+    case Encoding::kTcvn3: return "tcvn3";
+    case Encoding::kVni: return "vni";
+  }
+  return "?";
+}
+
+Status decode(std::string_view bytes, Encoding encoding, std::string& out, Encoding* used, std::size_t* bad_offset) {
+  if (encoding == Encoding::kAuto) encoding = detect(bytes);
+  if (used) *used = encoding;
+  std::string raw;
+  raw.reserve(bytes.size() + bytes.size() / 4);
+  Status st = decode_as(bytes, encoding, raw, bad_offset);
+  if (!st) return st;
+  out = to_nfc(raw);
+  return Status::ok();
+}
+
+bool is_valid_utf8(std::string_view bytes) { return first_invalid_utf8(bytes) == std::string_view::npos; }
+
+std::string to_nfc(std::string_view utf8) {
+  bool ascii = true;
+  for (char c : utf8) if (static_cast<unsigned char>(c) >= 0x80) { ascii = false; break; }
+  if (ascii) return std::string(utf8);
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString n = nfc->normalize(u, err);
+  std::string out;
+  if (U_FAILURE(err)) return std::string(utf8);
+  n.toUTF8String(out);
+  return out;
+}
+
+std::string fold(std::string_view utf8) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString d = nfd->normalize(u, err);
+  d.foldCase();
+  icu::UnicodeString kept;
+  bool pending_space = false;
+  for (int32_t i = 0; i < d.length(); i = d.moveIndex32(i, 1)) {
+    UChar32 c = d.char32At(i);
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (u_isUWhiteSpace(c)) { pending_space = !kept.isEmpty(); continue; }
+    if (pending_space) { kept.append(static_cast<UChar>(' ')); pending_space = false; }
+    kept.append(c == 0x111 || c == 0xF0 ? static_cast<UChar32>('d') : c);  // đ, and eth typed for it
+  }
+  std::string out;
+  kept.toUTF8String(out);
+  return out;
+}
+
+int vietnamese_score(std::string_view utf8) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString d = nfd->normalize(u, err);
+  int score = 0;
+  icu::UnicodeString word;
+  auto flush = [&] {
+    if (!word.isEmpty()) score += score_word(word);
+    word.remove();
+  };
+  for (int32_t i = 0; i < d.length(); i = d.moveIndex32(i, 1)) {
+    UChar32 c = d.char32At(i);
+    bool separator = c < 0x80 ? !u_isalpha(c) : u_isUWhiteSpace(c);
+    if (separator) flush(); else word.append(c);
+  }
+  flush();
+  return score;
+}
+
+std::optional<std::string> canonical_field_for_heading(std::string_view heading) {
+  std::string key = fold(heading);
+  auto paren = key.find('(');  // "Ngày sinh (dd/mm/yyyy)"
+  if (paren != std::string::npos) key.erase(paren);
+  while (!key.empty() && (key.back() == ' ' || key.back() == ':' || key.back() == '*' || key.back() == '.'))
+    key.pop_back();
+  const auto& index = heading_index();
+  auto it = index.find(key);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace HOPNHAT_ABI_NAMESPACE
+}  // namespace hopnhat::sdk

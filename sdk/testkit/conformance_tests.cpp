@@ -1,0 +1,233 @@
+// The conformance tests. Each names the behaviour a plugin must have.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <set>
+
+#include "config/json_schema.hpp"
+#include "hopnhat/sdk/text.hpp"
+#include "plugin/library.hpp"
+#include "plugin/manifest.hpp"
+#include "testkit.hpp"
+
+namespace {
+
+using hopnhat::testkit::settings;
+namespace sdk = hopnhat::sdk;
+namespace plugin = hopnhat::plugin;
+namespace fs = std::filesystem;
+
+class TestContext final : public sdk::Context {
+ public:
+  TestContext(fs::path base, bool dry_run) : base_(std::move(base)), dry_run_(dry_run) {}
+  std::string base_dir() const noexcept override { return base_.string(); }
+  bool dry_run() const noexcept override { return dry_run_; }
+  bool cancelled() const noexcept override { return false; }
+  void log(sdk::LogLevel, const std::string&) noexcept override {}
+
+ private:
+  fs::path base_;
+  bool dry_run_;
+};
+
+class CollectingSink final : public sdk::RecordSink {
+ public:
+  bool emit(sdk::SourceRecord&& r) noexcept override {
+    records.push_back(std::move(r));
+    return true;
+  }
+  void reject(const std::string& origin, const std::string& message) noexcept override {
+    rejections.push_back(origin + ": " + message);
+  }
+  std::vector<sdk::SourceRecord> records;
+  std::vector<std::string> rejections;
+};
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "hopnhat-testkit-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+const plugin::PluginManifest& manifest() {
+  static const plugin::PluginManifest m = plugin::read_manifest(settings().manifest);
+  return m;
+}
+
+std::shared_ptr<plugin::PluginLibrary> library() {
+  static std::shared_ptr<plugin::PluginLibrary> lib = plugin::PluginLibrary::load(manifest());
+  return lib;
+}
+
+// Options that break the schema at `property`: a value of the wrong JSON type.
+nlohmann::json wrong_value_for(const nlohmann::json& property_schema) {
+  std::string type = property_schema.value("type", "");
+  if (type == "string" || type.empty()) return 12345;
+  return "not-a-" + type;
+}
+
+void check_option_rejections(const nlohmann::json& schema, const nlohmann::json& valid, bool importer) {
+  auto configure = [&](const nlohmann::json& options, std::string& message) {
+    TestContext ctx(settings().base_dir, true);
+    sdk::Status st;
+    if (importer) st = library()->create_importer()->configure(options.dump(), ctx);
+    else st = library()->create_exporter()->configure(options.dump(), ctx);
+    message = st.message();
+    return st.is_ok();
+  };
+  std::string message;
+  SECTION("the options given to the testkit are accepted") {
+    INFO("options: " << valid.dump());
+    CHECK(configure(valid, message));
+    INFO(message);
+  }
+  SECTION("an unknown option is rejected with a message that names it") {
+    nlohmann::json bad = valid;
+    bad["no_such_option_xyz"] = 1;
+    CHECK_FALSE(configure(bad, message));
+    CHECK_THAT(message, Catch::Contains("no_such_option_xyz"));
+  }
+  SECTION("options that are not a JSON object are rejected") {
+    CHECK_FALSE(configure(nlohmann::json::array({1, 2}), message));
+    CHECK_FALSE(message.empty());
+  }
+  SECTION("a value of the wrong type is rejected with a message that names the option") {
+    if (!schema.contains("properties")) return;
+    for (auto& [name, prop] : schema["properties"].items()) {
+      nlohmann::json bad = valid;
+      bad[name] = wrong_value_for(prop);
+      INFO("option " << name << " = " << bad[name].dump());
+      CHECK_FALSE(configure(bad, message));
+      CHECK_THAT(message, Catch::Contains(name));
+    }
+  }
+}
+
+std::vector<sdk::SourceRecord> read_all(const nlohmann::json& options, const fs::path& base, std::vector<std::string>* rejected = nullptr) {
+  TestContext ctx(base, false);
+  auto importer = library()->create_importer();
+  sdk::Status st = importer->configure(options.dump(), ctx);
+  INFO(st.message());
+  REQUIRE(st.is_ok());
+  st = importer->check();
+  INFO(st.message());
+  REQUIRE(st.is_ok());
+  CollectingSink sink;
+  sdk::ReadResult result;
+  st = importer->read(sdk::ReadRequest{}, sink, result);
+  INFO(st.message());
+  REQUIRE(st.is_ok());
+  if (rejected) *rejected = sink.rejections;
+  for (auto& r : sink.records) r.content_hash = sdk::compute_content_hash(r);
+  return std::move(sink.records);
+}
+
+}  // namespace
+
+TEST_CASE("the manifest is valid and its option schemas are JSON Schemas", "[manifest]") {
+  const auto& m = manifest();
+  CHECK_FALSE(m.name.empty());
+  CHECK((m.importer || m.exporter));
+  CHECK_NOTHROW(hopnhat::config::SchemaCheck(m.importer_options));
+  CHECK_NOTHROW(hopnhat::config::SchemaCheck(m.exporter_options));
+  CHECK(fs::exists(m.library_path));
+}
+
+TEST_CASE("the library loads and carries this SDK's ABI stamp", "[load]") {
+  REQUIRE_NOTHROW(library());
+  if (manifest().importer) CHECK(library()->create_importer() != nullptr);
+  if (manifest().exporter) CHECK(library()->create_exporter() != nullptr);
+}
+
+TEST_CASE("the importer rejects bad options clearly", "[importer][options]") {
+  if (!manifest().importer || settings().importer_options.is_null()) return;
+  check_option_rejections(manifest().importer_options, settings().importer_options, true);
+}
+
+TEST_CASE("the importer yields records with unique, non-empty ids and NFC text", "[importer]") {
+  if (!manifest().importer || settings().importer_options.is_null()) return;
+  auto records = read_all(settings().importer_options, settings().base_dir);
+  REQUIRE_FALSE(records.empty());
+  std::set<std::string> ids;
+  for (const auto& r : records) {
+    INFO("record at " << r.origin);
+    CHECK_FALSE(r.id.empty());
+    CHECK(ids.insert(r.id).second);
+    for (const auto& [k, v] : r.fields) {
+      CHECK(sdk::is_valid_utf8(v));
+      CHECK(v == sdk::to_nfc(v));
+    }
+    for (const auto& [k, v] : r.attributes) CHECK(sdk::is_valid_utf8(k + v));
+  }
+}
+
+TEST_CASE("the importer gives the same output for the same input", "[importer]") {
+  if (!manifest().importer || settings().importer_options.is_null()) return;
+  auto first = read_all(settings().importer_options, settings().base_dir);
+  auto second = read_all(settings().importer_options, settings().base_dir);
+  REQUIRE(first.size() == second.size());
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    CHECK(first[i].id == second[i].id);
+    CHECK(first[i].content_hash == second[i].content_hash);
+  }
+}
+
+TEST_CASE("the exporter rejects bad options clearly", "[exporter][options]") {
+  if (!manifest().exporter || settings().exporter_options.is_null()) return;
+  check_option_rejections(manifest().exporter_options, settings().exporter_options, false);
+}
+
+TEST_CASE("the exporter writes what it was given", "[exporter]") {
+  if (!manifest().exporter || settings().exporter_options.is_null()) return;
+  std::vector<sdk::PersonRecord> persons(3);
+  const char* names[] = {"Nguyễn Văn An", "Trần Thị Ánh", "Đặng Hữu Đức"};
+  const char* births[] = {"1965", "1978-09", "1990-12-31"};
+  for (int i = 0; i < 3; ++i) {
+    persons[i].person_id = "P000000" + std::to_string(i + 1);
+    persons[i].fields["full_name"] = {names[i], {"test", std::to_string(i), 1, "only_value"}};
+    persons[i].fields["birth_date"] = {births[i], {"test", std::to_string(i), 1, "only_value"}};
+    persons[i].fields["citizen_id"] = {"00119000000" + std::to_string(i), {"test", std::to_string(i), 1, "only_value"}};
+  }
+  sdk::ExportHeader header{7, {"full_name", "birth_date", "citizen_id"}};
+  auto run_export = [&](const fs::path& dir, bool dry_run) {
+    TestContext ctx(dir, dry_run);
+    auto exporter = library()->create_exporter();
+    sdk::Status st = exporter->configure(settings().exporter_options.dump(), ctx);
+    INFO(st.message());
+    REQUIRE(st.is_ok());
+    REQUIRE(exporter->begin(header).is_ok());
+    for (const auto& p : persons) REQUIRE(exporter->write(p).is_ok());
+    sdk::ExportResult result;
+    st = exporter->finish(result);
+    INFO(st.message());
+    REQUIRE(st.is_ok());
+    return result;
+  };
+
+  SECTION("every person is written") {
+    TempDir dir;
+    auto result = run_export(dir.path, false);
+    CHECK(result.written == 3);
+    if (settings().roundtrip_options.is_null() || !manifest().importer) return;
+    auto back = read_all(settings().roundtrip_options, dir.path);
+    REQUIRE(back.size() == 3);
+    for (int i = 0; i < 3; ++i) {
+      CHECK(back[i].id == persons[i].person_id);
+      CHECK(back[i].fields["full_name"] == names[i]);
+      CHECK(back[i].fields["citizen_id"] == persons[i].value("citizen_id"));
+    }
+  }
+  SECTION("a dry run writes nothing") {
+    TempDir dir;
+    auto result = run_export(dir.path, true);
+    CHECK(result.written == 3);
+    CHECK(fs::is_empty(dir.path));
+  }
+}

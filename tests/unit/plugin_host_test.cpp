@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "plugin/registry.hpp"
+#include "sync/plugin_setup.hpp"
+#include "temp_dir.hpp"
+
+using namespace hopnhat::plugin;
+namespace fs = std::filesystem;
+
+namespace {
+const fs::path kPlugins = HOPNHAT_TEST_PLUGIN_DIR;
+
+std::string load_error(const fs::path& dir, const std::string& name) {
+  PluginRegistry registry({dir});
+  try {
+    registry.open(name);
+  } catch (const PluginError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Copies a built test plugin into a fresh folder so the test may change its files.
+fs::path copy_plugin(const TempDir& tmp, const std::string& name) {
+  fs::path dir = tmp.path / name;
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  for (auto& e : fs::directory_iterator(kPlugins / name)) fs::copy(e.path(), dir / e.path().filename());
+  return dir;
+}
+}  // namespace
+
+TEST_CASE("a well-formed plugin is listed from its manifest and loads") {
+  PluginRegistry registry({kPlugins / "good"});
+  REQUIRE(registry.find("test-good"));
+  CHECK(registry.problems().empty());
+  auto importer = registry.open("test-good")->create_importer();
+  CHECK(importer != nullptr);
+}
+
+TEST_CASE("a plugin stamped with another ABI is refused with what to rebuild") {
+  auto msg = load_error(kPlugins / "wrong_abi", "test-wrong-abi");
+  CHECK_THAT(msg, Catch::Contains("built for ABI 99"));
+  CHECK_THAT(msg, Catch::Contains("rebuild the plugin"));
+}
+
+TEST_CASE("a manifest that declares another ABI is refused before the library is loaded") {
+  TempDir tmp;
+  fs::path dir = copy_plugin(tmp, "good");
+  std::ofstream(dir / "test-good.plugin.json")
+      << R"({"name": "test-good", "version": "1", "kinds": ["importer"], "abi": 2, "library": "libhopnhat_test_good.so"})";
+  auto msg = load_error(dir, "test-good");
+  CHECK_THAT(msg, Catch::Contains("built for ABI 2"));
+}
+
+TEST_CASE("a library without the ABI stamp is not a hopnhat plugin") {
+  CHECK_THAT(load_error(kPlugins / "no_stamp", "test-no-stamp"), Catch::Contains("not a hopnhat plugin"));
+}
+
+TEST_CASE("a factory the manifest promises but the library lacks is named") {
+  CHECK_THAT(load_error(kPlugins / "missing_factory", "test-missing-factory"), Catch::Contains("hopnhat_create_exporter"));
+}
+
+TEST_CASE("a corrupt library gets its own error and the other plugins still load") {
+  TempDir tmp;
+  fs::path dir = copy_plugin(tmp, "good");
+  std::ofstream(dir / "libbroken.so") << "this is not an ELF file";
+  std::ofstream(dir / "broken.plugin.json")
+      << R"({"name": "broken", "version": "1", "kinds": ["importer"], "abi": 1, "library": "libbroken.so"})";
+  std::ofstream(dir / "garbage.plugin.json") << "{not json";
+  PluginRegistry registry({dir});
+  CHECK(registry.problems().size() == 1);  // the manifest that is not JSON
+  CHECK_THAT(load_error(dir, "broken"), Catch::Contains("not a loadable shared library"));
+  CHECK_NOTHROW(registry.open("test-good"));
+}
+
+TEST_CASE("a library or folder that others can write to is refused") {
+  TempDir tmp;
+  fs::path dir = copy_plugin(tmp, "good");
+  fs::permissions(dir / "libhopnhat_test_good.so", fs::perms::others_write, fs::perm_options::add);
+  CHECK_THAT(load_error(dir, "test-good"), Catch::Contains("writable by every user"));
+  fs::permissions(dir / "libhopnhat_test_good.so", fs::perms::others_write, fs::perm_options::remove);
+  fs::permissions(dir, fs::perms::others_write, fs::perm_options::add);
+  CHECK_THAT(load_error(dir, "test-good"), Catch::Contains("writable by every user"));
+}
+
+TEST_CASE("a library owned by another user is refused") {
+  if (::geteuid() != 0) return;  // only root can give a file away
+  TempDir tmp;
+  fs::path dir = copy_plugin(tmp, "good");
+  REQUIRE(::chown((dir / "libhopnhat_test_good.so").c_str(), 65534, 65534) == 0);
+  CHECK_THAT(load_error(dir, "test-good"), Catch::Contains("belongs to user id 65534"));
+}
+
+TEST_CASE("an exception thrown inside a plugin comes back as a failed status") {
+  PluginRegistry registry({kPlugins / "throwing"});
+  auto importer = registry.open("test-throwing")->create_importer();
+  hopnhat::sync::HostContext ctx("t", ".", false);
+  REQUIRE(importer->configure("{}", ctx).is_ok());
+  struct NullSink : hopnhat::sdk::RecordSink {
+    bool emit(hopnhat::sdk::SourceRecord&&) noexcept override { return true; }
+    void reject(const std::string&, const std::string&) noexcept override {}
+  } sink;
+  hopnhat::sdk::ReadResult result;
+  auto st = importer->read({}, sink, result);
+  CHECK_FALSE(st.is_ok());
+  CHECK_THAT(st.message(), Catch::Contains("disk on fire"));
+}
+
+TEST_CASE("a second plugin of the same name is reported, not used") {
+  PluginRegistry registry({kPlugins / "good", kPlugins / "good" / ".." / "good"});
+  CHECK(registry.plugins().size() == 1);
+  TempDir tmp;
+  fs::path dir = copy_plugin(tmp, "good");
+  PluginRegistry two({kPlugins / "good", dir});
+  CHECK(two.plugins().size() == 1);
+  REQUIRE(two.problems().size() == 1);
+  CHECK_THAT(two.problems()[0].message, Catch::Contains("already found"));
+}

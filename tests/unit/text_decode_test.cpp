@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "hopnhat/sdk/text.hpp"
+
+using namespace hopnhat::sdk;
+
+namespace {
+std::string decoded(std::string_view bytes, Encoding e, Encoding* used = nullptr) {
+  std::string out;
+  Status st = decode(bytes, e, out, used);
+  INFO(st.message());
+  REQUIRE(st.is_ok());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("TCVN3 bytes decode to NFC Vietnamese") {
+  CHECK(decoded("Nguy\xD4n V\xA8n H\xEFng", Encoding::kTcvn3) == "Nguyễn Văn Hùng");
+  CHECK(decoded("\xA7\xA3ng", Encoding::kTcvn3) == "ĐÊng");
+}
+
+TEST_CASE("TCVN3 combining tone bytes compose to precomposed letters") {
+  // 'a' followed by TCVN3 0xB3 (combining acute) is NFC "á".
+  CHECK(decoded("a\xB3", Encoding::kTcvn3) == "\xC3\xA1");
+}
+
+TEST_CASE("Windows-1258 text with combining tones decodes to NFC") {
+  // "Nguy" + ê (0xEA) + combining tilde (0xDE) + "n"
+  CHECK(decoded("Nguy\xEA\xDEn", Encoding::kWindows1258) == "Nguyễn");
+}
+
+TEST_CASE("VNI two-byte letters decode") {
+  CHECK(decoded("Nguye\xE3n Va\xEAn Hu\xF8ng", Encoding::kVni) == "Nguyễn Văn Hùng");
+  CHECK(decoded("\xD1inh", Encoding::kVni) == "Đinh");
+}
+
+TEST_CASE("UTF-16 with and without a byte-order mark") {
+  std::string le("\xFF\xFE" "A\0n\0", 6);
+  CHECK(decoded(le, Encoding::kUtf16) == "An");
+  std::string no_bom("A\0n\0", 4);
+  CHECK(decoded(no_bom, Encoding::kAuto) == "An");
+}
+
+TEST_CASE("auto detection tells UTF-8 from TCVN3 and Windows-1258") {
+  Encoding used{};
+  CHECK(decoded("Nguyễn Văn Hùng", Encoding::kAuto, &used) == "Nguyễn Văn Hùng");
+  CHECK(used == Encoding::kUtf8);
+  CHECK(decoded("Nguy\xD4n V\xA8n H\xEFng, Tr\xA7n Th\xDE Lan", Encoding::kAuto, &used) == "Nguyễn Văn Hùng, Tr" "\xC4\x90" "n Thị Lan");
+  CHECK(used == Encoding::kTcvn3);
+  decoded("Nguy\xEA\xDEn V\xE3n H\xF9\xCCng", Encoding::kAuto, &used);
+  CHECK(used == Encoding::kWindows1258);
+}
+
+TEST_CASE("invalid UTF-8 is an error that gives the byte offset") {
+  std::string out;
+  std::size_t bad = 0;
+  Status st = decode("ab\xC3(", Encoding::kUtf8, out, nullptr, &bad);
+  CHECK_FALSE(st.is_ok());
+  CHECK(bad == 2);
+  CHECK_THAT(st.message(), Catch::Contains("not valid UTF-8"));
+}
+
+TEST_CASE("a UTF-8 byte-order mark is dropped") {
+  CHECK(decoded("\xEF\xBB\xBFHo", Encoding::kUtf8) == "Ho");
+}
+
+TEST_CASE("decomposed input becomes NFC") {
+  // "ễ" written as e + circumflex + tilde
+  CHECK(to_nfc("Nguye\xCC\x82\xCC\x83n") == "Nguyễn");
+}
+
+TEST_CASE("fold makes comparison keys: lower case, no diacritics, đ as d, single spaces") {
+  CHECK(fold("  Đặng   Thị ÁNH ") == "dang thi anh");
+  CHECK(fold("Hoà") == fold("Hòa"));
+  CHECK(fold("\xC3\x90inh") == "dinh");  // eth typed for Đ
+}
+
+TEST_CASE("Vietnamese column headings map to canonical fields") {
+  CHECK(canonical_field_for_heading("Họ và tên") == "full_name");
+  CHECK(canonical_field_for_heading("HỌ TÊN") == "full_name");
+  CHECK(canonical_field_for_heading("Ngày tháng năm sinh") == "birth_date");
+  CHECK(canonical_field_for_heading("Ngày sinh (dd/mm/yyyy)") == "birth_date");
+  CHECK(canonical_field_for_heading("Số định danh cá nhân") == "citizen_id");
+  CHECK(canonical_field_for_heading("Mã ngạch") == "grade_code");
+  CHECK(canonical_field_for_heading("birth_date") == "birth_date");
+  CHECK_FALSE(canonical_field_for_heading("Ghi chú").has_value());
+}
+
+TEST_CASE("encoding option names parse") {
+  CHECK(parse_encoding("TCVN3") == Encoding::kTcvn3);
+  CHECK(parse_encoding("cp1258") == Encoding::kWindows1258);
+  CHECK(parse_encoding("utf-8") == Encoding::kUtf8);
+  CHECK_FALSE(parse_encoding("latin-9").has_value());
+}
