@@ -1,0 +1,42 @@
+# The README's commands. Each target installs what is missing first, so a fresh Debian 12
+# machine needs nothing but `make demo` or `make test`.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build demo test test-unit test-sanitize bench install clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@scripts/demo $(BUILD)
+
+# Every test (unit, conformance, integration, SDK package), then the unit tests again under
+# AddressSanitizer and UBSan.
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@$(MAKE) --no-print-directory test-sanitize
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
+
+test-sanitize: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPNHAT_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target hopnhat_unit_tests hopnhat_test_good hopnhat_test_wrong_abi \
+	    hopnhat_test_no_stamp hopnhat_test_missing_factory hopnhat_test_throwing
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    ctest --output-on-failure -L unit -j$(JOBS)
+
+install: build
+	@cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
