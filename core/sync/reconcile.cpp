@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "hopnhat/sdk/fields.hpp"
 #include "match/citizen_id_linker.hpp"
 #include "text/normalize.hpp"
@@ -121,6 +123,14 @@ void reconcile(store::Store& store, std::int64_t run_id, const merge::Survivorsh
       if (it == open.end()) {
         store.put_conflict({0, id, f.field, f.kind, "open", cands, run_id, std::nullopt});
         ++report.conflicts.opened;
+        spdlog::info("person {}: its sources disagree on {} ({} values); a conflict is open", id, f.field,
+                     f.candidates.size());
+        if (spdlog::should_log(spdlog::level::debug)) {
+          const bool identifier = f.field == "citizen_id";
+          for (const auto& c : f.candidates)
+            spdlog::debug("  {} {}: {}", c["source"].get<std::string>(), text::mask_id(c["record_id"].get<std::string>()),
+                          identifier ? text::mask_id(c["value"].get<std::string>()) : c["value"].get<std::string>());
+        }
       } else if (it->second.candidates != cands) {
         it->second.candidates = cands;
         store.put_conflict(it->second);

@@ -26,6 +26,10 @@ cmake --build csv-build -j"$JOBS" >/dev/null
 assert_eq "$(json plugins.json "sorted(p['name'] for p in j['plugins'])")" "['csv', 'example']" "plugins"
 assert_eq "$(json plugins.json "[p['kinds'] for p in j['plugins'] if p['name']=='example'][0]")" "['importer', 'exporter']" "kinds"
 
+# The other two ways to name a plugin folder: HOPNHAT_PLUGIN_PATH and the config's plugin_dirs.
+HOPNHAT_PLUGIN_PATH="$WORK/template-build" "$WORK/prefix/bin/hopnhat" plugins list --json > env.json
+assert_eq "$(json env.json "'example' in [p['name'] for p in j['plugins']]")" "True" "HOPNHAT_PLUGIN_PATH"
+
 cp template/tests/data/staff.json .
 cat > c.json <<'JSON'
 {"store": {"sqlite": "h.db"},
@@ -35,4 +39,9 @@ JSON
 "$WORK/prefix/bin/hopnhat" sync --config c.json --plugin-dir template-build --report r.json >/dev/null 2>&1
 assert_eq "$(json r.json "(j['status'], j['sources'][0]['read'])")" "('succeeded', 3)" "template sync"
 assert_eq "$(json golden.json "len(j)")" "3" "template export"
+cat > d.json <<JSON
+{"store": {"sqlite": "d.db"}, "plugin_dirs": ["$WORK/template-build"],
+ "sources": [{"name": "staff", "plugin": "example", "options": {"path": "staff.json"}}]}
+JSON
+"$WORK/prefix/bin/hopnhat" validate --config d.json > /dev/null || fail "plugin_dirs in the configuration"
 echo "package_test: ok"
