@@ -116,6 +116,13 @@ Config load_config(const std::filesystem::path& file) {
         c.field_priority[field] = check_sources(list, "survivorship.fields." + field);
       }
   }
+  if (doc.contains("match")) {
+    try {
+      c.match = match::parse_settings(doc["match"]);
+    } catch (const std::exception& e) {
+      throw ConfigError(file.string() + ": " + e.what());
+    }
+  }
   if (c.source_priority.empty())
     for (auto& s : c.sources) c.source_priority.push_back(s.name);
   c.raw = std::move(doc);

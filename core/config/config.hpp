@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "match/settings.hpp"
+
 namespace hopnhat::config {
 
 /// A configuration that cannot be used; the message names the file and the JSON path.
@@ -34,6 +36,7 @@ struct Config {
   std::vector<PluginUse> exports;
   std::vector<std::string> source_priority;                          // survivorship order
   std::map<std::string, std::vector<std::string>> field_priority;    // field → source order
+  match::MatchSettings match = match::default_settings();
   nlohmann::json raw;  // the document after substitution (never logged: it may hold secrets)
 };
 

@@ -12,7 +12,7 @@ std::string_view migration_file(std::string_view file_name);
 namespace {
 
 // Migrations in order; a later issue appends files, never edits a shipped one.
-const char* const kMigrations[] = {"001_initial.sql"};
+const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql"};
 
 std::string fields_json(const sdk::SourceRecord& r) {
   nlohmann::json f = nlohmann::json::object();
@@ -128,10 +128,11 @@ class SqliteStore final : public Store {
   }
 
   std::vector<PersonRow> persons() override {
-    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden FROM persons ORDER BY id");
+    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
+                         "COALESCE(split_from, '') FROM persons ORDER BY id");
     std::vector<PersonRow> out;
     while (s.step()) {
-      PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4)};
+      PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
       if (!s.is_null(3)) p.retired_run = s.integer(3);
       out.push_back(std::move(p));
     }
@@ -140,9 +141,11 @@ class SqliteStore final : public Store {
 
   void put_person(const PersonRow& p) override {
     if (!put_person_) put_person_.emplace(db_.prepare(
-        "INSERT INTO persons(id, created_run, updated_run, retired_run, golden) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, golden = excluded.golden"));
-    put_person_->bind(1, p.id).bind(2, p.created_run).bind(3, p.updated_run).bind_optional(4, p.retired_run).bind(5, p.golden).run();
+        "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, '')) "
+        "ON CONFLICT(id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, golden = excluded.golden, "
+        "merged_into = excluded.merged_into, split_from = excluded.split_from"));
+    put_person_->bind(1, p.id).bind(2, p.created_run).bind(3, p.updated_run).bind_optional(4, p.retired_run).bind(5, p.golden)
+        .bind(6, p.merged_into).bind(7, p.split_from).run();
   }
 
   std::int64_t next_counter(const std::string& name) override {
@@ -152,6 +155,17 @@ class SqliteStore final : public Store {
     std::int64_t v = s.integer(0);
     s.reset();
     return v;
+  }
+
+  void put_model(std::int64_t run_id, const std::string& model) override {
+    auto s = db_.prepare("INSERT OR REPLACE INTO match_models(run_id, model) VALUES (?, ?)");
+    s.bind(1, run_id).bind(2, model).run();
+  }
+
+  std::optional<std::string> latest_model() override {
+    auto s = db_.prepare("SELECT model FROM match_models ORDER BY run_id DESC LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
   }
 
   std::vector<ConflictRow> conflicts(bool open_only) override {

@@ -45,6 +45,8 @@ struct PersonRow {
   std::int64_t updated_run = 0;
   std::optional<std::int64_t> retired_run;
   std::string golden;  // JSON text
+  std::string merged_into;  // set when another person absorbed this one
+  std::string split_from;   // set when this person was split off another
 };
 
 struct ConflictRow {
@@ -105,6 +107,10 @@ class Store {
   virtual void put_person(const PersonRow& person) = 0;
   /// The next value of a named counter (1, 2, …); part of the current transaction.
   virtual std::int64_t next_counter(const std::string& name) = 0;
+
+  /// The match model a run trained (JSON text), and the newest one stored.
+  virtual void put_model(std::int64_t run_id, const std::string& model) = 0;
+  virtual std::optional<std::string> latest_model() = 0;
 
   virtual std::vector<ConflictRow> conflicts(bool open_only) = 0;
   /// Inserts (id == 0) or updates a conflict; returns its id.

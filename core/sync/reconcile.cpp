@@ -1,13 +1,16 @@
 #include "sync/reconcile.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 
-#include <spdlog/spdlog.h>
-
-#include "hopnhat/sdk/fields.hpp"
-#include "match/citizen_id_linker.hpp"
+#include "match/engine.hpp"
+#include "match/features.hpp"
+#include "match/person_ids.hpp"
 #include "text/normalize.hpp"
 
 namespace hopnhat::sync {
@@ -21,81 +24,114 @@ std::string new_person_id(store::Store& store) {
   return buf;
 }
 
+// Open conflicts are found again by what they are about, not by their row id.
+std::string conflict_key(const std::string& kind, const std::string& person, const std::string& field) {
+  return kind + '\x1f' + person + '\x1f' + field;
+}
+
 }  // namespace
 
-void reconcile(store::Store& store, std::int64_t run_id, const merge::SurvivorshipRules& rules, RunReport& report) {
+void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
+               const merge::SurvivorshipRules& rules, RunReport& report) {
   std::vector<store::StoredRecord> records = store.active_records();
   std::map<std::string, store::LinkRow> links;
   for (auto& l : store.links()) links.emplace(record_key(l.source, l.record_id), std::move(l));
   std::map<std::string, store::PersonRow> persons;
   for (auto& p : store.persons()) persons.emplace(p.id, std::move(p));
 
-  // Link.
-  const sdk::FieldInfo* cccd = sdk::find_field("citizen_id");
-  std::vector<match::LinkInput> inputs(records.size());
+  // Match.
+  std::vector<const sdk::SourceRecord*> inputs(records.size());
+  std::vector<std::string> current(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i].record;
-    if (auto it = r.fields.find("citizen_id"); it != r.fields.end()) {
-      auto nv = text::normalize_value(*cccd, it->second);
-      if (nv.valid) inputs[i].key = nv.value;
-    }
+    inputs[i] = &r;
     auto l = links.find(record_key(r.source, r.id));
-    if (l != links.end() && l->second.status == "linked") {
+    if (l != links.end() && l->second.status != "deleted") {
       auto p = persons.find(l->second.person_id);
-      if (p != persons.end() && !p->second.retired_run) inputs[i].current_person = l->second.person_id;
+      if (p != persons.end() && !p->second.retired_run) current[i] = l->second.person_id;
     }
   }
-  match::Linkage linkage = match::link_by_citizen_id(inputs);
+  auto t0 = std::chrono::steady_clock::now();
+  match::FeatureTable features(inputs, settings);
+  double feature_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  match::MatchResult result = match::run_matching(features, settings);
+  result.stats.seconds_features = feature_seconds;
+  report.match = result.stats;
+  store.put_model(run_id, result.model.to_json(settings).dump());
 
-  // Persons: allocate new ones, apply links.
-  std::set<std::string> alive;
-  std::vector<std::string> cluster_person(linkage.clusters.size());
-  for (std::size_t c = 0; c < linkage.clusters.size(); ++c) {
-    auto& cl = linkage.clusters[c];
-    if (cl.members.empty()) continue;
-    if (cl.person_id.empty()) {
-      cl.person_id = new_person_id(store);
-      persons[cl.person_id] = store::PersonRow{cl.person_id, run_id, run_id, std::nullopt, ""};
-      store.put_person(persons[cl.person_id]);  // before its links refer to it
-      ++report.persons.created;
-    }
-    report.persons.merged += static_cast<std::int64_t>(cl.absorbed.size());
-    cluster_person[c] = cl.person_id;
-    alive.insert(cl.person_id);
+  // Persons: keep, create (with lineage), merge.
+  match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, current);
+  std::vector<std::string> cluster_person = assignment.cluster_person;
+  for (std::size_t c = 0; c < cluster_person.size(); ++c) {
+    if (!cluster_person[c].empty()) continue;
+    cluster_person[c] = new_person_id(store);
+    store::PersonRow row{cluster_person[c], run_id, run_id, std::nullopt, "", "", assignment.split_from[c]};
+    persons[row.id] = row;
+    store.put_person(row);  // before its links refer to it
+    ++report.persons.created;
+    if (!row.split_from.empty()) ++report.persons.split;
+  }
+  std::set<std::string> alive(cluster_person.begin(), cluster_person.end());
+  for (const auto& [absorbed, cluster] : assignment.merged) {
+    auto& row = persons[absorbed];
+    if (row.retired_run) continue;
+    row.merged_into = cluster_person[cluster];
+    ++report.persons.merged;
+  }
+
+  // Links.
+  std::set<std::uint32_t> in_review;
+  for (const auto& p : result.review) {
+    in_review.insert(p.a);
+    in_review.insert(p.b);
   }
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i].record;
-    store::LinkRow want{r.source, r.id, cluster_person[linkage.cluster_of[i]], "linked", linkage.score[i],
-                        linkage.rule[i], run_id};
+    std::optional<double> score;
+    if (result.score[i] >= 0) score = result.score[i];
+    store::LinkRow want{r.source, r.id, cluster_person[result.cluster_of[i]],
+                        in_review.count(static_cast<std::uint32_t>(i)) ? "review" : "linked", score, result.rule[i], run_id};
     auto it = links.find(record_key(r.source, r.id));
     if (it != links.end()) {
       store::LinkRow have = it->second;
       have.run_id = run_id;
+      if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
       if (have == want) continue;
     }
     store.put_link(want);
   }
-  // Links of deleted records stay, marked deleted, for history.
   std::set<std::string> active_keys;
   for (const auto& r : records) active_keys.insert(record_key(r.record.source, r.record.id));
   for (auto& [key, l] : links) {
     if (active_keys.count(key) || l.status == "deleted") continue;
-    l.status = "deleted";
+    l.status = "deleted";  // the link stays for history
     l.run_id = run_id;
     store.put_link(l);
   }
 
-  // Golden records and conflicts.
+  // Golden records, value conflicts and review cases.
   std::map<std::string, std::vector<const store::StoredRecord*>> members;
-  for (std::size_t i = 0; i < records.size(); ++i)
-    members[cluster_person[linkage.cluster_of[i]]].push_back(&records[i]);
-  std::map<std::pair<std::string, std::string>, store::ConflictRow> open;
-  for (auto& c : store.conflicts(true)) open.emplace(std::make_pair(c.person_id, c.field), std::move(c));
-  std::set<std::pair<std::string, std::string>> still_open;
+  for (std::size_t i = 0; i < records.size(); ++i) members[cluster_person[result.cluster_of[i]]].push_back(&records[i]);
+  std::map<std::string, store::ConflictRow> open;
+  for (auto& c : store.conflicts(true)) open.emplace(conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field), std::move(c));
+  std::set<std::string> still_open;
+  auto keep_open = [&](const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
+                       const std::string& candidates) {
+    still_open.insert(key);
+    auto it = open.find(key);
+    if (it == open.end()) {
+      store.put_conflict({0, person, field, kind, "open", candidates, run_id, std::nullopt});
+      ++report.conflicts.opened;
+      spdlog::info("person {}: {} on {}; a case is open", person, kind == "match_review" ? "a possible match waits for review" : "its sources disagree", field);
+    } else if (it->second.candidates != candidates || it->second.person_id != person) {
+      it->second.candidates = candidates;
+      it->second.person_id = person;
+      store.put_conflict(it->second);
+    }
+  };
 
   for (auto& [id, person] : persons) {
-    bool is_alive = alive.count(id) > 0;
-    if (!is_alive) {
+    if (!alive.count(id)) {
       if (!person.retired_run) {
         person.retired_run = run_id;
         person.updated_run = run_id;
@@ -113,29 +149,22 @@ void reconcile(store::Store& store, std::int64_t run_id, const merge::Survivorsh
       person.golden = golden_text;
       person.updated_run = run_id;
       person.retired_run.reset();
+      person.merged_into.clear();
       store.put_person(person);
     }
-    for (auto& f : golden.conflicts) {
-      auto k = std::make_pair(id, f.field);
-      still_open.insert(k);
-      std::string cands = f.candidates.dump();
-      auto it = open.find(k);
-      if (it == open.end()) {
-        store.put_conflict({0, id, f.field, f.kind, "open", cands, run_id, std::nullopt});
-        ++report.conflicts.opened;
-        spdlog::info("person {}: its sources disagree on {} ({} values); a conflict is open", id, f.field,
-                     f.candidates.size());
-        if (spdlog::should_log(spdlog::level::debug)) {
-          const bool identifier = f.field == "citizen_id";
-          for (const auto& c : f.candidates)
-            spdlog::debug("  {} {}: {}", c["source"].get<std::string>(), text::mask_id(c["record_id"].get<std::string>()),
-                          identifier ? text::mask_id(c["value"].get<std::string>()) : c["value"].get<std::string>());
-        }
-      } else if (it->second.candidates != cands) {
-        it->second.candidates = cands;
-        store.put_conflict(it->second);
-      }
-    }
+    for (auto& f : golden.conflicts)
+      keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
+  }
+  for (const auto& p : result.review) {
+    const auto& a = records[p.a].record;
+    const auto& b = records[p.b].record;
+    nlohmann::json cands = nlohmann::json::array();
+    for (std::uint32_t r : {p.a, p.b})
+      cands.push_back({{"source", records[r].record.source}, {"record_id", records[r].record.id},
+                       {"person_id", cluster_person[result.cluster_of[r]]}, {"score", p.probability}});
+    std::string field = a.source + ":" + a.id + " ~ " + b.source + ":" + b.id;
+    std::string key = conflict_key("match_review", "", field);
+    keep_open(key, cluster_person[result.cluster_of[p.a]], field, "match_review", cands.dump());
   }
   for (auto& [k, c] : open) {
     if (still_open.count(k)) continue;
@@ -145,6 +174,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const merge::Survivorsh
     ++report.conflicts.closed;
   }
   report.conflicts.open = static_cast<std::int64_t>(still_open.size());
+  report.review_records = static_cast<std::int64_t>(in_review.size());
 }
 
 }  // namespace hopnhat::sync

@@ -22,7 +22,19 @@ nlohmann::json RunReport::to_json() const {
     j["sources"].push_back(std::move(o));
   }
   j["persons"] = {{"created", persons.created}, {"updated", persons.updated}, {"merged", persons.merged},
-                  {"retired", persons.retired}, {"total", persons.total}};
+                  {"split", persons.split}, {"retired", persons.retired}, {"total", persons.total}};
+  auto per_second = [](double n, double s) { return s > 0 ? n / s : 0.0; };
+  j["match"] = {{"records", match.records},
+                {"candidate_pairs", match.candidate_pairs},
+                {"skipped_blocks", match.skipped_blocks},
+                {"em_iterations", match.em_iterations},
+                {"review_records", review_records},
+                {"seconds", {{"features", match.seconds_features}, {"blocking", match.seconds_blocking},
+                             {"comparing", match.seconds_comparing}, {"training", match.seconds_training},
+                             {"clustering", match.seconds_clustering}}},
+                {"per_second", {{"records_prepared", per_second(static_cast<double>(match.records), match.seconds_features)},
+                                {"pairs_compared", per_second(static_cast<double>(match.candidate_pairs), match.seconds_comparing)},
+                                {"pairs_scored", per_second(static_cast<double>(match.candidate_pairs), match.seconds_clustering)}}}};
   j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}};
   j["exports"] = nlohmann::json::array();
   for (const auto& e : exports) {
@@ -47,7 +59,8 @@ std::string RunReport::summary() const {
     if (!s.error.empty()) out << "    error: " << s.error << "\n";
   }
   out << "  persons: " << persons.total << " in all; created " << persons.created << ", updated " << persons.updated
-      << ", merged " << persons.merged << ", retired " << persons.retired << "\n";
+      << ", merged " << persons.merged << ", split " << persons.split << ", retired " << persons.retired << "\n";
+  out << "  matching: " << match.candidate_pairs << " candidate pairs; " << review_records << " records wait for review\n";
   out << "  conflicts: " << conflicts.open << " open; opened " << conflicts.opened << ", closed " << conflicts.closed << "\n";
   for (const auto& e : exports) {
     out << "  export " << e.name << ": " << e.written << " persons";

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "match/engine.hpp"
+
 namespace hopnhat::sync {
 
 struct SourceReport {
@@ -40,8 +42,10 @@ struct RunReport {
   std::map<std::string, double> stage_seconds;
   std::vector<SourceReport> sources;
   struct {
-    std::int64_t created = 0, updated = 0, merged = 0, retired = 0, total = 0;
+    std::int64_t created = 0, updated = 0, merged = 0, split = 0, retired = 0, total = 0;
   } persons;
+  match::MatchStats match;
+  std::int64_t review_records = 0;  // records whose match waits for a person
   struct {
     std::int64_t opened = 0, closed = 0, open = 0;
   } conflicts;

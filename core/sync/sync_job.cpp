@@ -211,7 +211,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     }
     {
       StageTimer t(report, "reconcile");
-      reconcile(*store, run_id, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, report);
+      reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, report);
     }
     if (!options.dry_run) {
       StageTimer t(report, "export");

@@ -23,7 +23,7 @@ TEST_CASE("a new SQLite store gets the current schema version") {
   TempDir dir;
   auto store = open_sqlite_store(dir.path / "sub" / "h.db", true);
   store->begin();
-  CHECK(store->schema_version() == 1);
+  CHECK(store->schema_version() == 2);
   store->commit();
   CHECK(std::filesystem::exists(dir.path / "sub" / "h.db"));
 }
@@ -36,7 +36,7 @@ TEST_CASE("records, links and persons round-trip through a real SQLite file") {
     store->begin();
     auto run = store->create_run("2026-01-01T00:00:00Z", false);
     store->put_record(record("1", "Nguyễn Văn An"), run);
-    store->put_person({"P0000001", run, run, std::nullopt, "{}"});
+    store->put_person({"P0000001", run, run, std::nullopt, "{}", "", ""});
     store->put_link({"party", "1", "P0000001", "linked", 1.0, "citizen_id", run});
     store->put_source_state("party", {"bookmark-1", 1}, run);
     store->finish_run(run, "succeeded", "2026-01-01T00:00:01Z", "{}");

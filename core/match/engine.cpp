@@ -1,0 +1,330 @@
+#include "match/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <thread>
+#include <unordered_map>
+
+namespace hopnhat::match {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+constexpr double kFloor = 1e-6;  // no probability reaches 0 or 1 in the model
+
+std::vector<std::uint64_t> candidate_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
+  std::vector<std::uint64_t> pairs;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> keyed;  // (key, record)
+  for (std::size_t b = 0; b < s.blocking.size(); ++b) {
+    keyed.clear();
+    for (std::size_t i = 0; i < f.size(); ++i)
+      if (std::uint32_t k = f.block_key(b, i)) keyed.emplace_back(k, static_cast<std::uint32_t>(i));
+    std::sort(keyed.begin(), keyed.end());
+    for (std::size_t lo = 0; lo < keyed.size();) {
+      std::size_t hi = lo;
+      while (hi < keyed.size() && keyed[hi].first == keyed[lo].first) ++hi;
+      if (hi - lo > s.max_block_size) {
+        ++stats.skipped_blocks;
+      } else {
+        for (std::size_t x = lo; x < hi; ++x)
+          for (std::size_t y = x + 1; y < hi; ++y)
+            pairs.push_back(static_cast<std::uint64_t>(keyed[x].second) << 32 | keyed[y].second);
+      }
+      lo = hi;
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+// Levels of every pair, comparisons side by side; two threads share the work.
+std::vector<std::uint8_t> compare_all(const FeatureTable& f, std::size_t width, const std::vector<std::uint64_t>& pairs) {
+  std::vector<std::uint8_t> levels(pairs.size() * width);
+  auto work = [&](std::size_t from, std::size_t to) {
+    for (std::size_t p = from; p < to; ++p) {
+      auto a = static_cast<std::uint32_t>(pairs[p] >> 32), b = static_cast<std::uint32_t>(pairs[p]);
+      for (std::size_t c = 0; c < width; ++c) levels[p * width + c] = f.level(c, a, b);
+    }
+  };
+  std::size_t half = pairs.size() / 2;
+  std::thread other(work, half, pairs.size());
+  work(0, half);
+  other.join();
+  return levels;
+}
+
+// u measured on pseudo-random pairs: what agreement looks like between different people.
+std::vector<std::vector<double>> random_pair_u(const FeatureTable& f, const MatchSettings& s) {
+  std::vector<std::vector<double>> counts(s.comparisons.size());
+  for (std::size_t c = 0; c < s.comparisons.size(); ++c)
+    counts[c].assign(FeatureTable::level_names(s.comparisons[c].kind).size(), 1.0);  // add-one smoothing
+  const std::size_t n = f.size();
+  if (n < 2) return counts;
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::size_t samples = std::min<std::size_t>(200000, n * (n - 1) / 2);
+  for (std::size_t k = 0; k < samples; ++k) {
+    auto a = static_cast<std::uint32_t>(next() % n), b = static_cast<std::uint32_t>(next() % n);
+    if (a == b) continue;
+    for (std::size_t c = 0; c < s.comparisons.size(); ++c) {
+      std::uint8_t l = f.level(c, a, b);
+      if (l != kNullLevel) counts[c][l] += 1.0;
+    }
+  }
+  for (auto& row : counts) {
+    double total = std::accumulate(row.begin(), row.end(), 0.0);
+    for (auto& v : row) v = std::max(v / total, kFloor);
+  }
+  return counts;
+}
+
+ModelParameters train(const std::vector<std::uint8_t>& levels, std::size_t width, const MatchSettings& s,
+                      std::vector<std::vector<double>> u0, MatchStats& stats) {
+  // Identical comparison vectors are trained on once, with their count.
+  std::unordered_map<std::string, double> patterns;
+  for (std::size_t p = 0; p * width < levels.size(); ++p)
+    patterns[std::string(reinterpret_cast<const char*>(&levels[p * width]), width)] += 1.0;
+
+  ModelParameters model;
+  model.u = std::move(u0);
+  model.m.resize(width);
+  for (std::size_t c = 0; c < width; ++c) {
+    std::size_t n = model.u[c].size();
+    model.m[c].assign(n, 0.0);
+    // Start: matches mostly agree exactly; the remaining mass halves level by level.
+    double rest = 0.1;
+    model.m[c][n - 1] = 0.9;
+    for (std::size_t l = n - 1; l-- > 1;) {
+      model.m[c][l] = rest / 2;
+      rest /= 2;
+    }
+    model.m[c][0] = rest;
+    for (auto& v : model.m[c]) v = std::max(v, kFloor);
+  }
+  model.lambda = 0.1;
+
+  for (int it = 0; it < s.em_iterations; ++it) {
+    std::vector<std::vector<double>> m_acc(width), u_acc(width);
+    for (std::size_t c = 0; c < width; ++c) {
+      m_acc[c].assign(model.m[c].size(), kFloor);
+      u_acc[c].assign(model.u[c].size(), kFloor);
+    }
+    double g_total = 0, total = 0;
+    for (const auto& [pattern, count] : patterns) {
+      double lm = std::log(model.lambda), lu = std::log(1 - model.lambda);
+      for (std::size_t c = 0; c < width; ++c) {
+        auto l = static_cast<std::uint8_t>(pattern[c]);
+        if (l == kNullLevel) continue;
+        lm += std::log(model.m[c][l]);
+        lu += std::log(model.u[c][l]);
+      }
+      double g = 1.0 / (1.0 + std::exp(lu - lm));
+      g_total += g * count;
+      total += count;
+      for (std::size_t c = 0; c < width; ++c) {
+        auto l = static_cast<std::uint8_t>(pattern[c]);
+        if (l == kNullLevel) continue;
+        m_acc[c][l] += g * count;
+        u_acc[c][l] += (1 - g) * count;
+      }
+    }
+    double change = 0;
+    for (std::size_t c = 0; c < width; ++c) {
+      double sm = std::accumulate(m_acc[c].begin(), m_acc[c].end(), 0.0);
+      double su = std::accumulate(u_acc[c].begin(), u_acc[c].end(), 0.0);
+      for (std::size_t l = 0; l < m_acc[c].size(); ++l) {
+        double nm = std::max(m_acc[c][l] / sm, kFloor), nu = std::max(u_acc[c][l] / su, kFloor);
+        change = std::max({change, std::abs(nm - model.m[c][l]), std::abs(nu - model.u[c][l])});
+        model.m[c][l] = nm;
+        model.u[c][l] = nu;
+      }
+    }
+    model.lambda = std::clamp(total > 0 ? g_total / total : 0.1, kFloor, 1 - kFloor);
+    stats.em_iterations = it + 1;
+    if (change < 1e-5) break;
+  }
+  return model;
+}
+
+struct UnionFind {
+  std::vector<std::uint32_t> parent;
+  std::vector<std::uint32_t> identity;  // per root: the cluster's valid citizen ID, or 0
+  explicit UnionFind(const FeatureTable& f) : parent(f.size()), identity(f.size()) {
+    std::iota(parent.begin(), parent.end(), 0u);
+    for (std::size_t i = 0; i < f.size(); ++i) identity[i] = f.identity(i);
+  }
+  std::uint32_t find(std::uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  // Joins the clusters of a and b unless that would hold two different citizen IDs.
+  bool join(std::uint32_t a, std::uint32_t b) {
+    std::uint32_t ra = find(a), rb = find(b);
+    if (ra == rb) return true;
+    if (identity[ra] && identity[rb] && identity[ra] != identity[rb]) return false;
+    if (ra > rb) std::swap(ra, rb);
+    parent[rb] = ra;
+    if (!identity[ra]) identity[ra] = identity[rb];
+    return true;
+  }
+};
+
+}  // namespace
+
+nlohmann::json ModelParameters::to_json(const MatchSettings& s) const {
+  nlohmann::json j{{"lambda", lambda}, {"settings", settings_to_json(s)}, {"comparisons", nlohmann::json::array()}};
+  for (std::size_t c = 0; c < m.size(); ++c) {
+    auto names = FeatureTable::level_names(s.comparisons[c].kind);
+    nlohmann::json levels = nlohmann::json::array();
+    for (std::size_t l = 0; l < m[c].size(); ++l) levels.push_back({{"level", names[l]}, {"m", m[c][l]}, {"u", u[c][l]}});
+    j["comparisons"].push_back({{"label", s.comparisons[c].label}, {"levels", levels}});
+  }
+  return j;
+}
+
+ModelParameters ModelParameters::from_json(const nlohmann::json& j) {
+  ModelParameters p;
+  p.lambda = j.at("lambda").get<double>();
+  for (const auto& c : j.at("comparisons")) {
+    std::vector<double> m, u;
+    for (const auto& l : c.at("levels")) {
+      m.push_back(l.at("m").get<double>());
+      u.push_back(l.at("u").get<double>());
+    }
+    p.m.push_back(std::move(m));
+    p.u.push_back(std::move(u));
+  }
+  return p;
+}
+
+ScoredPair score_pair(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
+                      std::uint32_t b) {
+  ScoredPair p;
+  p.a = std::min(a, b);
+  p.b = std::max(a, b);
+  double w = std::log2(model.lambda / (1 - model.lambda));
+  for (std::size_t c = 0; c < s.comparisons.size(); ++c) {
+    std::uint8_t l = f.level(c, p.a, p.b);
+    if (l == kNullLevel) continue;
+    double u = std::clamp(model.u[c][l] * f.tf_factor(c, p.a, p.b, l), kFloor, 1.0);
+    w += std::log2(model.m[c][l] / u);
+  }
+  p.weight = w;
+  p.probability = 1.0 / (1.0 + std::exp2(-w));
+  std::uint32_t ia = f.identity(p.a), ib = f.identity(p.b);
+  p.identity_equal = ia && ia == ib;
+  p.identity_conflict = ia && ib && ia != ib;
+  if (p.identity_equal) p.probability = 1.0;
+  return p;
+}
+
+MatchResult run_matching(const FeatureTable& f, const MatchSettings& s) {
+  MatchResult out;
+  out.stats.records = f.size();
+  const std::size_t width = s.comparisons.size();
+
+  auto t = Clock::now();
+  std::vector<std::uint64_t> pairs = candidate_pairs(f, s, out.stats);
+  out.stats.candidate_pairs = pairs.size();
+  out.stats.seconds_blocking = seconds_since(t);
+
+  t = Clock::now();
+  std::vector<std::uint8_t> levels = compare_all(f, width, pairs);
+  out.stats.seconds_comparing = seconds_since(t);
+
+  t = Clock::now();
+  out.model = train(levels, width, s, random_pair_u(f, s), out.stats);
+  out.stats.seconds_training = seconds_since(t);
+  levels.clear();
+  levels.shrink_to_fit();
+
+  t = Clock::now();
+  std::vector<ScoredPair> scored;
+  scored.reserve(pairs.size() / 4);
+  for (std::uint64_t pr : pairs) {
+    ScoredPair p = score_pair(f, s, out.model, static_cast<std::uint32_t>(pr >> 32), static_cast<std::uint32_t>(pr));
+    if (p.probability >= s.candidate || p.identity_equal) scored.push_back(p);
+  }
+  std::sort(scored.begin(), scored.end(), [](const ScoredPair& x, const ScoredPair& y) {
+    if (x.identity_equal != y.identity_equal) return x.identity_equal;
+    if (x.probability != y.probability) return x.probability > y.probability;
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  });
+
+  UnionFind uf(f);
+  out.score.assign(f.size(), -1.0);
+  out.rule.assign(f.size(), "single");
+  std::vector<const ScoredPair*> pending;  // possible review cases
+  for (const ScoredPair& p : scored) {
+    bool definite = p.identity_equal || (p.probability >= s.definite && !p.identity_conflict);
+    if (definite && uf.join(p.a, p.b)) {
+      for (std::uint32_t r : {p.a, p.b}) {
+        out.score[r] = std::max(out.score[r], p.probability);
+        if (p.identity_equal) out.rule[r] = "citizen_id";
+        else if (out.rule[r] == "single") out.rule[r] = "probabilistic";
+      }
+      continue;
+    }
+    if (!p.identity_conflict || p.probability >= s.candidate) pending.push_back(&p);
+  }
+  // Clusters numbered by their first record, so the numbering is stable for a given input.
+  std::unordered_map<std::uint32_t, std::uint32_t> number;
+  out.cluster_of.resize(f.size());
+  for (std::uint32_t i = 0; i < f.size(); ++i) {
+    auto [it, fresh] = number.emplace(uf.find(i), static_cast<std::uint32_t>(number.size()));
+    out.cluster_of[i] = it->second;
+  }
+  out.clusters = number.size();
+  // One review case per pair of clusters: the strongest pair between them.
+  std::unordered_map<std::uint64_t, bool> seen;
+  for (const ScoredPair* p : pending) {
+    std::uint32_t ca = out.cluster_of[p->a], cb = out.cluster_of[p->b];
+    if (ca == cb) continue;
+    std::uint64_t key = static_cast<std::uint64_t>(std::min(ca, cb)) << 32 | std::max(ca, cb);
+    if (seen.emplace(key, true).second) out.review.push_back(*p);
+  }
+  out.stats.seconds_clustering = seconds_since(t);
+  return out;
+}
+
+Explanation explain_pair(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
+                         std::uint32_t b) {
+  Explanation e;
+  ScoredPair p = score_pair(f, s, model, a, b);
+  e.prior_weight = std::log2(model.lambda / (1 - model.lambda));
+  for (std::size_t c = 0; c < s.comparisons.size(); ++c) {
+    WeightTerm t;
+    t.comparison = s.comparisons[c].label;
+    t.value_a = f.display(a, c);
+    t.value_b = f.display(b, c);
+    std::uint8_t l = f.level(c, a, b);
+    if (l == kNullLevel) {
+      t.level = "missing";
+    } else {
+      t.level = FeatureTable::level_names(s.comparisons[c].kind)[l];
+      t.m = model.m[c][l];
+      t.u = std::clamp(model.u[c][l] * f.tf_factor(c, std::min(a, b), std::max(a, b), l), kFloor, 1.0);
+      t.weight = std::log2(t.m / t.u);
+    }
+    e.terms.push_back(std::move(t));
+  }
+  e.total_weight = p.weight;
+  e.probability = p.probability;
+  if (p.identity_equal) e.decision = "linked: the same valid citizen ID";
+  else if (p.identity_conflict) e.decision = "never linked automatically: two different valid citizen IDs";
+  else if (p.probability >= s.definite) e.decision = "linked (at or above definite " + std::to_string(s.definite).substr(0, 4) + ")";
+  else if (p.probability >= s.candidate) e.decision = "review (between candidate and definite)";
+  else e.decision = "not linked (below candidate " + std::to_string(s.candidate).substr(0, 4) + ")";
+  return e;
+}
+
+}  // namespace hopnhat::match

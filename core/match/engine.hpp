@@ -1,0 +1,88 @@
+// The matcher: Fellegi–Sunter record linkage over all active records of a run.
+//
+//   blocking    candidate pairs share the key of at least one blocking rule
+//   comparing   each pair gets a level per comparison (features.hpp)
+//   training    m and u per level, and the share of matches, by expectation–maximisation over the
+//               candidate pairs (no labels needed), starting from u measured on random pairs
+//   scoring     match weight = prior + Σ log2(m/u), u scaled by term frequency where configured
+//   clustering  pairs at or above `definite` join records, strongest first, never putting two
+//               different valid citizen IDs in one cluster; equal valid citizen IDs always join
+//   review      pairs between `candidate` and `definite` (or blocked by the citizen-ID rule) whose
+//               records ended in different clusters become review cases
+//
+// Deterministic for a given input order. Not thread-safe per call (it uses two worker threads
+// internally for comparisons).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "match/features.hpp"
+#include "match/settings.hpp"
+
+namespace hopnhat::match {
+
+struct ModelParameters {
+  double lambda = 0.01;                    // share of candidate pairs that are matches
+  std::vector<std::vector<double>> m, u;   // per comparison, per level
+
+  nlohmann::json to_json(const MatchSettings& settings) const;
+  static ModelParameters from_json(const nlohmann::json& j);
+};
+
+struct ScoredPair {
+  std::uint32_t a = 0, b = 0;  // record indices, a < b
+  double weight = 0;
+  double probability = 0;
+  bool identity_equal = false;     // both carry the same valid citizen ID
+  bool identity_conflict = false;  // both carry valid, different citizen IDs
+};
+
+struct MatchStats {
+  std::size_t records = 0;
+  std::size_t candidate_pairs = 0;
+  std::size_t skipped_blocks = 0;  // blocks larger than max_block_size
+  double seconds_features = 0, seconds_blocking = 0, seconds_comparing = 0, seconds_training = 0, seconds_clustering = 0;
+  int em_iterations = 0;
+};
+
+struct MatchResult {
+  std::vector<std::uint32_t> cluster_of;  // per record: its cluster, 0..clusters-1
+  std::size_t clusters = 0;
+  std::vector<double> score;       // per record: best probability of an accepted link, or -1
+  std::vector<std::string> rule;   // per record: citizen_id | probabilistic | single
+  std::vector<ScoredPair> review;  // pairs a person must decide
+  ModelParameters model;
+  MatchStats stats;
+};
+
+MatchResult run_matching(const FeatureTable& features, const MatchSettings& settings);
+
+/// Scores one pair with a trained model (used by explain and by run_matching itself).
+ScoredPair score_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
+                      std::uint32_t a, std::uint32_t b);
+
+/// One line of an explanation's waterfall.
+struct WeightTerm {
+  std::string comparison;
+  std::string value_a, value_b;
+  std::string level;   // "exact", "different", "missing"
+  double m = 0, u = 0; // u after the term-frequency adjustment
+  double weight = 0;   // log2(m/u), 0 when missing
+};
+
+struct Explanation {
+  double prior_weight = 0;
+  std::vector<WeightTerm> terms;
+  double total_weight = 0;
+  double probability = 0;
+  std::string decision;  // "linked (definite)", "review", "not linked", "linked by citizen ID", …
+};
+
+Explanation explain_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
+                         std::uint32_t a, std::uint32_t b);
+
+}  // namespace hopnhat::match

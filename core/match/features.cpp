@@ -1,0 +1,265 @@
+#include "match/features.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "hopnhat/sdk/fields.hpp"
+#include "hopnhat/sdk/text.hpp"
+#include "match/similarity.hpp"
+#include "text/date.hpp"
+#include "text/names.hpp"
+#include "text/normalize.hpp"
+
+namespace hopnhat::match {
+
+StringPool::StringPool() {
+  strings_.emplace_back();
+  u32_.emplace_back();
+  ids_.emplace("", 0);
+}
+
+std::uint32_t StringPool::intern(const std::string& s) {
+  auto [it, fresh] = ids_.emplace(s, static_cast<std::uint32_t>(strings_.size()));
+  if (fresh) {
+    strings_.push_back(s);
+    u32_.push_back(to_u32(s));
+  }
+  return it->second;
+}
+
+std::string FeatureTable::value_of(const sdk::SourceRecord& r, const ValueRef& v, bool& valid) const {
+  valid = true;
+  if (!v.canonical) {
+    const std::string* a = r.attribute(v.name);
+    if (!a) {  // headings may carry stray spaces ("FEBRL, given_name")
+      for (const auto& [k, val] : r.attributes)
+        if (text::clean_text(k) == v.name) { a = &val; break; }
+    }
+    return a ? text::clean_text(*a) : std::string();
+  }
+  auto it = r.fields.find(v.name);
+  std::string raw = it == r.fields.end() ? std::string() : it->second;
+  if (raw.empty() && v.name == "full_name") {  // a name given only in parts
+    for (const char* part : {"family_name", "middle_name", "given_name"}) {
+      auto p = r.fields.find(part);
+      if (p != r.fields.end() && !p->second.empty()) raw += (raw.empty() ? "" : " ") + p->second;
+    }
+  }
+  if (raw.empty()) return {};
+  text::NormalizedValue nv = text::normalize_value(*sdk::find_field(v.name), raw);
+  valid = nv.valid;
+  return nv.value;
+}
+
+FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings)
+    : settings_(settings), records_(records.size()), width_(settings.comparisons.size()), source_(records) {
+  features_.resize(records_ * width_);
+  identity_.assign(records_, 0);
+  tf_counts_.resize(width_);
+  block_keys_.assign(settings.blocking.size(), std::vector<std::uint32_t>(records_, 0));
+  std::unordered_map<std::string, std::uint32_t> block_ids{{"", 0}};
+  const sdk::FieldInfo* identity_field = sdk::find_field(settings.identity_field);
+
+  // Each distinct value a record needs is normalised once.
+  std::vector<ValueRef> refs;
+  auto ref_index = [&](const ValueRef& v) {
+    for (std::size_t k = 0; k < refs.size(); ++k)
+      if (refs[k].name == v.name && refs[k].canonical == v.canonical) return k;
+    refs.push_back(v);
+    return refs.size() - 1;
+  };
+  if (identity_field) ref_index({settings.identity_field, true});
+  std::vector<std::size_t> cmp_ref(width_);
+  for (std::size_t c = 0; c < width_; ++c) cmp_ref[c] = ref_index(settings.comparisons[c].value);
+  std::vector<std::vector<std::size_t>> block_ref(settings.blocking.size());
+  for (std::size_t b = 0; b < settings.blocking.size(); ++b)
+    for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
+
+  std::vector<std::string> values(refs.size());
+  std::vector<char> valids(refs.size());
+  for (std::size_t i = 0; i < records_; ++i) {
+    const sdk::SourceRecord& r = *records[i];
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+      bool valid = true;
+      values[k] = value_of(r, refs[k], valid);
+      valids[k] = valid;
+    }
+    if (identity_field && valids[0] && !values[0].empty()) identity_[i] = pool_.intern(values[0]);
+    for (std::size_t c = 0; c < width_; ++c) {
+      const ComparisonSpec& spec = settings.comparisons[c];
+      const std::string& v = values[cmp_ref[c]];
+      if (v.empty()) continue;
+      Feature& f = features_[i * width_ + c];
+      switch (spec.kind) {
+        case ComparisonKind::kPersonName: {
+          std::string folded = sdk::fold(v);
+          text::NameParts parts = text::split_name(folded);
+          f.slot[0] = pool_.intern(text::tone_key(v));
+          f.slot[1] = pool_.intern(folded);
+          f.slot[2] = pool_.intern(parts.family);
+          f.slot[3] = pool_.intern(parts.middle);
+          f.slot[4] = pool_.intern(parts.given);
+          break;
+        }
+        case ComparisonKind::kText:
+          f.slot[0] = pool_.intern(v);
+          f.slot[1] = pool_.intern(sdk::fold(v));
+          break;
+        case ComparisonKind::kDate: {
+          auto d = text::parse_date(v);
+          if (!d) break;
+          f.slot[0] = static_cast<std::uint32_t>(d->year * 10000 + d->month * 100 + d->day);
+          f.slot[1] = d->day ? 3 : d->month ? 2 : 1;
+          break;
+        }
+        case ComparisonKind::kIdentifier:
+        case ComparisonKind::kExact:
+          f.slot[0] = pool_.intern(spec.kind == ComparisonKind::kExact ? sdk::fold(v) : v);
+          break;
+      }
+      if (spec.term_frequency && f.present()) {
+        std::uint32_t key = spec.kind == ComparisonKind::kPersonName || spec.kind == ComparisonKind::kText ? f.slot[1] : f.slot[0];
+        ++tf_counts_[c][key];
+      }
+    }
+    for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
+      std::string key;
+      bool complete = true;
+      for (std::size_t p = 0; p < settings.blocking[b].size() && complete; ++p) {
+        const BlockingPart& part = settings.blocking[b][p];
+        std::size_t k = block_ref[b][p];
+        bool identity_part = part.value.canonical && part.value.name == settings.identity_field;
+        std::string v = identity_part && !valids[k] ? std::string() : transform(values[k], part.transform);
+        complete = !v.empty();
+        key += v;
+        key += '\x1f';
+      }
+      if (!complete) continue;
+      auto [it, fresh] = block_ids.emplace(key, static_cast<std::uint32_t>(block_ids.size()));
+      block_keys_[b][i] = it->second;
+    }
+  }
+  tf_mean_.assign(width_, 0.0);
+  tf_total_.assign(width_, 0.0);
+  for (std::size_t c = 0; c < width_; ++c) {
+    double total = 0, s2 = 0, s3 = 0;
+    for (const auto& [v, n] : tf_counts_[c]) total += n;
+    tf_total_[c] = total;
+    for (const auto& [v, n] : tf_counts_[c]) {
+      double f = n / total;
+      s2 += f * f;
+      s3 += f * f * f;
+    }
+    tf_mean_[c] = s2 > 0 ? s3 / s2 : 0.0;
+  }
+}
+
+std::vector<std::string> FeatureTable::level_names(ComparisonKind kind) {
+  switch (kind) {
+    case ComparisonKind::kPersonName:
+      return {"different", "similar (Jaro-Winkler >= 0.90)", "same family and given name", "same without diacritics", "exact"};
+    case ComparisonKind::kText: return {"different", "similar (Jaro-Winkler >= 0.90)", "same without diacritics", "exact"};
+    case ComparisonKind::kDate:
+      return {"different", "a year apart", "same year", "agree to the lesser precision", "day and month swapped", "exact"};
+    case ComparisonKind::kIdentifier: return {"different", "one typing error apart", "exact"};
+    case ComparisonKind::kExact: return {"different", "equal"};
+  }
+  return {};
+}
+
+std::uint8_t FeatureTable::level(std::size_t c, std::size_t i, std::size_t j) const {
+  const Feature& a = at(i, c);
+  const Feature& b = at(j, c);
+  if (!a.present() || !b.present()) return kNullLevel;
+  switch (settings_.comparisons[c].kind) {
+    case ComparisonKind::kPersonName: {
+      if (a.slot[0] == b.slot[0]) return 4;
+      if (a.slot[1] == b.slot[1]) return 3;
+      bool family = a.slot[2] == b.slot[2] || text::family_name_variants(pool_.text(a.slot[2]), pool_.text(b.slot[2]));
+      if (family && a.slot[4] == b.slot[4]) return 2;
+      if (jaro_winkler(pool_.code_points(a.slot[1]), pool_.code_points(b.slot[1])) >= 0.90) return 1;
+      return 0;
+    }
+    case ComparisonKind::kText: {
+      if (a.slot[0] == b.slot[0]) return 3;
+      if (a.slot[1] == b.slot[1]) return 2;
+      if (jaro_winkler(pool_.code_points(a.slot[1]), pool_.code_points(b.slot[1])) >= 0.90) return 1;
+      return 0;
+    }
+    case ComparisonKind::kDate: {
+      int ya = static_cast<int>(a.slot[0] / 10000), ma = static_cast<int>(a.slot[0] / 100 % 100), da = static_cast<int>(a.slot[0] % 100);
+      int yb = static_cast<int>(b.slot[0] / 10000), mb = static_cast<int>(b.slot[0] / 100 % 100), db = static_cast<int>(b.slot[0] % 100);
+      if (a.slot[0] == b.slot[0] && a.slot[1] == 3) return 5;
+      if (ya == yb && da && db && da == mb && db == ma && da != db) return 4;
+      if (ya == yb) {
+        bool month_ok = !ma || !mb || ma == mb;
+        bool day_ok = !da || !db || da == db;
+        if (month_ok && day_ok) return 3;
+        return 2;
+      }
+      if (std::abs(ya - yb) == 1) return 1;
+      return 0;
+    }
+    case ComparisonKind::kIdentifier: {
+      if (a.slot[0] == b.slot[0]) return 2;
+      if (damerau_levenshtein(pool_.code_points(a.slot[0]), pool_.code_points(b.slot[0]), 1) <= 1) return 1;
+      return 0;
+    }
+    case ComparisonKind::kExact: return a.slot[0] == b.slot[0] ? 1 : 0;
+  }
+  return kNullLevel;
+}
+
+double FeatureTable::tf_factor(std::size_t c, std::size_t i, std::size_t, std::uint8_t level) const {
+  const ComparisonSpec& spec = settings_.comparisons[c];
+  if (!spec.term_frequency || tf_mean_[c] <= 0) return 1.0;
+  const Feature& a = at(i, c);
+  std::uint32_t key;
+  switch (spec.kind) {
+    case ComparisonKind::kPersonName: if (level < 3) return 1.0; key = a.slot[1]; break;
+    case ComparisonKind::kText: if (level < 2) return 1.0; key = a.slot[1]; break;
+    case ComparisonKind::kIdentifier: if (level < 2) return 1.0; key = a.slot[0]; break;
+    case ComparisonKind::kExact: if (level < 1) return 1.0; key = a.slot[0]; break;
+    default: return 1.0;
+  }
+  const auto& counts = tf_counts_[c];
+  auto it = counts.find(key);
+  if (it == counts.end()) return 1.0;
+  double f = it->second / tf_total_[c];
+  return std::max(f / tf_mean_[c], 1e-3);
+}
+
+std::string FeatureTable::transform(const std::string& v, const std::string& t) {
+  if (v.empty()) return {};
+  if (t == "value") return v;
+  if (t == "fold") return sdk::fold(v);
+  if (t == "prefix3") {
+    std::string f = sdk::fold(v);
+    std::size_t end = 0;
+    for (int chars = 0; end < f.size() && chars < 3; ++chars) {  // three code points, not bytes
+      ++end;
+      while (end < f.size() && (static_cast<unsigned char>(f[end]) & 0xC0) == 0x80) ++end;
+    }
+    return f.substr(0, end);
+  }
+  if (t == "given" || t == "family") {
+    text::NameParts parts = text::split_name(sdk::fold(v));
+    return t == "given" ? parts.given : parts.family;
+  }
+  auto d = text::parse_date(v);
+  if (!d) return {};
+  if (t == "year") return std::to_string(d->year);
+  if (t == "day_month") {
+    if (!d->day) return {};
+    int lo = std::min(d->day, d->month), hi = std::max(d->day, d->month);
+    return std::to_string(d->year) + "-" + std::to_string(lo) + "-" + std::to_string(hi);
+  }
+  return {};
+}
+
+std::string FeatureTable::display(std::size_t i, std::size_t c) const {
+  bool valid = true;
+  return value_of(*source_[i], settings_.comparisons[c].value, valid);
+}
+
+}  // namespace hopnhat::match

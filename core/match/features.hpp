@@ -1,0 +1,81 @@
+// Comparison features: each record's values prepared once (normalised, folded, interned), and the
+// comparison levels of a pair computed from them. Built once per run; read-only afterwards, so
+// pairs may be compared from several threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "hopnhat/sdk/record.hpp"
+#include "match/settings.hpp"
+
+namespace hopnhat::match {
+
+inline constexpr std::uint8_t kNullLevel = 255;  // a value missing on either side: no evidence
+
+/// Interned strings; id 0 is the empty string.
+class StringPool {
+ public:
+  StringPool();
+  std::uint32_t intern(const std::string& s);
+  const std::string& text(std::uint32_t id) const { return strings_[id]; }
+  const std::u32string& code_points(std::uint32_t id) const { return u32_[id]; }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> ids_;
+  std::vector<std::string> strings_;
+  std::vector<std::u32string> u32_;
+};
+
+/// Per comparison kind, what the slots hold:
+///  person_name: exact (tone key), folded full, folded family, folded middle, folded given
+///  text:        exact, folded;   date: yyyymmdd packed (0 = none), precision (1 y, 2 m, 3 d)
+///  identifier:  value;           exact: value
+struct Feature {
+  std::uint32_t slot[5] = {0, 0, 0, 0, 0};
+  bool present() const { return slot[0] != 0; }
+};
+
+class FeatureTable {
+ public:
+  FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings);
+
+  std::size_t size() const { return records_; }
+  const Feature& at(std::size_t record, std::size_t comparison) const { return features_[record * width_ + comparison]; }
+  const StringPool& pool() const { return pool_; }
+  /// The valid identity value (citizen ID) of a record, or 0.
+  std::uint32_t identity(std::size_t record) const { return identity_[record]; }
+  /// The blocking key of record i under rule b (0 when the record lacks a part of it).
+  std::uint32_t block_key(std::size_t b, std::size_t i) const { return block_keys_[b][i]; }
+  /// A value under a blocking transform ("" when the transform does not apply).
+  static std::string transform(const std::string& value, const std::string& transform);
+  /// Human-readable value of a comparison for a record (for explanations).
+  std::string display(std::size_t record, std::size_t comparison) const;
+
+  /// Comparison level of records i and j for comparison c (kNullLevel when either lacks it).
+  std::uint8_t level(std::size_t c, std::size_t i, std::size_t j) const;
+  /// Number of levels of comparison c and their names, strongest last.
+  static std::vector<std::string> level_names(ComparisonKind kind);
+  /// Term-frequency factor for the agreeing value of comparison c between i and j: how much more
+  /// (or less) common it is than an average agreeing value; 1 when not applicable.
+  double tf_factor(std::size_t c, std::size_t i, std::size_t j, std::uint8_t level) const;
+
+ private:
+  std::string value_of(const sdk::SourceRecord& r, const ValueRef& v, bool& valid) const;
+
+  const MatchSettings& settings_;
+  std::size_t records_ = 0;
+  std::size_t width_ = 0;
+  StringPool pool_;
+  std::vector<Feature> features_;
+  std::vector<std::uint32_t> identity_;
+  std::vector<std::vector<std::uint32_t>> block_keys_;  // per rule, per record
+  std::vector<const sdk::SourceRecord*> source_;
+  std::vector<std::unordered_map<std::uint32_t, std::uint32_t>> tf_counts_;  // per comparison: value → records
+  std::vector<double> tf_mean_;   // per comparison: Σf³/Σf², the mean frequency of an agreeing value
+  std::vector<double> tf_total_;  // per comparison: records with a value
+};
+
+}  // namespace hopnhat::match

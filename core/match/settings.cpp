@@ -1,0 +1,138 @@
+#include "match/settings.hpp"
+
+#include <stdexcept>
+
+#include "hopnhat/sdk/fields.hpp"
+
+namespace hopnhat::match {
+namespace {
+
+ValueRef value_ref(const std::string& name) {
+  if (name.rfind("attribute:", 0) == 0) return {name.substr(10), false};
+  return {name, sdk::find_field(name) != nullptr};
+}
+
+std::string ref_name(const ValueRef& v) { return v.canonical ? v.name : "attribute:" + v.name; }
+
+ComparisonKind parse_kind(const std::string& s, const std::string& path) {
+  if (s == "person_name") return ComparisonKind::kPersonName;
+  if (s == "text") return ComparisonKind::kText;
+  if (s == "date") return ComparisonKind::kDate;
+  if (s == "identifier") return ComparisonKind::kIdentifier;
+  if (s == "exact") return ComparisonKind::kExact;
+  throw std::invalid_argument(path + ": expected person_name, text, date, identifier or exact, got \"" + s + "\"");
+}
+
+BlockingPart parse_part(const std::string& spec, const std::string& path) {
+  // "field" or "field:transform"; an attribute is "attribute:Heading[:transform]".
+  std::string s = spec, transform = "value";
+  bool attribute = s.rfind("attribute:", 0) == 0;
+  std::string rest = attribute ? s.substr(10) : s;
+  auto colon = rest.rfind(':');
+  if (colon != std::string::npos) {
+    transform = rest.substr(colon + 1);
+    rest = rest.substr(0, colon);
+  }
+  static const char* kTransforms[] = {"value", "fold", "year", "day_month", "given", "family", "prefix3"};
+  bool known = false;
+  for (const char* t : kTransforms) known = known || transform == t;
+  if (!known)
+    throw std::invalid_argument(path + ": unknown transform \"" + transform +
+                                "\" (value, fold, year, day_month, given, family, prefix3)");
+  if (!attribute && !sdk::find_field(rest))
+    throw std::invalid_argument(path + ": \"" + rest + "\" is not a canonical field (write attribute:" + rest +
+                                " for a raw column)");
+  return {attribute ? ValueRef{rest, false} : ValueRef{rest, true}, transform};
+}
+
+}  // namespace
+
+const char* kind_name(ComparisonKind kind) {
+  switch (kind) {
+    case ComparisonKind::kPersonName: return "person_name";
+    case ComparisonKind::kText: return "text";
+    case ComparisonKind::kDate: return "date";
+    case ComparisonKind::kIdentifier: return "identifier";
+    case ComparisonKind::kExact: return "exact";
+  }
+  return "?";
+}
+
+MatchSettings default_settings() {
+  MatchSettings s;
+  auto cmp = [](const char* field, ComparisonKind kind, bool tf = false) {
+    return ComparisonSpec{field, {field, true}, kind, tf};
+  };
+  s.comparisons = {cmp("citizen_id", ComparisonKind::kIdentifier),
+                   cmp("full_name", ComparisonKind::kPersonName, true),
+                   cmp("birth_date", ComparisonKind::kDate),
+                   cmp("gender", ComparisonKind::kExact),
+                   cmp("old_id_number", ComparisonKind::kIdentifier),
+                   cmp("social_insurance_no", ComparisonKind::kIdentifier),
+                   cmp("party_card_no", ComparisonKind::kIdentifier),
+                   cmp("phone", ComparisonKind::kIdentifier),
+                   cmp("hometown", ComparisonKind::kText)};
+  auto part = [](const char* field, const char* transform) { return BlockingPart{{field, true}, transform}; };
+  s.blocking = {{part("citizen_id", "value")},
+                {part("full_name", "fold"), part("birth_date", "year")},
+                {part("full_name", "given"), part("birth_date", "day_month")},
+                {part("full_name", "family"), part("birth_date", "day_month")},
+                {part("phone", "value")},
+                {part("party_card_no", "value")},
+                {part("social_insurance_no", "value")}};
+  return s;
+}
+
+MatchSettings parse_settings(const nlohmann::json& m) {
+  MatchSettings s = default_settings();
+  if (m.is_null()) return s;
+  if (m.contains("definite")) s.definite = m["definite"].get<double>();
+  if (m.contains("candidate")) s.candidate = m["candidate"].get<double>();
+  if (s.candidate > s.definite) throw std::invalid_argument("match.candidate: must not be above match.definite");
+  if (m.contains("em_iterations")) s.em_iterations = m["em_iterations"].get<int>();
+  if (m.contains("max_block_size")) s.max_block_size = m["max_block_size"].get<std::size_t>();
+  if (m.contains("identity_field")) s.identity_field = m["identity_field"].get<std::string>();
+  if (m.contains("comparisons")) {
+    s.comparisons.clear();
+    const auto& list = m["comparisons"];
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = "match.comparisons[" + std::to_string(i) + "]";
+      ComparisonSpec c;
+      std::string name = list[i]["value"].get<std::string>();
+      c.value = value_ref(name);
+      if (c.value.canonical == false && name.rfind("attribute:", 0) != 0)
+        throw std::invalid_argument(path + ".value: \"" + name + "\" is not a canonical field (write attribute:" + name + " for a raw column)");
+      c.label = list[i].value("label", c.value.name);
+      c.kind = parse_kind(list[i]["kind"].get<std::string>(), path + ".kind");
+      c.term_frequency = list[i].value("term_frequency", false);
+      s.comparisons.push_back(std::move(c));
+    }
+  }
+  if (m.contains("blocking")) {
+    s.blocking.clear();
+    const auto& rules = m["blocking"];
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      BlockingRule rule;
+      for (std::size_t j = 0; j < rules[i].size(); ++j)
+        rule.push_back(parse_part(rules[i][j].get<std::string>(), "match.blocking[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
+      s.blocking.push_back(std::move(rule));
+    }
+  }
+  return s;
+}
+
+nlohmann::json settings_to_json(const MatchSettings& s) {
+  nlohmann::json j{{"definite", s.definite}, {"candidate", s.candidate}, {"identity_field", s.identity_field},
+                   {"em_iterations", s.em_iterations}, {"max_block_size", s.max_block_size}};
+  for (const auto& c : s.comparisons)
+    j["comparisons"].push_back({{"label", c.label}, {"value", ref_name(c.value)}, {"kind", kind_name(c.kind)},
+                                {"term_frequency", c.term_frequency}});
+  for (const auto& r : s.blocking) {
+    nlohmann::json rule = nlohmann::json::array();
+    for (const auto& p : r) rule.push_back(ref_name(p.value) + ":" + p.transform);
+    j["blocking"].push_back(rule);
+  }
+  return j;
+}
+
+}  // namespace hopnhat::match

@@ -1,0 +1,69 @@
+// What the matcher compares and how candidate pairs are found: the `match` section of the
+// configuration, or defaults for Vietnamese staff data. Plain values.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hopnhat::match {
+
+/// A value of a record: a canonical field (normalised by its type) or a raw attribute (by its
+/// column heading, cleaned to NFC with single spaces).
+struct ValueRef {
+  std::string name;
+  bool canonical = true;
+};
+
+enum class ComparisonKind {
+  kPersonName,  // a full Vietnamese name: exact, tone-insensitive, parts, Jaro–Winkler
+  kText,        // exact, folded, Jaro–Winkler
+  kDate,        // exact, day/month swapped, partial precision, same year, a year apart
+  kIdentifier,  // exact, one typing error (Damerau–Levenshtein 1)
+  kExact,       // equal or not
+};
+
+struct ComparisonSpec {
+  std::string label;  // shown in explanations: the value's name
+  ValueRef value;
+  ComparisonKind kind = ComparisonKind::kExact;
+  bool term_frequency = false;  // agreement on a common value counts for less
+};
+
+/// One part of a blocking key: a value and a transform ("value", "fold", "year", "day_month"
+/// (the date with day and month in sorted order, so swaps block together), "given", "family",
+/// "prefix3").
+struct BlockingPart {
+  ValueRef value;
+  std::string transform = "value";
+};
+using BlockingRule = std::vector<BlockingPart>;
+
+struct MatchSettings {
+  double definite = 0.95;   // at or above: linked automatically
+  double candidate = 0.60;  // at or above (and below definite): a review case
+  std::vector<BlockingRule> blocking;
+  std::vector<ComparisonSpec> comparisons;
+  int em_iterations = 25;
+  std::size_t max_block_size = 2000;  // larger blocks are skipped (and reported) as too common
+  /// A value whose exact agreement links records by itself and whose disagreement (two valid,
+  /// different values) forbids a link: the citizen ID.
+  std::string identity_field = "citizen_id";
+};
+
+/// The defaults: citizen ID, full name, birth date, gender, phone, other IDs; blocking on
+/// citizen ID, folded full name + birth year, given name + birth date, family name + birth date.
+MatchSettings default_settings();
+
+/// Reads the configuration's `match` object over the defaults. Throws std::invalid_argument with
+/// the JSON path ("match.comparisons[1].kind: …").
+MatchSettings parse_settings(const nlohmann::json& match);
+
+/// The settings as JSON (stored with each run's model, shown by explain).
+nlohmann::json settings_to_json(const MatchSettings& settings);
+
+const char* kind_name(ComparisonKind kind);
+
+}  // namespace hopnhat::match

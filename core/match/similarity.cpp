@@ -1,0 +1,85 @@
+#include "match/similarity.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace hopnhat::match {
+
+std::u32string to_u32(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0) { out.push_back(0xFFFD); ++i; continue; }
+    char32_t cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+    bool ok = true;
+    for (int k = 1; k <= n; ++k) {
+      if (i + static_cast<std::size_t>(k) >= s.size()) { ok = false; break; }
+      auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((cc & 0xC0) != 0x80) { ok = false; break; }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (!ok) { out.push_back(0xFFFD); ++i; continue; }
+    out.push_back(cp);
+    i += static_cast<std::size_t>(n) + 1;
+  }
+  return out;
+}
+
+double jaro_winkler(std::u32string_view a, std::u32string_view b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  if (a == b) return 1.0;
+  const std::size_t la = a.size(), lb = b.size();
+  const std::size_t window = std::max<std::size_t>(std::max(la, lb) / 2, 1) - 1;
+  std::vector<char> ma(la, 0), mb(lb, 0);
+  std::size_t matches = 0;
+  for (std::size_t i = 0; i < la; ++i) {
+    std::size_t lo = i > window ? i - window : 0, hi = std::min(lb, i + window + 1);
+    for (std::size_t j = lo; j < hi; ++j) {
+      if (mb[j] || a[i] != b[j]) continue;
+      ma[i] = mb[j] = 1;
+      ++matches;
+      break;
+    }
+  }
+  if (matches == 0) return 0.0;
+  std::size_t t = 0, k = 0;
+  for (std::size_t i = 0; i < la; ++i) {
+    if (!ma[i]) continue;
+    while (!mb[k]) ++k;
+    if (a[i] != b[k]) ++t;
+    ++k;
+  }
+  double m = static_cast<double>(matches);
+  double jaro = (m / static_cast<double>(la) + m / static_cast<double>(lb) + (m - static_cast<double>(t) / 2.0) / m) / 3.0;
+  std::size_t prefix = 0;
+  while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]) ++prefix;
+  return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+int damerau_levenshtein(std::u32string_view a, std::u32string_view b, int limit) {
+  const int la = static_cast<int>(a.size()), lb = static_cast<int>(b.size());
+  if (std::abs(la - lb) > limit) return limit + 1;
+  std::vector<int> prev2(static_cast<std::size_t>(lb) + 1), prev(static_cast<std::size_t>(lb) + 1), cur(static_cast<std::size_t>(lb) + 1);
+  for (int j = 0; j <= lb; ++j) prev[static_cast<std::size_t>(j)] = j;
+  for (int i = 1; i <= la; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= lb; ++j) {
+      int cost = a[static_cast<std::size_t>(i - 1)] == b[static_cast<std::size_t>(j - 1)] ? 0 : 1;
+      int v = std::min({prev[static_cast<std::size_t>(j)] + 1, cur[static_cast<std::size_t>(j - 1)] + 1, prev[static_cast<std::size_t>(j - 1)] + cost});
+      if (i > 1 && j > 1 && a[static_cast<std::size_t>(i - 1)] == b[static_cast<std::size_t>(j - 2)] && a[static_cast<std::size_t>(i - 2)] == b[static_cast<std::size_t>(j - 1)])
+        v = std::min(v, prev2[static_cast<std::size_t>(j - 2)] + 1);
+      cur[static_cast<std::size_t>(j)] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return std::min(prev[static_cast<std::size_t>(lb)], limit + 1);
+}
+
+}  // namespace hopnhat::match
