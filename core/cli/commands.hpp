@@ -2,6 +2,7 @@
 // (see sync::ExitCode). main.cpp only declares the CLI11 grammar and dispatches here.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, bool d
 int cmd_links(const CommonArgs& args);
 int cmd_persons(const CommonArgs& args);
 int cmd_runs(const CommonArgs& args);
+int cmd_explain(const CommonArgs& args, const std::string& person, const std::vector<std::string>& pair);
+int cmd_conflicts_list(const CommonArgs& args);
+int cmd_conflicts_show(const CommonArgs& args, std::int64_t id);
 int cmd_gen(long persons, const std::filesystem::path& out, unsigned long seed);
 int cmd_help_exit_codes();
 

@@ -61,6 +61,25 @@ int main(int argc, char** argv) {
   add_config(runs_list);
   runs_list->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
+  auto* explain = app.add_subcommand("explain", "why records were or were not joined: the waterfall of match weights");
+  add_config(explain);
+  std::string explain_person;
+  std::vector<std::string> explain_pair;
+  explain->add_option("person", explain_person, "a person id: every pair of its records");
+  explain->add_option("--pair", explain_pair, "two records, SOURCE:ID SOURCE:ID")->expected(2);
+  explain->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  auto* conflicts = app.add_subcommand("conflicts", "disagreements between sources and matches waiting for review");
+  conflicts->require_subcommand(1);
+  auto* conflicts_list = conflicts->add_subcommand("list", "the open conflicts and review cases");
+  add_config(conflicts_list);
+  conflicts_list->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  auto* conflicts_show = conflicts->add_subcommand("show", "one conflict with its candidates");
+  add_config(conflicts_show);
+  std::int64_t conflict_id = 0;
+  conflicts_show->add_option("id", conflict_id, "the conflict's id")->required();
+  conflicts_show->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
   auto* gen = app.add_subcommand("gen", "write synthetic staff data (never real people) with ground truth");
   long gen_persons = 100;
   std::filesystem::path gen_out;
@@ -92,6 +111,15 @@ int main(int argc, char** argv) {
     if (*links) return cli::cmd_links(args);
     if (*persons) return cli::cmd_persons(args);
     if (*runs_list) return cli::cmd_runs(args);
+    if (*explain) {
+      if (explain_person.empty() == explain_pair.empty()) {
+        std::cerr << "hopnhat explain: give a person id or --pair SOURCE:ID SOURCE:ID\n";
+        return sync::kExitUsage;
+      }
+      return cli::cmd_explain(args, explain_person, explain_pair);
+    }
+    if (*conflicts_list) return cli::cmd_conflicts_list(args);
+    if (*conflicts_show) return cli::cmd_conflicts_show(args, conflict_id);
     if (*gen) return cli::cmd_gen(gen_persons, gen_out, seed);
     if (*exit_codes) return cli::cmd_help_exit_codes();
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 #include "gen/generator.hpp"
 
+#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
@@ -100,6 +101,73 @@ std::string typo(Random& rnd, const std::string& s) {
 
 std::string date_dmy(const Person& p) { return pad(p.day, 2) + "/" + pad(p.month, 2) + "/" + std::to_string(p.year); }
 
+// Moves the tone mark between the two vowels of "oa", "oe", "uy" at the end of a syllable:
+// "Hòa" <-> "Hoà", the old and new placements offices still mix.
+std::string swap_tone_placement(const std::string& s) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+  icu::UnicodeString d = nfd->normalize(icu::UnicodeString::fromUTF8(s), err);
+  std::u32string u;
+  for (int32_t i = 0; i < d.length(); i = d.moveIndex32(i, 1)) u.push_back(static_cast<char32_t>(d.char32At(i)));
+  auto tone = [](char32_t c) { return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323; };
+  auto lower = [](char32_t c) { return c < 0x80 ? static_cast<char32_t>(std::tolower(static_cast<int>(c))) : c; };
+  for (std::size_t i = 0; i + 2 < u.size(); ++i) {
+    char32_t a = lower(u[i]);
+    bool end = i + 3 >= u.size() || u[i + 3] == ' ';
+    // new style: vowel, tone, vowel  ->  old style: vowel, vowel, tone
+    if ((a == 'o' || a == 'u') && tone(u[i + 1])) {
+      char32_t b = lower(u[i + 2]);
+      if (((a == 'o' && (b == 'a' || b == 'e')) || (a == 'u' && b == 'y')) && end) {
+        std::swap(u[i + 1], u[i + 2]);
+        break;
+      }
+    }
+  }
+  icu::UnicodeString out = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(u.data()), static_cast<int32_t>(u.size()));
+  std::string r;
+  out.toUTF8String(r);
+  return sdk::to_nfc(r);
+}
+
+std::string to_nfd(const std::string& s) {
+  UErrorCode err = U_ZERO_ERROR;
+  icu::UnicodeString d = icu::Normalizer2::getNFDInstance(err)->normalize(icu::UnicodeString::fromUTF8(s), err);
+  std::string r;
+  d.toUTF8String(r);
+  return r;
+}
+
+std::string to_upper(const std::string& s) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  u.toUpper(icu::Locale("vi"));
+  std::string r;
+  u.toUTF8String(r);
+  return r;
+}
+
+std::string drop_middle(const Person& p) { return p.family + " " + p.given; }
+
+// A name typed in a TCVN3 font, then read as Windows-1252 by another program and saved as
+// UTF-8: "NguyÔn V¨n Hïng".
+std::string tcvn3_mojibake(const std::string& s) {
+  std::string bytes = encode_tcvn3(s), out;
+  for (char ch : bytes) {
+    auto b = static_cast<unsigned char>(ch);
+    std::string decoded;
+    if (b < 0xA0 && b >= 0x80 && sdk::decode(std::string(1, ch), sdk::Encoding::kWindows1258, decoded)) out += decoded;
+    else if (b >= 0x80) { out.push_back(static_cast<char>(0xC0 | (b >> 6))); out.push_back(static_cast<char>(0x80 | (b & 0x3F))); }
+    else out.push_back(ch);
+  }
+  return out;
+}
+
+// One digit of the last six changed: a CCCD that is still valid but belongs to nobody here.
+std::string mistype_digit(Random& rnd, std::string id) {
+  std::size_t at = id.size() - 1 - static_cast<std::size_t>(rnd.below(6));
+  id[at] = static_cast<char>('0' + (id[at] - '0' + 1 + rnd.below(9)) % 10);
+  return id;
+}
+
 }  // namespace
 
 std::string encode_tcvn3(const std::string& utf8) {
@@ -170,8 +238,8 @@ GenSummary generate(const GenOptions& opt) {
   std::set<std::string> cccds;
   for (std::int64_t n = 0; n < opt.persons; ++n) {
     Person p;
-    // About one person in fifty is a namesake of an earlier one, born the same year.
-    if (!people.empty() && rnd.chance(0.02)) {
+    // About three persons in a hundred are namesakes of an earlier one, born the same year.
+    if (!people.empty() && rnd.chance(0.03)) {
       const Person& twin = people[static_cast<std::size_t>(rnd.below(static_cast<int>(people.size())))];
       p.family = twin.family; p.middle = twin.middle; p.given = twin.given; p.male = twin.male; p.year = twin.year;
       p.month = 1 + rnd.below(12);
@@ -240,9 +308,12 @@ GenSummary generate(const GenOptions& opt) {
       if (rnd.chance(0.05)) birth = pad(p.month, 2) + "/" + std::to_string(p.year);
       else if (rnd.chance(0.04)) birth = std::to_string(p.year);
       std::string cccd = rnd.chance(0.12) ? "" : p.cccd;  // older members never had it entered
+      std::string party_name = p.full();
+      if (rnd.chance(0.05)) party_name = swap_tone_placement(party_name);
+      if (rnd.chance(0.02) && !p.middle.empty()) party_name = drop_middle(p);
       std::string join = pad(1 + rnd.below(28), 2) + "/" + pad(1 + rnd.below(12), 2) + "/" + std::to_string(p.join_year);
       std::string official = pad(1 + rnd.below(28), 2) + "/" + pad(1 + rnd.below(12), 2) + "/" + std::to_string(p.join_year + 1);
-      write_row(party, {id, p.full(), birth, p.male ? "Nam" : "Nữ", p.hometown, cccd, join, official, p.cell}, ',');
+      write_row(party, {id, party_name, birth, p.male ? "Nam" : "Nữ", p.hometown, cccd, join, official, p.cell}, ',');
       truth << "party," << id << "," << person_key << "\r\n";
       ++sum.party_records;
     }
@@ -250,7 +321,10 @@ GenSummary generate(const GenOptions& opt) {
       std::string id = "CB" + pad(static_cast<int>(100000 + i), 6);
       std::string name = p.full();
       if (rnd.chance(0.03)) name = typo(rnd, name);
+      if (rnd.chance(0.03)) name = to_nfd(name);             // decomposed Unicode from a Mac or a web form
+      else if (rnd.chance(0.01)) name = tcvn3_mojibake(name);  // legacy text that went through Windows-1252
       std::string cccd = rnd.chance(0.05) ? "" : p.cccd;
+      if (!cccd.empty() && rnd.chance(0.01)) cccd = mistype_digit(rnd, cccd);
       char coef[16];
       std::snprintf(coef, sizeof coef, "%.2f", p.coefficient);
       write_row(civil, {id, name, std::to_string(p.year) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2),
@@ -262,6 +336,8 @@ GenSummary generate(const GenOptions& opt) {
       std::string id = "HS" + pad(static_cast<int>(i + 1), 5);
       std::string name = p.full();
       if (rnd.chance(0.05)) name = strip_diacritics(name);
+      if (rnd.chance(0.05)) name = to_upper(name);
+      if (rnd.chance(0.04) && !p.middle.empty()) name = drop_middle(p);
       std::string birth = date_dmy(p);
       if (rnd.chance(0.03) && p.day <= 12 && p.day != p.month) birth = pad(p.month, 2) + "/" + pad(p.day, 2) + "/" + std::to_string(p.year);
       std::string cccd = p.cccd;

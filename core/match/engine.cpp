@@ -87,8 +87,49 @@ std::vector<std::vector<double>> random_pair_u(const FeatureTable& f, const Matc
   return counts;
 }
 
-ModelParameters train(const std::vector<std::uint8_t>& levels, std::size_t width, const MatchSettings& s,
-                      std::vector<std::vector<double>> u0, MatchStats& stats) {
+// Starting m: matches mostly agree exactly; the remaining mass halves level by level.
+std::vector<double> prior_m(std::size_t levels) {
+  std::vector<double> m(levels);
+  double rest = 0.1;
+  m[levels - 1] = 0.9;
+  for (std::size_t l = levels - 1; l-- > 1;) {
+    m[l] = rest / 2;
+    rest /= 2;
+  }
+  m[0] = rest;
+  return m;
+}
+
+// m learnt from the pairs the identity rule already links (same valid citizen ID): in Vietnamese
+// staff data most records carry one, so these pairs show how the same person's records differ.
+// Unsupervised EM on blocked pairs would instead take namesakes (same name, same year) for
+// matches, because blocking makes them agree on exactly what it blocked on.
+bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::vector<char>& identity_equal,
+                           std::size_t width, const MatchSettings& s, ModelParameters& model) {
+  std::size_t labelled = 0;
+  for (char e : identity_equal) labelled += e ? 1 : 0;
+  if (labelled < 50) return false;
+  for (std::size_t c = 0; c < width; ++c) {
+    const bool is_identity = s.comparisons[c].value.canonical && s.comparisons[c].value.name == s.identity_field;
+    std::size_t n_levels = model.u[c].size();
+    if (is_identity) {  // every labelled pair agrees here by construction: keep the prior
+      model.m[c] = prior_m(n_levels);
+      continue;
+    }
+    std::vector<double> counts(n_levels, 0.5);  // Jeffreys pseudo-counts: no level is impossible
+    for (std::size_t p = 0; p < identity_equal.size(); ++p) {
+      if (!identity_equal[p]) continue;
+      std::uint8_t l = levels[p * width + c];
+      if (l != kNullLevel) counts[l] += 1.0;
+    }
+    double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    for (std::size_t l = 0; l < n_levels; ++l) model.m[c][l] = counts[l] / total;
+  }
+  return true;
+}
+
+ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector<char>& identity_equal, std::size_t width,
+                      const MatchSettings& s, std::vector<std::vector<double>> u0, double all_pairs, MatchStats& stats) {
   // Identical comparison vectors are trained on once, with their count.
   std::unordered_map<std::string, double> patterns;
   for (std::size_t p = 0; p * width < levels.size(); ++p)
@@ -97,20 +138,14 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, std::size_t width
   ModelParameters model;
   model.u = std::move(u0);
   model.m.resize(width);
-  for (std::size_t c = 0; c < width; ++c) {
-    std::size_t n = model.u[c].size();
-    model.m[c].assign(n, 0.0);
-    // Start: matches mostly agree exactly; the remaining mass halves level by level.
-    double rest = 0.1;
-    model.m[c][n - 1] = 0.9;
-    for (std::size_t l = n - 1; l-- > 1;) {
-      model.m[c][l] = rest / 2;
-      rest /= 2;
-    }
-    model.m[c][0] = rest;
-    for (auto& v : model.m[c]) v = std::max(v, kFloor);
-  }
+  for (std::size_t c = 0; c < width; ++c) model.m[c] = prior_m(model.u[c].size());
   model.lambda = 0.1;
+  // With labelled pairs, m and u are fixed and EM finds only the share of matches. Because u is
+  // measured on random pairs, that share is over all pairs of records (pairs blocking left out
+  // are taken as non-matches), and so is the prior used when scoring. Without labels, EM
+  // estimates m, u and the share together over the candidate pairs.
+  const bool supervised = learn_m_from_identity(levels, identity_equal, width, s, model);
+  if (supervised) model.lambda = std::min(0.1, 1.0 / std::max(all_pairs, 10.0) * static_cast<double>(levels.size() / std::max<std::size_t>(width, 1)));
 
   for (int it = 0; it < s.em_iterations; ++it) {
     std::vector<std::vector<double>> m_acc(width), u_acc(width);
@@ -130,6 +165,7 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, std::size_t width
       double g = 1.0 / (1.0 + std::exp(lu - lm));
       g_total += g * count;
       total += count;
+      if (supervised) continue;
       for (std::size_t c = 0; c < width; ++c) {
         auto l = static_cast<std::uint8_t>(pattern[c]);
         if (l == kNullLevel) continue;
@@ -137,21 +173,26 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, std::size_t width
         u_acc[c][l] += (1 - g) * count;
       }
     }
-    double change = 0;
-    for (std::size_t c = 0; c < width; ++c) {
-      double sm = std::accumulate(m_acc[c].begin(), m_acc[c].end(), 0.0);
-      double su = std::accumulate(u_acc[c].begin(), u_acc[c].end(), 0.0);
-      for (std::size_t l = 0; l < m_acc[c].size(); ++l) {
-        double nm = std::max(m_acc[c][l] / sm, kFloor), nu = std::max(u_acc[c][l] / su, kFloor);
-        change = std::max({change, std::abs(nm - model.m[c][l]), std::abs(nu - model.u[c][l])});
-        model.m[c][l] = nm;
-        model.u[c][l] = nu;
+    if (supervised) total = all_pairs;
+    double new_lambda = std::clamp(total > 0 ? g_total / total : 0.1, 1e-12, 1 - kFloor);
+    double change = std::abs(new_lambda - model.lambda);
+    model.lambda = new_lambda;
+    if (!supervised) {
+      for (std::size_t c = 0; c < width; ++c) {
+        double sm = std::accumulate(m_acc[c].begin(), m_acc[c].end(), 0.0);
+        double su = std::accumulate(u_acc[c].begin(), u_acc[c].end(), 0.0);
+        for (std::size_t l = 0; l < m_acc[c].size(); ++l) {
+          double nm = std::max(m_acc[c][l] / sm, kFloor), nu = std::max(u_acc[c][l] / su, kFloor);
+          change = std::max({change, std::abs(nm - model.m[c][l]), std::abs(nu - model.u[c][l])});
+          model.m[c][l] = nm;
+          model.u[c][l] = nu;
+        }
       }
     }
-    model.lambda = std::clamp(total > 0 ? g_total / total : 0.1, kFloor, 1 - kFloor);
     stats.em_iterations = it + 1;
-    if (change < 1e-5) break;
+    if (change < 1e-6) break;
   }
+  stats.supervised = supervised;
   return model;
 }
 
@@ -242,7 +283,13 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s) {
   out.stats.seconds_comparing = seconds_since(t);
 
   t = Clock::now();
-  out.model = train(levels, width, s, random_pair_u(f, s), out.stats);
+  std::vector<char> identity_equal(pairs.size());
+  for (std::size_t p = 0; p < pairs.size(); ++p) {
+    std::uint32_t ia = f.identity(static_cast<std::uint32_t>(pairs[p] >> 32)), ib = f.identity(static_cast<std::uint32_t>(pairs[p]));
+    identity_equal[p] = ia && ia == ib;
+  }
+  const double n = static_cast<double>(f.size());
+  out.model = train(levels, identity_equal, width, s, random_pair_u(f, s), n * (n - 1) / 2, out.stats);
   out.stats.seconds_training = seconds_since(t);
   levels.clear();
   levels.shrink_to_fit();

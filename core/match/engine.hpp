@@ -47,6 +47,7 @@ struct MatchStats {
   std::size_t skipped_blocks = 0;  // blocks larger than max_block_size
   double seconds_features = 0, seconds_blocking = 0, seconds_comparing = 0, seconds_training = 0, seconds_clustering = 0;
   int em_iterations = 0;
+  bool supervised = false;  // m learnt from pairs sharing a valid citizen ID
 };
 
 struct MatchResult {

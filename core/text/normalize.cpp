@@ -10,6 +10,7 @@
 #include "hopnhat/sdk/text.hpp"
 #include "text/date.hpp"
 #include "text/domain_tables.hpp"
+#include "text/repair.hpp"
 
 namespace hopnhat::text {
 namespace {
@@ -134,6 +135,9 @@ NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view ra
   NormalizedValue out;
   std::string cleaned = clean_text(raw);
   if (cleaned.empty()) return out;
+  if (field.type == sdk::FieldType::kName || field.type == sdk::FieldType::kText) {
+    if (auto repaired = repair_mojibake(cleaned)) cleaned = clean_text(*repaired);  // TCVN3/VNI read as Windows-1252
+  }
   auto invalid = [&](std::string problem) {
     out.value = cleaned;
     out.valid = false;

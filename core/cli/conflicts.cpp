@@ -1,0 +1,90 @@
+// `hopnhat conflicts list|show`: what waits for an administrator — sources that disagree on a
+// critical field (value_mismatch) and possible matches between the two thresholds (match_review).
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "store/store.hpp"
+#include "sync/sync_job.hpp"
+
+namespace hopnhat::cli {
+namespace {
+
+nlohmann::json conflict_json(const store::ConflictRow& c) {
+  nlohmann::json cands = nlohmann::json::parse(c.candidates);
+  for (std::size_t i = 0; i < cands.size(); ++i) cands[i]["id"] = i + 1;
+  return {{"id", c.id}, {"kind", c.kind}, {"person_id", c.person_id}, {"field", c.field}, {"status", c.status},
+          {"opened_run", c.opened_run}, {"closed_run", c.closed_run ? nlohmann::json(*c.closed_run) : nlohmann::json()},
+          {"candidates", cands}};
+}
+
+std::string candidate_text(const nlohmann::json& c) {
+  std::string s = c["source"].get<std::string>() + ":" + c["record_id"].get<std::string>();
+  if (c.contains("value")) s += " = " + c["value"].get<std::string>();
+  if (c.contains("person_id")) s += " (" + c["person_id"].get<std::string>() + ")";
+  return s;
+}
+
+std::unique_ptr<store::Store> open_store(const CommonArgs& args) {
+  auto cfg = config::load_config(args.config);
+  if (!std::filesystem::exists(cfg.sqlite_path))
+    throw std::runtime_error(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync` first");
+  return store::open_sqlite_store(cfg.sqlite_path, false);
+}
+
+}  // namespace
+
+int cmd_conflicts_list(const CommonArgs& args) {
+  try {
+    auto store = open_store(args);
+    auto rows = store->conflicts(true);
+    if (args.format == "json") {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& c : rows) out.push_back(conflict_json(c));
+      std::cout << out.dump(2) << "\n";
+      return sync::kExitOk;
+    }
+    for (const auto& c : rows) {
+      auto j = conflict_json(c);
+      std::cout << "#" << c.id << "  " << c.kind << "  " << c.person_id << "  " << c.field;
+      if (c.kind == "match_review") std::cout << "  score " << j["candidates"][0].value("score", 0.0);
+      std::cout << "\n";
+    }
+    std::cout << rows.size() << " open\n";
+    return sync::kExitOk;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return sync::kExitUsage;
+  }
+}
+
+int cmd_conflicts_show(const CommonArgs& args, std::int64_t id) {
+  try {
+    auto store = open_store(args);
+    for (const auto& c : store->conflicts(false)) {
+      if (c.id != id) continue;
+      auto j = conflict_json(c);
+      if (args.format == "json") {
+        std::cout << j.dump(2) << "\n";
+        return sync::kExitOk;
+      }
+      std::cout << "conflict #" << c.id << " (" << c.status << "): " << c.kind << " on " << c.field << ", person "
+                << c.person_id << ", opened in run " << c.opened_run << "\n";
+      for (const auto& cand : j["candidates"]) std::cout << "  [" << cand["id"] << "] " << candidate_text(cand) << "\n";
+      if (c.kind == "match_review")
+        std::cout << "  why: hopnhat explain --config " << args.config.string() << " --pair " << j["candidates"][0]["source"].get<std::string>()
+                  << ":" << j["candidates"][0]["record_id"].get<std::string>() << " " << j["candidates"][1]["source"].get<std::string>() << ":"
+                  << j["candidates"][1]["record_id"].get<std::string>() << "\n";
+      return sync::kExitOk;
+    }
+    std::cerr << "hopnhat: no conflict #" << id << "\n";
+    return sync::kExitFailed;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return sync::kExitUsage;
+  }
+}
+
+}  // namespace hopnhat::cli
