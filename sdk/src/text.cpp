@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "embedded_data.hpp"
@@ -183,26 +184,57 @@ Encoding detect(std::string_view in) {
 
 bool is_tone_mark(UChar32 c) { return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323; }
 
+// Whether a lower-case syllable without tone marks (NFC) has a Vietnamese shape: an onset, a
+// vowel nucleus from the language's set and an allowed final consonant.
+bool vietnamese_syllable(const std::u32string& w) {
+  static const std::u32string kVowels = U"aăâeêioôơuưy";
+  static const std::set<std::u32string> kOnsets = {U"", U"b", U"c", U"ch", U"d", U"đ", U"g", U"gh", U"gi", U"h", U"k", U"kh",
+                                                   U"l", U"m", U"n", U"ng", U"ngh", U"nh", U"p", U"ph", U"qu", U"r", U"s",
+                                                   U"t", U"th", U"tr", U"v", U"x"};
+  static const std::set<std::u32string> kNuclei = {
+      U"a", U"ă", U"â", U"e", U"ê", U"i", U"o", U"ô", U"ơ", U"u", U"ư", U"y", U"ai", U"ao", U"au", U"ay", U"âu", U"ây",
+      U"eo", U"êu", U"ia", U"iê", U"iu", U"oa", U"oă", U"oe", U"oi", U"ôi", U"ơi", U"oo", U"ua", U"uâ", U"uê", U"ui",
+      U"uô", U"uơ", U"ưa", U"ưi", U"ươ", U"ưu", U"uy", U"yê", U"iêu", U"oai", U"oao", U"oay", U"oeo", U"uây", U"uôi",
+      U"ươi", U"ươu", U"uya", U"uyê", U"uyu", U"yêu"};
+  static const std::set<std::u32string> kCodas = {U"", U"c", U"ch", U"m", U"n", U"ng", U"nh", U"p", U"t"};
+  std::size_t i = 0;
+  while (i < w.size() && kVowels.find(w[i]) == std::u32string::npos) ++i;
+  std::u32string onset = w.substr(0, i);
+  std::size_t j = i;
+  while (j < w.size() && kVowels.find(w[j]) != std::u32string::npos) ++j;
+  std::u32string nucleus = w.substr(i, j - i), coda = w.substr(j);
+  if (onset == U"q" && !nucleus.empty() && nucleus[0] == U'u') { onset = U"qu"; nucleus.erase(0, 1); }
+  if (onset == U"g" && nucleus.size() > 1 && nucleus[0] == U'i') { onset = U"gi"; nucleus.erase(0, 1); }
+  if (onset == U"gi" && nucleus.empty()) nucleus = U"i";
+  return kOnsets.count(onset) && kNuclei.count(nucleus) && kCodas.count(coda);
+}
+
 // Scores one word given in NFD: +1 for a valid Vietnamese word with marks, -2 for an impossible
 // one, 0 for plain ASCII.
 int score_word(const icu::UnicodeString& w) {
   int tones = 0;
   bool marked = false;
   UChar32 base = 0;
+  icu::UnicodeString toneless;
   for (int32_t i = 0; i < w.length(); i = w.moveIndex32(i, 1)) {
     UChar32 c = w.char32At(i);
     UChar32 lower = u_tolower(c);
-    if (c < 0x80 && u_isalpha(c)) { base = lower; continue; }
-    if (lower == 0x111) { base = 'd'; marked = true; continue; }
+    if (c < 0x80 && u_isalpha(c)) { base = lower; toneless.append(lower); continue; }
+    if (lower == 0x111) { base = 'd'; marked = true; toneless.append(static_cast<UChar32>(0x111)); continue; }
     marked = true;
     if (is_tone_mark(c)) { ++tones; continue; }
-    if (c == 0x302 && (base == 'a' || base == 'e' || base == 'o')) continue;
-    if (c == 0x306 && base == 'a') continue;
-    if (c == 0x31B && (base == 'o' || base == 'u')) continue;
+    if (c == 0x302 && (base == 'a' || base == 'e' || base == 'o')) { toneless.append(c); continue; }
+    if (c == 0x306 && base == 'a') { toneless.append(c); continue; }
+    if (c == 0x31B && (base == 'o' || base == 'u')) { toneless.append(c); continue; }
     return -2;
   }
   if (!marked) return 0;
-  return tones <= 1 ? 1 : -2;
+  if (tones > 1) return -2;
+  UErrorCode err = U_ZERO_ERROR;
+  icu::UnicodeString composed = icu::Normalizer2::getNFCInstance(err)->normalize(toneless, err);
+  std::u32string syllable;
+  for (int32_t i = 0; i < composed.length(); i = composed.moveIndex32(i, 1)) syllable.push_back(static_cast<char32_t>(composed.char32At(i)));
+  return vietnamese_syllable(syllable) ? 1 : -2;
 }
 
 const std::map<std::string, std::string>& heading_index() {
