@@ -33,11 +33,19 @@ std::string conflict_key(const std::string& kind, const std::string& person, con
 
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
                const merge::SurvivorshipRules& rules, RunReport& report) {
+  auto lap = std::chrono::steady_clock::now();
+  auto stage = [&](const char* name) {  // sub-stage durations for the run report
+    auto now = std::chrono::steady_clock::now();
+    report.stage_seconds[std::string("reconcile.") + name] += std::chrono::duration<double>(now - lap).count();
+    lap = now;
+  };
   std::vector<store::StoredRecord> records = store.active_records();
   std::map<std::string, store::LinkRow> links;
   for (auto& l : store.links()) links.emplace(record_key(l.source, l.record_id), std::move(l));
   std::map<std::string, store::PersonRow> persons;
   for (auto& p : store.persons()) persons.emplace(p.id, std::move(p));
+
+  stage("load");
 
   // Match.
   std::vector<const sdk::SourceRecord*> inputs(records.size());
@@ -58,6 +66,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   result.stats.seconds_features = feature_seconds;
   report.match = result.stats;
   store.put_model(run_id, result.model.to_json(settings).dump());
+  stage("match");
 
   // Persons: keep, create (with lineage), merge.
   match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, current);
@@ -108,6 +117,8 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     l.run_id = run_id;
     store.put_link(l);
   }
+
+  stage("links");
 
   // Golden records, value conflicts and review cases.
   std::map<std::string, std::vector<const store::StoredRecord*>> members;
@@ -174,6 +185,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     ++report.conflicts.closed;
   }
   report.conflicts.open = static_cast<std::int64_t>(still_open.size());
+  stage("golden");
   report.review_records = static_cast<std::int64_t>(in_review.size());
 }
 

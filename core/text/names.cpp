@@ -3,10 +3,12 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "hopnhat/sdk/text.hpp"
 #include "text/domain_tables.hpp"
@@ -56,7 +58,9 @@ NameParts split_name(std::string_view full) {
   return p;
 }
 
-std::string tone_key(std::string_view text) {
+namespace {
+
+std::string tone_key_icu(std::string_view text) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
   icu::UnicodeString d = nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))), err);
@@ -80,6 +84,74 @@ std::string tone_key(std::string_view text) {
   std::string s;
   out.toUTF8String(s);
   return s;
+}
+
+// Per letter of the Latin ranges: its tone-key form (NFD, case-folded, tone mark removed) and
+// its tone mark; built once from tone_key_icu so both paths agree.
+struct ToneTable {
+  struct Entry {
+    std::string base;
+    UChar32 tone = 0;
+    bool simple = false;
+  };
+  std::vector<Entry> low = std::vector<Entry>(0x300), extended = std::vector<Entry>(0x100);
+  ToneTable() {
+    auto fill = [](UChar32 cp, Entry& e) {
+      if (u_isUWhiteSpace(cp) || cp == 0) return;
+      icu::UnicodeString u(cp);
+      std::string in;
+      u.toUTF8String(in);
+      std::string key = tone_key_icu(in);
+      icu::UnicodeString k = icu::UnicodeString::fromUTF8(key);
+      UChar32 last = k.isEmpty() ? 0 : k.char32At(k.moveIndex32(k.length(), -1));
+      if (is_tone(last)) {
+        e.tone = last;
+        k.truncate(k.moveIndex32(k.length(), -1));
+      }
+      k.toUTF8String(e.base);
+      e.simple = true;
+    };
+    for (UChar32 cp = 0; cp < 0x300; ++cp) fill(cp, low[static_cast<std::size_t>(cp)]);
+    for (UChar32 cp = 0; cp < 0x100; ++cp) fill(0x1E00 + cp, extended[static_cast<std::size_t>(cp)]);
+  }
+  const Entry* get(UChar32 cp) const {
+    if (cp >= 0 && cp < 0x300) return &low[static_cast<std::size_t>(cp)];
+    if (cp >= 0x1E00 && cp < 0x1F00) return &extended[static_cast<std::size_t>(cp - 0x1E00)];
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+std::string tone_key(std::string_view text) {
+  static const ToneTable kTable;
+  std::string out;
+  out.reserve(text.size() + 4);
+  UChar32 tone = 0;
+  bool space = false;
+  auto end_syllable = [&] {
+    if (tone) {
+      char buf[4];
+      int32_t n = 0;
+      UBool error = false;
+      U8_APPEND(buf, n, 4, tone, error);
+      (void)error;  // four bytes always fit a code point
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    tone = 0;
+  };
+  for (int32_t i = 0; i < static_cast<int32_t>(text.size());) {
+    UChar32 c;
+    U8_NEXT(text.data(), i, static_cast<int32_t>(text.size()), c);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0) { end_syllable(); space = !out.empty(); continue; }
+    const ToneTable::Entry* e = c < 0 ? nullptr : kTable.get(c);
+    if (!e || !e->simple) return tone_key_icu(text);
+    if (space) { out.push_back(' '); space = false; }
+    out += e->base;
+    if (e->tone) tone = e->tone;
+  }
+  end_syllable();
+  return out;
 }
 
 bool family_name_variants(std::string_view a, std::string_view b) {

@@ -1,6 +1,7 @@
 #include "text/normalize.hpp"
 
-#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
@@ -79,20 +80,28 @@ std::string clean_text(std::string_view raw) {
 }
 
 std::string normalize_name(std::string_view raw) {
+  // Simple case mapping per code point (u_tolower / u_totitle) is exact for Vietnamese letters
+  // and avoids building ICU strings for every name of a large run.
   std::string cleaned = clean_text(raw);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(cleaned);
-  u.toLower(icu::Locale("vi"));
-  bool start = true;
   icu::UnicodeString out;
-  for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
-    UChar32 c = u.char32At(i);
-    if (start && u_isalpha(c)) { out.append(u_totitle(c)); start = false; continue; }
-    if (c == ' ' || c == '-') start = true;
-    out.append(c);
-  }
+  bool start = true;
   std::string result;
-  out.toUTF8String(result);
-  return sdk::to_nfc(result);
+  result.reserve(cleaned.size());
+  for (int32_t i = 0; i < static_cast<int32_t>(cleaned.size());) {
+    UChar32 c;
+    U8_NEXT(cleaned.data(), i, static_cast<int32_t>(cleaned.size()), c);
+    if (c < 0) c = 0xFFFD;
+    UChar32 mapped = u_tolower(c);
+    if (start && u_isalpha(c)) { mapped = u_totitle(c); start = false; }
+    if (c == ' ' || c == '-') start = true;
+    char buf[4];
+    int32_t n = 0;
+    UBool error = false;
+    U8_APPEND(buf, n, 4, mapped, error);
+    (void)error;  // four bytes always fit a code point
+    result.append(buf, static_cast<std::size_t>(n));
+  }
+  return result;
 }
 
 std::optional<CitizenIdInfo> parse_citizen_id(std::string_view raw) {

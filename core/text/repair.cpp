@@ -28,9 +28,18 @@ const std::map<UChar32, unsigned char>& cp1252_high() {
 }  // namespace
 
 std::optional<std::string> repair_mojibake(std::string_view utf8) {
+  // Quick exits: plain ASCII has nothing to repair, and a letter only Vietnamese text has
+  // (lead bytes E1: ạ…ỹ; C4: ă đ ĩ) shows the text was decoded right.
+  bool high = false;
+  for (char ch : utf8) {
+    auto b = static_cast<unsigned char>(ch);
+    if (b == 0xE1 || b == 0xC4) return std::nullopt;
+    high = high || b >= 0x80;
+  }
+  if (!high) return std::nullopt;
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   std::string bytes;
-  bool high = false;
+  high = false;
   for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
     UChar32 c = u.char32At(i);
     if (c < 0x80) { bytes.push_back(static_cast<char>(c)); continue; }

@@ -4,6 +4,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <array>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -13,6 +14,7 @@
 #include "embedded_data.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "legacy_tables.hpp"
+#include "utf8.hpp"
 
 namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
@@ -296,10 +298,9 @@ Status decode(std::string_view bytes, Encoding encoding, std::string& out, Encod
 
 bool is_valid_utf8(std::string_view bytes) { return first_invalid_utf8(bytes) == std::string_view::npos; }
 
-std::string to_nfc(std::string_view utf8) {
-  bool ascii = true;
-  for (char c : utf8) if (static_cast<unsigned char>(c) >= 0x80) { ascii = false; break; }
-  if (ascii) return std::string(utf8);
+namespace {
+
+std::string to_nfc_icu(std::string_view utf8) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
@@ -310,7 +311,7 @@ std::string to_nfc(std::string_view utf8) {
   return out;
 }
 
-std::string fold(std::string_view utf8) {
+std::string fold_icu(std::string_view utf8) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
@@ -327,6 +328,60 @@ std::string fold(std::string_view utf8) {
   }
   std::string out;
   kept.toUTF8String(out);
+  return out;
+}
+
+// Folding letter by letter for the Latin ranges: built once from the ICU definition above, so
+// the fast path and the slow one cannot disagree. 0 marks a code point the fast path leaves to
+// ICU (it folds to more than one letter, like "ß").
+struct FoldTable {
+  std::array<char32_t, 0x300> low{};
+  std::array<char32_t, 0x100> extended{};  // U+1E00..U+1EFF
+  FoldTable() {
+    auto one = [](char32_t cp) -> char32_t {
+      std::string in;
+      utf8::append(in, cp);
+      std::string f = fold_icu(in);
+      std::size_t i = 0;
+      if (f.empty()) return 0;
+      char32_t r = utf8::next(f, i);
+      return i == f.size() ? r : 0;
+    };
+    for (char32_t cp = 0; cp < 0x300; ++cp) low[cp] = one(cp);
+    for (char32_t cp = 0; cp < 0x100; ++cp) extended[cp] = one(0x1E00 + cp);
+  }
+  char32_t get(char32_t cp) const { return cp < 0x300 ? low[cp] : extended[cp - 0x1E00]; }
+};
+
+}  // namespace
+
+std::string to_nfc(std::string_view utf8) {
+  // Precomposed Latin text (every Vietnamese letter has a precomposed form) is already NFC.
+  for (std::size_t i = 0; i < utf8.size();) {
+    if (static_cast<unsigned char>(utf8[i]) < 0x80) { ++i; continue; }
+    char32_t cp = utf8::next(utf8, i);
+    if (cp == 0xFFFFFFFF || !utf8::latin_range(cp)) return to_nfc_icu(utf8);
+  }
+  return std::string(utf8);
+}
+
+std::string fold(std::string_view utf8) {
+  static const FoldTable kTable;
+  std::string out;
+  out.reserve(utf8.size());
+  bool pending_space = false;
+  for (std::size_t i = 0; i < utf8.size();) {
+    char32_t cp = utf8::next(utf8, i);
+    if (cp == 0xFFFFFFFF || !utf8::latin_range(cp)) return fold_icu(utf8);
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0xA0 || cp == 0x85) {
+      pending_space = !out.empty();
+      continue;
+    }
+    char32_t f = kTable.get(cp);
+    if (f == 0) return fold_icu(utf8);
+    if (pending_space) { out.push_back(' '); pending_space = false; }
+    utf8::append(out, f);
+  }
   return out;
 }
 
