@@ -35,6 +35,10 @@ test-sanitize: deps
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure -L unit -j$(JOBS)
 
+# Speed and quality figures (docs/benchmarks.md). BENCH_PERSONS=200000 make bench for a shorter run.
+bench: build
+	@python3 bench/run.py --build $(BUILD)
+
 install: build
 	@cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)
 

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""`make bench`: hopnhat's speed and quality figures, as published in docs/benchmarks.md.
+
+    bench/run.py [--persons N] [--build build] [--out build/bench]
+
+1. `hopnhat gen --persons N` (three sources, about 2 records per person) into a fresh folder;
+2. a full sync into an empty SQLite store: wall time, peak RSS, per-stage seconds, pairs per second;
+3. pairwise precision / recall / review share against the generator's ground truth;
+4. a second sync after 1% of the party records changed: wall time side by side with the full one;
+5. FEBRL dataset 3 (../shared/bench/febrl) with bench/febrl/febrl3.json: pairwise F1.
+Prints a Markdown table and writes the raw figures to OUT/bench.json.
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def timed(cmd, **kw):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.monotonic()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+    wall = time.monotonic() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, max over children so far
+    return wall, max(peak, before) / 1024.0
+
+
+def evaluate(hopnhat, config, extra):
+    links = subprocess.run([hopnhat, "links", "--config", config, "--format", "json"], check=True,
+                           capture_output=True).stdout
+    path = config + ".links.json"
+    open(path, "wb").write(links)
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "evaluate.py"), "--links", path] + extra,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def change_one_percent(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = f.read().split("\r\n")
+    changed = 0
+    for i in range(1, len(lines)):
+        if lines[i] and i % 100 == 0:
+            cells = lines[i].split(",")
+            cells[4] = "Hà Nội" if cells[4] != "Hà Nội" else "Huế"  # hometown
+            lines[i] = ",".join(cells)
+            changed += 1
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("\r\n".join(lines))
+    return changed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=int(os.environ.get("BENCH_PERSONS", "1000000")))
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    hopnhat = os.path.join(args.build, "bin", "hopnhat")
+    out = args.out or os.path.join(args.build, "bench")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    data = os.path.join(out, "data")
+    results = {"persons": args.persons, "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
+               "date": time.strftime("%Y-%m-%d")}
+
+    t = time.monotonic()
+    subprocess.run([hopnhat, "gen", "--persons", str(args.persons), "--seed", "42", "--out", data], check=True,
+                   stdout=subprocess.DEVNULL)
+    results["gen_seconds"] = round(time.monotonic() - t, 2)
+    config = os.path.join(data, "hopnhat.json")
+    report = os.path.join(out, "full.json")
+    wall, rss = timed([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
+    full = json.load(open(report))
+    results["full"] = {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss), "records": full["match"]["records"],
+                       "stages": {k: round(v, 2) for k, v in full["stages"].items()},
+                       "match": full["match"]}
+    results["quality"] = evaluate(hopnhat, config, ["--truth", os.path.join(data, "truth.csv")])
+
+    changed = change_one_percent(os.path.join(data, "party_members.csv"))
+    report = os.path.join(out, "incremental.json")
+    wall, _ = timed([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
+    inc = json.load(open(report))
+    results["one_percent"] = {"changed_records": changed, "wall_seconds": round(wall, 2),
+                              "reported_changed": sum(s["changed"] for s in inc["sources"]),
+                              "stages": {k: round(v, 2) for k, v in inc["stages"].items()}}
+
+    febrl_dir = os.path.join(out, "febrl")
+    os.makedirs(febrl_dir)
+    shutil.copy(os.path.join(ROOT, "..", "shared", "bench", "febrl", "dataset3.csv"), febrl_dir)
+    shutil.copy(os.path.join(ROOT, "bench", "febrl", "febrl3.json"), febrl_dir)
+    fconfig = os.path.join(febrl_dir, "febrl3.json")
+    wall, _ = timed([hopnhat, "--log-level", "warn", "sync", "--config", fconfig])
+    results["febrl3"] = evaluate(hopnhat, fconfig, ["--febrl"])
+    results["febrl3"]["wall_seconds"] = round(wall, 2)
+
+    json.dump(results, open(os.path.join(out, "bench.json"), "w"), indent=2)
+    f, q, o, fb = results["full"], results["quality"], results["one_percent"], results["febrl3"]
+    print(f"| figure | value |\n|---|---|")
+    print(f"| persons generated / source records | {args.persons:,} / {f['records']:,} |")
+    print(f"| full sync, empty store: wall | {f['wall_seconds']} s |")
+    print(f"| full sync: peak RSS | {f['peak_rss_mib']} MiB |")
+    print(f"| stages (s) | {', '.join(f'{k} {v}' for k, v in f['stages'].items())} |")
+    print(f"| candidate pairs; compared per second | {f['match']['candidate_pairs']:,}; "
+          f"{f['match']['per_second']['pairs_compared']:,.0f} |")
+    print(f"| 1% of party records changed: wall | {o['wall_seconds']} s ({o['reported_changed']} changed) |")
+    print(f"| precision / recall / F1 | {q['precision']} / {q['recall']} / {q['f1']} |")
+    print(f"| records waiting for review | {q['review_records']:,} ({q['review_share']:.2%}) |")
+    print(f"| FEBRL dataset 3: precision / recall / F1 | {fb['precision']} / {fb['recall']} / {fb['f1']} ({fb['wall_seconds']} s) |")
+
+
+if __name__ == "__main__":
+    main()
