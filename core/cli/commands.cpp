@@ -134,7 +134,7 @@ int cmd_persons(const CommonArgs& args) {
     auto persons = store->persons();
     std::map<std::string, nlohmann::json> records;
     for (const auto& l : store->links())
-      if (l.status == "linked") records[l.person_id].push_back({{"source", l.source}, {"record_id", l.record_id}});
+      if (l.status != "deleted") records[l.person_id].push_back({{"source", l.source}, {"record_id", l.record_id}});
     if (args.format == "json") {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& p : persons) {

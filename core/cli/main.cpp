@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::filesystem::path report;
   bool dry_run = false;
   sync->add_option("--report", report, "also write the run report as JSON to FILE");
-  sync->add_flag("--dry-run", dry_run, "compute everything, commit nothing, export nothing");
+  sync->add_flag("--dry-run", dry_run, "compute everything, commit nothing; exporters only say what they would write");
 
   auto* links = app.add_subcommand("links", "the crosswalk: person_id,source,record_id,status,score per source record");
   add_config(links);

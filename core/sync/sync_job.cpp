@@ -146,7 +146,7 @@ void run_export(store::Store& store, std::int64_t run_id, PreparedExport& exp, E
   auto rows = store.persons();
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> records_of;
   for (const auto& l : store.links())
-    if (l.status == "linked") records_of[l.person_id].emplace_back(l.source, l.record_id);
+    if (l.status != "deleted") records_of[l.person_id].emplace_back(l.source, l.record_id);
   std::vector<sdk::PersonRecord> persons;
   for (const auto& row : rows) {
     if (row.retired_run) continue;
@@ -213,7 +213,8 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       StageTimer t(report, "reconcile");
       reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, report);
     }
-    if (!options.dry_run) {
+    {
+      // Exporters run in a dry run too: they see ctx.dry_run() and only say what they would do.
       StageTimer t(report, "export");
       for (auto& exp : plugins.exports) {
         ExportReport& rep = report.exports.emplace_back();
