@@ -2,29 +2,17 @@
 # The civilservice plugin against the API simulator: full then incremental reads, every fault
 # of the contract, the push back with idempotency keys and a dry run, and no secret anywhere.
 source "$(dirname "$0")/lib.sh"
-SIM="$SOURCE_DIR/tests/support/civil_sim.py"
+source "$SOURCE_DIR/tests/support/civil_sim.sh"
 
 "$HOPNHAT" gen --persons 150 --seed 31 --out data >/dev/null
-python3 - data/civil_servants.csv > items.json <<'PY'
-import csv, json, sys
-rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline=""), delimiter=";"))
-items = [{"ma_can_bo": r["Mã cán bộ"], "ho_ten": r["Họ tên"], "ngay_sinh": r["Ngày sinh"],
-          "gioi_tinh": "Nam" if r["Giới tính"] == "1" else "Nữ", "so_dinh_danh": r["Số định danh cá nhân"] or None,
-          "ma_ngach": r["Mã ngạch"], "bac_luong": int(r["Bậc lương"]), "he_so_luong": float(r["Hệ số lương"]),
-          "don_vi": {"ma": "DV%02d" % (len(r["Đơn vị"]) % 7), "ten": r["Đơn vị"]}, "chuc_vu": r["Chức vụ"],
-          "cap_nhat_luc": "2026-01-01T00:%02d:%02dZ" % (i // 60 % 60, i % 60)} for i, r in enumerate(rows)]
-json.dump(items, sys.stdout, ensure_ascii=False)
-PY
+python3 "$SOURCE_DIR/tests/support/civil_items.py" data/civil_servants.csv > items.json
 total=$(json items.json "len(j)")
 export CIVIL_SECRET='s3cret-Nội-vụ'
-python3 "$SIM" --data items.json --port-file port --client-id hopnhat --client-secret "$CIVIL_SECRET" 2>sim.err &
-SIM_PID=$!
+sim_start items.json hopnhat "$CIVIL_SECRET"
 trap 'kill $SIM_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do [[ -s port ]] && break; sleep 0.1; done
-PORT=$(cat port)
-BASE="http://127.0.0.1:$PORT"
-control() { curl -sf -X POST "$BASE/_control" -H 'Content-Type: application/json' -d "$1" >/dev/null; }
-log_count() { curl -sf "$BASE/_log" | python3 -c "import json,sys; l=json.load(sys.stdin); print(sum(1 for e in l if $1))"; }
+BASE=$SIM_BASE
+control() { sim_control "$1"; }
+log_count() { sim_log_count "$1"; }
 
 # Five persons whose position the HR office changed: the push sends exactly those.
 python3 - data/civil_servants.csv > data/hr.csv <<'PY'
