@@ -11,6 +11,7 @@
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
 #include "sync/plugin_setup.hpp"
+#include "sync/run_lock.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
@@ -95,14 +96,21 @@ int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, b
   return with_config([&] {
     auto cfg = load(args);
     auto registry = registry_for(args, cfg.plugin_dirs);
-    sync::RunReport report = sync::run_sync(cfg, registry, {dry_run});
+    sync::RunReport report;
+    try {
+      report = sync::run_sync(cfg, registry, {dry_run});
+    } catch (const sync::LockedError& e) {
+      std::cerr << "hopnhat: " << e.what() << "\n";
+      return static_cast<int>(sync::kExitLocked);
+    }
     if (!report_path.empty()) {
       std::ofstream out(report_path, std::ios::binary);
       out << report.to_json().dump(2) << "\n";
       if (!out) std::cerr << "hopnhat: " << report_path.string() << ": cannot write the report\n";
     }
     std::cout << report.summary();
-    return static_cast<int>(report.status == "succeeded" ? sync::kExitOk : sync::kExitFailed);
+    if (report.status == "succeeded") return static_cast<int>(sync::kExitOk);
+    return static_cast<int>(report.status == "partial" ? sync::kExitPartial : sync::kExitFailed);
   });
 }
 
@@ -181,6 +189,32 @@ int cmd_runs(const CommonArgs& args) {
   });
 }
 
+int cmd_runs_show(const CommonArgs& args, std::int64_t id) {
+  return with_config([&] {
+    auto cfg = load(args);
+    auto store = open_existing(cfg);
+    for (const auto& r : store->runs(1000000)) {
+      if (r.id != id) continue;
+      nlohmann::json report = r.report.empty() ? nlohmann::json::object() : nlohmann::json::parse(r.report);
+      if (args.format == "json") {
+        std::cout << nlohmann::json{{"run_id", r.id}, {"started_at", r.started_at}, {"finished_at", r.finished_at},
+                                    {"status", r.status}, {"report", report}}.dump(2) << "\n";
+      } else {
+        std::cout << "run " << r.id << ": " << r.status << ", " << r.started_at << " to " << r.finished_at << "\n";
+        if (report.contains("sources"))
+          for (const auto& src : report["sources"])
+            std::cout << "  source " << src["name"].get<std::string>() << ": read " << src["read"] << ", new " << src["new"]
+                      << ", changed " << src["changed"] << ", deleted " << src["deleted"] << ", failed " << src["failed"]
+                      << (src.contains("error") ? ", error: " + src["error"].get<std::string>() : "") << "\n";
+        if (report.contains("error")) std::cout << "  error: " << report["error"].get<std::string>() << "\n";
+      }
+      return static_cast<int>(sync::kExitOk);
+    }
+    std::cerr << "hopnhat: no run " << id << " in " << cfg.sqlite_path.string() << "\n";
+    return static_cast<int>(sync::kExitFailed);
+  });
+}
+
 int cmd_gen(long persons, const std::filesystem::path& out, unsigned long seed) {
   gen::GenSummary s = gen::generate({persons, seed, out});
   std::cout << "wrote " << s.persons << " persons to " << out.string() << ": party " << s.party_records << ", civil "
@@ -192,8 +226,8 @@ int cmd_help_exit_codes() {
   std::cout << "0  success\n"
                "1  failure: the run failed and nothing was committed (the error says why)\n"
                "2  usage or configuration error: nothing was run\n"
-               "3  partial: some sources failed and kept their previous data (reserved for on_error: keep_previous)\n"
-               "4  another run holds the store's lock (reserved for the nightly-job lock)\n";
+               "3  partial: sources with on_error: keep_previous failed and kept their previous records; the rest committed\n"
+               "4  another run holds the store's lock: nothing was done\n";
   return sync::kExitOk;
 }
 

@@ -21,6 +21,7 @@ int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, bool d
 int cmd_links(const CommonArgs& args);
 int cmd_persons(const CommonArgs& args);
 int cmd_runs(const CommonArgs& args);
+int cmd_runs_show(const CommonArgs& args, std::int64_t id);
 int cmd_explain(const CommonArgs& args, const std::string& person, const std::vector<std::string>& pair);
 int cmd_conflicts_list(const CommonArgs& args);
 int cmd_conflicts_show(const CommonArgs& args, std::int64_t id);

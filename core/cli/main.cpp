@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/json_log_sink.hpp"
 #include "hopnhat/sdk/version.hpp"
 #include "sync/sync_job.hpp"
 
@@ -20,6 +21,9 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "debug, info, warn or error (logs go to stderr)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format, "text, or json (one object per line, for log shippers)")
+      ->check(CLI::IsMember({"text", "json"}));
 
   cli::CommonArgs args;
   auto add_plugin_dirs = [&](CLI::App* c) {
@@ -80,6 +84,12 @@ int main(int argc, char** argv) {
   conflicts_show->add_option("id", conflict_id, "the conflict's id")->required();
   conflicts_show->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
+  auto* runs_show = runs->add_subcommand("show", "one run's report");
+  add_config(runs_show);
+  std::int64_t run_id = 0;
+  runs_show->add_option("id", run_id, "the run's id")->required();
+  runs_show->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
   auto* gen = app.add_subcommand("gen", "write synthetic staff data (never real people) with ground truth");
   long gen_persons = 100;
   std::filesystem::path gen_out;
@@ -99,10 +109,13 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : sync::kExitUsage;
   }
 
-  auto logger = spdlog::stderr_color_mt("hopnhat");
-  spdlog::set_default_logger(logger);
+  if (log_format == "json") {
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("hopnhat", std::make_shared<cli::JsonLogSink>()));
+  } else {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("hopnhat"));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S %^%l%$ %v");
+  }
   spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S %^%l%$ %v");
 
   try {
     if (*plugins_list) return cli::cmd_plugins_list(args, json);
@@ -111,6 +124,7 @@ int main(int argc, char** argv) {
     if (*links) return cli::cmd_links(args);
     if (*persons) return cli::cmd_persons(args);
     if (*runs_list) return cli::cmd_runs(args);
+    if (*runs_show) return cli::cmd_runs_show(args, run_id);
     if (*explain) {
       if (explain_person.empty() == explain_pair.empty()) {
         std::cerr << "hopnhat explain: give a person id or --pair SOURCE:ID SOURCE:ID\n";

@@ -75,6 +75,7 @@ Config load_config(const std::filesystem::path& file) {
   };
   c.sqlite_path = resolve(doc["store"]["sqlite"].get<std::string>());
   for (auto& d : doc.value("plugin_dirs", nlohmann::json::array())) c.plugin_dirs.push_back(resolve(d.get<std::string>()));
+  c.keep_runs = doc.value("keep_runs", 365);
 
   std::set<std::string> names;
   auto read_uses = [&](const char* key, std::vector<PluginUse>& out) {
@@ -85,6 +86,8 @@ Config load_config(const std::filesystem::path& file) {
       u.plugin = list[i]["plugin"].get<std::string>();
       u.options = list[i].value("options", nlohmann::json::object());
       u.json_path = std::string(key) + "[" + std::to_string(i) + "]";
+      u.keep_previous_on_error = list[i].value("on_error", "fail") == "keep_previous";
+      u.max_deletion_share = list[i].value("max_deletion_share", 0.2);
       if (!names.insert(std::string(key) + ":" + u.name).second)
         throw ConfigError(file.string() + ": " + u.json_path + ".name: \"" + u.name + "\" is used twice");
       out.push_back(std::move(u));

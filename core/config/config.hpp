@@ -25,6 +25,8 @@ struct PluginUse {
   std::string plugin;     // plugin name as in its manifest
   nlohmann::json options = nlohmann::json::object();
   std::string json_path;  // "sources[1]", for messages
+  bool keep_previous_on_error = false;  // sources: on_error = keep_previous
+  double max_deletion_share = 0.2;      // sources: the mass-deletion guard
 };
 
 struct Config {
@@ -32,6 +34,7 @@ struct Config {
   std::filesystem::path base_dir;   // its folder: relative paths are resolved against it
   std::filesystem::path sqlite_path;
   std::vector<std::filesystem::path> plugin_dirs;
+  int keep_runs = 365;
   std::vector<PluginUse> sources;
   std::vector<PluginUse> exports;
   std::vector<std::string> source_priority;                          // survivorship order

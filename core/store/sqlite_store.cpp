@@ -41,6 +41,18 @@ class SqliteStore final : public Store {
     if (!sqlite3_get_autocommit(db_.handle())) db_.exec("ROLLBACK");
   }
 
+  void savepoint(const std::string& name) override { db_.exec("SAVEPOINT \"" + name + "\""); }
+  void release(const std::string& name) override { db_.exec("RELEASE \"" + name + "\""); }
+  void rollback_to(const std::string& name) override { db_.exec("ROLLBACK TO \"" + name + "\""); }
+
+  std::int64_t prune_runs(int keep) override {
+    auto s = db_.prepare("DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)");
+    s.bind(1, static_cast<std::int64_t>(keep)).run();
+    std::int64_t removed = sqlite3_changes(db_.handle());
+    db_.exec("DELETE FROM match_models WHERE run_id NOT IN (SELECT id FROM runs)");
+    return removed;
+  }
+
   int schema_version() override {
     auto s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     s.step();

@@ -81,6 +81,13 @@ class Store {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  /// Nested transactions inside begin/commit: one per source, so that a failing source can be
+  /// undone alone (on_error: keep_previous).
+  virtual void savepoint(const std::string& name) = 0;
+  virtual void release(const std::string& name) = 0;
+  virtual void rollback_to(const std::string& name) = 0;
+  /// Keeps the newest `keep` runs (and their models); returns how many were removed.
+  virtual std::int64_t prune_runs(int keep) = 0;
   /// Schema version after migrations.
   virtual int schema_version() = 0;
 

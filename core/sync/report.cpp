@@ -42,6 +42,7 @@ nlohmann::json RunReport::to_json() const {
     if (!e.error.empty()) o["error"] = e.error;
     j["exports"].push_back(std::move(o));
   }
+  if (runs_pruned) j["runs_pruned"] = runs_pruned;
   if (!error.empty()) j["error"] = error;
   return j;
 }

@@ -35,7 +35,9 @@ struct ExportReport {
 
 struct RunReport {
   std::int64_t run_id = 0;
-  std::string status = "running";  // succeeded | failed
+  std::string status = "running";  // succeeded | partial | failed
+  bool partial = false;             // a source failed and kept its previous records
+  std::int64_t runs_pruned = 0;     // old runs removed by keep_runs
   bool dry_run = false;
   std::string started_at;
   std::string finished_at;

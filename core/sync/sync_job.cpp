@@ -13,6 +13,7 @@
 #include "store/store.hpp"
 #include "sync/plugin_setup.hpp"
 #include "sync/reconcile.hpp"
+#include "sync/run_lock.hpp"
 
 namespace hopnhat::sync {
 namespace {
@@ -121,13 +122,25 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
       ++rep.unchanged;
     }
   }
+  const std::optional<store::SourceState> previous = store.source_state(name);
+  bool guarded = false;
   if (result.full_snapshot) {
     std::vector<std::string> missing;
     for (const auto& [id, r] : stored)
       if (!r.deleted_run && !seen.count(id)) missing.push_back(id);
+    const std::int64_t last = previous ? previous->record_count : 0;
     if (!missing.empty() && rep.failed > 0) {
       rep.notes.push_back(std::to_string(missing.size()) + " records missing from this read were not marked deleted, because " +
                           std::to_string(rep.failed) + " rows could not be read");
+    } else if (!missing.empty() && last > 0 &&
+               static_cast<double>(rep.read) < static_cast<double>(last) * (1.0 - src.use->max_deletion_share)) {
+      // The mass-deletion guard: a source that suddenly returns far fewer records has more
+      // likely lost them on the way (a truncated export, a wrong filter) than lost the people.
+      guarded = true;
+      rep.notes.push_back("read " + std::to_string(rep.read) + " records, far fewer than the " + std::to_string(last) +
+                          " of the last full read: the " + std::to_string(missing.size()) +
+                          " missing records were not marked deleted (max_deletion_share " +
+                          std::to_string(src.use->max_deletion_share).substr(0, 4) + "); check the source");
     } else {
       for (const auto& id : missing) {
         store.mark_deleted(name, id, run_id);
@@ -135,7 +148,8 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
       }
     }
   }
-  std::int64_t count = result.full_snapshot ? rep.read : (store.source_state(name) ? store.source_state(name)->record_count : rep.read);
+  // The size a later full read is compared with: kept when the guard held back deletions.
+  std::int64_t count = result.full_snapshot && !guarded ? rep.read : (previous ? previous->record_count : rep.read);
   store.put_source_state(name, {result.state, count}, run_id);
 }
 
@@ -183,6 +197,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
   }();
 
   const bool existed = std::filesystem::exists(cfg.sqlite_path);
+  std::unique_ptr<RunLock> lock = RunLock::acquire(cfg.sqlite_path, options.dry_run ? "a dry run" : "a sync");
   std::unique_ptr<store::Store> store;
   try {
     store = store::open_sqlite_store(cfg.sqlite_path, true);
@@ -200,11 +215,21 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       SourceReport& rep = report.sources.emplace_back();
       rep.name = src.use->name;
       StageTimer t(report, "import");
+      store->savepoint("source");
       try {
         import_source(*store, run_id, src, rep);
+        store->release("source");
       } catch (const SourceFailure& e) {
         rep.error = e.what();
-        throw SourceFailure("source " + rep.name + ": " + e.what());
+        if (!src.use->keep_previous_on_error) throw SourceFailure("source " + rep.name + ": " + e.what());
+        // on_error: keep_previous — undo this source alone; its last good records stay.
+        store->rollback_to("source");
+        store->release("source");
+        rep.read = rep.new_records = rep.changed = rep.unchanged = rep.deleted = 0;
+        rep.notes.push_back("the source failed and keeps its previous records (on_error: keep_previous)");
+        report.partial = true;
+        spdlog::error("source {}: {}; keeping its previous records", rep.name, e.what());
+        continue;
       }
       spdlog::info("source {}: read {}, new {}, changed {}, unchanged {}, deleted {}, failed {}", rep.name, rep.read,
                    rep.new_records, rep.changed, rep.unchanged, rep.deleted, rep.failed);
@@ -222,9 +247,10 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
         run_export(*store, run_id, exp, rep);
       }
     }
-    report.status = "succeeded";
+    report.status = report.partial ? "partial" : "succeeded";
     report.finished_at = now_iso();
     store->finish_run(run_id, report.status, report.finished_at, report.to_json().dump());
+    if (!options.dry_run) report.runs_pruned = store->prune_runs(cfg.keep_runs);
     if (options.dry_run) store->rollback();
     else store->commit();
   } catch (const std::exception& e) {
@@ -237,7 +263,8 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     }
     store.reset();
     if (!existed) {  // a failed first run leaves no store behind
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      lock.reset();
+      for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"})
         std::filesystem::remove(cfg.sqlite_path.string() + suffix);
     } else if (!options.dry_run) {
       // Record the failure itself (nothing else) so `runs` shows it.

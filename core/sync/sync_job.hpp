@@ -18,8 +18,10 @@ struct SyncOptions {
   bool dry_run = false;
 };
 
-/// Runs one sync. Returns the report with status "succeeded" or "failed" (then `error` says why
-/// and nothing was committed). Throws config::ConfigError for an unusable configuration.
+/// Runs one sync. Returns the report with status "succeeded", "partial" (sources with
+/// on_error: keep_previous failed and kept their records; the rest committed) or "failed" (then
+/// `error` says why and nothing was committed). Throws config::ConfigError for an unusable
+/// configuration and LockedError (run_lock.hpp) when another run holds the store.
 RunReport run_sync(const config::Config& config, plugin::PluginRegistry& registry, const SyncOptions& options);
 
 }  // namespace hopnhat::sync
