@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/json_log_sink.hpp"
+#include "plugin/isolated.hpp"
 #include "hopnhat/sdk/version.hpp"
 #include "sync/sync_job.hpp"
 
@@ -98,6 +99,14 @@ int main(int argc, char** argv) {
   gen->add_option("--out", gen_out, "output folder")->required();
   gen->add_option("--seed", seed, "random seed (same seed, same files)");
 
+  // The child side of `isolation: process` (docs/plugin-guide.md); not for people.
+  auto* plugin_host = app.add_subcommand("plugin-host", "");
+  plugin_host->group("");
+  std::filesystem::path host_manifest;
+  std::string host_kind;
+  plugin_host->add_option("--manifest", host_manifest)->required();
+  plugin_host->add_option("--kind", host_kind)->required()->check(CLI::IsMember({"importer", "exporter"}));
+
   auto* help = app.add_subcommand("help", "help on a topic");
   help->require_subcommand(1);
   auto* exit_codes = help->add_subcommand("exit-codes", "what each exit code of hopnhat means");
@@ -118,6 +127,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   try {
+    if (*plugin_host) return plugin::serve_plugin(host_manifest, host_kind);
     if (*plugins_list) return cli::cmd_plugins_list(args, json);
     if (*validate) return cli::cmd_validate(args);
     if (*sync) return cli::cmd_sync(args, report, dry_run);

@@ -88,6 +88,9 @@ Config load_config(const std::filesystem::path& file) {
       u.json_path = std::string(key) + "[" + std::to_string(i) + "]";
       u.keep_previous_on_error = list[i].value("on_error", "fail") == "keep_previous";
       u.max_deletion_share = list[i].value("max_deletion_share", 0.2);
+      u.isolated = list[i].value("isolation", "none") == "process";
+      u.timeout_s = list[i].value("timeout_s", 3600.0);
+      u.memory_mb = list[i].value("memory_mb", static_cast<std::size_t>(4096));
       if (!names.insert(std::string(key) + ":" + u.name).second)
         throw ConfigError(file.string() + ": " + u.json_path + ".name: \"" + u.name + "\" is used twice");
       out.push_back(std::move(u));

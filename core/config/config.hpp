@@ -27,6 +27,9 @@ struct PluginUse {
   std::string json_path;  // "sources[1]", for messages
   bool keep_previous_on_error = false;  // sources: on_error = keep_previous
   double max_deletion_share = 0.2;      // sources: the mass-deletion guard
+  bool isolated = false;                // isolation: process
+  double timeout_s = 3600;
+  std::size_t memory_mb = 4096;
 };
 
 struct Config {

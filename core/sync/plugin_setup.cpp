@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config/json_schema.hpp"
+#include "plugin/isolated.hpp"
 
 namespace hopnhat::sync {
 
@@ -53,7 +54,11 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       PreparedSource s;
       s.use = &use;
       s.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
-      s.importer = registry.open(use.plugin)->create_importer();
+      if (use.isolated)
+        s.importer = plugin::ImporterPtr(new plugin::IsolatedImporter({registry.find(use.plugin)->manifest_path, use.timeout_s, use.memory_mb}),
+                                         plugin::ImporterDeleter{});
+      else
+        s.importer = registry.open(use.plugin)->create_importer();
       configure(c, use, s.importer, *s.context);
       out.sources.push_back(std::move(s));
     }
@@ -62,7 +67,11 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       PreparedExport e;
       e.use = &use;
       e.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
-      e.exporter = registry.open(use.plugin)->create_exporter();
+      if (use.isolated)
+        e.exporter = plugin::ExporterPtr(new plugin::IsolatedExporter({registry.find(use.plugin)->manifest_path, use.timeout_s, use.memory_mb}),
+                                         plugin::ExporterDeleter{});
+      else
+        e.exporter = registry.open(use.plugin)->create_exporter();
       configure(c, use, e.exporter, *e.context);
       out.exports.push_back(std::move(e));
     }

@@ -1,0 +1,45 @@
+// An importer that misbehaves on purpose, to prove process isolation: after one record it
+// crashes (segv), aborts, hangs, or allocates without bound, as its "mode" option says.
+#include <csignal>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "hopnhat/sdk/options.hpp"
+#include "hopnhat/sdk/plugin.hpp"
+
+class MisbehavingImporter {
+ public:
+  hopnhat::sdk::Status configure(const std::string& options_json, hopnhat::sdk::Context&) {
+    hopnhat::sdk::OptionReader opt("test-misbehaving", options_json);
+    mode_ = opt.string("mode").value_or("ok");
+    return opt.status();
+  }
+  hopnhat::sdk::Status read(const hopnhat::sdk::ReadRequest&, hopnhat::sdk::RecordSink& sink, hopnhat::sdk::ReadResult&) {
+    hopnhat::sdk::SourceRecord r;
+    r.id = "1";
+    r.fields["full_name"] = "Lê Thị Hoa";
+    sink.emit(std::move(r));
+    if (mode_ == "segv") std::raise(SIGSEGV);
+    if (mode_ == "abort") std::abort();
+    if (mode_ == "hang") std::this_thread::sleep_for(std::chrono::hours(1));
+    if (mode_ == "leak") {
+      std::vector<char*> blocks;
+      while (true) {
+        char* p = static_cast<char*>(std::malloc(64 << 20));
+        if (!p) std::abort();  // what a leaking library does when memory runs out
+        std::memset(p, 1, 64 << 20);
+        blocks.push_back(p);
+      }
+    }
+    return hopnhat::sdk::Status::ok();
+  }
+
+ private:
+  std::string mode_;
+};
+
+HOPNHAT_PLUGIN_ABI()
+HOPNHAT_IMPORTER(MisbehavingImporter)
