@@ -11,6 +11,7 @@
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
+#include "sync/progress.hpp"
 #include "text/normalize.hpp"
 
 namespace hopnhat::sync {
@@ -141,7 +142,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     }
   };
 
+  Progress progress("persons", static_cast<std::int64_t>(persons.size()));
   for (auto& [id, person] : persons) {
+    progress.advance();
     if (!alive.count(id)) {
       if (!person.retired_run) {
         person.retired_run = run_id;

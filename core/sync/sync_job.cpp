@@ -12,6 +12,7 @@
 #include "merge/survivorship.hpp"
 #include "store/store.hpp"
 #include "sync/plugin_setup.hpp"
+#include "sync/progress.hpp"
 #include "sync/reconcile.hpp"
 #include "sync/run_lock.hpp"
 
@@ -43,7 +44,8 @@ class StageTimer {
 // Collects the records of one read; checks ids; counts rejections.
 class CollectingSink final : public sdk::RecordSink {
  public:
-  CollectingSink(std::string source, SourceReport& report) : source_(std::move(source)), report_(report) {}
+  CollectingSink(std::string source, SourceReport& report, std::int64_t expected)
+      : source_(std::move(source)), report_(report), progress_("read " + source_, expected) {}
 
   bool emit(sdk::SourceRecord&& record) noexcept override {
     try {
@@ -60,6 +62,7 @@ class CollectingSink final : public sdk::RecordSink {
       record.source = source_;
       record.content_hash = sdk::compute_content_hash(record);
       records_.push_back(std::move(record));
+      progress_.advance();
       return true;
     } catch (...) {
       failed_ = true;
@@ -86,6 +89,7 @@ class CollectingSink final : public sdk::RecordSink {
   std::unordered_map<std::string, std::string> origin_by_id_;
   bool duplicate_ids_ = false;
   bool failed_ = false;
+  Progress progress_;
 };
 
 class SourceFailure : public std::runtime_error {
@@ -100,7 +104,9 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   sdk::ReadRequest request;
   if (auto state = store.source_state(name)) request.state = state->state;
   sdk::ReadResult result;
-  CollectingSink sink(name, rep);
+  // The last full read's size is the best guess of this one's.
+  auto last = store.source_state(name);
+  CollectingSink sink(name, rep, last ? last->record_count : 0);
   st = src.importer->read(request, sink, result);
   if (!st) throw SourceFailure(st.message());
   if (sink.out_of_memory()) throw SourceFailure("the host ran out of memory while collecting records");
