@@ -27,8 +27,16 @@ std::uint32_t StringPool::intern(const std::string& s) {
   return it->second;
 }
 
-std::string FeatureTable::value_of(const sdk::SourceRecord& r, const ValueRef& v, bool& valid) const {
+std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, bool& valid) const {
+  const sdk::SourceRecord& r = *source_[record];
   valid = true;
+  if (v.canonical && normalized_) {
+    const text::NormalizedFields& n = (*normalized_)[record];
+    auto it = n.values.find(v.name);
+    if (it == n.values.end()) return {};
+    valid = n.valid(v.name);
+    return it->second;
+  }
   if (!v.canonical) {
     const std::string* a = r.attribute(v.name);
     if (!a) {  // headings may carry stray spaces ("FEBRL, given_name")
@@ -51,8 +59,9 @@ std::string FeatureTable::value_of(const sdk::SourceRecord& r, const ValueRef& v
   return nv.value;
 }
 
-FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings)
-    : settings_(settings), records_(records.size()), width_(settings.comparisons.size()), source_(records) {
+FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings,
+                           const std::vector<text::NormalizedFields>* normalized)
+    : settings_(settings), normalized_(normalized), records_(records.size()), width_(settings.comparisons.size()), source_(records) {
   features_.resize(records_ * width_);
   identity_.assign(records_, 0);
   tf_counts_.resize(width_);
@@ -78,10 +87,9 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   std::vector<std::string> values(refs.size());
   std::vector<char> valids(refs.size());
   for (std::size_t i = 0; i < records_; ++i) {
-    const sdk::SourceRecord& r = *records[i];
     for (std::size_t k = 0; k < refs.size(); ++k) {
       bool valid = true;
-      values[k] = value_of(r, refs[k], valid);
+      values[k] = value_of(i, refs[k], valid);
       valids[k] = valid;
     }
     if (identity_field && valids[0] && !values[0].empty()) identity_[i] = pool_.intern(values[0]);
@@ -259,7 +267,7 @@ std::string FeatureTable::transform(const std::string& v, const std::string& t) 
 
 std::string FeatureTable::display(std::size_t i, std::size_t c) const {
   bool valid = true;
-  return value_of(*source_[i], settings_.comparisons[c].value, valid);
+  return value_of(i, settings_.comparisons[c].value, valid);
 }
 
 }  // namespace hopnhat::match

@@ -10,6 +10,7 @@
 
 #include "hopnhat/sdk/record.hpp"
 #include "match/settings.hpp"
+#include "text/normalize.hpp"
 
 namespace hopnhat::match {
 
@@ -40,7 +41,10 @@ struct Feature {
 
 class FeatureTable {
  public:
-  FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings);
+  /// `normalized`, when given, holds each record's canonical values already normalised (parallel
+  /// to `records`); otherwise they are normalised here.
+  FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings,
+               const std::vector<text::NormalizedFields>* normalized = nullptr);
 
   std::size_t size() const { return records_; }
   const Feature& at(std::size_t record, std::size_t comparison) const { return features_[record * width_ + comparison]; }
@@ -63,9 +67,10 @@ class FeatureTable {
   double tf_factor(std::size_t c, std::size_t i, std::size_t j, std::uint8_t level) const;
 
  private:
-  std::string value_of(const sdk::SourceRecord& r, const ValueRef& v, bool& valid) const;
+  std::string value_of(std::size_t record, const ValueRef& v, bool& valid) const;
 
   const MatchSettings& settings_;
+  const std::vector<text::NormalizedFields>* normalized_ = nullptr;
   std::size_t records_ = 0;
   std::size_t width_ = 0;
   StringPool pool_;

@@ -76,7 +76,6 @@ MatchSettings default_settings() {
   s.blocking = {{part("citizen_id", "value")},
                 {part("full_name", "fold"), part("birth_date", "year")},
                 {part("full_name", "given"), part("birth_date", "day_month")},
-                {part("full_name", "family"), part("birth_date", "day_month")},
                 {part("phone", "value")},
                 {part("party_card_no", "value")},
                 {part("social_insurance_no", "value")}};

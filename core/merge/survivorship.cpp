@@ -24,20 +24,21 @@ std::size_t rank_of(const std::vector<std::string>& order, const std::string& so
 
 }  // namespace
 
-GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records, const SurvivorshipRules& rules) {
+GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records,
+                          const std::vector<const text::NormalizedFields*>& normalized, const SurvivorshipRules& rules) {
   GoldenRecord out;
   for (const sdk::FieldInfo& field : sdk::kCanonicalFields) {
     const std::string name(field.name);
     auto fp = rules.field_priority.find(name);
     const auto& order = fp != rules.field_priority.end() ? fp->second : rules.source_priority;
     std::vector<Candidate> cands;
-    for (const store::StoredRecord* r : records) {
-      auto it = r->record.fields.find(name);
-      if (it == r->record.fields.end()) continue;
-      text::NormalizedValue nv = text::normalize_value(field, it->second);
-      if (nv.value.empty()) continue;
-      std::string key = field.type == sdk::FieldType::kName ? sdk::fold(nv.value) : nv.value;
-      cands.push_back({r, nv.value, key, nv.valid, rank_of(order, r->record.source)});
+    for (std::size_t k = 0; k < records.size(); ++k) {
+      const store::StoredRecord* r = records[k];
+      auto it = normalized[k]->values.find(name);
+      if (it == normalized[k]->values.end()) continue;
+      const std::string& value = it->second;
+      std::string key = field.type == sdk::FieldType::kName ? sdk::fold(value) : value;
+      cands.push_back({r, value, key, normalized[k]->valid(name), rank_of(order, r->record.source)});
     }
     if (cands.empty()) continue;
     std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/store.hpp"
+#include "text/normalize.hpp"
 
 namespace hopnhat::merge {
 
@@ -34,6 +35,8 @@ struct GoldenRecord {
   std::vector<ConflictFinding> conflicts;
 };
 
-GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records, const SurvivorshipRules& rules);
+/// `normalized[k]` holds the normalised values of `records[k]`.
+GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records,
+                          const std::vector<const text::NormalizedFields*>& normalized, const SurvivorshipRules& rules);
 
 }  // namespace hopnhat::merge

@@ -12,7 +12,7 @@ std::string_view migration_file(std::string_view file_name);
 namespace {
 
 // Migrations in order; a later issue appends files, never edits a shipped one.
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql"};
+const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql"};
 
 std::string fields_json(const sdk::SourceRecord& r) {
   nlohmann::json f = nlohmann::json::object();
@@ -103,14 +103,14 @@ class SqliteStore final : public Store {
     return read_records(s);
   }
 
-  void put_record(const sdk::SourceRecord& r, std::int64_t run_id) override {
+  void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
     if (!put_record_) put_record_.emplace(db_.prepare(
-        "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(source, record_id) DO UPDATE SET "
+        "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(source, record_id) DO UPDATE SET "
         "content_hash = excluded.content_hash, origin = excluded.origin, fields = excluded.fields, "
-        "attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL"));
+        "attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, normalized = excluded.normalized"));
     put_record_->bind(1, r.source).bind(2, r.id).bind(3, r.content_hash).bind(4, r.origin)
-        .bind(5, fields_json(r)).bind(6, attributes_json(r)).bind(7, run_id).bind(8, run_id).run();
+        .bind(5, fields_json(r)).bind(6, attributes_json(r)).bind(7, run_id).bind(8, run_id).bind(9, normalized).run();
   }
 
   void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {
@@ -206,7 +206,7 @@ class SqliteStore final : public Store {
 
  private:
   static constexpr const char* kSelectRecords =
-      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run FROM source_records";
+      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
 
   static std::vector<StoredRecord> read_records(Statement& s) {
     std::vector<StoredRecord> out;
@@ -222,6 +222,7 @@ class SqliteStore final : public Store {
       r.first_run = s.integer(6);
       r.changed_run = s.integer(7);
       if (!s.is_null(8)) r.deleted_run = s.integer(8);
+      r.normalized = s.text(9);
       out.push_back(std::move(r));
     }
     return out;

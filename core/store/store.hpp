@@ -26,6 +26,7 @@ struct StoredRecord {
   std::int64_t first_run = 0;
   std::int64_t changed_run = 0;
   std::optional<std::int64_t> deleted_run;
+  std::string normalized;  // JSON text of text::NormalizedFields, "{}" when not computed yet
 };
 
 struct LinkRow {
@@ -104,7 +105,7 @@ class Store {
   /// Every record not deleted, all sources.
   virtual std::vector<StoredRecord> active_records() = 0;
   /// Inserts or replaces a record (clearing its deletion); `first_run` kept when it existed.
-  virtual void put_record(const sdk::SourceRecord& record, std::int64_t run_id) = 0;
+  virtual void put_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) = 0;
   virtual void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) = 0;
 
   virtual std::vector<LinkRow> links() = 0;

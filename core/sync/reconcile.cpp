@@ -46,6 +46,13 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   std::map<std::string, store::PersonRow> persons;
   for (auto& p : store.persons()) persons.emplace(p.id, std::move(p));
 
+  // Normalised values were kept when each record last changed; older stores lack them.
+  std::vector<text::NormalizedFields> normalized(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::string& n = records[i].normalized;
+    if (n.empty() || n == "{}") normalized[i] = text::normalize_record(records[i].record.fields);
+    else normalized[i] = text::normalized_from_json(n);
+  }
   stage("load");
 
   // Match.
@@ -61,7 +68,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     }
   }
   auto t0 = std::chrono::steady_clock::now();
-  match::FeatureTable features(inputs, settings);
+  match::FeatureTable features(inputs, settings, &normalized);
   double feature_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   match::MatchResult result = match::run_matching(features, settings);
   result.stats.seconds_features = feature_seconds;
@@ -123,7 +130,11 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
 
   // Golden records, value conflicts and review cases.
   std::map<std::string, std::vector<const store::StoredRecord*>> members;
-  for (std::size_t i = 0; i < records.size(); ++i) members[cluster_person[result.cluster_of[i]]].push_back(&records[i]);
+  std::map<std::string, std::vector<const text::NormalizedFields*>> member_values;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    members[cluster_person[result.cluster_of[i]]].push_back(&records[i]);
+    member_values[cluster_person[result.cluster_of[i]]].push_back(&normalized[i]);
+  }
   std::map<std::string, store::ConflictRow> open;
   for (auto& c : store.conflicts(true)) open.emplace(conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field), std::move(c));
   std::set<std::string> still_open;
@@ -155,7 +166,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       continue;
     }
     ++report.persons.total;
-    merge::GoldenRecord golden = merge::build_golden(members[id], rules);
+    merge::GoldenRecord golden = merge::build_golden(members[id], member_values[id], rules);
     std::string golden_text = golden.fields.dump();
     bool created = person.created_run == run_id && person.golden.empty();
     if (golden_text != person.golden || person.retired_run) {

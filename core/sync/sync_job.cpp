@@ -15,6 +15,7 @@
 #include "sync/progress.hpp"
 #include "sync/reconcile.hpp"
 #include "sync/run_lock.hpp"
+#include "text/normalize.hpp"
 
 namespace hopnhat::sync {
 namespace {
@@ -120,10 +121,10 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
     auto it = stored.find(rec.id);
     if (it == stored.end() || it->second.deleted_run) {
       ++rep.new_records;
-      store.put_record(rec, run_id);
+      store.put_record(rec, run_id, text::to_json_text(text::normalize_record(rec.fields)));
     } else if (it->second.record.content_hash != rec.content_hash) {
       ++rep.changed;
-      store.put_record(rec, run_id);
+      store.put_record(rec, run_id, text::to_json_text(text::normalize_record(rec.fields)));
     } else {
       ++rep.unchanged;
     }

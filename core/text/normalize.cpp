@@ -8,6 +8,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "hopnhat/sdk/text.hpp"
 #include "text/date.hpp"
 #include "text/domain_tables.hpp"
@@ -211,6 +213,46 @@ NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view ra
     case sdk::FieldType::kText: out.value = cleaned; return out;
   }
   return out;
+}
+
+}  // namespace hopnhat::text
+
+namespace hopnhat::text {
+
+NormalizedFields normalize_record(const std::map<std::string, std::string>& fields) {
+  NormalizedFields out;
+  for (const auto& [name, raw] : fields) {
+    const sdk::FieldInfo* f = sdk::find_field(name);
+    if (!f) continue;
+    NormalizedValue nv = normalize_value(*f, raw);
+    if (nv.value.empty()) continue;
+    out.values.emplace(name, std::move(nv.value));
+    if (!nv.valid) out.invalid.insert(name);
+  }
+  if (!out.values.count("full_name")) {  // a name given only in parts
+    std::string joined;
+    for (const char* part : {"family_name", "middle_name", "given_name"})
+      if (auto it = out.values.find(part); it != out.values.end()) joined += (joined.empty() ? "" : " ") + it->second;
+    if (!joined.empty()) out.values.emplace("full_name", normalize_name(joined));
+  }
+  return out;
+}
+
+std::string to_json_text(const NormalizedFields& n) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : n.values) j[k] = v;
+  if (!n.invalid.empty()) j["!invalid"] = n.invalid;
+  return j.dump();
+}
+
+NormalizedFields normalized_from_json(const std::string& text) {
+  NormalizedFields n;
+  const nlohmann::json j = nlohmann::json::parse(text);
+  for (const auto& [k, v] : j.items()) {
+    if (k == "!invalid") n.invalid = v.get<std::set<std::string>>();
+    else n.values.emplace(k, v.get<std::string>());
+  }
+  return n;
 }
 
 }  // namespace hopnhat::text

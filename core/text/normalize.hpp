@@ -4,7 +4,9 @@
 // All functions are pure and thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -20,6 +22,20 @@ struct NormalizedValue {
 
 /// Normalises `raw` as a value of `field`.
 NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view raw);
+
+/// A record's canonical values after normalisation. Computed once when a record is new or
+/// changed and kept in the store beside the raw values, so that later runs reuse it.
+struct NormalizedFields {
+  std::map<std::string, std::string> values;  // canonical field → normalised text (non-empty)
+  std::set<std::string> invalid;              // fields whose value could not be understood
+  bool valid(const std::string& field) const { return !invalid.count(field); }
+};
+
+/// Normalises every canonical field of a record; a full name given only in parts is joined.
+NormalizedFields normalize_record(const std::map<std::string, std::string>& fields);
+std::string to_json_text(const NormalizedFields& n);
+/// Throws std::exception on text that is not what to_json_text writes.
+NormalizedFields normalized_from_json(const std::string& text);
 
 struct CitizenIdInfo {
   std::string digits;     // 12 digits (a leading zero lost by a spreadsheet restored)

@@ -23,7 +23,7 @@ TEST_CASE("a new SQLite store gets the current schema version") {
   TempDir dir;
   auto store = open_sqlite_store(dir.path / "sub" / "h.db", true);
   store->begin();
-  CHECK(store->schema_version() == 2);
+  CHECK(store->schema_version() == 3);
   store->commit();
   CHECK(std::filesystem::exists(dir.path / "sub" / "h.db"));
 }
@@ -35,7 +35,7 @@ TEST_CASE("records, links and persons round-trip through a real SQLite file") {
     auto store = open_sqlite_store(path, true);
     store->begin();
     auto run = store->create_run("2026-01-01T00:00:00Z", false);
-    store->put_record(record("1", "Nguyễn Văn An"), run);
+    store->put_record(record("1", "Nguyễn Văn An"), run, "{}");
     store->put_person({"P0000001", run, run, std::nullopt, "{}", "", ""});
     store->put_link({"party", "1", "P0000001", "linked", 1.0, "citizen_id", run});
     store->put_source_state("party", {"bookmark-1", 1}, run);
@@ -61,7 +61,7 @@ TEST_CASE("a rolled-back transaction leaves nothing behind") {
   store->commit();
   store->begin();
   auto run = store->create_run("t", false);
-  store->put_record(record("1", "A"), run);
+  store->put_record(record("1", "A"), run, "{}");
   store->rollback();
   CHECK(store->active_records().empty());
   CHECK(store->runs(10).empty());
@@ -71,11 +71,11 @@ TEST_CASE("a deleted record is no longer active; putting it again revives it") {
   TempDir dir;
   auto store = open_sqlite_store(dir.path / "h.db", true);
   store->begin();
-  store->put_record(record("1", "A"), 1);
+  store->put_record(record("1", "A"), 1, "{}");
   store->mark_deleted("party", "1", 2);
   CHECK(store->active_records().empty());
   CHECK(store->records_of("party").at(0).deleted_run == 2);
-  store->put_record(record("1", "A"), 3);
+  store->put_record(record("1", "A"), 3, "{}");
   CHECK(store->active_records().size() == 1);
   CHECK(store->records_of("party").at(0).first_run == 1);
   store->commit();
