@@ -52,6 +52,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     const std::string& n = records[i].normalized;
     if (n.empty() || n == "{}") normalized[i] = text::normalize_record(records[i].record.fields);
     else normalized[i] = text::normalized_from_json(n);
+    // From here on only the normalised values are used: free the raw ones.
+    std::map<std::string, std::string>().swap(records[i].record.fields);
+    std::string().swap(records[i].normalized);
   }
   stage("load");
 
