@@ -1,0 +1,83 @@
+#include <catch2/catch.hpp>
+
+#include "merge/survivorship.hpp"
+#include "plugin/isolated.hpp"
+#include "sync/run_lock.hpp"
+#include "temp_dir.hpp"
+#include "text/normalize.hpp"
+
+using namespace hopnhat;
+
+TEST_CASE("a second lock on a store is refused with the holder named; released, it can be taken") {
+  TempDir dir;
+  auto store = dir.path / "h.db";
+  {
+    auto first = sync::RunLock::acquire(store, "a sync");
+    try {
+      sync::RunLock::acquire(store, "another sync");
+      FAIL("the second lock was granted");
+    } catch (const sync::LockedError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("pid " + std::to_string(::getpid())));
+      CHECK_THAT(e.what(), Catch::Contains("a sync since"));
+    }
+  }
+  CHECK_NOTHROW(sync::RunLock::acquire(store, "a sync"));
+}
+
+TEST_CASE("records and persons survive the isolation protocol unchanged") {
+  sdk::SourceRecord r;
+  r.id = "HS1";
+  r.origin = "a.csv line 2";
+  r.fields = {{"full_name", "Đặng Thị Ánh"}, {"birth_date", "1970"}};
+  r.attributes = {{"Ghi chú", "x\ny"}, {"B", ""}};
+  auto back = plugin::record_from_json(nlohmann::json::parse(plugin::record_to_json(r).dump()));
+  CHECK(back.id == r.id);
+  CHECK(back.origin == r.origin);
+  CHECK(back.fields == r.fields);
+  CHECK(back.attributes == r.attributes);
+
+  sdk::PersonRecord p;
+  p.person_id = "P0000007";
+  p.fields["full_name"] = {"Đặng Thị Ánh", {"office", "HS1", 3, "source_priority"}};
+  p.records = {{"office", "HS1"}, {"civil", "CB1"}};
+  auto q = plugin::person_from_json(nlohmann::json::parse(plugin::person_to_json(p).dump()));
+  CHECK(q.person_id == p.person_id);
+  CHECK(q.value("full_name") == "Đặng Thị Ánh");
+  CHECK(q.fields["full_name"].provenance.run_id == 3);
+  CHECK(q.records == p.records);
+}
+
+TEST_CASE("a record's normalised values round-trip through the store's JSON, invalid ones marked") {
+  auto n = text::normalize_record({{"full_name", "  nguyễn văn an "}, {"birth_date", "không rõ"}, {"gender", "1"}, {"unknown", "x"}});
+  CHECK(n.values.at("full_name") == "Nguyễn Văn An");
+  CHECK(n.values.at("gender") == "Nam");
+  CHECK_FALSE(n.valid("birth_date"));
+  CHECK_FALSE(n.values.count("unknown"));
+  auto back = text::normalized_from_json(text::to_json_text(n));
+  CHECK(back.values == n.values);
+  CHECK(back.invalid == n.invalid);
+  CHECK(text::normalize_record({{"family_name", "Lê"}, {"given_name", "Lợi"}}).values.at("full_name") == "Lê Lợi");
+}
+
+TEST_CASE("survivorship: field priority, then source priority, understood values first, with provenance") {
+  store::StoredRecord party, civil;
+  party.record.source = "party";
+  party.record.id = "1";
+  party.changed_run = 2;
+  civil.record.source = "civil";
+  civil.record.id = "CB1";
+  civil.changed_run = 1;
+  auto np = text::normalize_record({{"full_name", "Lê Văn Tám"}, {"birth_date", "12/09/1965"}, {"party_unit", "Chi bộ 1"}});
+  auto nc = text::normalize_record({{"full_name", "LE VAN TAM"}, {"birth_date", "09/12/1965"}, {"grade_code", "01.003"}});
+  merge::SurvivorshipRules rules{{"civil", "party"}, {{"birth_date", {"party", "civil"}}}};
+  auto g = merge::build_golden({&party, &civil}, {&np, &nc}, rules);
+  CHECK(g.fields["birth_date"]["value"] == "1965-09-12");  // field priority: party first
+  CHECK(g.fields["birth_date"]["source"] == "party");
+  CHECK(g.fields["full_name"]["source"] == "civil");       // source priority
+  CHECK(g.fields["full_name"]["rule"] == "agreement");      // same name once folded
+  CHECK(g.fields["party_unit"]["rule"] == "only_value");
+  CHECK(g.fields["grade_code"]["run"] == 1);
+  REQUIRE(g.conflicts.size() == 1);                         // the birth dates disagree
+  CHECK(g.conflicts[0].field == "birth_date");
+  CHECK(g.conflicts[0].candidates.size() == 2);
+}
