@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-unit test-sanitize bench install clean
+.PHONY: all deps build demo test test-unit test-sanitize fuzz bench install clean
 
 all: build
 
@@ -20,7 +20,7 @@ demo: build
 	@scripts/demo $(BUILD)
 
 # Every test (unit, conformance, integration, SDK package), then the unit tests again under
-# AddressSanitizer and UBSan.
+# AddressSanitizer and UBSan, then a short fuzzing run of every file reader.
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	@$(MAKE) --no-print-directory test-sanitize
@@ -34,6 +34,13 @@ test-sanitize: deps
 	    hopnhat_test_no_stamp hopnhat_test_missing_factory hopnhat_test_throwing
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure -L unit -j$(JOBS)
+	@$(MAKE) --no-print-directory fuzz
+
+# libFuzzer on every file reader, FUZZ_SECONDS (15) each, with clang from Debian.
+fuzz: deps
+	@cmake -S tests/fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build build-fuzz -j$(JOBS) --target fuzz_xlsx fuzz_ods fuzz_xls fuzz_csv
+	@scripts/run-fuzz build-fuzz
 
 # Speed and quality figures (docs/benchmarks.md). BENCH_PERSONS=200000 make bench for a shorter run.
 bench: build

@@ -115,7 +115,10 @@ std::optional<CitizenIdInfo> parse_citizen_id(std::string_view raw) {
     digits = digits_only(text, letters);
     if (letters) return std::nullopt;
   }
-  if (digits.size() == 11) digits.insert(digits.begin(), '0');  // leading zero lost in a spreadsheet
+  // A spreadsheet that took the CCCD for a number dropped its leading zeros: every province code
+  // starts with 0, so 11 digits lost one and 10 digits lost two (provinces 001–008).
+  if (digits.size() == 11) digits.insert(digits.begin(), '0');
+  else if (digits.size() == 10) digits.insert(0, "00");
   if (digits.size() != 12) return std::nullopt;
   const auto& t = domain_tables();
   auto p = t.provinces_by_cccd_code.find(digits.substr(0, 3));

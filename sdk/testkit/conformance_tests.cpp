@@ -66,11 +66,20 @@ std::shared_ptr<plugin::PluginLibrary> library() {
   return lib;
 }
 
-// Options that break the schema at `property`: a value of the wrong JSON type.
+// Options that break the schema at `property`: a value of a JSON type it does not allow.
 nlohmann::json wrong_value_for(const nlohmann::json& property_schema) {
-  std::string type = property_schema.value("type", "");
-  if (type == "string" || type.empty()) return 12345;
-  return "not-a-" + type;
+  std::set<std::string> allowed;
+  if (property_schema.contains("type")) {
+    const auto& t = property_schema["type"];
+    if (t.is_string()) allowed.insert(t.get<std::string>());
+    else for (const auto& x : t) allowed.insert(x.get<std::string>());
+  }
+  if (allowed.count("number")) allowed.insert("integer");
+  const std::pair<const char*, nlohmann::json> candidates[] = {
+      {"integer", 12345}, {"string", "not-a-valid-value"}, {"boolean", true}, {"array", nlohmann::json::array({1})}};
+  for (const auto& [type, value] : candidates)
+    if (!allowed.count(type) && !(allowed.empty() && std::string(type) == "string")) return value;
+  return nlohmann::json::object({{"unexpected", 1}});
 }
 
 void check_option_rejections(const nlohmann::json& schema, const nlohmann::json& valid, bool importer) {

@@ -42,7 +42,9 @@ TEST_CASE("Excel serial numbers, including the phantom 29 February 1900") {
 }
 
 TEST_CASE("a citizen ID whose leading zero a spreadsheet dropped is restored") {
-  CHECK_FALSE(parse_citizen_id("1190012345"));  // 10 digits: too short to be a CCCD
+  REQUIRE(parse_citizen_id("1190012345"));      // 10 digits: two zeros lost (province 001)
+  CHECK(parse_citizen_id("1190012345")->digits == "001190012345");
+  CHECK_FALSE(parse_citizen_id("119001234"));   // 9 digits: an old CMND, not a CCCD
   auto ok = parse_citizen_id("01190012345");    // 11 digits: "0" + these
   REQUIRE(ok);
   CHECK(ok->digits == "001190012345");

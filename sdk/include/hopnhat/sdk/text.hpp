@@ -45,6 +45,13 @@ std::string fold(std::string_view utf8);
 /// letter and tone combinations count down. Used to choose between legacy readings.
 int vietnamese_score(std::string_view utf8);
 
+/// Repairs text typed in TCVN3 or VNI that reached us inside UTF-8 because a program read its
+/// bytes as Windows-1252 ("NguyÔn V¨n Hïng" → "Nguyễn Văn Hùng"), as spreadsheet cells typed
+/// in the old fonts do. With kAuto, returns the repaired text only when it reads more plausibly
+/// as Vietnamese than the original (TCVN3 or VNI, whichever reads better); with kTcvn3 or kVni,
+/// whenever the text can be such bytes. Nothing for text that is already right.
+std::optional<std::string> repair_legacy_text(std::string_view utf8, Encoding encoding = Encoding::kAuto);
+
 /// The canonical field a column heading stands for ("Ngày tháng năm sinh" → "birth_date"),
 /// matched on folded text against the canonical names, the labels and the built-in aliases.
 std::optional<std::string> canonical_field_for_heading(std::string_view heading);
