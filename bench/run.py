@@ -7,7 +7,8 @@
 2. a full sync into an empty SQLite store: wall time, peak RSS, per-stage seconds, pairs per second;
 3. pairwise precision / recall / review share against the generator's ground truth;
 4. a second sync after 1% of the party records changed: wall time side by side with the full one;
-5. FEBRL dataset 3 (../shared/bench/febrl) with bench/febrl/febrl3.json: pairwise F1.
+5. FEBRL dataset 3 (../shared/bench/febrl) with bench/febrl/febrl3.json: pairwise F1;
+6. a 200,000-row, 25-field XLSX roster written and read back by the spreadsheet plugin.
 Prints a Markdown table and writes the raw figures to OUT/bench.json.
 """
 import argparse
@@ -101,6 +102,14 @@ def main():
     results["febrl3"] = evaluate(hopnhat, fconfig, ["--febrl"])
     results["febrl3"]["wall_seconds"] = round(wall, 2)
 
+    # Spreadsheets: a 200,000-row roster of 25 fields written, then read back, each in its own
+    # process (the peak RSS is the plugin's own).
+    sheet_bench = os.path.join(args.build, "bin", "hopnhat-sheet-bench")
+    xlsx = os.path.join(out, "roster-200k.xlsx")
+    for mode, argv in (("export", ["export", "200000", xlsx]), ("import", ["import", xlsx])):
+        line = subprocess.run([sheet_bench] + argv, check=True, capture_output=True, text=True).stdout
+        results["xlsx_" + mode] = json.loads(line)
+
     json.dump(results, open(os.path.join(out, "bench.json"), "w"), indent=2)
     f, q, o, fb = results["full"], results["quality"], results["one_percent"], results["febrl3"]
     print(f"| figure | value |\n|---|---|")
@@ -114,6 +123,9 @@ def main():
     print(f"| precision / recall / F1 | {q['precision']} / {q['recall']} / {q['f1']} |")
     print(f"| records waiting for review | {q['review_records']:,} ({q['review_share']:.2%}) |")
     print(f"| FEBRL dataset 3: precision / recall / F1 | {fb['precision']} / {fb['recall']} / {fb['f1']} ({fb['wall_seconds']} s) |")
+    for mode in ("export", "import"):
+        x = results["xlsx_" + mode]
+        print(f"| XLSX {mode}, 200,000 rows x 25 fields | {x['seconds']} s, peak RSS {x['peak_rss_mib']} MiB |")
 
 
 if __name__ == "__main__":
