@@ -77,9 +77,29 @@ cat > roster.json <<'JSON'
 JSON
 "$HOPNHAT" sync --config roster.json >/dev/null 2>&1 || fail "roster export"
 if unzip -p out/roster.xlsx xl/worksheets/sheet1.xml | grep -q "<f>"; then fail "the roster holds a formula cell"; fi
-soffice_convert csv out/roster.xlsx
+soffice_convert "csv:Text - txt - csv (StarCalc):44,34,76,1" out/roster.xlsx  # UTF-8 CSV
 assert_contains "$(cat out/roster.csv)" "001065012345" "CCCD read back"
 assert_contains "$(cat out/roster.csv)" "=HYPERLINK" "formula text read back as text"
+# Cell by cell: what LibreOffice reads is what hopnhat holds.
+"$HOPNHAT" persons --config roster.json --format json > roster-persons.json
+python3 - out/roster.csv roster-persons.json <<'PY'
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+labels = {"full_name": "Họ và tên", "birth_date": "Ngày sinh", "citizen_id": "Số CCCD", "position": "Chức vụ"}
+head = rows[0]
+assert head[0] == "person_id", head
+persons = {p["person_id"]: {k: v["value"] for k, v in p["fields"].items()} for p in json.load(open(sys.argv[2]))}
+assert len(rows) - 1 == len(persons), (len(rows), len(persons))
+def shown(field, v):  # how a value looks once LibreOffice has read the cell back
+    if field == "birth_date" and len(v) == 10:
+        return f"{v[8:10]}/{v[5:7]}/{v[0:4]}"
+    return v
+for row in rows[1:]:
+    p = persons[row[0]]
+    for field, label in labels.items():
+        col = head.index(label)
+        assert row[col] == shown(field, p.get(field, "")), (row[0], field, row[col], p.get(field))
+PY
 python3 - out/roster.xlsx <<'PY'
 import sys, zipfile, re
 x = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
