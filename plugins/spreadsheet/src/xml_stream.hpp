@@ -2,6 +2,7 @@
 // so "billion laughs" and external entities end in a clear error. One parser per part.
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ class XmlStream {
   XmlHandlers handlers_;
   void* parser_;
   bool dtd_ = false;
+  std::exception_ptr failure_;  // thrown by a handler, rethrown by feed()
   friend struct XmlCallbacks;
 };
 
