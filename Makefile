@@ -34,13 +34,14 @@ test-sanitize: deps
 	    hopnhat_test_no_stamp hopnhat_test_missing_factory hopnhat_test_throwing
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure -L unit -j$(JOBS)
-	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory fuzz FUZZ_FIXED=1
 
-# libFuzzer on every file reader, FUZZ_SECONDS (15) each, with clang from Debian.
+# libFuzzer on every file reader with clang from Debian: FUZZ_SECONDS (15) each, or with
+# FUZZ_FIXED=1 (as make test does) a fixed seed and number of runs, the same every time.
 fuzz: deps
 	@cmake -S tests/fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target fuzz_xlsx fuzz_ods fuzz_xls fuzz_csv
-	@scripts/run-fuzz build-fuzz
+	@FUZZ_FIXED=$(FUZZ_FIXED) scripts/run-fuzz build-fuzz
 
 # Speed and quality figures (docs/benchmarks.md). BENCH_PERSONS=200000 make bench for a shorter run.
 bench: build
