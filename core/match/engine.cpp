@@ -247,14 +247,17 @@ ModelParameters ModelParameters::from_json(const nlohmann::json& j) {
   return p;
 }
 
-ScoredPair score_pair(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
-                      std::uint32_t b) {
+namespace {
+
+// The score of a pair whose comparison levels are known (`levels`, one per comparison).
+ScoredPair score_levels(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
+                        std::uint32_t b, const std::uint8_t* levels) {
   ScoredPair p;
   p.a = std::min(a, b);
   p.b = std::max(a, b);
   double w = std::log2(model.lambda / (1 - model.lambda));
   for (std::size_t c = 0; c < s.comparisons.size(); ++c) {
-    std::uint8_t l = f.level(c, p.a, p.b);
+    std::uint8_t l = levels[c];
     if (l == kNullLevel) continue;
     double u = std::clamp(model.u[c][l] * f.tf_factor(c, p.a, p.b, l), kFloor, 1.0);
     w += std::log2(model.m[c][l] / u);
@@ -266,6 +269,15 @@ ScoredPair score_pair(const FeatureTable& f, const MatchSettings& s, const Model
   p.identity_conflict = ia && ib && ia != ib;
   if (p.identity_equal) p.probability = 1.0;
   return p;
+}
+
+}  // namespace
+
+ScoredPair score_pair(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
+                      std::uint32_t b) {
+  std::vector<std::uint8_t> levels(s.comparisons.size());
+  for (std::size_t c = 0; c < levels.size(); ++c) levels[c] = f.level(c, std::min(a, b), std::max(a, b));
+  return score_levels(f, s, model, a, b, levels.data());
 }
 
 MatchResult run_matching(const FeatureTable& f, const MatchSettings& s) {
@@ -291,14 +303,14 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s) {
   const double n = static_cast<double>(f.size());
   out.model = train(levels, identity_equal, width, s, random_pair_u(f, s), n * (n - 1) / 2, out.stats);
   out.stats.seconds_training = seconds_since(t);
-  levels.clear();
-  levels.shrink_to_fit();
 
   t = Clock::now();
   std::vector<ScoredPair> scored;
   scored.reserve(pairs.size() / 4);
-  for (std::uint64_t pr : pairs) {
-    ScoredPair p = score_pair(f, s, out.model, static_cast<std::uint32_t>(pr >> 32), static_cast<std::uint32_t>(pr));
+  for (std::size_t k = 0; k < pairs.size(); ++k) {  // levels from the comparing pass, not again
+    const std::uint64_t pr = pairs[k];
+    ScoredPair p = score_levels(f, s, out.model, static_cast<std::uint32_t>(pr >> 32), static_cast<std::uint32_t>(pr),
+                                &levels[k * width]);
     if (p.probability >= s.candidate || p.identity_equal) scored.push_back(p);
   }
   std::sort(scored.begin(), scored.end(), [](const ScoredPair& x, const ScoredPair& y) {

@@ -57,7 +57,6 @@ class CollectingSink final : public sdk::RecordSink {
       auto [it, fresh] = origin_by_id_.emplace(record.id, record.origin);
       if (!fresh) {
         reject(record.origin, "the record id is also used at " + it->second + "; ids must be unique");
-        duplicate_ids_ = true;
         return true;
       }
       record.source = source_;
@@ -88,7 +87,6 @@ class CollectingSink final : public sdk::RecordSink {
   SourceReport& report_;
   std::vector<sdk::SourceRecord> records_;
   std::unordered_map<std::string, std::string> origin_by_id_;
-  bool duplicate_ids_ = false;
   bool failed_ = false;
   Progress progress_;
 };
