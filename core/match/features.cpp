@@ -28,40 +28,31 @@ std::uint32_t StringPool::intern(const std::string& s) {
 }
 
 std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, bool& valid) const {
-  const sdk::SourceRecord& r = *source_[record];
   valid = true;
-  if (v.canonical && normalized_) {
+  if (v.canonical) {
     const text::NormalizedFields& n = (*normalized_)[record];
     auto it = n.values.find(v.name);
     if (it == n.values.end()) return {};
     valid = n.valid(v.name);
     return it->second;
   }
-  if (!v.canonical) {
-    const std::string* a = r.attribute(v.name);
-    if (!a) {  // headings may carry stray spaces ("FEBRL, given_name")
-      for (const auto& [k, val] : r.attributes)
-        if (text::clean_text(k) == v.name) { a = &val; break; }
-    }
-    return a ? text::clean_text(*a) : std::string();
+  const sdk::SourceRecord& r = *source_[record];
+  const std::string* a = r.attribute(v.name);
+  if (!a) {  // headings may carry stray spaces ("FEBRL, given_name")
+    for (const auto& [k, val] : r.attributes)
+      if (text::clean_text(k) == v.name) { a = &val; break; }
   }
-  auto it = r.fields.find(v.name);
-  std::string raw = it == r.fields.end() ? std::string() : it->second;
-  if (raw.empty() && v.name == "full_name") {  // a name given only in parts
-    for (const char* part : {"family_name", "middle_name", "given_name"}) {
-      auto p = r.fields.find(part);
-      if (p != r.fields.end() && !p->second.empty()) raw += (raw.empty() ? "" : " ") + p->second;
-    }
-  }
-  if (raw.empty()) return {};
-  text::NormalizedValue nv = text::normalize_value(*sdk::find_field(v.name), raw);
-  valid = nv.valid;
-  return nv.value;
+  return a ? text::clean_text(*a) : std::string();
 }
 
 FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings,
                            const std::vector<text::NormalizedFields>* normalized)
     : settings_(settings), normalized_(normalized), records_(records.size()), width_(settings.comparisons.size()), source_(records) {
+  if (!normalized_) {  // one normalisation for everyone: the one the store keeps
+    owned_normalized_.reserve(records.size());
+    for (const sdk::SourceRecord* r : records) owned_normalized_.push_back(text::normalize_record(r->fields));
+    normalized_ = &owned_normalized_;
+  }
   features_.resize(records_ * width_);
   identity_.assign(records_, 0);
   tf_counts_.resize(width_);

@@ -42,7 +42,7 @@ struct Feature {
 class FeatureTable {
  public:
   /// `normalized`, when given, holds each record's canonical values already normalised (parallel
-  /// to `records`); otherwise they are normalised here.
+  /// to `records`, text::normalize_record); otherwise they are normalised here the same way.
   FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings,
                const std::vector<text::NormalizedFields>* normalized = nullptr);
 
@@ -71,6 +71,7 @@ class FeatureTable {
 
   const MatchSettings& settings_;
   const std::vector<text::NormalizedFields>* normalized_ = nullptr;
+  std::vector<text::NormalizedFields> owned_normalized_;  // when the caller gave none
   std::size_t records_ = 0;
   std::size_t width_ = 0;
   StringPool pool_;

@@ -100,12 +100,12 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   const std::string& name = src.use->name;
   sdk::Status st = src.importer->check();
   if (!st) throw SourceFailure(st.message());
+  const std::optional<store::SourceState> previous = store.source_state(name);
   sdk::ReadRequest request;
-  if (auto state = store.source_state(name)) request.state = state->state;
+  if (previous) request.state = previous->state;
   sdk::ReadResult result;
   // The last full read's size is the best guess of this one's.
-  auto last = store.source_state(name);
-  CollectingSink sink(name, rep, last ? last->record_count : 0);
+  CollectingSink sink(name, rep, previous ? previous->record_count : 0);
   st = src.importer->read(request, sink, result);
   if (!st) throw SourceFailure(st.message());
   if (sink.out_of_memory()) throw SourceFailure("the host ran out of memory while collecting records");
@@ -127,7 +127,6 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
       ++rep.unchanged;
     }
   }
-  const std::optional<store::SourceState> previous = store.source_state(name);
   bool guarded = false;
   if (result.full_snapshot) {
     std::vector<std::string> missing;
