@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     auto exporter = lib->create_exporter();
     std::string options = nlohmann::json{{"path", std::filesystem::absolute(argv[3]).string()}}.dump();
     if (!exporter->configure(options, ctx)) return 1;
-    sdk::ExportHeader header{1, {}};
+    sdk::ExportHeader header{1, "", {}, {}};
     for (const auto& f : sdk::kCanonicalFields)
       if (header.fields.size() < 25) header.fields.emplace_back(f.name);
     if (!exporter->begin(header)) return 1;

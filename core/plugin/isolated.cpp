@@ -60,12 +60,39 @@ sdk::SourceRecord record_from_json(const nlohmann::json& j) {
   return r;
 }
 
+nlohmann::json header_to_json(const sdk::ExportHeader& h) {
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& s : h.sources)
+    sources.push_back({{"name", s.name}, {"read", s.read}, {"new", s.new_records}, {"changed", s.changed},
+                       {"unchanged", s.unchanged}, {"deleted", s.deleted}, {"failed", s.failed}, {"error", s.error}});
+  return {{"run_id", h.run_id}, {"run_started_at", h.run_started_at}, {"fields", h.fields}, {"sources", sources}};
+}
+
+sdk::ExportHeader header_from_json(const nlohmann::json& j) {
+  sdk::ExportHeader h;
+  h.run_id = j.at("run_id");
+  h.run_started_at = j.value("run_started_at", "");
+  h.fields = j.at("fields").get<std::vector<std::string>>();
+  for (const auto& s : j.value("sources", nlohmann::json::array()))
+    h.sources.push_back({s.at("name"), s.at("read"), s.at("new"), s.at("changed"), s.at("unchanged"), s.at("deleted"),
+                         s.at("failed"), s.at("error")});
+  return h;
+}
+
 nlohmann::json person_to_json(const sdk::PersonRecord& p) {
   nlohmann::json fields = nlohmann::json::object();
   for (const auto& [k, v] : p.fields)
     fields[k] = {{"value", v.value}, {"source", v.provenance.source}, {"record_id", v.provenance.record_id},
                  {"run", v.provenance.run_id}, {"rule", v.provenance.rule}};
-  return {{"person_id", p.person_id}, {"fields", fields}, {"records", p.records}};
+  nlohmann::json records = nlohmann::json::array();
+  for (const auto& r : p.records)
+    records.push_back({{"source", r.source}, {"record_id", r.record_id}, {"status", r.status}, {"attributes", r.attributes}});
+  nlohmann::json conflicts = nlohmann::json::array();
+  for (const auto& c : p.conflicts) conflicts.push_back({{"field", c.field}, {"kind", c.kind}});
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& h : p.history)
+    history.push_back({{"run", h.run_id}, {"date", h.date}, {"field", h.field}, {"old", h.old_value}, {"new", h.new_value}});
+  return {{"person_id", p.person_id}, {"fields", fields}, {"records", records}, {"conflicts", conflicts}, {"history", history}};
 }
 
 sdk::PersonRecord person_from_json(const nlohmann::json& j) {
@@ -73,7 +100,12 @@ sdk::PersonRecord person_from_json(const nlohmann::json& j) {
   p.person_id = j.at("person_id");
   for (const auto& [k, v] : j.at("fields").items())
     p.fields[k] = {v.at("value"), {v.at("source"), v.at("record_id"), v.at("run"), v.at("rule")}};
-  p.records = j.at("records").get<std::vector<std::pair<std::string, std::string>>>();
+  for (const auto& r : j.at("records"))
+    p.records.push_back({r.at("source"), r.at("record_id"), r.at("status"),
+                         r.at("attributes").get<std::vector<std::pair<std::string, std::string>>>()});
+  for (const auto& c : j.value("conflicts", nlohmann::json::array())) p.conflicts.push_back({c.at("field"), c.at("kind")});
+  for (const auto& h : j.value("history", nlohmann::json::array()))
+    p.history.push_back({h.at("run"), h.at("date"), h.at("field"), h.at("old"), h.at("new")});
   return p;
 }
 
@@ -233,7 +265,7 @@ sdk::Status IsolatedExporter::configure(const std::string& options_json, sdk::Co
 
 sdk::Status IsolatedExporter::begin(const sdk::ExportHeader& header) noexcept {
   try {
-    return process_.call({{"op", "begin"}, {"header", {{"run_id", header.run_id}, {"fields", header.fields}}}}, ctx_,
+    return process_.call({{"op", "begin"}, {"header", header_to_json(header)}}, ctx_,
                          [](const nlohmann::json&) {});
   } catch (const std::exception& e) {
     return sdk::Status::internal(e.what());
@@ -333,7 +365,7 @@ int serve_plugin(const std::filesystem::path& manifest_path, const std::string& 
         done = done_of(st);
         done["result"] = {{"full_snapshot", result.full_snapshot}, {"state", result.state}};
       } else if (name == "begin" && exporter) {
-        sdk::ExportHeader h{op["header"].value("run_id", 0), op["header"].value("fields", std::vector<std::string>{})};
+        sdk::ExportHeader h = header_from_json(op.at("header"));
         done = done_of(exporter->begin(h));
       } else if (name == "write" && exporter) {
         done = done_of(exporter->write(person_from_json(op.at("person"))));

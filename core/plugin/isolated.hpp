@@ -80,6 +80,8 @@ class IsolatedExporter final : public sdk::Exporter {
 /// The records of the protocol, both ways.
 nlohmann::json record_to_json(const sdk::SourceRecord& r);
 sdk::SourceRecord record_from_json(const nlohmann::json& j);
+nlohmann::json header_to_json(const sdk::ExportHeader& h);
+sdk::ExportHeader header_from_json(const nlohmann::json& j);
 nlohmann::json person_to_json(const sdk::PersonRecord& p);
 sdk::PersonRecord person_from_json(const nlohmann::json& j);
 

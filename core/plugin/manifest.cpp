@@ -51,6 +51,10 @@ PluginManifest read_manifest(const std::filesystem::path& path) {
   m.abi = doc["abi"];
   m.formats = doc.value("formats", std::vector<std::string>{});
   m.systems = doc.value("systems", std::vector<std::string>{});
+  for (const auto& need : doc.value("needs", std::vector<std::string>{})) {
+    if (need == "attributes") m.needs_attributes = true;
+    if (need == "history") m.needs_history = true;
+  }
   for (const char* key : {"importer_options", "exporter_options"}) {
     if (!doc.contains(key)) continue;
     try {

@@ -19,6 +19,8 @@ struct PluginManifest {
   int abi = 0;
   std::vector<std::string> formats;
   std::vector<std::string> systems;
+  bool needs_attributes = false;  // the exporter reads the linked records' raw columns
+  bool needs_history = false;     // the exporter reads the history of golden values
   nlohmann::json importer_options = nlohmann::json::object();  // JSON Schema of the options
   nlohmann::json exporter_options = nlohmann::json::object();
   std::filesystem::path manifest_path;

@@ -12,7 +12,7 @@ std::string_view migration_file(std::string_view file_name);
 namespace {
 
 // Migrations in order; a later issue appends files, never edits a shipped one.
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql"};
+const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql"};
 
 std::string fields_json(const sdk::SourceRecord& r) {
   nlohmann::json f = nlohmann::json::object();
@@ -204,6 +204,22 @@ class SqliteStore final : public Store {
     return c.id;
   }
 
+  void put_person_change(const PersonChange& c) override {
+    if (!put_change_) put_change_.emplace(db_.prepare(
+        "INSERT OR REPLACE INTO person_changes(person_id, run_id, changed_at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)"));
+    put_change_->bind(1, c.person_id).bind(2, c.run_id).bind(3, c.changed_at).bind(4, c.field).bind(5, c.old_value)
+        .bind(6, c.new_value).run();
+  }
+
+  std::vector<PersonChange> person_changes(const std::string& person_id) override {
+    auto s = db_.prepare(std::string("SELECT person_id, run_id, changed_at, field, old_value, new_value FROM person_changes") +
+                         (person_id.empty() ? "" : " WHERE person_id = ?") + " ORDER BY person_id, run_id, field");
+    if (!person_id.empty()) s.bind(1, person_id);
+    std::vector<PersonChange> out;
+    while (s.step()) out.push_back({s.text(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+    return out;
+  }
+
  private:
   static constexpr const char* kSelectRecords =
       "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
@@ -246,7 +262,7 @@ class SqliteStore final : public Store {
   }
 
   Db db_;
-  std::optional<Statement> put_record_, put_link_, put_person_;
+  std::optional<Statement> put_record_, put_link_, put_person_, put_change_;
 };
 
 }  // namespace

@@ -50,6 +50,16 @@ struct PersonRow {
   std::string split_from;   // set when this person was split off another
 };
 
+/// One golden value of a person that a run changed (after the run that created the person).
+struct PersonChange {
+  std::string person_id;
+  std::int64_t run_id = 0;
+  std::string changed_at;  // the run's start, ISO 8601
+  std::string field;
+  std::string old_value;
+  std::string new_value;
+};
+
 struct ConflictRow {
   std::int64_t id = 0;
   std::string person_id;
@@ -119,6 +129,10 @@ class Store {
   /// The match model a run trained (JSON text), and the newest one stored.
   virtual void put_model(std::int64_t run_id, const std::string& model) = 0;
   virtual std::optional<std::string> latest_model() = 0;
+
+  virtual void put_person_change(const PersonChange& change) = 0;
+  /// The changes of one person, or of every person when `person_id` is empty; oldest first.
+  virtual std::vector<PersonChange> person_changes(const std::string& person_id) = 0;
 
   virtual std::vector<ConflictRow> conflicts(bool open_only) = 0;
   /// Inserts (id == 0) or updates a conflict; returns its id.

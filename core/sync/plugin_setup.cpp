@@ -66,6 +66,8 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       find_plugin(c, registry, use, false);
       PreparedExport e;
       e.use = &use;
+      e.needs_attributes = registry.find(use.plugin)->needs_attributes;
+      e.needs_history = registry.find(use.plugin)->needs_history;
       e.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
       if (use.isolated)
         e.exporter = plugin::ExporterPtr(new plugin::IsolatedExporter({registry.find(use.plugin)->manifest_path, use.timeout_s, use.memory_mb}),

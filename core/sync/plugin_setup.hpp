@@ -39,6 +39,8 @@ struct PreparedSource {
 
 struct PreparedExport {
   const config::PluginUse* use = nullptr;
+  bool needs_attributes = false;  // from the plugin's manifest
+  bool needs_history = false;
   std::unique_ptr<HostContext> context;
   plugin::ExporterPtr exporter;
 };

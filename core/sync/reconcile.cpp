@@ -30,6 +30,23 @@ std::string conflict_key(const std::string& kind, const std::string& person, con
   return kind + '\x1f' + person + '\x1f' + field;
 }
 
+// The fields whose golden value differs between the stored golden JSON and the new one.
+void record_changes(store::Store& store, std::int64_t run_id, const std::string& started_at, const std::string& person,
+                    const std::string& old_text, const nlohmann::json& now) {
+  const nlohmann::json before = nlohmann::json::parse(old_text);
+  auto value_of = [](const nlohmann::json& golden, const std::string& field) -> std::string {
+    auto it = golden.find(field);
+    return it == golden.end() ? "" : it->value("value", "");
+  };
+  std::set<std::string> fields;
+  for (auto& [k, v] : before.items()) fields.insert(k);
+  for (auto& [k, v] : now.items()) fields.insert(k);
+  for (const auto& f : fields) {
+    std::string a = value_of(before, f), b = value_of(now, f);
+    if (a != b) store.put_person_change({person, run_id, started_at, f, a, b});
+  }
+}
+
 }  // namespace
 
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
@@ -40,6 +57,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     report.stage_seconds[std::string("reconcile.") + name] += std::chrono::duration<double>(now - lap).count();
     lap = now;
   };
+  const std::string started_at = report.started_at;
   std::vector<store::StoredRecord> records = store.active_records();
   std::map<std::string, store::LinkRow> links;
   for (auto& l : store.links()) links.emplace(record_key(l.source, l.record_id), std::move(l));
@@ -173,7 +191,10 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     std::string golden_text = golden.fields.dump();
     bool created = person.created_run == run_id && person.golden.empty();
     if (golden_text != person.golden || person.retired_run) {
-      if (!created) ++report.persons.updated;
+      if (!created) {
+        ++report.persons.updated;
+        if (!person.golden.empty()) record_changes(store, run_id, started_at, id, person.golden, golden.fields);
+      }
       person.golden = golden_text;
       person.updated_run = run_id;
       person.retired_run.reset();

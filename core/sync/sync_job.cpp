@@ -13,6 +13,7 @@
 #include "store/store.hpp"
 #include "sync/plugin_setup.hpp"
 #include "sync/progress.hpp"
+#include "sync/export_job.hpp"
 #include "sync/reconcile.hpp"
 #include "sync/run_lock.hpp"
 #include "text/normalize.hpp"
@@ -157,38 +158,6 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   store.put_source_state(name, {result.state, count}, run_id);
 }
 
-void run_export(store::Store& store, std::int64_t run_id, PreparedExport& exp, ExportReport& rep) {
-  sdk::ExportHeader header;
-  header.run_id = run_id;
-  std::set<std::string> present;
-  auto rows = store.persons();
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> records_of;
-  for (const auto& l : store.links())
-    if (l.status != "deleted") records_of[l.person_id].emplace_back(l.source, l.record_id);
-  std::vector<sdk::PersonRecord> persons;
-  for (const auto& row : rows) {
-    if (row.retired_run) continue;
-    sdk::PersonRecord p;
-    p.person_id = row.id;
-    const nlohmann::json golden = nlohmann::json::parse(row.golden);
-    for (auto& [field, v] : golden.items()) {
-      present.insert(field);
-      p.fields[field] = sdk::PersonValue{v["value"], {v["source"], v["record_id"], v["run"], v["rule"]}};
-    }
-    p.records = records_of[row.id];
-    persons.push_back(std::move(p));
-  }
-  for (const auto& f : sdk::kCanonicalFields)
-    if (present.count(std::string(f.name))) header.fields.emplace_back(f.name);
-  sdk::Status st = exp.exporter->begin(header);
-  for (std::size_t i = 0; st && i < persons.size(); ++i) st = exp.exporter->write(persons[i]);
-  sdk::ExportResult result;
-  if (st) st = exp.exporter->finish(result);
-  if (!st) throw SourceFailure("export " + exp.use->name + ": " + st.message());
-  rep.written = result.written;
-  rep.target = result.target;
-}
-
 }  // namespace
 
 RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, const SyncOptions& options) {
@@ -248,7 +217,8 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       for (auto& exp : plugins.exports) {
         ExportReport& rep = report.exports.emplace_back();
         rep.name = exp.use->name;
-        run_export(*store, run_id, exp, rep);
+        std::string error = run_export(*store, run_id, report, exp, rep);
+        if (!error.empty()) throw SourceFailure(error);
       }
     }
     report.status = report.partial ? "partial" : "succeeded";

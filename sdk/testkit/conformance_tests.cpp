@@ -203,8 +203,10 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
     persons[i].fields["full_name"] = {names[i], {"test", std::to_string(i), 1, "only_value"}};
     persons[i].fields["birth_date"] = {births[i], {"test", std::to_string(i), 1, "only_value"}};
     persons[i].fields["citizen_id"] = {"00119000000" + std::to_string(i), {"test", std::to_string(i), 1, "only_value"}};
+    persons[i].records = {{"test", std::to_string(i), i == 2 ? "review" : "linked", {{"Ghi chú", "dòng " + std::to_string(i)}}}};
   }
-  sdk::ExportHeader header{7, {"full_name", "birth_date", "citizen_id"}};
+  persons[2].conflicts = {{"birth_date", "value_mismatch"}};
+  sdk::ExportHeader header{7, "2026-01-01T00:00:00Z", {"full_name", "birth_date", "citizen_id"}, {{"test", 3, 3, 0, 0, 0, 0, ""}}};
   auto run_export = [&](const fs::path& dir, bool dry_run) {
     TestContext ctx(dir, dry_run);
     auto exporter = library()->create_exporter();

@@ -39,12 +39,30 @@ TEST_CASE("records and persons survive the isolation protocol unchanged") {
   sdk::PersonRecord p;
   p.person_id = "P0000007";
   p.fields["full_name"] = {"Đặng Thị Ánh", {"office", "HS1", 3, "source_priority"}};
-  p.records = {{"office", "HS1"}, {"civil", "CB1"}};
+  p.records = {{"office", "HS1", "linked", {{"Ghi chú", "chuyển công tác"}}}, {"civil", "CB1", "review", {}}};
+  p.conflicts = {{"birth_date", "value_mismatch"}};
+  p.history = {{4, "2026-11-02T01:00:00Z", "position", "Chuyên viên", "Phó Trưởng phòng"}};
   auto q = plugin::person_from_json(nlohmann::json::parse(plugin::person_to_json(p).dump()));
   CHECK(q.person_id == p.person_id);
   CHECK(q.value("full_name") == "Đặng Thị Ánh");
   CHECK(q.fields["full_name"].provenance.run_id == 3);
-  CHECK(q.records == p.records);
+  REQUIRE(q.records.size() == 2);
+  CHECK(q.records[0].source == "office");
+  CHECK(q.records[1].status == "review");
+  CHECK(*q.attribute("Ghi chú") == "chuyển công tác");
+  REQUIRE(q.conflicts.size() == 1);
+  CHECK(q.conflicts[0].kind == "value_mismatch");
+  REQUIRE(q.history.size() == 1);
+  CHECK(q.history[0].new_value == "Phó Trưởng phòng");
+  CHECK(q.history[0].run_id == 4);
+
+  sdk::ExportHeader h{7, "2026-11-28T01:00:00Z", {"full_name"}, {{"party", 10, 2, 1, 7, 0, 1, ""}}};
+  auto hb = plugin::header_from_json(nlohmann::json::parse(plugin::header_to_json(h).dump()));
+  CHECK(hb.run_id == 7);
+  CHECK(hb.run_started_at == h.run_started_at);
+  REQUIRE(hb.sources.size() == 1);
+  CHECK(hb.sources[0].read == 10);
+  CHECK(hb.sources[0].failed == 1);
 }
 
 TEST_CASE("a record's normalised values round-trip through the store's JSON, invalid ones marked") {

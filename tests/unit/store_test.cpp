@@ -23,7 +23,7 @@ TEST_CASE("a new SQLite store gets the current schema version") {
   TempDir dir;
   auto store = open_sqlite_store(dir.path / "sub" / "h.db", true);
   store->begin();
-  CHECK(store->schema_version() == 3);
+  CHECK(store->schema_version() == 4);
   store->commit();
   CHECK(std::filesystem::exists(dir.path / "sub" / "h.db"));
 }
@@ -51,6 +51,27 @@ TEST_CASE("records, links and persons round-trip through a real SQLite file") {
   CHECK(store->links().at(0).score == 1.0);
   CHECK(store->source_state("party")->state == "bookmark-1");
   CHECK(store->runs(10).at(0).status == "succeeded");
+}
+
+TEST_CASE("a person's value changes are kept with their run's date, oldest first") {
+  TempDir dir;
+  auto store = open_sqlite_store(dir.path / "h.db", true);
+  store->begin();
+  auto r1 = store->create_run("2026-01-01T00:00:00Z", false);
+  store->put_person({"P0000001", r1, r1, std::nullopt, "{}", "", ""});
+  store->put_person({"P0000002", r1, r1, std::nullopt, "{}", "", ""});
+  auto r2 = store->create_run("2026-02-01T00:00:00Z", false);
+  store->put_person_change({"P0000001", r2, "2026-02-01T00:00:00Z", "position", "Chuyên viên", "Phó Trưởng phòng"});
+  auto r3 = store->create_run("2026-03-01T00:00:00Z", false);
+  store->put_person_change({"P0000001", r3, "2026-03-01T00:00:00Z", "position", "Phó Trưởng phòng", "Trưởng phòng"});
+  store->put_person_change({"P0000002", r3, "2026-03-01T00:00:00Z", "org_unit", "Văn phòng", ""});
+  store->commit();
+  auto one = store->person_changes("P0000001");
+  REQUIRE(one.size() == 2);
+  CHECK(one[0].new_value == "Phó Trưởng phòng");
+  CHECK(one[1].changed_at == "2026-03-01T00:00:00Z");
+  CHECK(store->person_changes("").size() == 3);
+  CHECK(store->person_changes("P0000009").empty());
 }
 
 TEST_CASE("a rolled-back transaction leaves nothing behind") {

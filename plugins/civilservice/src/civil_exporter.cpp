@@ -67,8 +67,9 @@ Status CivilExporter::begin(const sdk::ExportHeader&) {
 }
 
 Status CivilExporter::write(const sdk::PersonRecord& person) {
-  for (const auto& [source, id] : person.records) {
-    if (source != source_) continue;
+  for (const auto& linked : person.records) {
+    if (linked.source != source_) continue;
+    const std::string& id = linked.record_id;
     auto it = current_.find(id);
     if (it == current_.end()) {
       results_.push_back({{"ma_can_bo", id}, {"person_id", person.person_id}, {"status", "missing"},

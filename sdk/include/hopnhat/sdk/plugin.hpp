@@ -76,9 +76,18 @@ struct ReadResult {
   std::string state;          // new bookmark; the host commits it only if the whole run commits
 };
 
+/// What one source contributed to the run an export belongs to (the run report's figures).
+struct SourceSummary {
+  std::string name;
+  std::int64_t read = 0, new_records = 0, changed = 0, unchanged = 0, deleted = 0, failed = 0;
+  std::string error;  // empty when the source succeeded
+};
+
 struct ExportHeader {
   std::int64_t run_id = 0;
-  std::vector<std::string> fields;  // the canonical fields present, in registry order
+  std::string run_started_at;          // ISO 8601
+  std::vector<std::string> fields;     // the canonical fields present, in registry order
+  std::vector<SourceSummary> sources;  // every configured source, in configuration order
 };
 
 struct ExportResult {

@@ -48,16 +48,51 @@ struct PersonValue {
   Provenance provenance;
 };
 
+/// A source record linked to a person, as an exporter sees it.
+struct LinkedRecord {
+  std::string source;
+  std::string record_id;
+  std::string status;  // "linked", or "review" while its match waits for an administrator
+  /// The record's raw columns; filled only for exporters whose manifest lists "attributes" in
+  /// "needs" (most exporters do not use them, and at a million persons they are not free).
+  std::vector<std::pair<std::string, std::string>> attributes;
+};
+
+/// An open case on a person: sources disagreeing on a field, or a match waiting for review.
+struct PersonConflict {
+  std::string field;
+  std::string kind;  // "value_mismatch", "match_review", …
+};
+
+/// One change of a golden value after the person was created; filled only for exporters whose
+/// manifest lists "history" in "needs".
+struct ValueChange {
+  std::int64_t run_id = 0;
+  std::string date;  // the run's start, ISO 8601
+  std::string field;
+  std::string old_value;
+  std::string new_value;
+};
+
 struct PersonRecord {
   std::string person_id;                      // stable across runs
   std::map<std::string, PersonValue> fields;  // canonical field → golden value
-  std::vector<std::pair<std::string, std::string>> records;  // (source, record id) linked to it
+  std::vector<LinkedRecord> records;          // the source records linked to this person
+  std::vector<PersonConflict> conflicts;      // open cases, empty for most persons
+  std::vector<ValueChange> history;           // oldest first
 
   /// The golden value of `field`, or an empty string.
   const std::string& value(const std::string& field) const {
     static const std::string kEmpty;
     auto it = fields.find(field);
     return it == fields.end() ? kEmpty : it->second.value;
+  }
+  /// The first linked record's attribute named `column`, or nullptr.
+  const std::string* attribute(const std::string& column) const {
+    for (const auto& r : records)
+      for (const auto& [name, v] : r.attributes)
+        if (name == column) return &v;
+    return nullptr;
   }
 };
 

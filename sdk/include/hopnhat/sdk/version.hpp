@@ -5,7 +5,7 @@
 // `hopnhat_plugin_abi_version` symbol before calling any C++ code, and refuses any mismatch.
 // It changes whenever a type that crosses the plugin boundary (anything in plugin.hpp or
 // record.hpp) changes layout or virtual table. The types themselves live in the inline
-// namespace `abi_v1`, so a plugin compiled against another ABI also fails to link against the
+// namespace `abi_vN`, so a plugin compiled against another ABI also fails to link against the
 // testkit instead of failing at run time.
 #pragma once
 
@@ -14,9 +14,9 @@
 #define HOPNHAT_VERSION_PATCH 0
 #define HOPNHAT_VERSION_STRING "0.1.0"
 
-#define HOPNHAT_ABI_VERSION 1
+#define HOPNHAT_ABI_VERSION 2
 
-#define HOPNHAT_ABI_NAMESPACE abi_v1
+#define HOPNHAT_ABI_NAMESPACE abi_v2
 
 namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
