@@ -3,7 +3,7 @@
 set -euo pipefail
 : "${HOPNHAT:?}" "${SOURCE_DIR:?}" "${BUILD_DIR:?}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hopnhat-it-XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"' EXIT
 cd "$WORK"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

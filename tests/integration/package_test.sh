@@ -23,7 +23,7 @@ cmake --build csv-build -j"$JOBS" >/dev/null
 
 # The installed hopnhat finds its bundled plugins, and the template's through --plugin-dir.
 "$WORK/prefix/bin/hopnhat" plugins list --json --plugin-dir template-build > plugins.json
-assert_eq "$(json plugins.json "sorted(p['name'] for p in j['plugins'])")" "['civilservice', 'csv', 'example', 'partydb', 'spreadsheet']" "plugins"
+assert_eq "$(json plugins.json "sorted(p['name'] for p in j['plugins'])")" "['civilservice', 'csv', 'example', 'partydb', 'reports', 'spreadsheet']" "plugins"
 assert_eq "$(json plugins.json "[p['kinds'] for p in j['plugins'] if p['name']=='example'][0]")" "['importer', 'exporter']" "kinds"
 
 # The other two ways to name a plugin folder: HOPNHAT_PLUGIN_PATH and the config's plugin_dirs.
