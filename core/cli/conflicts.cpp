@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admin/decisions.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "store/store.hpp"
@@ -11,14 +12,6 @@
 
 namespace hopnhat::cli {
 namespace {
-
-nlohmann::json conflict_json(const store::ConflictRow& c) {
-  nlohmann::json cands = nlohmann::json::parse(c.candidates);
-  for (std::size_t i = 0; i < cands.size(); ++i) cands[i]["id"] = i + 1;
-  return {{"id", c.id}, {"kind", c.kind}, {"person_id", c.person_id}, {"field", c.field}, {"status", c.status},
-          {"opened_run", c.opened_run}, {"closed_run", c.closed_run ? nlohmann::json(*c.closed_run) : nlohmann::json()},
-          {"candidates", cands}};
-}
 
 std::string candidate_text(const nlohmann::json& c) {
   std::string s = c["source"].get<std::string>() + ":" + c["record_id"].get<std::string>();
@@ -42,12 +35,12 @@ int cmd_conflicts_list(const CommonArgs& args) {
     auto rows = store->conflicts(true);
     if (args.format == "json") {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& c : rows) out.push_back(conflict_json(c));
+      for (const auto& c : rows) out.push_back(admin::conflict_json(c));
       std::cout << out.dump(2) << "\n";
       return sync::kExitOk;
     }
     for (const auto& c : rows) {
-      auto j = conflict_json(c);
+      auto j = admin::conflict_json(c);
       std::cout << "#" << c.id << "  " << c.kind << "  " << c.person_id << "  " << c.field;
       if (c.kind == "match_review") std::cout << "  score " << j["candidates"][0].value("score", 0.0);
       std::cout << "\n";
@@ -65,7 +58,7 @@ int cmd_conflicts_show(const CommonArgs& args, std::int64_t id) {
     auto store = open_store(args);
     for (const auto& c : store->conflicts(false)) {
       if (c.id != id) continue;
-      auto j = conflict_json(c);
+      auto j = admin::conflict_json(c);
       if (args.format == "json") {
         std::cout << j.dump(2) << "\n";
         return sync::kExitOk;

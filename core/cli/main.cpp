@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/admin_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_log_sink.hpp"
 #include "plugin/isolated.hpp"
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   conflicts_show->add_option("id", conflict_id, "the conflict's id")->required();
   conflicts_show->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
+  auto run_admin_command = cli::add_admin_commands(app, *conflicts, args, add_config);
+
   auto* runs_show = runs->add_subcommand("show", "one run's report");
   add_config(runs_show);
   std::int64_t run_id = 0;
@@ -145,6 +148,7 @@ int main(int argc, char** argv) {
     if (*conflicts_list) return cli::cmd_conflicts_list(args);
     if (*conflicts_show) return cli::cmd_conflicts_show(args, conflict_id);
     if (*gen) return cli::cmd_gen(gen_persons, gen_out, seed);
+    if (auto rc = run_admin_command()) return *rc;
     if (*exit_codes) return cli::cmd_help_exit_codes();
   } catch (const std::exception& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";

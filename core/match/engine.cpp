@@ -199,6 +199,8 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector
 struct UnionFind {
   std::vector<std::uint32_t> parent;
   std::vector<std::uint32_t> identity;  // per root: the cluster's valid citizen ID, or 0
+  // Per root: records that an administrator said are a different person (few, so a map).
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> apart;
   explicit UnionFind(const FeatureTable& f) : parent(f.size()), identity(f.size()) {
     std::iota(parent.begin(), parent.end(), 0u);
     for (std::size_t i = 0; i < f.size(); ++i) identity[i] = f.identity(i);
@@ -207,14 +209,32 @@ struct UnionFind {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
   }
-  // Joins the clusters of a and b unless that would hold two different citizen IDs.
-  bool join(std::uint32_t a, std::uint32_t b) {
+  bool kept_apart(std::uint32_t ra, std::uint32_t rb) {
+    for (auto [from, to] : {std::pair{ra, rb}, std::pair{rb, ra}}) {
+      auto it = apart.find(from);
+      if (it == apart.end()) continue;
+      for (std::uint32_t x : it->second)
+        if (find(x) == to) return true;
+    }
+    return false;
+  }
+  // Joins the clusters of a and b unless that would hold two different citizen IDs (unless
+  // `forced` by a decision) or two records decided to be different persons.
+  bool join(std::uint32_t a, std::uint32_t b, bool forced = false) {
     std::uint32_t ra = find(a), rb = find(b);
     if (ra == rb) return true;
-    if (identity[ra] && identity[rb] && identity[ra] != identity[rb]) return false;
+    if (!forced && identity[ra] && identity[rb] && identity[ra] != identity[rb]) return false;
+    if (!apart.empty() && kept_apart(ra, rb)) return false;
     if (ra > rb) std::swap(ra, rb);
     parent[rb] = ra;
     if (!identity[ra]) identity[ra] = identity[rb];
+    auto it = apart.find(rb);
+    if (it != apart.end()) {
+      auto moved = std::move(it->second);
+      apart.erase(it);
+      auto& into = apart[ra];
+      into.insert(into.end(), moved.begin(), moved.end());
+    }
     return true;
   }
 };
@@ -280,7 +300,7 @@ ScoredPair score_pair(const FeatureTable& f, const MatchSettings& s, const Model
   return score_levels(f, s, model, a, b, levels.data());
 }
 
-MatchResult run_matching(const FeatureTable& f, const MatchSettings& s) {
+MatchResult run_matching(const FeatureTable& f, const MatchSettings& s, const PairDecisions& decisions) {
   MatchResult out;
   out.stats.records = f.size();
   const std::size_t width = s.comparisons.size();
@@ -322,6 +342,17 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s) {
   UnionFind uf(f);
   out.score.assign(f.size(), -1.0);
   out.rule.assign(f.size(), "single");
+  // Administrators' decisions come before any automatic one.
+  for (auto [a, b] : decisions.different) {
+    uf.apart[a].push_back(b);
+    uf.apart[b].push_back(a);
+  }
+  for (auto [a, b] : decisions.same)
+    if (uf.join(a, b, true))
+      for (std::uint32_t r : {a, b}) {
+        out.score[r] = 1.0;
+        out.rule[r] = "decision";
+      }
   std::vector<const ScoredPair*> pending;  // possible review cases
   for (const ScoredPair& p : scored) {
     bool definite = p.identity_equal || (p.probability >= s.definite && !p.identity_conflict);
@@ -348,6 +379,7 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s) {
   for (const ScoredPair* p : pending) {
     std::uint32_t ca = out.cluster_of[p->a], cb = out.cluster_of[p->b];
     if (ca == cb) continue;
+    if (!uf.apart.empty() && uf.kept_apart(uf.find(p->a), uf.find(p->b))) continue;  // decided already
     std::uint64_t key = static_cast<std::uint64_t>(std::min(ca, cb)) << 32 | std::max(ca, cb);
     if (seen.emplace(key, true).second) out.review.push_back(*p);
   }

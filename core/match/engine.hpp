@@ -60,7 +60,15 @@ struct MatchResult {
   MatchStats stats;
 };
 
-MatchResult run_matching(const FeatureTable& features, const MatchSettings& settings);
+/// What administrators decided about pairs of records (indices into the FeatureTable): "same"
+/// pairs are joined before anything else, even against the citizen-ID rule; "different" pairs
+/// never end in one cluster and are not offered for review again.
+struct PairDecisions {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> same;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> different;
+};
+
+MatchResult run_matching(const FeatureTable& features, const MatchSettings& settings, const PairDecisions& decisions = {});
 
 /// Scores one pair with a trained model (used by explain and by run_matching itself).
 ScoredPair score_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,

@@ -12,7 +12,7 @@ std::string_view migration_file(std::string_view file_name);
 namespace {
 
 // Migrations in order; a later issue appends files, never edits a shipped one.
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql"};
+const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql"};
 
 std::string fields_json(const sdk::SourceRecord& r) {
   nlohmann::json f = nlohmann::json::object();
@@ -182,7 +182,7 @@ class SqliteStore final : public Store {
 
   std::vector<ConflictRow> conflicts(bool open_only) override {
     auto s = db_.prepare(std::string("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts") +
-                         (open_only ? " WHERE status = 'open'" : "") + " ORDER BY id");
+                         (open_only ? " WHERE status IN ('open', 'deferred')" : "") + " ORDER BY id");
     std::vector<ConflictRow> out;
     while (s.step()) {
       ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt};
@@ -220,7 +220,170 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::optional<ConflictRow> conflict(std::int64_t id) override {
+    auto s = db_.prepare("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt};
+    if (!s.is_null(7)) c.closed_run = s.integer(7);
+    return c;
+  }
+
+  std::optional<PersonRow> person(const std::string& id) override {
+    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
+                         "COALESCE(split_from, '') FROM persons WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
+    if (!s.is_null(3)) p.retired_run = s.integer(3);
+    return p;
+  }
+
+  std::vector<LinkRow> links_of(const std::string& person_id) override {
+    auto s = db_.prepare("SELECT source, record_id, person_id, status, score, rule, run_id FROM links WHERE person_id = ? ORDER BY source, record_id");
+    s.bind(1, person_id);
+    std::vector<LinkRow> out;
+    while (s.step()) {
+      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6)};
+      if (!s.is_null(4)) l.score = s.real(4);
+      out.push_back(std::move(l));
+    }
+    return out;
+  }
+
+  std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) override {
+    auto s = db_.prepare(kSelectRecords + std::string(" WHERE source = ? AND record_id = ?"));
+    s.bind(1, source).bind(2, record_id);
+    auto rows = read_records(s);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+
+  std::int64_t put_decision(const DecisionRow& d) override {
+    nlohmann::json records = nlohmann::json::array();
+    for (const auto& [src, id] : d.records) records.push_back({src, id});
+    if (d.id == 0) {
+      auto s = db_.prepare("INSERT INTO decisions(kind, conflict_id, person_id, field, records, value, source, record_id, note, "
+                           "author, created_at, status, status_note, undone_by, undone_at) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      s.bind(1, d.kind).bind(2, d.conflict_id).bind(3, d.person_id).bind(4, d.field).bind(5, records.dump()).bind(6, d.value)
+          .bind(7, d.source).bind(8, d.record_id).bind(9, d.note).bind(10, d.author).bind(11, d.created_at).bind(12, d.status)
+          .bind(13, d.status_note).bind(14, d.undone_by).bind(15, d.undone_at).run();
+      return sqlite3_last_insert_rowid(db_.handle());
+    }
+    auto s = db_.prepare("UPDATE decisions SET status = ?, status_note = ?, undone_by = ?, undone_at = ? WHERE id = ?");
+    s.bind(1, d.status).bind(2, d.status_note).bind(3, d.undone_by).bind(4, d.undone_at).bind(5, d.id).run();
+    return d.id;
+  }
+
+  std::vector<DecisionRow> decisions(bool active_only) override {
+    auto s = db_.prepare(std::string(kSelectDecisions) + (active_only ? " WHERE status = 'active'" : "") + " ORDER BY id");
+    return read_decisions(s);
+  }
+
+  std::optional<DecisionRow> decision(std::int64_t id) override {
+    auto s = db_.prepare(std::string(kSelectDecisions) + " WHERE id = ?");
+    s.bind(1, id);
+    auto rows = read_decisions(s);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+
+  void put_user(const UserRow& u) override {
+    auto s = db_.prepare("INSERT INTO users(name, role, password_hash, disabled, created_at, failed_logins, locked_until) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET role = excluded.role, "
+                         "password_hash = excluded.password_hash, disabled = excluded.disabled, "
+                         "failed_logins = excluded.failed_logins, locked_until = excluded.locked_until");
+    s.bind(1, u.name).bind(2, u.role).bind(3, u.password_hash).bind(4, static_cast<std::int64_t>(u.disabled)).bind(5, u.created_at)
+        .bind(6, u.failed_logins).bind(7, u.locked_until).run();
+  }
+
+  std::optional<UserRow> user(const std::string& name) override {
+    auto s = db_.prepare(std::string(kSelectUsers) + " WHERE name = ?");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    return UserRow{s.text(0), s.text(1), s.text(2), s.integer(3) != 0, s.text(4), s.integer(5), s.text(6)};
+  }
+
+  std::vector<UserRow> users() override {
+    auto s = db_.prepare(std::string(kSelectUsers) + " ORDER BY name");
+    std::vector<UserRow> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3) != 0, s.text(4), s.integer(5), s.text(6)});
+    return out;
+  }
+
+  void put_session(const SessionRow& r) override {
+    auto s = db_.prepare("INSERT OR REPLACE INTO sessions(token_hash, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    s.bind(1, r.token_hash).bind(2, r.user).bind(3, r.csrf).bind(4, r.created_at).bind(5, r.expires_at).run();
+  }
+
+  std::optional<SessionRow> session(const std::string& token_hash) override {
+    auto s = db_.prepare("SELECT token_hash, user_name, csrf, created_at, expires_at FROM sessions WHERE token_hash = ?");
+    s.bind(1, token_hash);
+    if (!s.step()) return std::nullopt;
+    return SessionRow{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+  }
+
+  void delete_session(const std::string& token_hash) override {
+    auto s = db_.prepare("DELETE FROM sessions WHERE token_hash = ?");
+    s.bind(1, token_hash).run();
+  }
+
+  void delete_sessions(const std::string& now, const std::string& user) override {
+    auto s = db_.prepare("DELETE FROM sessions WHERE expires_at < ? OR user_name = ?");
+    s.bind(1, now).bind(2, user.empty() ? std::string("\x01none") : user).run();
+  }
+
+  void append_audit(const AuditRow& a) override {
+    auto s = db_.prepare("INSERT INTO audit_log(seq, at, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, a.seq).bind(2, a.at).bind(3, a.actor).bind(4, a.action).bind(5, a.detail).bind(6, a.prev_hash).bind(7, a.hash).run();
+  }
+
+  std::optional<AuditRow> last_audit() override {
+    auto s = db_.prepare("SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    return AuditRow{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+  }
+
+  std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) override {
+    auto s = db_.prepare("SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?");
+    s.bind(1, after_seq).bind(2, limit);
+    std::vector<AuditRow> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+    return out;
+  }
+
  private:
+  static constexpr const char* kSelectDecisions =
+      "SELECT id, kind, COALESCE(conflict_id, 0), person_id, field, records, value, source, record_id, note, author, created_at, "
+      "status, status_note, undone_by, undone_at FROM decisions";
+  static constexpr const char* kSelectUsers =
+      "SELECT name, role, password_hash, disabled, created_at, failed_logins, locked_until FROM users";
+
+  static std::vector<DecisionRow> read_decisions(Statement& s) {
+    std::vector<DecisionRow> out;
+    while (s.step()) {
+      DecisionRow d;
+      d.id = s.integer(0);
+      d.kind = s.text(1);
+      d.conflict_id = s.integer(2);
+      d.person_id = s.text(3);
+      d.field = s.text(4);
+      for (const auto& pair : nlohmann::json::parse(s.text(5))) d.records.emplace_back(pair[0], pair[1]);
+      d.value = s.text(6);
+      d.source = s.text(7);
+      d.record_id = s.text(8);
+      d.note = s.text(9);
+      d.author = s.text(10);
+      d.created_at = s.text(11);
+      d.status = s.text(12);
+      d.status_note = s.text(13);
+      d.undone_by = s.text(14);
+      d.undone_at = s.text(15);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
   static constexpr const char* kSelectRecords =
       "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
 

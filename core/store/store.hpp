@@ -71,6 +71,47 @@ struct ConflictRow {
   std::optional<std::int64_t> closed_run;
 };
 
+/// What an administrator decided; applied on every later run before any automatic decision.
+struct DecisionRow {
+  std::int64_t id = 0;
+  std::string kind;  // same | different | choose | value | defer
+  std::int64_t conflict_id = 0;
+  std::string person_id;
+  std::string field;
+  std::vector<std::pair<std::string, std::string>> records;  // (source, record id) it is about
+  std::string value;                 // choose / value: the golden value decided
+  std::string source, record_id;     // choose: the chosen candidate
+  std::string note;
+  std::string author;
+  std::string created_at;
+  std::string status = "active";     // active | undone | orphaned
+  std::string status_note;           // why it was orphaned
+  std::string undone_by, undone_at;
+};
+
+struct UserRow {
+  std::string name;
+  std::string role;  // viewer | reviewer | admin
+  std::string password_hash;
+  bool disabled = false;
+  std::string created_at;
+  std::int64_t failed_logins = 0;
+  std::string locked_until;  // ISO 8601, "" when not locked
+};
+
+struct SessionRow {
+  std::string token_hash;
+  std::string user;
+  std::string csrf;
+  std::string created_at;
+  std::string expires_at;
+};
+
+struct AuditRow {
+  std::int64_t seq = 0;
+  std::string at, actor, action, detail, prev_hash, hash;
+};
+
 struct RunRow {
   std::int64_t id = 0;
   std::string started_at;
@@ -134,7 +175,32 @@ class Store {
   /// The changes of one person, or of every person when `person_id` is empty; oldest first.
   virtual std::vector<PersonChange> person_changes(const std::string& person_id) = 0;
 
+  /// Open conflicts are those with status open or deferred (deferred ones wait, but stay cases).
   virtual std::vector<ConflictRow> conflicts(bool open_only) = 0;
+  virtual std::optional<ConflictRow> conflict(std::int64_t id) = 0;
+  virtual std::optional<PersonRow> person(const std::string& id) = 0;
+  virtual std::vector<LinkRow> links_of(const std::string& person_id) = 0;
+  virtual std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) = 0;
+
+  /// Inserts (id == 0) or updates a decision; returns its id.
+  virtual std::int64_t put_decision(const DecisionRow& decision) = 0;
+  virtual std::vector<DecisionRow> decisions(bool active_only) = 0;
+  virtual std::optional<DecisionRow> decision(std::int64_t id) = 0;
+
+  virtual void put_user(const UserRow& user) = 0;
+  virtual std::optional<UserRow> user(const std::string& name) = 0;
+  virtual std::vector<UserRow> users() = 0;
+  virtual void put_session(const SessionRow& session) = 0;
+  virtual std::optional<SessionRow> session(const std::string& token_hash) = 0;
+  virtual void delete_session(const std::string& token_hash) = 0;
+  /// Removes sessions that expired before `now`, and every session of `user` when it is given.
+  virtual void delete_sessions(const std::string& now, const std::string& user) = 0;
+
+  /// Appends one audit entry (its seq, prev_hash and hash already computed by the caller).
+  virtual void append_audit(const AuditRow& row) = 0;
+  virtual std::optional<AuditRow> last_audit() = 0;
+  /// Entries from `after_seq` on, oldest first, at most `limit`.
+  virtual std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) = 0;
   /// Inserts (id == 0) or updates a conflict; returns its id.
   virtual std::int64_t put_conflict(const ConflictRow& conflict) = 0;
 };

@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
+#include "sync/decisions.hpp"
 #include "sync/progress.hpp"
 #include "text/normalize.hpp"
 
@@ -88,10 +90,15 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       if (p != persons.end() && !p->second.retired_run) current[i] = l->second.person_id;
     }
   }
+  std::unordered_map<std::string, std::uint32_t> index_of;
+  index_of.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i)
+    index_of.emplace(record_key(records[i].record.source, records[i].record.id), static_cast<std::uint32_t>(i));
+  RunDecisions decisions(store, index_of, report.dry_run);
   auto t0 = std::chrono::steady_clock::now();
   match::FeatureTable features(inputs, settings, &normalized);
   double feature_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  match::MatchResult result = match::run_matching(features, settings);
+  match::MatchResult result = match::run_matching(features, settings, decisions.pairs());
   result.stats.seconds_features = feature_seconds;
   report.match = result.stats;
   store.put_model(run_id, result.model.to_json(settings).dump());
@@ -188,6 +195,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     }
     ++report.persons.total;
     merge::GoldenRecord golden = merge::build_golden(members[id], member_values[id], rules);
+    decisions.apply(id, members[id], golden);
     std::string golden_text = golden.fields.dump();
     bool created = person.created_run == run_id && person.golden.empty();
     if (golden_text != person.golden || person.retired_run) {
@@ -222,6 +230,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     store.put_conflict(c);
     ++report.conflicts.closed;
   }
+  decisions.finish(persons, alive);
+  report.decisions.applied = decisions.applied();
+  report.decisions.orphaned = decisions.orphaned();
   report.conflicts.open = static_cast<std::int64_t>(still_open.size());
   stage("golden");
   report.review_records = static_cast<std::int64_t>(in_review.size());

@@ -36,6 +36,7 @@ nlohmann::json RunReport::to_json() const {
                                 {"pairs_compared", per_second(static_cast<double>(match.candidate_pairs), match.seconds_comparing)},
                                 {"pairs_scored", per_second(static_cast<double>(match.candidate_pairs), match.seconds_clustering)}}}};
   j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}};
+  j["decisions"] = {{"applied", decisions.applied}, {"orphaned", decisions.orphaned}};
   j["exports"] = nlohmann::json::array();
   for (const auto& e : exports) {
     nlohmann::json o{{"name", e.name}, {"written", e.written}, {"target", e.target}};
@@ -63,6 +64,11 @@ std::string RunReport::summary() const {
       << ", merged " << persons.merged << ", split " << persons.split << ", retired " << persons.retired << "\n";
   out << "  matching: " << match.candidate_pairs << " candidate pairs; " << review_records << " records wait for review\n";
   out << "  conflicts: " << conflicts.open << " open; opened " << conflicts.opened << ", closed " << conflicts.closed << "\n";
+  if (decisions.applied || decisions.orphaned) {
+    out << "  decisions: " << decisions.applied << " applied";
+    if (decisions.orphaned) out << "; " << decisions.orphaned << " lost their records and need a look (hopnhat decisions list)";
+    out << "\n";
+  }
   for (const auto& e : exports) {
     out << "  export " << e.name << ": " << e.written << " persons";
     if (!e.target.empty()) out << " -> " << e.target;

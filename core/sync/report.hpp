@@ -51,6 +51,10 @@ struct RunReport {
   struct {
     std::int64_t opened = 0, closed = 0, open = 0;
   } conflicts;
+  struct {
+    std::int64_t applied = 0;   // administrators' decisions applied in this run
+    std::int64_t orphaned = 0;  // decisions whose records or person disappeared: to look at again
+  } decisions;
   std::vector<ExportReport> exports;
   std::string error;
 

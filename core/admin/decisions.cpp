@@ -1,0 +1,155 @@
+#include "admin/decisions.hpp"
+
+#include "admin/audit.hpp"
+#include "admin/crypto.hpp"
+#include "admin/users.hpp"
+#include "hopnhat/sdk/fields.hpp"
+#include "text/normalize.hpp"
+
+namespace hopnhat::admin {
+
+using Kind = AdminError::Kind;
+
+nlohmann::json conflict_json(const store::ConflictRow& c) {
+  nlohmann::json cands = nlohmann::json::parse(c.candidates);
+  for (std::size_t i = 0; i < cands.size(); ++i) cands[i]["id"] = i + 1;
+  return {{"id", c.id}, {"kind", c.kind}, {"person_id", c.person_id}, {"field", c.field}, {"status", c.status},
+          {"opened_run", c.opened_run}, {"closed_run", c.closed_run ? nlohmann::json(*c.closed_run) : nlohmann::json()},
+          {"candidates", cands}};
+}
+
+nlohmann::json decision_json(const store::DecisionRow& d) {
+  nlohmann::json records = nlohmann::json::array();
+  for (const auto& [s, id] : d.records) records.push_back({{"source", s}, {"record_id", id}});
+  nlohmann::json j{{"id", d.id}, {"kind", d.kind}, {"conflict_id", d.conflict_id ? nlohmann::json(d.conflict_id) : nlohmann::json()},
+                   {"person_id", d.person_id}, {"field", d.field}, {"records", records}, {"note", d.note},
+                   {"author", d.author}, {"created_at", d.created_at}, {"status", d.status}};
+  if (d.kind == "choose" || d.kind == "value") j["value"] = d.value;
+  if (d.kind == "choose") j["chosen"] = {{"source", d.source}, {"record_id", d.record_id}};
+  if (!d.status_note.empty()) j["status_note"] = d.status_note;
+  if (!d.undone_by.empty()) j["undone"] = {{"by", d.undone_by}, {"at", d.undone_at}};
+  return j;
+}
+
+ResolveRequest parse_resolve_request(const nlohmann::json& body) {
+  if (!body.is_object()) throw AdminError(Kind::kInvalid, "/: expected a JSON object such as {\"action\": \"choose\", \"candidate\": 1}");
+  ResolveRequest r;
+  auto text = [&](const char* key, bool required) {
+    auto it = body.find(key);
+    if (it == body.end()) {
+      if (required) throw AdminError(Kind::kInvalid, std::string("/") + key + ": required");
+      return std::string();
+    }
+    if (!it->is_string()) throw AdminError(Kind::kInvalid, std::string("/") + key + ": expected a string, got " + it->type_name());
+    return it->get<std::string>();
+  };
+  r.action = text("action", true);
+  if (r.action != "same" && r.action != "different" && r.action != "choose" && r.action != "value" && r.action != "defer")
+    throw AdminError(Kind::kInvalid, "/action: expected one of same, different, choose, value, defer; got \"" + r.action + "\"");
+  r.note = text("note", false);
+  r.value = text("value", r.action == "value");
+  if (r.action == "choose") {
+    auto it = body.find("candidate");
+    if (it == body.end() || !it->is_number_integer())
+      throw AdminError(Kind::kInvalid, "/candidate: expected the id (a number) of the candidate whose value is right");
+    r.candidate = it->get<std::int64_t>();
+  }
+  for (auto& [k, v] : body.items())
+    if (k != "action" && k != "candidate" && k != "value" && k != "note")
+      throw AdminError(Kind::kInvalid, "/" + k + ": unknown key (expected action, candidate, value, note)");
+  return r;
+}
+
+namespace {
+
+// Writes a decided value into the person's golden record now, so the person page shows it before
+// the next sync (which applies the decision again).
+void set_golden(store::Store& store, const std::string& person_id, const std::string& field, const std::string& value,
+                const std::string& source, const std::string& record_id) {
+  auto p = store.person(person_id);
+  if (!p || p->golden.empty()) return;
+  nlohmann::json golden = nlohmann::json::parse(p->golden);
+  std::int64_t run = golden.contains(field) ? golden[field].value("run", std::int64_t{0}) : 0;
+  golden[field] = {{"value", value}, {"source", source}, {"record_id", record_id}, {"run", run}, {"rule", "decision"}};
+  p->golden = golden.dump();
+  store.put_person(*p);
+}
+
+}  // namespace
+
+store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_id, const ResolveRequest& req,
+                                    const std::string& author) {
+  auto c = store.conflict(conflict_id);
+  if (!c) throw AdminError(Kind::kNotFound, "no conflict #" + std::to_string(conflict_id));
+  if (c->status != "open" && c->status != "deferred")
+    throw AdminError(Kind::kConflict, "conflict #" + std::to_string(conflict_id) + " is " + c->status + ", not open");
+  const bool review = c->kind == "match_review";
+  if ((req.action == "same" || req.action == "different") && !review)
+    throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" decides a possible match; this case is sources disagreeing on " + c->field +
+                                         " (use choose, value or defer)");
+  if ((req.action == "choose" || req.action == "value") && review)
+    throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" picks a value; this case is a possible match (use same, different or defer)");
+  if (req.action == "value" && req.note.empty())
+    throw AdminError(Kind::kInvalid, "/note: a typed value needs a reason");
+
+  const nlohmann::json cands = nlohmann::json::parse(c->candidates);
+  store::DecisionRow d;
+  d.kind = req.action;
+  d.conflict_id = c->id;
+  d.person_id = c->person_id;
+  d.field = review ? "" : c->field;
+  d.note = req.note;
+  d.author = author;
+  d.created_at = now_iso();
+  for (const auto& cand : cands) d.records.emplace_back(cand.value("source", ""), cand.value("record_id", ""));
+  if (req.action == "choose") {
+    if (req.candidate < 1 || req.candidate > static_cast<std::int64_t>(cands.size()))
+      throw AdminError(Kind::kInvalid, "/candidate: expected 1 to " + std::to_string(cands.size()) + ", got " + std::to_string(req.candidate));
+    const auto& cand = cands[static_cast<std::size_t>(req.candidate - 1)];
+    d.value = cand.value("value", "");
+    d.source = cand.value("source", "");
+    d.record_id = cand.value("record_id", "");
+    d.records = {{d.source, d.record_id}};
+  } else if (req.action == "value") {
+    // The typed value is normalised like a source's value, so "12/9/1965" becomes 1965-09-12.
+    d.value = req.value;
+    if (const sdk::FieldInfo* field = sdk::find_field(c->field)) {
+      auto norm = text::normalize_value(*field, req.value);
+      if (!norm.valid || norm.value.empty())
+        throw AdminError(Kind::kInvalid, "/value: \"" + req.value + "\" is not a valid " + c->field + (norm.problem.empty() ? "" : " (" + norm.problem + ")"));
+      d.value = norm.value;
+    }
+    d.records.clear();
+  }
+  d.id = store.put_decision(d);
+  c->status = req.action == "defer" ? "deferred" : "resolved";
+  store.put_conflict(*c);
+  if (req.action == "choose") set_golden(store, d.person_id, d.field, d.value, d.source, d.record_id);
+  if (req.action == "value") set_golden(store, d.person_id, d.field, d.value, "decision", "#" + std::to_string(d.id));
+  nlohmann::json detail{{"decision", d.id}, {"conflict", c->id}, {"person", d.person_id}, {"action", d.kind}};
+  if (!d.field.empty()) detail["field"] = d.field;
+  if (!d.note.empty()) detail["note"] = d.note;
+  audit(store, author, "decision." + d.kind, detail);
+  return d;
+}
+
+store::DecisionRow undo_decision(store::Store& store, std::int64_t decision_id, const std::string& author) {
+  auto d = store.decision(decision_id);
+  if (!d) throw AdminError(Kind::kNotFound, "no decision #" + std::to_string(decision_id));
+  if (d->status == "undone") throw AdminError(Kind::kConflict, "decision #" + std::to_string(decision_id) + " was undone already");
+  d->status = "undone";
+  d->undone_by = author;
+  d->undone_at = now_iso();
+  store.put_decision(*d);
+  if (d->conflict_id) {
+    auto c = store.conflict(d->conflict_id);
+    if (c && (c->status == "resolved" || c->status == "deferred")) {
+      c->status = "open";
+      store.put_conflict(*c);
+    }
+  }
+  audit(store, author, "decision.undo", {{"decision", d->id}, {"kind", d->kind}, {"person", d->person_id}});
+  return *d;
+}
+
+}  // namespace hopnhat::admin

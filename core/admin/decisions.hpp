@@ -1,0 +1,38 @@
+// Administrators' decisions on conflicts: resolve a case (same person / different persons /
+// choose a candidate's value / type the corrected value / defer) and undo a decision. The
+// effect that needs no re-matching is immediate (the case leaves the queue; a chosen value
+// becomes the golden value); every later sync applies the decision before any automatic one
+// (sync/reconcile). Every call is audited and runs inside the caller's store transaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.hpp"
+
+namespace hopnhat::admin {
+
+struct ResolveRequest {
+  std::string action;       // same | different | choose | value | defer
+  std::int64_t candidate = 0;  // choose: the candidate's id (1, 2, …)
+  std::string value;        // value: the corrected value
+  std::string note;         // why; required for "value"
+};
+
+/// Parses a request body ({"action", "candidate", "value", "note"}); throws AdminError naming
+/// the JSON path of what is wrong.
+ResolveRequest parse_resolve_request(const nlohmann::json& body);
+
+/// Throws AdminError (kNotFound, kInvalid, kConflict when the case is no longer open).
+store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_id, const ResolveRequest& request,
+                                    const std::string& author);
+
+/// Undoes a decision (active or orphaned); the case it resolved opens again.
+store::DecisionRow undo_decision(store::Store& store, std::int64_t decision_id, const std::string& author);
+
+nlohmann::json decision_json(const store::DecisionRow& d);
+nlohmann::json conflict_json(const store::ConflictRow& c);
+
+}  // namespace hopnhat::admin

@@ -1,0 +1,133 @@
+#include "admin/users.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "admin/audit.hpp"
+#include "admin/crypto.hpp"
+
+namespace hopnhat::admin {
+
+std::optional<Role> parse_role(const std::string& text) {
+  if (text == "viewer") return Role::kViewer;
+  if (text == "reviewer") return Role::kReviewer;
+  if (text == "admin") return Role::kAdmin;
+  return std::nullopt;
+}
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::kViewer: return "viewer";
+    case Role::kReviewer: return "reviewer";
+    case Role::kAdmin: return "admin";
+  }
+  return "viewer";
+}
+
+namespace {
+
+void check_password(const std::string& password) {
+  if (password.size() < 10)
+    throw AdminError(AdminError::Kind::kInvalid, "a password has at least 10 characters");
+}
+
+void check_name(const std::string& name) {
+  if (name.empty() || name.size() > 64)
+    throw AdminError(AdminError::Kind::kInvalid, "a user name has 1 to 64 characters");
+  for (unsigned char ch : name)
+    if (!(std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-'))
+      throw AdminError(AdminError::Kind::kInvalid, "a user name has only letters a-z, digits, '.', '_' and '-': \"" + name + "\"");
+}
+
+store::UserRow existing(store::Store& store, const std::string& name) {
+  auto u = store.user(name);
+  if (!u) throw AdminError(AdminError::Kind::kNotFound, "no user \"" + name + "\"");
+  return *u;
+}
+
+}  // namespace
+
+void add_user(store::Store& store, const std::string& name, Role role, const std::string& password, const std::string& actor) {
+  check_name(name);
+  check_password(password);
+  if (store.user(name)) throw AdminError(AdminError::Kind::kConflict, "the user \"" + name + "\" exists already");
+  store.put_user({name, role_name(role), hash_password(password), false, now_iso(), 0, ""});
+  audit(store, actor, "user.add", {{"user", name}, {"role", role_name(role)}});
+}
+
+void set_password(store::Store& store, const std::string& name, const std::string& password, const std::string& actor) {
+  check_password(password);
+  store::UserRow u = existing(store, name);
+  u.password_hash = hash_password(password);
+  u.failed_logins = 0;
+  u.locked_until.clear();
+  store.put_user(u);
+  store.delete_sessions(now_iso(), name);  // a new password ends the old sessions
+  audit(store, actor, "user.passwd", {{"user", name}});
+}
+
+void set_disabled(store::Store& store, const std::string& name, bool disabled, const std::string& actor) {
+  store::UserRow u = existing(store, name);
+  u.disabled = disabled;
+  store.put_user(u);
+  if (disabled) store.delete_sessions(now_iso(), name);
+  audit(store, actor, disabled ? "user.disable" : "user.enable", {{"user", name}});
+}
+
+LoginResult login(store::Store& store, const std::string& name, const std::string& password, const SessionSettings& settings) {
+  LoginResult out;
+  const std::string now = now_iso();
+  auto u = store.user(name);
+  if (!u || u->disabled) {
+    // Spend the same time as a real check, so that timing does not tell which names exist.
+    static const std::string kDummy = hash_password("not-a-real-password");
+    verify_password(kDummy, password);
+    audit(store, name.empty() ? "-" : name, "login.failed", {{"reason", !u ? "unknown user" : "disabled"}});
+    return out;
+  }
+  if (!u->locked_until.empty() && u->locked_until > now) {
+    out.outcome = LoginResult::Outcome::kLocked;
+    out.locked_until = u->locked_until;
+    audit(store, name, "login.refused", {{"reason", "locked"}, {"until", u->locked_until}});
+    return out;
+  }
+  if (!verify_password(u->password_hash, password)) {
+    ++u->failed_logins;
+    if (u->failed_logins >= settings.max_failures) {
+      u->locked_until = now_iso(settings.lock_s * (u->failed_logins - settings.max_failures + 1));
+      out.outcome = LoginResult::Outcome::kLocked;
+      out.locked_until = u->locked_until;
+    }
+    store.put_user(*u);
+    audit(store, name, "login.failed", {{"reason", "wrong password"}, {"failures", u->failed_logins}});
+    return out;
+  }
+  u->failed_logins = 0;
+  u->locked_until.clear();
+  store.put_user(*u);
+  store.delete_sessions(now, "");  // expired ones, anyone's
+  out.outcome = LoginResult::Outcome::kOk;
+  out.token = random_hex(32);
+  out.csrf = random_hex(32);
+  out.user = *u;
+  store.put_session({sha256_hex(out.token), name, out.csrf, now, now_iso(settings.lifetime_s)});
+  audit(store, name, "login", nlohmann::json::object());
+  return out;
+}
+
+std::optional<Session> find_session(store::Store& store, const std::string& token) {
+  if (token.size() != 64) return std::nullopt;
+  const std::string hash = sha256_hex(token);
+  auto s = store.session(hash);
+  if (!s || s->expires_at <= now_iso()) return std::nullopt;
+  auto u = store.user(s->user);
+  if (!u || u->disabled) return std::nullopt;
+  auto role = parse_role(u->role);
+  return Session{*u, role.value_or(Role::kViewer), s->csrf, hash};
+}
+
+void logout(store::Store& store, const Session& session) {
+  store.delete_session(session.token_hash);
+  audit(store, session.user.name, "logout", nlohmann::json::object());
+}
+
+}  // namespace hopnhat::admin

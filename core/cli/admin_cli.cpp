@@ -1,0 +1,245 @@
+#include "cli/admin_cli.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "admin/audit.hpp"
+#include "admin/decisions.hpp"
+#include "admin/users.hpp"
+#include "config/config.hpp"
+#include "server/server.hpp"
+#include "store/store.hpp"
+#include "sync/sync_job.hpp"
+
+namespace hopnhat::cli {
+namespace {
+
+struct State {
+  std::int64_t id = 0;
+  std::string action, value, note, as_user, name, role, listen = "127.0.0.1:8080", tls_cert, tls_key;
+  std::int64_t candidate = 0;
+  bool all = false;
+  std::int64_t limit = 50;
+};
+
+std::unique_ptr<store::Store> open_store(const CommonArgs& args) {
+  auto cfg = config::load_config(args.config);
+  if (!std::filesystem::exists(cfg.sqlite_path))
+    throw std::runtime_error(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync` first");
+  return store::open_sqlite_store(cfg.sqlite_path, false);
+}
+
+// Who acts from the command line: --as NAME, else the operating-system user, marked as the CLI.
+std::string cli_actor(const State& st) {
+  if (!st.as_user.empty()) return st.as_user;
+  const char* login = std::getenv("USER");
+  if (login && *login) return std::string("cli:") + login;
+  const passwd* pw = ::getpwuid(::getuid());
+  return std::string("cli:") + (pw ? pw->pw_name : std::to_string(::getuid()));
+}
+
+std::string read_password_stdin() {
+  std::string pw;
+  std::getline(std::cin, pw);
+  if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+  return pw;
+}
+
+// Runs `body` in one transaction; AdminError becomes exit code 1 with its sentence.
+int in_transaction(const CommonArgs& args, const std::function<int(store::Store&)>& body) {
+  try {
+    auto store = open_store(args);
+    store->begin();
+    int rc = body(*store);
+    if (rc == sync::kExitOk) store->commit();
+    else store->rollback();
+    return rc;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return sync::kExitUsage;
+  } catch (const admin::AdminError& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return e.kind() == admin::AdminError::Kind::kInvalid ? sync::kExitUsage : sync::kExitFailed;
+  }
+}
+
+void print_decision(const store::DecisionRow& d) {
+  std::cout << "#" << d.id << "  " << d.kind << "  " << d.status << "  person " << d.person_id;
+  if (!d.field.empty()) std::cout << "  " << d.field;
+  if (d.kind == "choose" || d.kind == "value") std::cout << " = " << d.value;
+  std::cout << "  by " << d.author << " at " << d.created_at;
+  if (!d.note.empty()) std::cout << "  (" << d.note << ")";
+  if (!d.status_note.empty()) std::cout << "\n      " << d.status_note;
+  std::cout << "\n";
+}
+
+}  // namespace
+
+std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& conflicts, CommonArgs& args,
+                                                       const std::function<void(CLI::App*)>& add_config) {
+  auto st = std::make_shared<State>();
+  auto format = [&](CLI::App* c) { c->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"})); };
+
+  auto* resolve = conflicts.add_subcommand("resolve", "decide a conflict: same, different, choose, value or defer");
+  add_config(resolve);
+  format(resolve);
+  resolve->add_option("id", st->id, "the conflict's id")->required();
+  resolve->add_option("--action", st->action, "same | different (a possible match); choose | value (a value); defer")
+      ->required()->check(CLI::IsMember({"same", "different", "choose", "value", "defer"}));
+  resolve->add_option("--candidate", st->candidate, "choose: the candidate's id, as `conflicts show` lists them");
+  resolve->add_option("--value", st->value, "value: the corrected value");
+  resolve->add_option("--note", st->note, "why (required with --action value)");
+  resolve->add_option("--as", st->as_user, "the name the decision is recorded under (default cli:$USER)");
+
+  auto* decisions = app.add_subcommand("decisions", "administrators' decisions: list, undo");
+  decisions->require_subcommand(1);
+  auto* decisions_list = decisions->add_subcommand("list", "decisions in force, and orphaned ones that need a look");
+  add_config(decisions_list);
+  format(decisions_list);
+  decisions_list->add_flag("--all", st->all, "also the undone ones");
+  auto* decisions_undo = decisions->add_subcommand("undo", "undo a decision; its case opens again");
+  add_config(decisions_undo);
+  format(decisions_undo);
+  decisions_undo->add_option("id", st->id, "the decision's id")->required();
+  decisions_undo->add_option("--as", st->as_user, "the name the undo is recorded under (default cli:$USER)");
+
+  auto* users = app.add_subcommand("users", "accounts of the admin server");
+  users->require_subcommand(1);
+  auto* users_add = users->add_subcommand("add", "add a user; the password is read from standard input");
+  add_config(users_add);
+  users_add->add_option("name", st->name, "the login name")->required();
+  users_add->add_option("--role", st->role, "viewer (reads), reviewer (decides), admin (also manages users)")
+      ->required()->check(CLI::IsMember({"viewer", "reviewer", "admin"}));
+  bool stdin_flag = false;
+  users_add->add_flag("--password-stdin", stdin_flag, "read the password from standard input (the only way)")->required();
+  auto* users_list = users->add_subcommand("list", "the users with their role and state");
+  add_config(users_list);
+  format(users_list);
+  auto* users_disable = users->add_subcommand("disable", "disable a user and end their sessions");
+  add_config(users_disable);
+  users_disable->add_option("name", st->name)->required();
+  auto* users_enable = users->add_subcommand("enable", "enable a disabled user");
+  add_config(users_enable);
+  users_enable->add_option("name", st->name)->required();
+  auto* users_passwd = users->add_subcommand("passwd", "set a user's password from standard input; ends their sessions");
+  add_config(users_passwd);
+  users_passwd->add_option("name", st->name)->required();
+  users_passwd->add_flag("--password-stdin", stdin_flag, "read the password from standard input (the only way)")->required();
+
+  auto* audit = app.add_subcommand("audit", "the append-only, hash-chained audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the hash chain; names the first broken entry");
+  add_config(audit_verify);
+  auto* audit_list = audit->add_subcommand("list", "the newest entries");
+  add_config(audit_list);
+  format(audit_list);
+  audit_list->add_option("--limit", st->limit, "how many (default 50)");
+
+  auto* serve = app.add_subcommand("serve", "the administrators' web UI (Vietnamese) and JSON API");
+  add_config(serve);
+  serve->add_option("--listen", st->listen, "address:port (default 127.0.0.1:8080, loopback only)");
+  serve->add_option("--tls-cert", st->tls_cert, "PEM certificate: serve HTTPS");
+  serve->add_option("--tls-key", st->tls_key, "PEM private key of --tls-cert");
+
+  return [=, &args]() -> std::optional<int> {
+    const bool json = args.format == "json";
+    if (*resolve)
+      return in_transaction(args, [&](store::Store& s) {
+        admin::ResolveRequest req{st->action, st->candidate, st->value, st->note};
+        if (req.action == "choose" && req.candidate == 0) throw admin::AdminError(admin::AdminError::Kind::kInvalid, "--candidate is required with --action choose");
+        if (req.action == "value" && req.value.empty()) throw admin::AdminError(admin::AdminError::Kind::kInvalid, "--value is required with --action value");
+        auto d = admin::resolve_conflict(s, st->id, req, cli_actor(*st));
+        if (json) std::cout << admin::decision_json(d).dump(2) << "\n";
+        else std::cout << "decision #" << d.id << ": conflict #" << st->id << " " << (d.kind == "defer" ? "deferred" : "resolved") << "\n";
+        return sync::kExitOk;
+      });
+    if (*decisions_list)
+      return in_transaction(args, [&](store::Store& s) {
+        auto rows = s.decisions(false);
+        nlohmann::json out = nlohmann::json::array();
+        std::size_t shown = 0;
+        for (const auto& d : rows) {
+          if (!st->all && d.status == "undone") continue;
+          ++shown;
+          if (json) out.push_back(admin::decision_json(d));
+          else print_decision(d);
+        }
+        if (json) std::cout << out.dump(2) << "\n";
+        else std::cout << shown << " decisions\n";
+        return sync::kExitOk;
+      });
+    if (*decisions_undo)
+      return in_transaction(args, [&](store::Store& s) {
+        auto d = admin::undo_decision(s, st->id, cli_actor(*st));
+        if (json) std::cout << admin::decision_json(d).dump(2) << "\n";
+        else std::cout << "decision #" << d.id << " undone\n";
+        return sync::kExitOk;
+      });
+    if (*users_add)
+      return in_transaction(args, [&](store::Store& s) {
+        admin::add_user(s, st->name, *admin::parse_role(st->role), read_password_stdin(), cli_actor(*st));
+        std::cout << "user " << st->name << " added (" << st->role << ")\n";
+        return sync::kExitOk;
+      });
+    if (*users_passwd)
+      return in_transaction(args, [&](store::Store& s) {
+        admin::set_password(s, st->name, read_password_stdin(), cli_actor(*st));
+        std::cout << "password of " << st->name << " changed\n";
+        return sync::kExitOk;
+      });
+    if (*users_disable || *users_enable)
+      return in_transaction(args, [&](store::Store& s) {
+        admin::set_disabled(s, st->name, static_cast<bool>(*users_disable), cli_actor(*st));
+        std::cout << "user " << st->name << (static_cast<bool>(*users_disable) ? " disabled\n" : " enabled\n");
+        return sync::kExitOk;
+      });
+    if (*users_list)
+      return in_transaction(args, [&](store::Store& s) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& u : s.users()) {
+          if (json) out.push_back({{"name", u.name}, {"role", u.role}, {"disabled", u.disabled}, {"created_at", u.created_at}});
+          else std::cout << u.name << "  " << u.role << (u.disabled ? "  (disabled)" : "") << "\n";
+        }
+        if (json) std::cout << out.dump(2) << "\n";
+        return sync::kExitOk;
+      });
+    if (*audit_verify)
+      return in_transaction(args, [&](store::Store& s) {
+        auto check = admin::verify_audit(s);
+        if (check.first_broken) {
+          std::cout << "audit log BROKEN at entry " << *check.first_broken << ": " << check.problem << "\n";
+          return sync::kExitFailed;
+        }
+        std::cout << "audit log intact: " << check.entries << " entries\n";
+        return sync::kExitOk;
+      });
+    if (*audit_list)
+      return in_transaction(args, [&](store::Store& s) {
+        auto last = s.last_audit();
+        std::int64_t from = last ? std::max<std::int64_t>(0, last->seq - st->limit) : 0;
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& a : s.audit(from, st->limit)) {
+          if (json) out.push_back({{"seq", a.seq}, {"at", a.at}, {"actor", a.actor}, {"action", a.action}, {"detail", nlohmann::json::parse(a.detail)}});
+          else std::cout << a.seq << "  " << a.at << "  " << a.actor << "  " << a.action << "  " << a.detail << "\n";
+        }
+        if (json) std::cout << out.dump(2) << "\n";
+        return sync::kExitOk;
+      });
+    if (*serve) {
+      try {
+        auto cfg = config::load_config(args.config);
+        return server::serve(cfg, {st->listen, st->tls_cert, st->tls_key});
+      } catch (const config::ConfigError& e) {
+        std::cerr << "hopnhat: " << e.what() << "\n";
+        return sync::kExitUsage;
+      }
+    }
+    return std::nullopt;
+  };
+}
+
+}  // namespace hopnhat::cli

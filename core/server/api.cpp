@@ -1,0 +1,381 @@
+#include "server/api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "admin/audit.hpp"
+#include "admin/crypto.hpp"
+#include "admin/decisions.hpp"
+#include "hopnhat/sdk/fields.hpp"
+
+namespace hopnhat::server {
+
+using nlohmann::json;
+
+namespace {
+
+Reply error(int status, const std::string& message) {
+  Reply r;
+  r.status = status;
+  r.body = {{"error", message}};
+  return r;
+}
+
+std::string query(const Request& r, const std::string& key, const std::string& fallback = "") {
+  auto it = r.query.find(key);
+  return it == r.query.end() ? fallback : it->second;
+}
+
+long long query_number(const Request& r, const std::string& key, long long fallback) {
+  std::string v = query(r, key);
+  if (v.empty()) return fallback;
+  try {
+    return std::stoll(v);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+json golden_of(const std::optional<store::PersonRow>& p) {
+  if (!p || p->golden.empty()) return json::object();
+  return json::parse(p->golden);
+}
+
+std::string value_of(const json& golden, const char* field) {
+  auto it = golden.find(field);
+  return it == golden.end() ? "" : it->value("value", "");
+}
+
+// Days between two ISO 8601 timestamps (by their dates).
+long long days_between(const std::string& from, const std::string& to) {
+  auto days = [](const std::string& iso) -> long long {
+    if (iso.size() < 10) return 0;
+    int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
+    y -= m <= 2;  // days from civil (Howard Hinnant)
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = static_cast<unsigned>(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<long long>(doe);
+  };
+  return days(to) - days(from);
+}
+
+}  // namespace
+
+Api::Api(const config::Config& config) : config_(config) {
+  store_ = store::open_sqlite_store(config.sqlite_path, true);
+  store_->begin();  // applies the migrations a store from an older hopnhat lacks
+  store_->commit();
+}
+
+Reply Api::handle(const Request& r) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    if (r.method == "POST" && r.path == "/api/login") return login(r);
+    std::optional<admin::Session> session;
+    if (!r.cookie_token.empty()) session = admin::find_session(*store_, r.cookie_token);
+    if (!session) return error(401, "not logged in (POST /api/login)");
+    if (r.method == "POST" && !admin::equal_constant_time(r.csrf_header, session->csrf))
+      return error(403, "the X-CSRF-Token header is missing or does not match the session");
+    return route(r, session);
+  } catch (const admin::AdminError& e) {
+    using K = admin::AdminError::Kind;
+    return error(e.kind() == K::kNotFound ? 404 : e.kind() == K::kConflict ? 409 : e.kind() == K::kForbidden ? 403 : 400, e.what());
+  } catch (const store::StoreError& e) {
+    // SQLite has one writer: a running sync holds it until it commits.
+    std::string what = e.what();
+    if (what.find("locked") != std::string::npos || what.find("busy") != std::string::npos) {
+      Reply busy = error(503, "a sync is running and holds the store; try again in a minute");
+      busy.retry_after = "60";
+      return busy;
+    }
+    spdlog::error("serve: {}", what);
+    return error(500, "the store failed: " + what);
+  } catch (const json::exception& e) {
+    return error(400, std::string("the request body is not the JSON expected: ") + e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("serve: {}", e.what());
+    return error(500, e.what());
+  }
+}
+
+Reply Api::route(const Request& r, const std::optional<admin::Session>& session) {
+  static const std::regex kConflict(R"(/api/conflicts/(\d+))"), kResolve(R"(/api/conflicts/(\d+)/resolve)"),
+      kPerson(R"(/api/persons/([A-Za-z0-9_-]+))"), kUndo(R"(/api/decisions/(\d+)/undo)"),
+      kUserAction(R"(/api/users/([A-Za-z0-9._-]+)/(disable|enable))");
+  std::smatch m;
+  const admin::Role role = session->role;
+  const std::string& who = session->user.name;
+  auto transaction = [&](auto&& body) {
+    store_->begin();
+    try {
+      Reply out = body();
+      store_->commit();
+      return out;
+    } catch (...) {
+      store_->rollback();
+      throw;
+    }
+  };
+  if (r.method == "GET") {
+    if (r.path == "/api/me") return Reply{200, {{"user", who}, {"role", session->user.role}, {"csrf", session->csrf}}, "", ""};
+    if (r.path == "/api/dashboard") return dashboard();
+    if (r.path == "/api/conflicts") return conflicts(r);
+    if (std::regex_match(r.path, m, kConflict)) return conflict(std::stoll(m[1]));
+    if (std::regex_match(r.path, m, kPerson)) return person(m[1]);
+    if (r.path == "/api/runs") return runs();
+    if (r.path == "/api/decisions") return decisions();
+    if (r.path == "/api/audit") return audit(r);
+    if (r.path == "/api/users") return role == admin::Role::kAdmin ? users() : error(403, "only admins manage users");
+    return error(404, "no such resource: " + r.path);
+  }
+  if (r.method != "POST") return error(405, "use GET or POST");
+  if (r.path == "/api/logout")
+    return transaction([&] {
+      admin::logout(*store_, *session);
+      Reply out;
+      out.body = {{"ok", true}};
+      out.set_cookie = "hopnhat_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+      return out;
+    });
+  if (std::regex_match(r.path, m, kResolve)) {
+    if (role < admin::Role::kReviewer) return error(403, "viewers read; reviewers and admins decide");
+    auto request = admin::parse_resolve_request(json::parse(r.body));
+    return transaction([&] {
+      auto d = admin::resolve_conflict(*store_, std::stoll(m[1]), request, who);
+      return Reply{200, {{"decision", admin::decision_json(d)}}, "", ""};
+    });
+  }
+  if (std::regex_match(r.path, m, kUndo)) {
+    if (role < admin::Role::kReviewer) return error(403, "viewers read; reviewers and admins decide");
+    return transaction([&] {
+      auto d = admin::undo_decision(*store_, std::stoll(m[1]), who);
+      return Reply{200, {{"decision", admin::decision_json(d)}}, "", ""};
+    });
+  }
+  if (r.path == "/api/users" || std::regex_match(r.path, m, kUserAction)) {
+    if (role != admin::Role::kAdmin) return error(403, "only admins manage users");
+    return transaction([&] {
+      if (r.path == "/api/users") {
+        json b = json::parse(r.body);
+        auto new_role = admin::parse_role(b.value("role", ""));
+        if (!new_role) throw admin::AdminError(admin::AdminError::Kind::kInvalid, "/role: expected viewer, reviewer or admin");
+        admin::add_user(*store_, b.value("name", ""), *new_role, b.value("password", ""), who);
+      } else {
+        admin::set_disabled(*store_, m[1], m[2] == "disable", who);
+      }
+      return Reply{200, {{"ok", true}}, "", ""};
+    });
+  }
+  return error(404, "no such resource: " + r.path);
+}
+
+Reply Api::login(const Request& r) {
+  json body = json::parse(r.body);
+  if (!body.is_object() || !body.contains("user") || !body.contains("password") || !body["user"].is_string() ||
+      !body["password"].is_string())
+    return error(400, "expected {\"user\": \"…\", \"password\": \"…\"}");
+  store_->begin();
+  admin::LoginResult result;
+  try {
+    result = admin::login(*store_, body["user"], body["password"], sessions_);
+    store_->commit();  // failed attempts count too
+  } catch (...) {
+    store_->rollback();
+    throw;
+  }
+  if (result.outcome == admin::LoginResult::Outcome::kLocked) {
+    Reply out = error(429, "too many failed logins; the account is locked until " + result.locked_until);
+    out.retry_after = std::to_string(std::max<long long>(1, days_between(admin::now_iso(), result.locked_until) * 86400 + 60));
+    return out;
+  }
+  if (result.outcome != admin::LoginResult::Outcome::kOk) return error(401, "wrong user name or password");
+  Reply out;
+  out.body = {{"csrf", result.csrf}, {"user", result.user.name}, {"role", result.user.role}};
+  out.set_cookie = "hopnhat_session=" + result.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                   std::to_string(sessions_.lifetime_s) + (r.tls ? "; Secure" : "");
+  return out;
+}
+
+Reply Api::dashboard() {
+  std::int64_t persons = 0;
+  for (const auto& p : store_->persons())
+    if (!p.retired_run) ++persons;
+  json by_kind = json::object();
+  for (const auto& c : store_->conflicts(true)) by_kind[c.kind + (c.status == "deferred" ? ":deferred" : "")] = by_kind.value(c.kind + (c.status == "deferred" ? ":deferred" : ""), 0) + 1;
+  std::int64_t orphaned = 0;
+  for (const auto& d : store_->decisions(false)) orphaned += d.status == "orphaned";
+  json runs = json::array();
+  for (const auto& run : store_->runs(5)) {
+    json report = run.report.empty() ? json::object() : json::parse(run.report);
+    runs.push_back({{"id", run.id}, {"started_at", run.started_at}, {"status", run.status}, {"dry_run", run.dry_run},
+                    {"persons", report.value("persons", json::object())}, {"conflicts", report.value("conflicts", json::object())}});
+  }
+  return Reply{200, {{"persons", persons}, {"conflicts", by_kind}, {"orphaned_decisions", orphaned}, {"runs", runs}}, "", ""};
+}
+
+Reply Api::conflicts(const Request& r) {
+  const std::string kind = query(r, "kind"), unit = query(r, "unit"), source = query(r, "source"), status = query(r, "status", "open");
+  const long long min_age = query_number(r, "min_age_days", 0);
+  const std::string sort = query(r, "sort", "oldest");
+  const long long per_page = std::clamp(query_number(r, "per_page", 25), 1LL, 200LL);
+  const long long page = std::max(1LL, query_number(r, "page", 1));
+  std::map<std::int64_t, std::string> run_started;
+  for (const auto& run : store_->runs(1000000)) run_started[run.id] = run.started_at;
+  const std::string now = admin::now_iso();
+  std::vector<json> items;
+  std::set<std::string> units, sources;
+  for (const auto& c : store_->conflicts(status != "all")) {
+    if (status != "all" && c.status != status) continue;
+    json golden = golden_of(store_->person(c.person_id));
+    json cands = json::parse(c.candidates);
+    std::set<std::string> srcs;
+    for (const auto& cand : cands) srcs.insert(cand.value("source", ""));
+    std::string u = value_of(golden, "org_unit");
+    units.insert(u);
+    sources.insert(srcs.begin(), srcs.end());
+    auto started = run_started.find(c.opened_run);
+    long long age = started == run_started.end() ? 0 : days_between(started->second, now);
+    if ((!kind.empty() && c.kind != kind) || (!unit.empty() && u != unit) || (!source.empty() && !srcs.count(source)) || age < min_age)
+      continue;
+    items.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}, {"person_id", c.person_id},
+                     {"person_name", value_of(golden, "full_name")}, {"unit", u}, {"sources", srcs},
+                     {"opened_run", c.opened_run}, {"opened_at", started == run_started.end() ? "" : started->second},
+                     {"age_days", age}});
+  }
+  std::stable_sort(items.begin(), items.end(), [&](const json& a, const json& b) {
+    if (sort == "newest") return a["id"].get<std::int64_t>() > b["id"].get<std::int64_t>();
+    if (sort == "person") return a["person_name"].get<std::string>() < b["person_name"].get<std::string>();
+    if (sort == "kind") return a["kind"].get<std::string>() < b["kind"].get<std::string>();
+    return a["id"].get<std::int64_t>() < b["id"].get<std::int64_t>();
+  });
+  json page_items = json::array();
+  for (std::size_t i = static_cast<std::size_t>((page - 1) * per_page); i < items.size() && page_items.size() < static_cast<std::size_t>(per_page); ++i)
+    page_items.push_back(items[i]);
+  units.erase("");
+  return Reply{200, {{"total", items.size()}, {"page", page}, {"per_page", per_page}, {"items", page_items},
+                     {"units", units}, {"sources", sources}}, "", ""};
+}
+
+json Api::record_json(const std::string& source, const std::string& record_id) {
+  auto rec = store_->record(source, record_id);
+  if (!rec) return {{"source", source}, {"record_id", record_id}, {"missing", true}};
+  return {{"source", source}, {"record_id", record_id}, {"origin", rec->record.origin}, {"fields", rec->record.fields},
+          {"changed_run", rec->changed_run}, {"deleted", rec->deleted_run.has_value()}};
+}
+
+json Api::explanation(const std::string& a, const std::string& b) {
+  // The explainer loads every active record: build it once per run, not per request.
+  auto runs = store_->runs(1);
+  std::int64_t newest = runs.empty() ? 0 : runs.front().id;
+  if (!explainer_ || explainer_run_ != newest) {
+    explainer_.reset();
+    explainer_ = std::make_unique<match::Explainer>(*store_, config_.match);
+    explainer_run_ = newest;
+  }
+  return match::Explainer::to_json(explainer_->explain(a, b), a, b);
+}
+
+Reply Api::conflict(std::int64_t id) {
+  auto c = store_->conflict(id);
+  if (!c) return error(404, "no conflict #" + std::to_string(id));
+  json out = admin::conflict_json(*c);
+  out["person"] = {{"id", c->person_id}, {"golden", golden_of(store_->person(c->person_id))}};
+  json records = json::array();
+  for (const auto& cand : out["candidates"]) records.push_back(record_json(cand.value("source", ""), cand.value("record_id", "")));
+  out["records"] = records;
+  if (c->kind == "match_review" && out["candidates"].size() == 2) {
+    try {
+      out["explanation"] = explanation(out["candidates"][0]["source"].get<std::string>() + ":" + out["candidates"][0]["record_id"].get<std::string>(),
+                                       out["candidates"][1]["source"].get<std::string>() + ":" + out["candidates"][1]["record_id"].get<std::string>());
+    } catch (const std::exception& e) {
+      out["explanation"] = {{"error", e.what()}};
+    }
+  }
+  json decisions = json::array();
+  for (const auto& d : store_->decisions(false))
+    if (d.conflict_id == id) decisions.push_back(admin::decision_json(d));
+  out["decisions"] = decisions;
+  json labels = json::object();
+  for (const auto& f : sdk::kCanonicalFields) labels[std::string(f.name)] = {{"vi", f.label_vi}, {"en", f.label_en}, {"critical", f.critical}};
+  out["field_labels"] = labels;
+  return Reply{200, out, "", ""};
+}
+
+Reply Api::person(const std::string& id) {
+  auto p = store_->person(id);
+  if (!p) return error(404, "no person " + id);
+  json records = json::array();
+  for (const auto& l : store_->links_of(id)) {
+    json r = record_json(l.source, l.record_id);
+    r["link_status"] = l.status;
+    r["score"] = l.score ? json(*l.score) : json();
+    r["rule"] = l.rule;
+    records.push_back(r);
+  }
+  json history = json::array();
+  for (const auto& h : store_->person_changes(id))
+    history.push_back({{"run", h.run_id}, {"at", h.changed_at}, {"field", h.field}, {"old", h.old_value}, {"new", h.new_value}});
+  json decisions = json::array();
+  for (const auto& d : store_->decisions(false)) {
+    bool about = d.person_id == id;
+    for (const auto& [s, rid] : d.records)
+      for (const auto& l : records) about = about || (l["source"] == s && l["record_id"] == rid);
+    if (about) decisions.push_back(admin::decision_json(d));
+  }
+  json conflicts = json::array();
+  for (const auto& c : store_->conflicts(false))
+    if (c.person_id == id) conflicts.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}});
+  json labels = json::object();
+  for (const auto& f : sdk::kCanonicalFields) labels[std::string(f.name)] = {{"vi", f.label_vi}, {"en", f.label_en}};
+  return Reply{200, {{"id", p->id}, {"created_run", p->created_run}, {"updated_run", p->updated_run},
+                     {"retired_run", p->retired_run ? json(*p->retired_run) : json()}, {"merged_into", p->merged_into},
+                     {"split_from", p->split_from}, {"golden", golden_of(p)}, {"records", records}, {"history", history},
+                     {"decisions", decisions}, {"conflicts", conflicts}, {"field_labels", labels}}, "", ""};
+}
+
+Reply Api::runs() {
+  json out = json::array();
+  for (const auto& run : store_->runs(100)) {
+    json report = run.report.empty() ? json::object() : json::parse(run.report);
+    out.push_back({{"id", run.id}, {"started_at", run.started_at}, {"finished_at", run.finished_at}, {"status", run.status},
+                   {"dry_run", run.dry_run}, {"sources", report.value("sources", json::array())},
+                   {"persons", report.value("persons", json::object())}, {"conflicts", report.value("conflicts", json::object())},
+                   {"decisions", report.value("decisions", json::object())}, {"error", report.value("error", "")}});
+  }
+  return Reply{200, {{"runs", out}}, "", ""};
+}
+
+Reply Api::decisions() {
+  json out = json::array();
+  for (const auto& d : store_->decisions(false)) out.push_back(admin::decision_json(d));
+  std::reverse(out.begin(), out.end());
+  return Reply{200, {{"decisions", out}}, "", ""};
+}
+
+Reply Api::audit(const Request& r) {
+  const long long limit = std::clamp(query_number(r, "limit", 100), 1LL, 1000LL);
+  auto last = store_->last_audit();
+  std::int64_t from = last ? std::max<std::int64_t>(0, last->seq - limit) : 0;
+  json entries = json::array();
+  for (const auto& a : store_->audit(from, limit))
+    entries.push_back({{"seq", a.seq}, {"at", a.at}, {"actor", a.actor}, {"action", a.action}, {"detail", json::parse(a.detail)}, {"hash", a.hash}});
+  std::reverse(entries.begin(), entries.end());
+  auto check = admin::verify_audit(*store_);
+  json verify = {{"entries", check.entries}, {"intact", !check.first_broken}};
+  if (check.first_broken) verify["first_broken"] = *check.first_broken, verify["problem"] = check.problem;
+  return Reply{200, {{"entries", entries}, {"verify", verify}}, "", ""};
+}
+
+Reply Api::users() {
+  json out = json::array();
+  for (const auto& u : store_->users())
+    out.push_back({{"name", u.name}, {"role", u.role}, {"disabled", u.disabled}, {"created_at", u.created_at}});
+  return Reply{200, {{"users", out}}, "", ""};
+}
+
+}  // namespace hopnhat::server

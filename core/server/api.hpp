@@ -1,0 +1,65 @@
+// The JSON API behind the admin UI (and for scripts). Requests are handled one at a time on one
+// store connection (SQLite allows one writer; reads see committed data only, so a sync that is
+// running is invisible until it commits). Thread-safe: every entry point takes the lock.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "admin/users.hpp"
+#include "config/config.hpp"
+#include "match/explainer.hpp"
+#include "store/store.hpp"
+
+namespace hopnhat::server {
+
+/// An HTTP answer without HTTP: status, JSON body, and cookies/headers to set.
+struct Reply {
+  int status = 200;
+  nlohmann::json body = nlohmann::json::object();
+  std::string set_cookie;
+  std::string retry_after;
+};
+
+struct Request {
+  std::string method;
+  std::string path;      // "/api/conflicts/12"
+  std::string body;
+  std::string cookie_token;
+  std::string csrf_header;
+  std::multimap<std::string, std::string> query;
+  bool tls = false;
+};
+
+class Api {
+ public:
+  explicit Api(const config::Config& config);
+  Reply handle(const Request& request);
+
+ private:
+  Reply route(const Request& r, const std::optional<admin::Session>& session);
+  Reply login(const Request& r);
+  Reply dashboard();
+  Reply conflicts(const Request& r);
+  Reply conflict(std::int64_t id);
+  Reply person(const std::string& id);
+  Reply runs();
+  Reply decisions();
+  Reply audit(const Request& r);
+  Reply users();
+  nlohmann::json explanation(const std::string& a, const std::string& b);
+  nlohmann::json record_json(const std::string& source, const std::string& record_id);
+
+  const config::Config& config_;
+  std::mutex mutex_;
+  std::unique_ptr<store::Store> store_;
+  admin::SessionSettings sessions_;
+  std::unique_ptr<match::Explainer> explainer_;
+  std::int64_t explainer_run_ = -1;
+};
+
+}  // namespace hopnhat::server

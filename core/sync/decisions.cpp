@@ -1,0 +1,76 @@
+#include "sync/decisions.hpp"
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "admin/audit.hpp"
+
+namespace hopnhat::sync {
+
+RunDecisions::RunDecisions(store::Store& store, const std::unordered_map<std::string, std::uint32_t>& index_of, bool dry_run)
+    : store_(store), dry_run_(dry_run) {
+  for (auto& d : store.decisions(true)) {
+    if (d.kind == "same" || d.kind == "different") {
+      if (d.records.size() != 2) continue;
+      auto a = index_of.find(d.records[0].first + '\x1f' + d.records[0].second);
+      auto b = index_of.find(d.records[1].first + '\x1f' + d.records[1].second);
+      if (a == index_of.end() || b == index_of.end()) {
+        const auto& gone = a == index_of.end() ? d.records[0] : d.records[1];
+        orphan(d, "the record " + gone.first + ":" + gone.second + " is no longer in its source");
+        continue;
+      }
+      (d.kind == "same" ? pairs_.same : pairs_.different).emplace_back(a->second, b->second);
+      ++applied_;
+    } else if (d.kind == "choose" || d.kind == "value") {
+      values_[{d.person_id, d.field}] = d;  // decisions come oldest first: the newest wins
+    }
+  }
+}
+
+void RunDecisions::orphan(store::DecisionRow d, const std::string& why) {
+  ++orphaned_;
+  d.status = "orphaned";
+  d.status_note = why;
+  store_.put_decision(d);
+  if (!dry_run_) spdlog::warn("decision #{} needs a look again: {}", d.id, why);
+  admin::audit(store_, "sync", "decision.orphaned", {{"decision", d.id}, {"reason", why}});
+}
+
+void RunDecisions::apply(const std::string& person, const std::vector<const store::StoredRecord*>& members,
+                         merge::GoldenRecord& golden) {
+  for (auto it = values_.lower_bound({person, ""}); it != values_.end() && it->first.first == person;) {
+    const store::DecisionRow& d = it->second;
+    std::string source = "decision", record_id = "#" + std::to_string(d.id);
+    if (d.kind == "choose") {
+      bool present = false;
+      for (const auto* r : members) present = present || (r->record.source == d.source && r->record.id == d.record_id);
+      if (!present) {
+        orphan(d, "the chosen record " + d.source + ":" + d.record_id + " no longer belongs to " + person);
+        it = values_.erase(it);
+        continue;
+      }
+      source = d.source;
+      record_id = d.record_id;
+    }
+    std::int64_t run = golden.fields.contains(d.field) ? golden.fields[d.field].value("run", std::int64_t{0}) : 0;
+    golden.fields[d.field] = {{"value", d.value}, {"source", source}, {"record_id", record_id}, {"run", run}, {"rule", "decision"}};
+    std::erase_if(golden.conflicts, [&](const merge::ConflictFinding& f) { return f.field == d.field; });
+    ++applied_;
+    it = values_.erase(it);  // applied: what is left at the end lost its person
+  }
+}
+
+void RunDecisions::finish(const std::map<std::string, store::PersonRow>& persons, const std::set<std::string>& alive) {
+  for (auto& [key, d] : values_) {
+    auto p = persons.find(key.first);
+    std::string why = p == persons.end() || !alive.count(key.first)
+                          ? "the person " + key.first + " no longer exists" +
+                                (p != persons.end() && !p->second.merged_into.empty() ? " (merged into " + p->second.merged_into + ")" : "")
+                          : "the person " + key.first + " was not reconciled";
+    orphan(d, why);
+  }
+  values_.clear();
+}
+
+}  // namespace hopnhat::sync

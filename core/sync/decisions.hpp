@@ -1,0 +1,44 @@
+// Administrators' decisions inside a run: loaded before matching and applied before any
+// automatic decision — pair decisions as constraints of the clustering, value decisions over the
+// survivorship rules. A decision whose records or person disappeared is marked orphaned (and
+// audited) so that a person looks at it again; it is never dropped silently.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "match/engine.hpp"
+#include "merge/survivorship.hpp"
+#include "store/store.hpp"
+
+namespace hopnhat::sync {
+
+class RunDecisions {
+ public:
+  /// `index_of` maps "source\x1fid" of every active record to its index in the run.
+  RunDecisions(store::Store& store, const std::unordered_map<std::string, std::uint32_t>& index_of, bool dry_run);
+
+  const match::PairDecisions& pairs() const { return pairs_; }
+  /// Applies the value decisions on `person` to its golden record; `members` are its records.
+  /// Findings on decided fields are removed (the administrator settled them).
+  void apply(const std::string& person, const std::vector<const store::StoredRecord*>& members, merge::GoldenRecord& golden);
+  /// Marks value decisions on persons that no longer exist (retired or merged away) orphaned.
+  void finish(const std::map<std::string, store::PersonRow>& persons, const std::set<std::string>& alive);
+
+  std::int64_t applied() const { return applied_; }
+  std::int64_t orphaned() const { return orphaned_; }
+
+ private:
+  void orphan(store::DecisionRow d, const std::string& why);
+
+  store::Store& store_;
+  bool dry_run_;
+  match::PairDecisions pairs_;
+  std::map<std::pair<std::string, std::string>, store::DecisionRow> values_;  // (person, field) → newest
+  std::int64_t applied_ = 0, orphaned_ = 0;
+};
+
+}  // namespace hopnhat::sync
