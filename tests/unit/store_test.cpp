@@ -23,7 +23,7 @@ TEST_CASE("a new SQLite store gets the current schema version") {
   TempDir dir;
   auto store = open_sqlite_store(dir.path / "sub" / "h.db", true);
   store->begin();
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 5);
   store->commit();
   CHECK(std::filesystem::exists(dir.path / "sub" / "h.db"));
 }

@@ -1,0 +1,174 @@
+// Administrators' side on a real SQLite file: accounts and the login lock-out, sessions, the
+// audit chain (and a hand edit of it), decisions and their undo, and pair decisions in matching.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <deque>
+
+#include "admin/audit.hpp"
+#include "admin/crypto.hpp"
+#include "admin/decisions.hpp"
+#include "admin/users.hpp"
+#include "match/engine.hpp"
+#include "match/features.hpp"
+#include "match/settings.hpp"
+#include "store/store.hpp"
+#include "temp_dir.hpp"
+
+using namespace hopnhat;
+
+namespace {
+
+std::unique_ptr<store::Store> fresh_store(const TempDir& dir) {
+  auto s = store::open_sqlite_store(dir.path / "h.db", true);
+  s->begin();
+  s->commit();
+  return s;
+}
+
+void exec(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(h);
+  INFO(msg);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("passwords are Argon2id hashes; a wrong one fails; five failures lock the account") {
+  TempDir dir;
+  auto s = fresh_store(dir);
+  admin::add_user(*s, "lan", admin::Role::kReviewer, "mat-khau-dai-du", "test");
+  auto u = s->user("lan");
+  REQUIRE(u);
+  CHECK(u->password_hash.rfind("$argon2id$", 0) == 0);
+  CHECK_THROWS_AS(admin::add_user(*s, "lan", admin::Role::kViewer, "mat-khau-dai-du", "test"), admin::AdminError);
+  CHECK_THROWS_WITH(admin::add_user(*s, "minh", admin::Role::kViewer, "x", "test"), Catch::Contains("at least 10"));
+
+  admin::SessionSettings settings;
+  auto ok = admin::login(*s, "lan", "mat-khau-dai-du", settings);
+  REQUIRE(ok.outcome == admin::LoginResult::Outcome::kOk);
+  auto session = admin::find_session(*s, ok.token);
+  REQUIRE(session);
+  CHECK(session->role == admin::Role::kReviewer);
+  CHECK(session->csrf == ok.csrf);
+  CHECK_FALSE(admin::find_session(*s, admin::random_hex(32)));
+
+  for (int i = 0; i < 4; ++i) CHECK(admin::login(*s, "lan", "sai", settings).outcome == admin::LoginResult::Outcome::kBadCredentials);
+  CHECK(admin::login(*s, "lan", "sai", settings).outcome == admin::LoginResult::Outcome::kLocked);
+  // Locked: even the right password is refused until the lock ends.
+  CHECK(admin::login(*s, "lan", "mat-khau-dai-du", settings).outcome == admin::LoginResult::Outcome::kLocked);
+  CHECK(admin::login(*s, "nobody", "mat-khau-dai-du", settings).outcome == admin::LoginResult::Outcome::kBadCredentials);
+
+  admin::set_disabled(*s, "lan", true, "test");
+  CHECK_FALSE(admin::find_session(*s, ok.token));  // disabling ends the sessions
+}
+
+TEST_CASE("the audit chain verifies, and a hand-edited entry is named") {
+  TempDir dir;
+  {
+    auto s = fresh_store(dir);
+    for (int i = 0; i < 5; ++i) admin::audit(*s, "lan", "decision.choose", {{"decision", i}});
+    auto check = admin::verify_audit(*s);
+    CHECK(check.entries == 5);
+    CHECK_FALSE(check.first_broken);
+  }
+  // The store refuses edits…
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open((dir.path / "h.db").c_str(), &h) == SQLITE_OK);
+  CHECK(sqlite3_exec(h, "UPDATE audit_log SET actor = 'x' WHERE seq = 3", nullptr, nullptr, nullptr) != SQLITE_OK);
+  sqlite3_close(h);
+  // …so someone goes around it: the chain still names the entry.
+  exec(dir.path / "h.db", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = '{\"decision\":99}' WHERE seq = 3");
+  auto s = store::open_sqlite_store(dir.path / "h.db", false);
+  auto check = admin::verify_audit(*s);
+  REQUIRE(check.first_broken);
+  CHECK(*check.first_broken == 3);
+  CHECK_THAT(check.problem, Catch::Contains("does not match its hash"));
+}
+
+TEST_CASE("a removed audit entry breaks the chain at that place") {
+  TempDir dir;
+  {
+    auto s = fresh_store(dir);
+    for (int i = 0; i < 4; ++i) admin::audit(*s, "lan", "login", nlohmann::json::object());
+  }
+  exec(dir.path / "h.db", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2");
+  auto s = store::open_sqlite_store(dir.path / "h.db", false);
+  auto check = admin::verify_audit(*s);
+  REQUIRE(check.first_broken);
+  CHECK(*check.first_broken == 2);
+}
+
+TEST_CASE("a decision resolves its case at once, is audited, and its undo opens the case again") {
+  TempDir dir;
+  auto s = fresh_store(dir);
+  s->begin();
+  auto run = s->create_run("2026-01-01T00:00:00Z", false);
+  s->put_person({"P0000001", run, run, std::nullopt, R"({"birth_date":{"value":"1965","source":"party","record_id":"9","run":1,"rule":"source_priority"}})", "", ""});
+  auto id = s->put_conflict({0, "P0000001", "birth_date", "value_mismatch", "open",
+                             R"([{"source":"party","record_id":"9","value":"1965"},{"source":"civil","record_id":"C1","value":"1965-09-12"}])", run, std::nullopt});
+  s->commit();
+
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"same", 0, "", ""}, "lan"), Catch::Contains("decides a possible match"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"choose", 3, "", ""}, "lan"), Catch::Contains("/candidate: expected 1 to 2"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "1965-13-45", "giấy khai sinh"}, "lan"), Catch::Contains("not a valid birth_date"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "12/9/1965", ""}, "lan"), Catch::Contains("needs a reason"));
+
+  auto d = admin::resolve_conflict(*s, id, {"choose", 2, "", "hồ sơ gốc"}, "lan");
+  CHECK(d.value == "1965-09-12");
+  CHECK(s->conflict(id)->status == "resolved");
+  auto golden = nlohmann::json::parse(s->person("P0000001")->golden);
+  CHECK(golden["birth_date"]["value"] == "1965-09-12");
+  CHECK(golden["birth_date"]["rule"] == "decision");
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"defer", 0, "", ""}, "lan"), Catch::Contains("is resolved, not open"));
+
+  admin::undo_decision(*s, d.id, "minh");
+  CHECK(s->conflict(id)->status == "open");
+  CHECK(s->decision(d.id)->status == "undone");
+  CHECK(s->decision(d.id)->undone_by == "minh");
+  auto typed = admin::resolve_conflict(*s, id, {"value", 0, "12/9/1965", "giấy khai sinh"}, "lan");
+  CHECK(typed.value == "1965-09-12");  // normalised like a source's value
+
+  std::vector<std::string> actions;
+  for (const auto& a : s->audit(0, 100)) actions.push_back(a.action);
+  CHECK(actions == std::vector<std::string>{"decision.choose", "decision.undo", "decision.value"});
+  CHECK_FALSE(admin::verify_audit(*s).first_broken);
+}
+
+TEST_CASE("pair decisions: same joins even different citizen IDs, different keeps records apart") {
+  std::deque<sdk::SourceRecord> records;
+  std::vector<const sdk::SourceRecord*> inputs;
+  auto add = [&](const char* src, const char* id, const char* name, const char* cccd) {
+    sdk::SourceRecord r;
+    r.source = src;
+    r.id = id;
+    r.fields = {{"full_name", name}, {"birth_date", "1980-03-04"}, {"gender", "Nam"}, {"citizen_id", cccd}};
+    records.push_back(r);
+    inputs.push_back(&records.back());
+  };
+  add("civil", "C1", "Trần Văn Bình", "001080001234");
+  add("office", "O1", "Trần Văn Bình", "001080001234");
+  add("party", "P1", "Lê Thị Hoa", "001180009999");
+  add("office", "O2", "Lê Thị Hoa", "001180008888");  // a typo in one system: different valid IDs
+  auto settings = match::default_settings();
+  match::FeatureTable f(inputs, settings);
+  auto plain = match::run_matching(f, settings);
+  CHECK(plain.cluster_of[0] == plain.cluster_of[1]);
+  CHECK(plain.cluster_of[2] != plain.cluster_of[3]);
+
+  match::PairDecisions decided;
+  decided.same = {{2, 3}};
+  decided.different = {{0, 1}};
+  auto after = match::run_matching(f, settings, decided);
+  CHECK(after.cluster_of[2] == after.cluster_of[3]);
+  CHECK(after.rule[2] == "decision");
+  CHECK(after.cluster_of[0] != after.cluster_of[1]);  // even with the same citizen ID
+  for (const auto& p : after.review) CHECK_FALSE((p.a == 0 && p.b == 1));
+}
