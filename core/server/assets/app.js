@@ -1,0 +1,393 @@
+// hopnhat admin UI: a small single-page app over the JSON API. No framework and no CDN (the
+// agency LAN has no internet); text reaches the page only through textContent, never as HTML.
+'use strict';
+
+const T = {
+  vi: {
+    dashboard: 'Tổng quan', queue: 'Hàng chờ xử lý', decisions: 'Quyết định', runs: 'Lần đồng bộ', audit: 'Nhật ký',
+    login: 'Đăng nhập', logout: 'Đăng xuất', user: 'Tên đăng nhập', password: 'Mật khẩu', bad_login: 'Sai tên đăng nhập hoặc mật khẩu',
+    persons: 'Người trong danh sách', open_conflicts: 'Xung đột đang mở', orphaned: 'Quyết định cần xem lại',
+    value_mismatch: 'Các nguồn khác nhau', match_review: 'Nghi trùng người', 'value_mismatch:deferred': 'Khác nhau (hoãn)',
+    'match_review:deferred': 'Nghi trùng (hoãn)', last_runs: 'Các lần đồng bộ gần đây',
+    kind: 'Loại', unit: 'Đơn vị', source: 'Nguồn', age: 'Mở ít nhất (ngày)', sort: 'Sắp xếp', all: 'Tất cả', filter: 'Lọc',
+    oldest: 'Cũ nhất trước', newest: 'Mới nhất trước', by_person: 'Theo tên', by_kind: 'Theo loại',
+    id: 'Số', field: 'Thông tin', person: 'Người', sources: 'Nguồn', opened: 'Mở từ', days: 'ngày', status: 'Trạng thái',
+    page: 'Trang', prev: '‹ Trước', next: 'Sau ›', none: 'Không còn xung đột nào. 🎉', of: 'trên',
+    conflict: 'Xung đột', records_side: 'Các hồ sơ gốc', record: 'Hồ sơ', run: 'lần', golden: 'Giá trị hợp nhất',
+    explanation: 'Vì sao nghi trùng', prior: 'Xác suất ban đầu', weight: 'Trọng số', total: 'Tổng', probability: 'Xác suất',
+    choose: 'Chọn giá trị này', same: 'Cùng một người', different: 'Hai người khác nhau', defer: 'Hoãn lại',
+    typed: 'Nhập giá trị đúng', reason: 'Lý do', note: 'Ghi chú (không bắt buộc)', save_value: 'Lưu giá trị',
+    saved: 'Đã lưu quyết định số', keys: 'Phím tắt', undo: 'Hoàn tác', undone: 'Đã hoàn tác quyết định số',
+    history: 'Lịch sử thay đổi', before: 'Trước', after: 'Sau', when: 'Thời gian', by: 'Người quyết định', rule: 'Quy tắc',
+    linked: 'đã ghép', review: 'chờ duyệt', started: 'Bắt đầu', read: 'Đọc', created: 'Mới', updated: 'Cập nhật',
+    actor: 'Người làm', action: 'Việc', detail: 'Chi tiết', chain_ok: 'Chuỗi nhật ký nguyên vẹn', chain_bad: 'Chuỗi nhật ký bị sửa tại mục',
+    entries: 'mục', value: 'Giá trị', chosen_from: 'lấy từ', no_history: 'Chưa có thay đổi', forbidden: 'Bạn chỉ có quyền xem',
+    busy: 'Đang đồng bộ, hãy thử lại sau ít phút', kind_label: 'Loại xung đột', decision_kind: 'Quyết định',
+    same_d: 'cùng một người', different_d: 'hai người khác nhau', choose_d: 'chọn giá trị', value_d: 'nhập giá trị', defer_d: 'hoãn',
+  },
+  en: {
+    dashboard: 'Dashboard', queue: 'Conflict queue', decisions: 'Decisions', runs: 'Runs', audit: 'Audit log',
+    login: 'Log in', logout: 'Log out', user: 'User name', password: 'Password', bad_login: 'Wrong user name or password',
+    persons: 'Persons', open_conflicts: 'Open conflicts', orphaned: 'Decisions to look at again',
+    value_mismatch: 'Sources disagree', match_review: 'Possible match', 'value_mismatch:deferred': 'Disagree (deferred)',
+    'match_review:deferred': 'Possible match (deferred)', last_runs: 'Last runs',
+    kind: 'Kind', unit: 'Unit', source: 'Source', age: 'Open at least (days)', sort: 'Sort', all: 'All', filter: 'Filter',
+    oldest: 'Oldest first', newest: 'Newest first', by_person: 'By name', by_kind: 'By kind',
+    id: 'No.', field: 'Field', person: 'Person', sources: 'Sources', opened: 'Opened', days: 'days', status: 'Status',
+    page: 'Page', prev: '‹ Previous', next: 'Next ›', none: 'No conflicts left. 🎉', of: 'of',
+    conflict: 'Conflict', records_side: 'Source records', record: 'Record', run: 'run', golden: 'Golden value',
+    explanation: 'Why this may be a match', prior: 'Prior', weight: 'Weight', total: 'Total', probability: 'Probability',
+    choose: 'Choose this value', same: 'Same person', different: 'Different persons', defer: 'Defer',
+    typed: 'Type the correct value', reason: 'Reason', note: 'Note (optional)', save_value: 'Save value',
+    saved: 'Saved decision no.', keys: 'Keys', undo: 'Undo', undone: 'Undid decision no.',
+    history: 'History of changes', before: 'Before', after: 'After', when: 'When', by: 'Decided by', rule: 'Rule',
+    linked: 'linked', review: 'in review', started: 'Started', read: 'Read', created: 'New', updated: 'Updated',
+    actor: 'Actor', action: 'Action', detail: 'Detail', chain_ok: 'Audit chain intact', chain_bad: 'Audit chain broken at entry',
+    entries: 'entries', value: 'Value', chosen_from: 'from', no_history: 'No changes yet', forbidden: 'You can only read',
+    busy: 'A sync is running; try again in a few minutes', kind_label: 'Conflict kind', decision_kind: 'Decision',
+    same_d: 'same person', different_d: 'different persons', choose_d: 'chose a value', value_d: 'typed a value', defer_d: 'deferred',
+  },
+};
+
+let lang = localStorage.getItem('hopnhat.lang') || 'vi';
+let me = null;  // {user, role, csrf}
+let queueIds = [];
+const t = (k) => (T[lang][k] !== undefined ? T[lang][k] : k);
+const $ = (sel) => document.querySelector(sel);
+
+// h('td', {class: 'num'}, 'text', child…): an element whose text is set safely.
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function toast(text) {
+  const el = $('#toast');
+  el.textContent = text;
+  el.classList.add('show');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => el.classList.remove('show'), 3500);
+}
+
+async function api(method, path, body) {
+  const headers = {'Content-Type': 'application/json'};
+  if (method === 'POST' && me) headers['X-CSRF-Token'] = me.csrf;
+  const res = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin'});
+  const data = await res.json().catch(() => ({}));
+  if (res.status === 401 && path !== '/api/login') { me = null; location.hash = '#/login'; throw new Error(data.error || '401'); }
+  if (res.status === 503) { toast(t('busy')); }
+  if (!res.ok) throw Object.assign(new Error(data.error || res.statusText), {status: res.status});
+  return data;
+}
+
+function page(title, ...content) {
+  const main = $('#main');
+  main.replaceChildren(h('h1', {}, title), ...content);
+  document.title = title + ' — hopnhat';
+  main.focus();
+}
+
+function badge(text, cls) { return h('span', {class: 'badge ' + (cls || text)}, t(text)); }
+function fmtDate(iso) { return iso ? iso.replace('T', ' ').replace('Z', '') : ''; }
+function shownValue(field, v) {
+  if (v && /_date$/.test(field) && /^\d{4}(-\d{2}){0,2}$/.test(v)) return v.split('-').reverse().join('/');
+  return v === undefined || v === null ? '' : v;
+}
+function label(labels, field) { return labels && labels[field] ? labels[field][lang] : field; }
+function canDecide() { return me && (me.role === 'reviewer' || me.role === 'admin'); }
+
+function renderNav(active) {
+  const links = [['#/', 'dashboard'], ['#/conflicts', 'queue'], ['#/decisions', 'decisions'], ['#/runs', 'runs'], ['#/audit', 'audit']];
+  $('#nav').replaceChildren(...(me ? links.map(([href, k]) => h('a', {href, class: active === k ? 'active' : ''}, t(k))) : []));
+  $('#who').replaceChildren(...(me ? [me.user + ' (' + me.role + ') ', h('a', {href: '#/logout', id: 'logout'}, t('logout'))] : []));
+  $('#lang').textContent = lang === 'vi' ? 'EN' : 'VI';
+}
+
+// Pages.
+function loginPage() {
+  renderNav('');
+  const err = h('p', {class: 'error', id: 'login-error'});
+  const form = h('form', {class: 'login panel', id: 'login-form'},
+    h('label', {}, t('user'), h('input', {name: 'user', id: 'user', autocomplete: 'username', required: true})),
+    h('label', {}, t('password'), h('input', {name: 'password', id: 'password', type: 'password', autocomplete: 'current-password', required: true})),
+    err, h('button', {class: 'action', type: 'submit'}, t('login')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const r = await api('POST', '/api/login', {user: form.user.value, password: form.password.value});
+      me = {user: r.user, role: r.role, csrf: r.csrf};
+      location.hash = '#/conflicts';
+    } catch (ex) { err.textContent = ex.status === 401 ? t('bad_login') : ex.message; }
+  });
+  page(t('login'), form);
+  form.user.focus();
+}
+
+async function dashboard() {
+  const d = await api('GET', '/api/dashboard');
+  const open = Object.values(d.conflicts).reduce((a, b) => a + b, 0);
+  const cards = h('div', {class: 'cards'},
+    h('div', {class: 'card'}, t('persons'), h('div', {class: 'big', id: 'persons-count'}, d.persons)),
+    h('a', {class: 'card', href: '#/conflicts'}, t('open_conflicts'), h('div', {class: 'big', id: 'open-count'}, open)),
+    ...Object.entries(d.conflicts).map(([k, n]) => h('a', {class: 'card', href: '#/conflicts?kind=' + k.split(':')[0]}, t(k), h('div', {class: 'big'}, n))),
+    h('a', {class: 'card', href: '#/decisions'}, t('orphaned'), h('div', {class: 'big'}, d.orphaned_decisions)));
+  page(t('dashboard'), cards, h('h2', {}, t('last_runs')), runsTable(d.runs));
+}
+
+function runsTable(runs) {
+  return h('table', {},
+    h('tr', {}, ['#', t('started'), t('status'), t('persons'), t('open_conflicts')].map((x) => h('th', {}, x))),
+    runs.map((r) => h('tr', {},
+      h('td', {}, r.id), h('td', {}, fmtDate(r.started_at)), h('td', {}, badge(r.status), r.dry_run ? ' (dry run)' : ''),
+      h('td', {class: 'num'}, r.persons && r.persons.total !== undefined ? r.persons.total : ''),
+      h('td', {class: 'num'}, r.conflicts && r.conflicts.open !== undefined ? r.conflicts.open : ''))));
+}
+
+async function queue(params) {
+  const q = new URLSearchParams(params);
+  if (!q.get('page')) q.set('page', '1');
+  const d = await api('GET', '/api/conflicts?' + q.toString());
+  queueIds = d.items.map((c) => c.id);
+  const sel = (name, options) => h('label', {}, t(name === 'min_age_days' ? 'age' : name),
+    h('select', {name, id: 'f-' + name}, options.map(([v, text]) => h('option', {value: v, selected: q.get(name) === v || undefined}, text))));
+  const form = h('form', {class: 'filters', id: 'filters'},
+    sel('kind', [['', t('all')], ['value_mismatch', t('value_mismatch')], ['match_review', t('match_review')]]),
+    sel('unit', [['', t('all')], ...d.units.map((u) => [u, u])]),
+    sel('source', [['', t('all')], ...d.sources.map((s) => [s, s])]),
+    h('label', {}, t('age'), h('input', {name: 'min_age_days', type: 'number', min: 0, value: q.get('min_age_days') || '', size: 4})),
+    sel('sort', [['oldest', t('oldest')], ['newest', t('newest')], ['person', t('by_person')], ['kind', t('by_kind')]]),
+    h('button', {class: 'action secondary', type: 'submit'}, t('filter')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    for (const el of form.elements) if (el.name && el.value) p.set(el.name, el.value);
+    location.hash = '#/conflicts?' + p.toString();
+  });
+  const rows = d.items.map((c) => {
+    const tr = h('tr', {class: 'clickable', tabindex: 0, 'data-id': c.id},
+      h('td', {}, c.id), h('td', {}, t(c.kind)), h('td', {}, c.kind === 'match_review' ? '' : c.field),
+      h('td', {}, c.person_name, h('div', {class: 'muted'}, c.person_id)), h('td', {}, c.unit), h('td', {}, c.sources.join(', ')),
+      h('td', {}, c.age_days + ' ' + t('days')), h('td', {}, badge(c.status)));
+    const open = () => { location.hash = '#/conflicts/' + c.id; };
+    tr.addEventListener('click', open);
+    tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+    return tr;
+  });
+  const pages = Math.max(1, Math.ceil(d.total / d.per_page));
+  const go = (p) => { q.set('page', String(p)); location.hash = '#/conflicts?' + q.toString(); };
+  const pager = h('div', {class: 'pager'},
+    h('button', {class: 'action secondary', disabled: d.page <= 1 || undefined, onclick: () => go(d.page - 1)}, t('prev')),
+    h('span', {}, t('page') + ' ' + d.page + ' ' + t('of') + ' ' + pages + ' (' + d.total + ')'),
+    h('button', {class: 'action secondary', disabled: d.page >= pages || undefined, onclick: () => go(d.page + 1)}, t('next')));
+  const table = d.items.length ? h('table', {id: 'queue'},
+    h('tr', {}, [t('id'), t('kind'), t('field'), t('person'), t('unit'), t('sources'), t('opened'), t('status')].map((x) => h('th', {}, x))), rows)
+    : h('p', {id: 'queue-empty'}, t('none'));
+  page(t('queue'), form, table, pager);
+}
+
+function fold(s) { return (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase().trim(); }
+
+function recordsSideBySide(records, labels, highlightField) {
+  const fields = [];
+  for (const r of records) for (const f of Object.keys(r.fields || {})) if (!fields.includes(f)) fields.push(f);
+  fields.sort((a, b) => Object.keys(labels).indexOf(a) - Object.keys(labels).indexOf(b));
+  return h('table', {id: 'records'},
+    h('tr', {}, h('th', {}, t('field')), records.map((r) => h('th', {}, r.source + ':' + r.record_id,
+      h('div', {class: 'muted'}, (r.origin || '') + (r.changed_run ? ' · ' + t('run') + ' ' + r.changed_run : ''))))),
+    fields.map((f) => {
+      const values = records.map((r) => (r.fields || {})[f]);
+      const present = values.filter((v) => v !== undefined && v !== '');
+      const differ = new Set(present.map(fold)).size > 1;
+      return h('tr', {}, h('th', {}, label(labels, f)),
+        values.map((v) => h('td', {class: differ || f === highlightField ? 'diff' : ''}, v === undefined ? '' : v)));
+    }));
+}
+
+function waterfall(e) {
+  if (!e || e.error) return h('p', {class: 'muted'}, e ? e.error : '');
+  const max = Math.max(1, ...e.terms.map((x) => Math.abs(x.weight)));
+  const bar = (w) => h('span', {class: 'bar ' + (w >= 0 ? 'pos' : 'neg'), style: null, 'data-w': w}, '');
+  const rows = e.terms.map((x) => {
+    const b = bar(x.weight);
+    b.style.width = Math.round(60 * Math.abs(x.weight) / max) + 'px';
+    return h('tr', {}, h('td', {}, x.comparison), h('td', {}, x.a), h('td', {}, x.b), h('td', {}, x.level),
+      h('td', {class: 'num'}, (x.weight >= 0 ? '+' : '') + x.weight.toFixed(2), ' ', b));
+  });
+  return h('table', {id: 'waterfall'},
+    h('tr', {}, [t('field'), 'A', 'B', '', t('weight')].map((x) => h('th', {}, x))),
+    h('tr', {}, h('td', {}, t('prior')), h('td', {}), h('td', {}), h('td', {}), h('td', {class: 'num'}, e.prior_weight.toFixed(2))),
+    rows,
+    h('tr', {}, h('th', {}, t('total')), h('td', {}), h('td', {}), h('td', {}), h('th', {class: 'num'}, e.total_weight.toFixed(2))),
+    h('tr', {}, h('th', {}, t('probability')), h('td', {colspan: 3}, e.decision), h('th', {class: 'num'}, (100 * e.probability).toFixed(2) + ' %')));
+}
+
+async function resolve(id, body) {
+  try {
+    const r = await api('POST', '/api/conflicts/' + id + '/resolve', body);
+    toast(t('saved') + ' ' + r.decision.id);
+    const i = queueIds.indexOf(Number(id));
+    location.hash = i >= 0 && i + 1 < queueIds.length ? '#/conflicts/' + queueIds[i + 1] : '#/conflicts';
+  } catch (ex) { $('#action-error').textContent = ex.message; }
+}
+
+async function conflictPage(id) {
+  const c = await api('GET', '/api/conflicts/' + id);
+  const note = h('textarea', {id: 'note', placeholder: t('note')});
+  const err = h('p', {class: 'error', id: 'action-error'});
+  const act = (action, extra) => () => resolve(id, Object.assign({action, note: note.value}, extra || {}));
+  const open = c.status === 'open' || c.status === 'deferred';
+  const decide = canDecide() && open;
+  const buttons = [];
+  let typed = null;
+  if (c.kind === 'match_review') {
+    buttons.push(h('button', {class: 'action', id: 'act-same', onclick: act('same')}, t('same'), ' ', h('span', {class: 'kbd'}, 'S')));
+    buttons.push(h('button', {class: 'action', id: 'act-different', onclick: act('different')}, t('different'), ' ', h('span', {class: 'kbd'}, 'D')));
+  } else {
+    c.candidates.forEach((cand) => buttons.push(h('button', {class: 'action', id: 'choose-' + cand.id, onclick: act('choose', {candidate: cand.id})},
+      t('choose') + ': ' + shownValue(c.field, cand.value), ' ', h('span', {class: 'kbd'}, String(cand.id)))));
+    const input = h('input', {id: 'typed-value', placeholder: t('value')});
+    const reason = h('input', {id: 'typed-reason', placeholder: t('reason')});
+    typed = h('form', {class: 'actions', id: 'typed'}, h('strong', {}, t('typed') + ':'), input, reason,
+      h('button', {class: 'action secondary', type: 'submit'}, t('save_value'), ' ', h('span', {class: 'kbd'}, 'V')));
+    typed.addEventListener('submit', (e) => { e.preventDefault(); resolve(id, {action: 'value', value: input.value, note: reason.value || note.value}); });
+  }
+  if (c.status !== 'deferred') buttons.push(h('button', {class: 'action secondary', id: 'act-defer', onclick: act('defer')}, t('defer'), ' ', h('span', {class: 'kbd'}, 'L')));
+  const golden = c.person.golden || {};
+  const head = h('div', {class: 'panel'},
+    h('div', {}, badge(c.status), ' ', t(c.kind), c.kind === 'value_mismatch' ? ' — ' + label(c.field_labels, c.field) : ''),
+    h('div', {}, t('person') + ': ', h('a', {href: '#/persons/' + c.person_id}, (golden.full_name || {}).value || c.person_id), ' ',
+      h('span', {class: 'muted'}, c.person_id + (golden.org_unit ? ' · ' + golden.org_unit.value : ''))),
+    c.kind === 'value_mismatch' && golden[c.field] ? h('div', {}, t('golden') + ': ', h('strong', {id: 'golden-value'}, shownValue(c.field, golden[c.field].value)),
+      h('span', {class: 'muted'}, ' (' + golden[c.field].rule + ', ' + golden[c.field].source + ':' + golden[c.field].record_id + ')')) : null);
+  const decisions = c.decisions.length ? [h('h2', {}, t('decisions')), decisionsTable(c.decisions)] : [];
+  page(t('conflict') + ' #' + c.id, head,
+    h('h2', {}, t('records_side')), recordsSideBySide(c.records, c.field_labels, c.kind === 'value_mismatch' ? c.field : null),
+    c.kind === 'match_review' ? [h('h2', {}, t('explanation')), waterfall(c.explanation)] : [],
+    decide ? h('div', {class: 'panel', id: 'actions'}, h('div', {class: 'actions'}, buttons), typed, note, err) :
+      (open ? h('p', {class: 'muted'}, t('forbidden')) : null),
+    ...decisions);
+  // Keyboard: digits choose, S same, D different, L defer, V typed value, J/K next/previous case.
+  conflictPage.keys = (e) => {
+    if (['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName)) return;
+    const click = (sel) => { const b = $(sel); if (b) { e.preventDefault(); b.click(); } };
+    if (/^[1-9]$/.test(e.key)) click('#choose-' + e.key);
+    else if (e.key === 's' || e.key === 'S') click('#act-same');
+    else if (e.key === 'd' || e.key === 'D') click('#act-different');
+    else if (e.key === 'l' || e.key === 'L') click('#act-defer');
+    else if ((e.key === 'v' || e.key === 'V') && $('#typed-value')) { e.preventDefault(); $('#typed-value').focus(); }
+    else if (e.key === 'j' || e.key === 'k') {
+      const i = queueIds.indexOf(Number(id)), j = e.key === 'j' ? i + 1 : i - 1;
+      if (i >= 0 && j >= 0 && j < queueIds.length) location.hash = '#/conflicts/' + queueIds[j];
+    }
+  };
+}
+
+function decisionsTable(list) {
+  return h('table', {class: 'decisions'},
+    h('tr', {}, ['#', t('decision_kind'), t('person'), t('field'), t('value'), t('by'), t('when'), t('status'), ''].map((x) => h('th', {}, x))),
+    list.map((d) => h('tr', {'data-id': d.id},
+      h('td', {}, d.id), h('td', {}, t(d.kind + '_d')), h('td', {}, h('a', {href: '#/persons/' + d.person_id}, d.person_id)),
+      h('td', {}, d.field), h('td', {}, d.value !== undefined ? shownValue(d.field, d.value) : ''),
+      h('td', {}, d.author, d.note ? h('div', {class: 'muted'}, d.note) : null), h('td', {}, fmtDate(d.created_at)),
+      h('td', {}, badge(d.status), d.status_note ? h('div', {class: 'muted'}, d.status_note) : null),
+      h('td', {}, canDecide() && d.status !== 'undone' ? h('button', {class: 'action secondary', id: 'undo-' + d.id, onclick: async () => {
+        try { await api('POST', '/api/decisions/' + d.id + '/undo', {}); toast(t('undone') + ' ' + d.id); route(); } catch (ex) { toast(ex.message); }
+      }}, t('undo')) : null))));
+}
+
+async function decisionsPage() {
+  const d = await api('GET', '/api/decisions');
+  page(t('decisions'), decisionsTable(d.decisions));
+}
+
+async function personPage(id) {
+  const p = await api('GET', '/api/persons/' + id);
+  const g = p.golden;
+  const fields = Object.keys(p.field_labels).filter((f) => g[f]);
+  const goldenTable = h('table', {id: 'golden'},
+    h('tr', {}, [t('field'), t('value'), t('source'), t('rule')].map((x) => h('th', {}, x))),
+    fields.map((f) => h('tr', {}, h('th', {}, label(p.field_labels, f)), h('td', {'data-field': f}, shownValue(f, g[f].value)),
+      h('td', {}, g[f].source + ':' + g[f].record_id + ' · ' + t('run') + ' ' + g[f].run), h('td', {}, g[f].rule))));
+  const history = p.history.length ? h('table', {id: 'history'},
+    h('tr', {}, [t('when'), t('field'), t('before'), t('after')].map((x) => h('th', {}, x))),
+    p.history.map((x) => h('tr', {}, h('td', {}, fmtDate(x.at)), h('td', {}, label(p.field_labels, x.field)),
+      h('td', {}, shownValue(x.field, x.old)), h('td', {}, shownValue(x.field, x.new))))) : h('p', {class: 'muted'}, t('no_history'));
+  page(((g.full_name || {}).value || p.id) + ' (' + p.id + ')', goldenTable,
+    h('h2', {}, t('records_side')), recordsSideBySide(p.records, p.field_labels, null),
+    h('h2', {}, t('history')), history,
+    p.decisions.length ? [h('h2', {}, t('decisions')), decisionsTable(p.decisions)] : [],
+    p.conflicts.length ? [h('h2', {}, t('conflict')), h('ul', {}, p.conflicts.map((c) =>
+      h('li', {}, h('a', {href: '#/conflicts/' + c.id}, '#' + c.id + ' ' + t(c.kind) + ' ' + (c.kind === 'match_review' ? '' : c.field)), ' ', badge(c.status))))] : []);
+}
+
+async function runsPage() {
+  const d = await api('GET', '/api/runs');
+  page(t('runs'), h('table', {id: 'runs'},
+    h('tr', {}, ['#', t('started'), t('status'), t('sources'), t('created'), t('updated'), t('open_conflicts'), t('decisions')].map((x) => h('th', {}, x))),
+    d.runs.map((r) => h('tr', {},
+      h('td', {}, r.id), h('td', {}, fmtDate(r.started_at)), h('td', {}, badge(r.status), r.error ? h('div', {class: 'error'}, r.error) : null),
+      h('td', {}, r.sources.map((s) => h('div', {}, s.name + ': ' + t('read') + ' ' + s.read + (s.error ? ' — ' + s.error : '')))),
+      h('td', {class: 'num'}, (r.persons || {}).created), h('td', {class: 'num'}, (r.persons || {}).updated),
+      h('td', {class: 'num'}, (r.conflicts || {}).open), h('td', {class: 'num'}, (r.decisions || {}).applied)))));
+}
+
+async function auditPage() {
+  const d = await api('GET', '/api/audit?limit=200');
+  const v = d.verify;
+  page(t('audit'),
+    h('p', {id: 'chain', class: v.intact ? '' : 'error'}, v.intact ? t('chain_ok') + ' (' + v.entries + ' ' + t('entries') + ')' : t('chain_bad') + ' ' + v.first_broken + ': ' + v.problem),
+    h('table', {id: 'audit'},
+      h('tr', {}, ['#', t('when'), t('actor'), t('action'), t('detail')].map((x) => h('th', {}, x))),
+      d.entries.map((a) => h('tr', {}, h('td', {}, a.seq), h('td', {}, fmtDate(a.at)), h('td', {}, a.actor), h('td', {}, a.action),
+        h('td', {class: 'muted'}, JSON.stringify(a.detail))))));
+}
+
+async function route() {
+  conflictPage.keys = null;
+  const hash = location.hash || '#/';
+  const [path, qs] = hash.slice(1).split('?');
+  if (path === '/logout') {
+    try { await api('POST', '/api/logout', {}); } catch (ex) { /* the session may have ended already */ }
+    me = null; location.hash = '#/login'; return;
+  }
+  if (path === '/login') return loginPage();
+  if (!me) {
+    try { me = await api('GET', '/api/me'); } catch (ex) { return; }
+  }
+  let m;
+  try {
+    if (path === '/' || path === '') { renderNav('dashboard'); return await dashboard(); }
+    if (path === '/conflicts') { renderNav('queue'); return await queue(Object.fromEntries(new URLSearchParams(qs || ''))); }
+    if ((m = path.match(/^\/conflicts\/(\d+)$/))) { renderNav('queue'); return await conflictPage(m[1]); }
+    if ((m = path.match(/^\/persons\/([A-Za-z0-9_-]+)$/))) { renderNav(''); return await personPage(m[1]); }
+    if (path === '/decisions') { renderNav('decisions'); return await decisionsPage(); }
+    if (path === '/runs') { renderNav('runs'); return await runsPage(); }
+    if (path === '/audit') { renderNav('audit'); return await auditPage(); }
+    page('404', h('p', {}, path));
+  } catch (ex) {
+    if (ex.status !== 401) page(t('conflict'), h('p', {class: 'error'}, ex.message));
+  }
+}
+
+window.addEventListener('hashchange', route);
+document.addEventListener('keydown', (e) => { if (conflictPage.keys) conflictPage.keys(e); });
+document.addEventListener('DOMContentLoaded', () => {
+  document.documentElement.lang = lang;
+  $('#lang').addEventListener('click', () => {
+    lang = lang === 'vi' ? 'en' : 'vi';
+    localStorage.setItem('hopnhat.lang', lang);
+    document.documentElement.lang = lang;
+    route();
+  });
+  route();
+});
