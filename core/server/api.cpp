@@ -264,8 +264,15 @@ Reply Api::conflicts(const Request& r) {
 json Api::record_json(const std::string& source, const std::string& record_id) {
   auto rec = store_->record(source, record_id);
   if (!rec) return {{"source", source}, {"record_id", record_id}, {"missing", true}};
+  // The normalised values decide what differs ("1" and "Nam" are the same gender); the raw ones are shown.
+  json normalized = json::object();
+  if (!rec->normalized.empty() && rec->normalized != "{}") {
+    json n = json::parse(rec->normalized);
+    for (auto& [k, v] : n.items())
+      if (v.is_string()) normalized[k] = v;
+  }
   return {{"source", source}, {"record_id", record_id}, {"origin", rec->record.origin}, {"fields", rec->record.fields},
-          {"changed_run", rec->changed_run}, {"deleted", rec->deleted_run.has_value()}};
+          {"normalized", normalized}, {"changed_run", rec->changed_run}, {"deleted", rec->deleted_run.has_value()}};
 }
 
 json Api::explanation(const std::string& a, const std::string& b) {

@@ -24,6 +24,8 @@ const T = {
     entries: 'mục', value: 'Giá trị', chosen_from: 'lấy từ', no_history: 'Chưa có thay đổi', forbidden: 'Bạn chỉ có quyền xem',
     busy: 'Đang đồng bộ, hãy thử lại sau ít phút', kind_label: 'Loại xung đột', decision_kind: 'Quyết định',
     same_d: 'cùng một người', different_d: 'hai người khác nhau', choose_d: 'chọn giá trị', value_d: 'nhập giá trị', defer_d: 'hoãn',
+    rule_source_priority: 'ưu tiên nguồn', rule_agreement: 'các nguồn thống nhất', rule_only_value: 'chỉ một nguồn có', rule_decision: 'quyết định của cán bộ',
+    rule_recency: 'mới cập nhật nhất',
   },
   en: {
     dashboard: 'Dashboard', queue: 'Conflict queue', decisions: 'Decisions', runs: 'Runs', audit: 'Audit log',
@@ -46,6 +48,8 @@ const T = {
     entries: 'entries', value: 'Value', chosen_from: 'from', no_history: 'No changes yet', forbidden: 'You can only read',
     busy: 'A sync is running; try again in a few minutes', kind_label: 'Conflict kind', decision_kind: 'Decision',
     same_d: 'same person', different_d: 'different persons', choose_d: 'chose a value', value_d: 'typed a value', defer_d: 'deferred',
+    rule_source_priority: 'source priority', rule_agreement: 'sources agree', rule_only_value: 'only one source has it', rule_decision: 'administrator\'s decision',
+    rule_recency: 'most recent',
   },
 };
 
@@ -90,11 +94,15 @@ async function api(method, path, body) {
   return data;
 }
 
-function page(title, ...content) {
+// A page is built first and shown only if the user has not moved on meanwhile (see route).
+function page(title, ...content) { return {title, content}; }
+function show(view) {
   const main = $('#main');
-  main.replaceChildren(h('h1', {}, title), ...content);
-  document.title = title + ' — hopnhat';
+  main.replaceChildren(h('h1', {}, view.title), ...view.content.flat(2).filter((c) => c !== null && c !== undefined && c !== false));
+  document.title = view.title + ' — hopnhat';
+  conflictPage.keys = view.keys || null;
   main.focus();
+  if (view.focus) view.focus();
 }
 
 function badge(text, cls) { return h('span', {class: 'badge ' + (cls || text)}, t(text)); }
@@ -129,8 +137,7 @@ function loginPage() {
       location.hash = '#/conflicts';
     } catch (ex) { err.textContent = ex.status === 401 ? t('bad_login') : ex.message; }
   });
-  page(t('login'), form);
-  form.user.focus();
+  return Object.assign(page(t('login'), form), {focus: () => form.user.focus()});
 }
 
 async function dashboard() {
@@ -141,7 +148,7 @@ async function dashboard() {
     h('a', {class: 'card', href: '#/conflicts'}, t('open_conflicts'), h('div', {class: 'big', id: 'open-count'}, open)),
     ...Object.entries(d.conflicts).map(([k, n]) => h('a', {class: 'card', href: '#/conflicts?kind=' + k.split(':')[0]}, t(k), h('div', {class: 'big'}, n))),
     h('a', {class: 'card', href: '#/decisions'}, t('orphaned'), h('div', {class: 'big'}, d.orphaned_decisions)));
-  page(t('dashboard'), cards, h('h2', {}, t('last_runs')), runsTable(d.runs));
+  return page(t('dashboard'), cards, h('h2', {}, t('last_runs')), runsTable(d.runs));
 }
 
 function runsTable(runs) {
@@ -192,7 +199,7 @@ async function queue(params) {
   const table = d.items.length ? h('table', {id: 'queue'},
     h('tr', {}, [t('id'), t('kind'), t('field'), t('person'), t('unit'), t('sources'), t('opened'), t('status')].map((x) => h('th', {}, x))), rows)
     : h('p', {id: 'queue-empty'}, t('none'));
-  page(t('queue'), form, table, pager);
+  return page(t('queue'), form, table, pager);
 }
 
 function fold(s) { return (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase().trim(); }
@@ -206,7 +213,9 @@ function recordsSideBySide(records, labels, highlightField) {
       h('div', {class: 'muted'}, (r.origin || '') + (r.changed_run ? ' · ' + t('run') + ' ' + r.changed_run : ''))))),
     fields.map((f) => {
       const values = records.map((r) => (r.fields || {})[f]);
-      const present = values.filter((v) => v !== undefined && v !== '');
+      // Compared as normalised ("1" and "Nam" agree), shown as the source wrote them.
+      const keys = records.map((r) => ((r.normalized || {})[f] !== undefined ? r.normalized[f] : (r.fields || {})[f]));
+      const present = keys.filter((v) => v !== undefined && v !== '');
       const differ = new Set(present.map(fold)).size > 1;
       return h('tr', {}, h('th', {}, label(labels, f)),
         values.map((v) => h('td', {class: differ || f === highlightField ? 'diff' : ''}, v === undefined ? '' : v)));
@@ -268,16 +277,16 @@ async function conflictPage(id) {
     h('div', {}, t('person') + ': ', h('a', {href: '#/persons/' + c.person_id}, (golden.full_name || {}).value || c.person_id), ' ',
       h('span', {class: 'muted'}, c.person_id + (golden.org_unit ? ' · ' + golden.org_unit.value : ''))),
     c.kind === 'value_mismatch' && golden[c.field] ? h('div', {}, t('golden') + ': ', h('strong', {id: 'golden-value'}, shownValue(c.field, golden[c.field].value)),
-      h('span', {class: 'muted'}, ' (' + golden[c.field].rule + ', ' + golden[c.field].source + ':' + golden[c.field].record_id + ')')) : null);
+      h('span', {class: 'muted'}, ' (' + t('rule_' + golden[c.field].rule) + ', ' + golden[c.field].source + ':' + golden[c.field].record_id + ')')) : null);
   const decisions = c.decisions.length ? [h('h2', {}, t('decisions')), decisionsTable(c.decisions)] : [];
-  page(t('conflict') + ' #' + c.id, head,
-    h('h2', {}, t('records_side')), recordsSideBySide(c.records, c.field_labels, c.kind === 'value_mismatch' ? c.field : null),
-    c.kind === 'match_review' ? [h('h2', {}, t('explanation')), waterfall(c.explanation)] : [],
+  const view = page(t('conflict') + ' #' + c.id, head,
     decide ? h('div', {class: 'panel', id: 'actions'}, h('div', {class: 'actions'}, buttons), typed, note, err) :
       (open ? h('p', {class: 'muted'}, t('forbidden')) : null),
+    h('h2', {}, t('records_side')), recordsSideBySide(c.records, c.field_labels, c.kind === 'value_mismatch' ? c.field : null),
+    c.kind === 'match_review' ? [h('h2', {}, t('explanation')), waterfall(c.explanation)] : [],
     ...decisions);
   // Keyboard: digits choose, S same, D different, L defer, V typed value, J/K next/previous case.
-  conflictPage.keys = (e) => {
+  view.keys = (e) => {
     if (['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName)) return;
     const click = (sel) => { const b = $(sel); if (b) { e.preventDefault(); b.click(); } };
     if (/^[1-9]$/.test(e.key)) click('#choose-' + e.key);
@@ -290,6 +299,7 @@ async function conflictPage(id) {
       if (i >= 0 && j >= 0 && j < queueIds.length) location.hash = '#/conflicts/' + queueIds[j];
     }
   };
+  return view;
 }
 
 function decisionsTable(list) {
@@ -307,7 +317,7 @@ function decisionsTable(list) {
 
 async function decisionsPage() {
   const d = await api('GET', '/api/decisions');
-  page(t('decisions'), decisionsTable(d.decisions));
+  return page(t('decisions'), decisionsTable(d.decisions));
 }
 
 async function personPage(id) {
@@ -317,12 +327,12 @@ async function personPage(id) {
   const goldenTable = h('table', {id: 'golden'},
     h('tr', {}, [t('field'), t('value'), t('source'), t('rule')].map((x) => h('th', {}, x))),
     fields.map((f) => h('tr', {}, h('th', {}, label(p.field_labels, f)), h('td', {'data-field': f}, shownValue(f, g[f].value)),
-      h('td', {}, g[f].source + ':' + g[f].record_id + ' · ' + t('run') + ' ' + g[f].run), h('td', {}, g[f].rule))));
+      h('td', {}, g[f].source + ':' + g[f].record_id + ' · ' + t('run') + ' ' + g[f].run), h('td', {'data-rule': g[f].rule}, t('rule_' + g[f].rule)))));
   const history = p.history.length ? h('table', {id: 'history'},
     h('tr', {}, [t('when'), t('field'), t('before'), t('after')].map((x) => h('th', {}, x))),
     p.history.map((x) => h('tr', {}, h('td', {}, fmtDate(x.at)), h('td', {}, label(p.field_labels, x.field)),
       h('td', {}, shownValue(x.field, x.old)), h('td', {}, shownValue(x.field, x.new))))) : h('p', {class: 'muted'}, t('no_history'));
-  page(((g.full_name || {}).value || p.id) + ' (' + p.id + ')', goldenTable,
+  return page(((g.full_name || {}).value || p.id) + ' (' + p.id + ')', goldenTable,
     h('h2', {}, t('records_side')), recordsSideBySide(p.records, p.field_labels, null),
     h('h2', {}, t('history')), history,
     p.decisions.length ? [h('h2', {}, t('decisions')), decisionsTable(p.decisions)] : [],
@@ -332,7 +342,7 @@ async function personPage(id) {
 
 async function runsPage() {
   const d = await api('GET', '/api/runs');
-  page(t('runs'), h('table', {id: 'runs'},
+  return page(t('runs'), h('table', {id: 'runs'},
     h('tr', {}, ['#', t('started'), t('status'), t('sources'), t('created'), t('updated'), t('open_conflicts'), t('decisions')].map((x) => h('th', {}, x))),
     d.runs.map((r) => h('tr', {},
       h('td', {}, r.id), h('td', {}, fmtDate(r.started_at)), h('td', {}, badge(r.status), r.error ? h('div', {class: 'error'}, r.error) : null),
@@ -344,7 +354,7 @@ async function runsPage() {
 async function auditPage() {
   const d = await api('GET', '/api/audit?limit=200');
   const v = d.verify;
-  page(t('audit'),
+  return page(t('audit'),
     h('p', {id: 'chain', class: v.intact ? '' : 'error'}, v.intact ? t('chain_ok') + ' (' + v.entries + ' ' + t('entries') + ')' : t('chain_bad') + ' ' + v.first_broken + ': ' + v.problem),
     h('table', {id: 'audit'},
       h('tr', {}, ['#', t('when'), t('actor'), t('action'), t('detail')].map((x) => h('th', {}, x))),
@@ -352,30 +362,33 @@ async function auditPage() {
         h('td', {class: 'muted'}, JSON.stringify(a.detail))))));
 }
 
+let routeSeq = 0;
 async function route() {
-  conflictPage.keys = null;
+  const mine = ++routeSeq;
+  const render = (view) => { if (mine === routeSeq && view) show(view); };
   const hash = location.hash || '#/';
   const [path, qs] = hash.slice(1).split('?');
   if (path === '/logout') {
     try { await api('POST', '/api/logout', {}); } catch (ex) { /* the session may have ended already */ }
     me = null; location.hash = '#/login'; return;
   }
-  if (path === '/login') return loginPage();
+  if (path === '/login') return render(loginPage());
   if (!me) {
     try { me = await api('GET', '/api/me'); } catch (ex) { return; }
   }
+  if (mine !== routeSeq) return;
   let m;
   try {
-    if (path === '/' || path === '') { renderNav('dashboard'); return await dashboard(); }
-    if (path === '/conflicts') { renderNav('queue'); return await queue(Object.fromEntries(new URLSearchParams(qs || ''))); }
-    if ((m = path.match(/^\/conflicts\/(\d+)$/))) { renderNav('queue'); return await conflictPage(m[1]); }
-    if ((m = path.match(/^\/persons\/([A-Za-z0-9_-]+)$/))) { renderNav(''); return await personPage(m[1]); }
-    if (path === '/decisions') { renderNav('decisions'); return await decisionsPage(); }
-    if (path === '/runs') { renderNav('runs'); return await runsPage(); }
-    if (path === '/audit') { renderNav('audit'); return await auditPage(); }
-    page('404', h('p', {}, path));
+    if (path === '/' || path === '') { renderNav('dashboard'); return render(await dashboard()); }
+    if (path === '/conflicts') { renderNav('queue'); return render(await queue(Object.fromEntries(new URLSearchParams(qs || '')))); }
+    if ((m = path.match(/^\/conflicts\/(\d+)$/))) { renderNav('queue'); return render(await conflictPage(m[1])); }
+    if ((m = path.match(/^\/persons\/([A-Za-z0-9_-]+)$/))) { renderNav(''); return render(await personPage(m[1])); }
+    if (path === '/decisions') { renderNav('decisions'); return render(await decisionsPage()); }
+    if (path === '/runs') { renderNav('runs'); return render(await runsPage()); }
+    if (path === '/audit') { renderNav('audit'); return render(await auditPage()); }
+    render(page('404', h('p', {}, path)));
   } catch (ex) {
-    if (ex.status !== 401) page(t('conflict'), h('p', {class: 'error'}, ex.message));
+    if (ex.status !== 401) render(page(t('conflict'), h('p', {class: 'error'}, ex.message)));
   }
 }
 

@@ -1,0 +1,133 @@
+// The admin UI in a real browser: Playwright (playwright-core) driving Debian's Chromium
+// headless at 1366×768. Log in, open a conflict from the queue with the keyboard, choose a
+// value, see the case leave the queue and the person carry the value; then syncs run and the
+// decision still holds; a possible match shows its waterfall; undo brings the case back; the
+// audit page verifies. Env: URL, CONFIG, HOPNHAT, CHROMIUM, OUT (folder for screenshots).
+import {chromium} from 'playwright-core';
+import {execFileSync} from 'node:child_process';
+import assert from 'node:assert/strict';
+
+const {URL, CONFIG, HOPNHAT, OUT} = process.env;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const step = (s) => console.log('· ' + s);
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+});
+const page = await browser.newPage({viewport: {width: 1366, height: 768}});
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+page.on('console', (m) => { if (m.type() === 'error' && !/401|403|409/.test(m.text())) errors.push(m.text()); });
+try {
+  step('the login page, in Vietnamese');
+  await page.goto(URL);
+  await page.waitForSelector('#login-form');
+  assert.equal(await page.locator('h1').textContent(), 'Đăng nhập');
+  await page.fill('#user', 'lan');
+  await page.fill('#password', 'sai-mat-khau');
+  await page.press('#password', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#login-error').textContent.length > 0);
+  assert.match(await page.textContent('#login-error'), /Sai tên đăng nhập/);
+  await page.fill('#password', 'mat-khau-reviewer');
+  await page.press('#password', 'Enter');
+
+  step('the queue, filtered to sources that disagree');
+  await page.waitForSelector('#queue');
+  await page.selectOption('#f-kind', 'value_mismatch');
+  await page.click('#filters button[type=submit]');
+  await page.waitForURL(/kind=value_mismatch/);
+  await page.waitForSelector('#queue tr[data-id]');
+  const ids = await page.$$eval('#queue tr[data-id]', (rows) => rows.map((r) => Number(r.dataset.id)));
+  const totalBefore = Number((await page.textContent('.pager span')).match(/\((\d+)\)/)[1]);
+  const id = ids[0];
+
+  step(`conflict #${id}, opened with the keyboard`);
+  await page.focus(`#queue tr[data-id="${id}"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#records');
+  assert.ok(await page.locator('#records td.diff').count() > 0, 'the differing values are highlighted');
+  const chosen = (await page.textContent('#choose-2')).replace(/^[^:]+:\s*/, '').replace(/\s*2$/, '').trim();
+  const person = (await page.getAttribute('.panel a[href^="#/persons/"]', 'href')).split('/').pop();
+  const noScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(noScroll, 'the conflict page fits 1366 pixels without scrolling sideways');
+  const actionsTop = await page.evaluate(() => document.querySelector('#actions').getBoundingClientRect().bottom);
+  assert.ok(actionsTop <= 768, 'the actions are on the first screen at 1366×768');
+  await page.screenshot({path: `${OUT}/conflict.png`});
+
+  step('choose the second value with the key "2"');
+  await page.locator('body').press('2');
+  await page.waitForSelector('#toast.show');
+  assert.match(await page.textContent('#toast'), /Đã lưu quyết định số \d+/);
+  // The page moves on to the next case of the queue (or the queue itself).
+  await page.waitForFunction((old) => document.querySelector('h1').textContent !== old, `Xung đột #${id}`);
+
+  step('the case left the queue');
+  await page.goto(`${URL}#/conflicts?kind=value_mismatch`);
+  await page.waitForSelector('#queue, #queue-empty');
+  const after = await page.$$eval('#queue tr[data-id]', (rows) => rows.map((r) => Number(r.dataset.id)));
+  assert.ok(!after.includes(id), 'the decided case is no longer in the queue');
+  assert.equal(Number((await page.textContent('.pager span')).match(/\((\d+)\)/)[1]), totalBefore - 1);
+
+  const personValue = async () => {
+    await page.goto(`${URL}#/persons/${person}`);
+    await page.waitForSelector('#golden');
+    return page.$$eval('#golden tr', (rows) => rows.map((r) => r.textContent));
+  };
+  step(`person ${person} carries the chosen value`);
+  let rows = await personValue();
+  assert.ok(rows.some((r) => r.includes(chosen) && r.includes('quyết định của cán bộ')), `a golden value ${chosen} by decision in ${rows.join(' | ')}`);
+
+  step('two nightly syncs run; the decision holds');
+  for (let i = 0; i < 2; ++i) execFileSync(HOPNHAT, ['sync', '--config', CONFIG], {stdio: 'ignore'});
+  await page.goto(`${URL}#/`);
+  await page.reload();
+  rows = await personValue();
+  assert.ok(rows.some((r) => r.includes(chosen) && r.includes('quyết định của cán bộ')), 'still decided after the syncs');
+  await page.goto(`${URL}#/conflicts?kind=value_mismatch`);
+  await page.waitForSelector('#queue, #queue-empty');
+  assert.ok(!(await page.$$eval('#queue tr[data-id]', (r) => r.map((x) => Number(x.dataset.id)))).includes(id), 'not back in the queue');
+
+  step('a possible match shows the waterfall of weights');
+  await page.goto(`${URL}#/conflicts?kind=match_review`);
+  await page.waitForSelector('#queue, #queue-empty');
+  const reviews = await page.$$eval('#queue tr[data-id]', (r) => r.map((x) => Number(x.dataset.id)));
+  if (reviews.length) {
+    await page.goto(`${URL}#/conflicts/${reviews[0]}`);
+    await page.waitForSelector('#waterfall');
+    assert.ok(await page.locator('#waterfall tr').count() > 3, 'the waterfall lists the comparisons');
+    assert.ok(await page.locator('#act-same').isVisible() && await page.locator('#act-different').isVisible());
+  }
+
+  step('English on request');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.querySelector('#nav').textContent.includes('Conflict queue'));
+  await page.click('#lang');
+
+  step('undo the decision: the case is back');
+  await page.goto(`${URL}#/decisions`);
+  await page.waitForSelector('table.decisions');
+  const undo = page.locator('table.decisions tr', {hasText: person}).locator('button[id^="undo-"]').first();
+  await undo.click();
+  await page.waitForSelector('#toast.show');
+  await page.goto(`${URL}#/conflicts?kind=value_mismatch`);
+  await page.waitForSelector('#queue');
+  assert.ok((await page.$$eval('#queue tr[data-id]', (r) => r.map((x) => Number(x.dataset.id)))).includes(id), 'the case is open again');
+
+  step('the audit page verifies the chain');
+  await page.goto(`${URL}#/audit`);
+  await page.waitForSelector('#chain');
+  assert.match(await page.textContent('#chain'), /Chuỗi nhật ký nguyên vẹn/);
+  assert.ok(await page.locator('#audit td', {hasText: 'decision.choose'}).count() >= 1);
+  assert.ok(await page.locator('#audit td', {hasText: 'decision.undo'}).count() >= 1);
+
+  assert.deepEqual(errors, [], 'no script errors in the page');
+  console.log('browser test passed');
+} catch (e) {
+  await page.screenshot({path: `${OUT}/failure.png`}).catch(() => {});
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
