@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "server/server.hpp"
 #include "store/store.hpp"
+#include "sync/open_store.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
@@ -28,9 +29,7 @@ struct State {
 
 std::unique_ptr<store::Store> open_store(const CommonArgs& args) {
   auto cfg = config::load_config(args.config);
-  if (!std::filesystem::exists(cfg.sqlite_path))
-    throw std::runtime_error(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync` first");
-  return store::open_sqlite_store(cfg.sqlite_path, false);
+  return sync::open_store(cfg, false);
 }
 
 // Who acts from the command line: --as NAME, else the operating-system user, marked as the CLI.

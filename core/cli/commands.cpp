@@ -10,8 +10,9 @@
 #include "hopnhat/sdk/fields.hpp"
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
+#include "sync/open_store.hpp"
 #include "sync/plugin_setup.hpp"
-#include "sync/run_lock.hpp"
+#include "store/run_lock.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
@@ -35,9 +36,7 @@ std::string csv_field(const std::string& v) {
 
 // Opens the store of a configuration for reading; fails when no sync has created it yet.
 std::unique_ptr<store::Store> open_existing(const config::Config& cfg) {
-  if (!std::filesystem::exists(cfg.sqlite_path))
-    throw std::runtime_error(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync --config " + cfg.file.string() + "` first");
-  return store::open_sqlite_store(cfg.sqlite_path, false);
+  return sync::open_store(cfg, false);
 }
 
 template <class F>
@@ -87,7 +86,7 @@ int cmd_validate(const CommonArgs& args) {
       if (!st) throw config::ConfigError(cfg.file.string() + ": " + s.use->json_path + ": " + st.message());
     }
     std::cout << cfg.file.string() << ": valid (" << cfg.sources.size() << " sources, " << cfg.exports.size()
-              << " exports; store " << cfg.sqlite_path.string() << ")\n";
+              << " exports; store " << sync::store_name(cfg) << ")\n";
     return static_cast<int>(sync::kExitOk);
   });
 }
@@ -99,7 +98,7 @@ int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, b
     sync::RunReport report;
     try {
       report = sync::run_sync(cfg, registry, {dry_run});
-    } catch (const sync::LockedError& e) {
+    } catch (const store::LockedError& e) {
       std::cerr << "hopnhat: " << e.what() << "\n";
       return static_cast<int>(sync::kExitLocked);
     }
@@ -210,7 +209,7 @@ int cmd_runs_show(const CommonArgs& args, std::int64_t id) {
       }
       return static_cast<int>(sync::kExitOk);
     }
-    std::cerr << "hopnhat: no run " << id << " in " << cfg.sqlite_path.string() << "\n";
+    std::cerr << "hopnhat: no run " << id << " in " << sync::store_name(cfg) << "\n";
     return static_cast<int>(sync::kExitFailed);
   });
 }

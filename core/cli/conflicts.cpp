@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "store/store.hpp"
+#include "sync/open_store.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
@@ -22,9 +23,7 @@ std::string candidate_text(const nlohmann::json& c) {
 
 std::unique_ptr<store::Store> open_store(const CommonArgs& args) {
   auto cfg = config::load_config(args.config);
-  if (!std::filesystem::exists(cfg.sqlite_path))
-    throw std::runtime_error(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync` first");
-  return store::open_sqlite_store(cfg.sqlite_path, false);
+  return sync::open_store(cfg, false);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "match/engine.hpp"
 #include "match/explainer.hpp"
 #include "store/store.hpp"
+#include "sync/open_store.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
@@ -52,9 +53,7 @@ void print_text(const match::Explanation& e, const std::string& a, const std::st
 int cmd_explain(const CommonArgs& args, const std::string& person, const std::vector<std::string>& pair) {
   try {
     config::Config cfg = config::load_config(args.config);
-    if (!std::filesystem::exists(cfg.sqlite_path))
-      throw std::runtime_error(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync` first");
-    auto store = store::open_sqlite_store(cfg.sqlite_path, false);
+    auto store = sync::open_store(cfg, false);
     match::Explainer l(*store, cfg.match);
     std::vector<std::pair<std::string, std::string>> pairs;
     if (!pair.empty()) {

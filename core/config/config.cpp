@@ -73,7 +73,16 @@ Config load_config(const std::filesystem::path& file) {
     std::filesystem::path path(p);
     return (path.is_relative() ? c.base_dir / path : path).lexically_normal();
   };
-  c.sqlite_path = resolve(doc["store"]["sqlite"].get<std::string>());
+  const auto& store = doc["store"];
+  if (store.contains("sqlite") && store.contains("postgres"))
+    throw ConfigError(file.string() + ": store: give \"sqlite\" or \"postgres\", not both");
+  if (store.contains("sqlite")) {
+    c.sqlite_path = resolve(store["sqlite"].get<std::string>());
+  } else {
+    c.postgres = store["postgres"].get<std::string>();
+    const nlohmann::json options = store.value("postgres_options", nlohmann::json::object());
+    for (auto& [k, v] : options.items()) c.postgres_options[k] = v.get<std::string>();
+  }
   for (auto& d : doc.value("plugin_dirs", nlohmann::json::array())) c.plugin_dirs.push_back(resolve(d.get<std::string>()));
   c.keep_runs = doc.value("keep_runs", 365);
 

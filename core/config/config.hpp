@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,7 +36,9 @@ struct PluginUse {
 struct Config {
   std::filesystem::path file;       // the configuration file
   std::filesystem::path base_dir;   // its folder: relative paths are resolved against it
-  std::filesystem::path sqlite_path;
+  std::filesystem::path sqlite_path;  // the SQLite store's file, or empty for PostgreSQL
+  std::string postgres;               // PostgreSQL connection URI, or empty for SQLite
+  std::map<std::string, std::string> postgres_options;  // libpq keywords passed through (sslmode, …)
   std::vector<std::filesystem::path> plugin_dirs;
   int keep_runs = 365;
   std::vector<PluginUse> sources;

@@ -10,6 +10,7 @@
 #include "admin/crypto.hpp"
 #include "admin/decisions.hpp"
 #include "hopnhat/sdk/fields.hpp"
+#include "sync/open_store.hpp"
 
 namespace hopnhat::server {
 
@@ -67,7 +68,7 @@ long long days_between(const std::string& from, const std::string& to) {
 }  // namespace
 
 Api::Api(const config::Config& config) : config_(config) {
-  store_ = store::open_sqlite_store(config.sqlite_path, true);
+  store_ = sync::open_store(config, true);
   store_->begin();  // applies the migrations a store from an older hopnhat lacks
   store_->commit();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "store/run_lock.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::store {
@@ -57,6 +58,19 @@ class SqliteStore final : public Store {
     auto s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     s.step();
     return static_cast<int>(s.integer(0));
+  }
+
+  std::string describe() override { return "SQLite " + db_.path(); }
+
+  void lock_runs(const std::string& what) override { run_lock_ = RunLock::acquire(db_.path(), what); }
+
+  int latest_schema_version() override { return static_cast<int>(std::size(kMigrations)); }
+
+  std::vector<std::string> pending_migrations() override {
+    std::vector<std::string> out;
+    int current = schema_version();
+    for (int v = current; v < latest_schema_version(); ++v) out.push_back(kMigrations[v]);
+    return out;
   }
 
   std::int64_t create_run(const std::string& started_at, bool dry_run) override {
@@ -424,6 +438,7 @@ class SqliteStore final : public Store {
                        ", newer than this hopnhat knows (" + std::to_string(version) + "); use a newer hopnhat");
   }
 
+  std::unique_ptr<RunLock> run_lock_;  // declared before db_: released after the connection closed
   Db db_;
   std::optional<Statement> put_record_, put_link_, put_person_, put_change_;
 };

@@ -130,6 +130,16 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  /// "SQLite /var/lib/hopnhat/hopnhat.db" or "PostgreSQL db on host:port", for messages.
+  virtual std::string describe() = 0;
+  /// Takes the store's run lock (one sync at a time) for this object's lifetime, or throws
+  /// LockedError naming who holds it since when. Taken before begin(); released when the
+  /// object is destroyed or its process ends, however it ends.
+  virtual void lock_runs(const std::string& what) = 0;
+  /// The schema version this build migrates to, and the names of the migrations not applied yet.
+  virtual int latest_schema_version() = 0;
+  virtual std::vector<std::string> pending_migrations() = 0;
+
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
@@ -208,5 +218,9 @@ class Store {
 /// Opens the SQLite store at `path`, creating it (and its folder) when `create`, and applies the
 /// migrations it lacks inside the caller's next transaction. Throws StoreError.
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path, bool create);
+
+/// Connects to the PostgreSQL store at `uri` (libpq keywords in `options` override the URI's)
+/// and applies the migrations it lacks inside the caller's next transaction. Throws StoreError.
+std::unique_ptr<Store> open_postgres_store(const std::string& uri, const std::map<std::string, std::string>& options);
 
 }  // namespace hopnhat::store

@@ -15,7 +15,8 @@
 #include "sync/progress.hpp"
 #include "sync/export_job.hpp"
 #include "sync/reconcile.hpp"
-#include "sync/run_lock.hpp"
+#include "store/run_lock.hpp"
+#include "sync/open_store.hpp"
 #include "text/normalize.hpp"
 
 namespace hopnhat::sync {
@@ -169,11 +170,17 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     return prepare_plugins(cfg, registry, options.dry_run);
   }();
 
-  const bool existed = std::filesystem::exists(cfg.sqlite_path);
-  std::unique_ptr<RunLock> lock = RunLock::acquire(cfg.sqlite_path, options.dry_run ? "a dry run" : "a sync");
+  const bool existed = store_exists(cfg);
   std::unique_ptr<store::Store> store;
   try {
-    store = store::open_sqlite_store(cfg.sqlite_path, true);
+    store = open_store(cfg, true);
+  } catch (const std::exception& e) {
+    report.status = "failed";
+    report.error = e.what();
+    return report;
+  }
+  store->lock_runs(options.dry_run ? "a dry run" : "a sync");  // LockedError: exit code 4
+  try {
     store->begin();
   } catch (const std::exception& e) {
     report.status = "failed";
@@ -237,13 +244,12 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     }
     store.reset();
     if (!existed) {  // a failed first run leaves no store behind
-      lock.reset();
       for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"})
         std::filesystem::remove(cfg.sqlite_path.string() + suffix);
     } else if (!options.dry_run) {
       // Record the failure itself (nothing else) so `runs` shows it.
       try {
-        auto s = store::open_sqlite_store(cfg.sqlite_path, false);
+        auto s = open_store(cfg, false);
         s->begin();
         std::int64_t id = s->create_run(report.started_at, false);
         report.run_id = id;

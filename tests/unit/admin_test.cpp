@@ -14,36 +14,25 @@
 #include "match/features.hpp"
 #include "match/settings.hpp"
 #include "store/store.hpp"
+#include "store_backends.hpp"
 #include "temp_dir.hpp"
 
 using namespace hopnhat;
 
 namespace {
 
-std::unique_ptr<store::Store> fresh_store(const TempDir& dir) {
-  auto s = store::open_sqlite_store(dir.path / "h.db", true);
+std::unique_ptr<store::Store> fresh_store(TestStore& ts) {
+  auto s = ts.open();
   s->begin();
   s->commit();
   return s;
 }
 
-void exec(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
-  std::string msg = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(h);
-  INFO(msg);
-  REQUIRE(rc == SQLITE_OK);
-}
-
 }  // namespace
 
 TEST_CASE("passwords are Argon2id hashes; a wrong one fails; five failures lock the account") {
-  TempDir dir;
-  auto s = fresh_store(dir);
+  FOR_EACH_BACKEND(ts);
+  auto s = fresh_store(ts);
   admin::add_user(*s, "lan", admin::Role::kReviewer, "mat-khau-dai-du", "test");
   auto u = s->user("lan");
   REQUIRE(u);
@@ -71,22 +60,20 @@ TEST_CASE("passwords are Argon2id hashes; a wrong one fails; five failures lock 
 }
 
 TEST_CASE("the audit chain verifies, and a hand-edited entry is named") {
-  TempDir dir;
+  FOR_EACH_BACKEND(ts);
   {
-    auto s = fresh_store(dir);
+    auto s = fresh_store(ts);
     for (int i = 0; i < 5; ++i) admin::audit(*s, "lan", "decision.choose", {{"decision", i}});
     auto check = admin::verify_audit(*s);
     CHECK(check.entries == 5);
     CHECK_FALSE(check.first_broken);
   }
   // The store refuses edits…
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open((dir.path / "h.db").c_str(), &h) == SQLITE_OK);
-  CHECK(sqlite3_exec(h, "UPDATE audit_log SET actor = 'x' WHERE seq = 3", nullptr, nullptr, nullptr) != SQLITE_OK);
-  sqlite3_close(h);
+  CHECK_THROWS_WITH(ts.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 3"), Catch::Contains("append-only"));
   // …so someone goes around it: the chain still names the entry.
-  exec(dir.path / "h.db", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = '{\"decision\":99}' WHERE seq = 3");
-  auto s = store::open_sqlite_store(dir.path / "h.db", false);
+  ts.exec(ts.backend() == "sqlite" ? "DROP TRIGGER audit_log_no_update" : "DROP TRIGGER audit_log_no_update ON audit_log");
+  ts.exec("UPDATE audit_log SET detail = '{\"decision\":99}' WHERE seq = 3");
+  auto s = ts.open(false);
   auto check = admin::verify_audit(*s);
   REQUIRE(check.first_broken);
   CHECK(*check.first_broken == 3);
@@ -94,21 +81,23 @@ TEST_CASE("the audit chain verifies, and a hand-edited entry is named") {
 }
 
 TEST_CASE("a removed audit entry breaks the chain at that place") {
-  TempDir dir;
+  FOR_EACH_BACKEND(ts);
   {
-    auto s = fresh_store(dir);
+    auto s = fresh_store(ts);
     for (int i = 0; i < 4; ++i) admin::audit(*s, "lan", "login", nlohmann::json::object());
   }
-  exec(dir.path / "h.db", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2");
-  auto s = store::open_sqlite_store(dir.path / "h.db", false);
+  CHECK_THROWS_WITH(ts.exec("DELETE FROM audit_log WHERE seq = 2"), Catch::Contains("append-only"));
+  ts.exec(ts.backend() == "sqlite" ? "DROP TRIGGER audit_log_no_delete" : "DROP TRIGGER audit_log_no_update ON audit_log");
+  ts.exec("DELETE FROM audit_log WHERE seq = 2");
+  auto s = ts.open(false);
   auto check = admin::verify_audit(*s);
   REQUIRE(check.first_broken);
   CHECK(*check.first_broken == 2);
 }
 
 TEST_CASE("a decision resolves its case at once, is audited, and its undo opens the case again") {
-  TempDir dir;
-  auto s = fresh_store(dir);
+  FOR_EACH_BACKEND(ts);
+  auto s = fresh_store(ts);
   s->begin();
   auto run = s->create_run("2026-01-01T00:00:00Z", false);
   s->put_person({"P0000001", run, run, std::nullopt, R"({"birth_date":{"value":"1965","source":"party","record_id":"9","run":1,"rule":"source_priority"}})", "", ""});

@@ -2,7 +2,7 @@
 
 #include "merge/survivorship.hpp"
 #include "plugin/isolated.hpp"
-#include "sync/run_lock.hpp"
+#include "store/run_lock.hpp"
 #include "temp_dir.hpp"
 #include "text/normalize.hpp"
 
@@ -12,16 +12,16 @@ TEST_CASE("a second lock on a store is refused with the holder named; released, 
   TempDir dir;
   auto store = dir.path / "h.db";
   {
-    auto first = sync::RunLock::acquire(store, "a sync");
+    auto first = store::RunLock::acquire(store, "a sync");
     try {
-      sync::RunLock::acquire(store, "another sync");
+      store::RunLock::acquire(store, "another sync");
       FAIL("the second lock was granted");
-    } catch (const sync::LockedError& e) {
+    } catch (const store::LockedError& e) {
       CHECK_THAT(e.what(), Catch::Contains("pid " + std::to_string(::getpid())));
       CHECK_THAT(e.what(), Catch::Contains("a sync since"));
     }
   }
-  CHECK_NOTHROW(sync::RunLock::acquire(store, "a sync"));
+  CHECK_NOTHROW(store::RunLock::acquire(store, "a sync"));
 }
 
 TEST_CASE("records and persons survive the isolation protocol unchanged") {

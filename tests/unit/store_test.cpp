@@ -1,61 +1,96 @@
+// The Store contract, on both backends (SQLite file, PostgreSQL database): migrations, round
+// trips, transactions and savepoints, deletions, counters, history, ordering, the run lock.
 #include <catch2/catch.hpp>
 
+#include "store/run_lock.hpp"
 #include "store/store.hpp"
-#include "temp_dir.hpp"
+#include "store_backends.hpp"
 
 using namespace hopnhat::store;
 namespace sdk = hopnhat::sdk;
 
 namespace {
-sdk::SourceRecord record(const std::string& id, const std::string& name) {
+sdk::SourceRecord record(const std::string& id, const std::string& name, const std::string& source = "party") {
   sdk::SourceRecord r;
-  r.source = "party";
+  r.source = source;
   r.id = id;
   r.origin = "a.csv line 2";
   r.fields["full_name"] = name;
-  r.attributes = {{"Ghi chú", "x"}, {"A", ""}};
+  r.attributes = {{"Ghi chú", "x\ttab\nline\\slash"}, {"A", ""}};
   r.content_hash = sdk::compute_content_hash(r);
   return r;
 }
 }  // namespace
 
-TEST_CASE("a new SQLite store gets the current schema version") {
-  TempDir dir;
-  auto store = open_sqlite_store(dir.path / "sub" / "h.db", true);
+TEST_CASE("a new store gets the current schema version; nothing is pending after") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  CHECK(store->pending_migrations().size() == 5);
   store->begin();
   CHECK(store->schema_version() == 5);
+  CHECK(store->latest_schema_version() == 5);
   store->commit();
-  CHECK(std::filesystem::exists(dir.path / "sub" / "h.db"));
+  CHECK(store->pending_migrations().empty());
+  CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
 }
 
-TEST_CASE("records, links and persons round-trip through a real SQLite file") {
-  TempDir dir;
-  auto path = dir.path / "h.db";
+TEST_CASE("records, links and persons round-trip, text with tabs and line ends intact") {
+  FOR_EACH_BACKEND(ts);
   {
-    auto store = open_sqlite_store(path, true);
+    auto store = ts.open();
     store->begin();
     auto run = store->create_run("2026-01-01T00:00:00Z", false);
-    store->put_record(record("1", "Nguyễn Văn An"), run, "{}");
+    store->put_record(record("1", "Nguyễn Văn An"), run, R"({"full_name":"Nguyễn Văn An"})");
     store->put_person({"P0000001", run, run, std::nullopt, "{}", "", ""});
     store->put_link({"party", "1", "P0000001", "linked", 1.0, "citizen_id", run});
     store->put_source_state("party", {"bookmark-1", 1}, run);
     store->finish_run(run, "succeeded", "2026-01-01T00:00:01Z", "{}");
     store->commit();
   }
-  auto store = open_sqlite_store(path, false);
+  auto store = ts.open(false);
   auto recs = store->active_records();
   REQUIRE(recs.size() == 1);
   CHECK(recs[0].record.fields.at("full_name") == "Nguyễn Văn An");
-  CHECK(recs[0].record.attributes[0] == std::make_pair(std::string("Ghi chú"), std::string("x")));
+  CHECK(recs[0].record.attributes[0] == std::make_pair(std::string("Ghi chú"), std::string("x\ttab\nline\\slash")));
   CHECK(recs[0].record.content_hash == record("1", "Nguyễn Văn An").content_hash);
+  CHECK(recs[0].normalized == R"({"full_name":"Nguyễn Văn An"})");
   CHECK(store->links().at(0).score == 1.0);
+  CHECK(store->links_of("P0000001").size() == 1);
+  CHECK(store->person("P0000001")->created_run == 1);
+  CHECK_FALSE(store->person("P0000009"));
+  CHECK(store->record("party", "1")->record.origin == "a.csv line 2");
   CHECK(store->source_state("party")->state == "bookmark-1");
   CHECK(store->runs(10).at(0).status == "succeeded");
 }
 
+TEST_CASE("the last write of a key wins, and reads see every write of the transaction") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  store->put_person({"P0000001", 1, 1, std::nullopt, R"({"a":1})", "", ""});
+  store->put_person({"P0000001", 1, 2, std::nullopt, R"({"a":2})", "", ""});
+  store->put_link({"party", "1", "P0000001", "linked", std::nullopt, "single", 1});
+  store->put_link({"party", "1", "P0000001", "review", 0.7, "probabilistic", 2});
+  CHECK(store->person("P0000001")->golden == R"({"a":2})");
+  CHECK(store->links().at(0).status == "review");
+  CHECK(store->links().at(0).score == Approx(0.7));
+  store->commit();
+}
+
+TEST_CASE("rows come back in byte order, the same on both backends") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  for (const char* id : {"b", "B", "a", "Ă", "_x", "10", "9"}) store->put_record(record(id, "A"), 1, "{}");
+  std::vector<std::string> ids;
+  for (const auto& r : store->active_records()) ids.push_back(r.record.id);
+  CHECK(ids == std::vector<std::string>{"10", "9", "B", "_x", "a", "b", "Ă"});
+  store->commit();
+}
+
 TEST_CASE("a person's value changes are kept with their run's date, oldest first") {
-  TempDir dir;
-  auto store = open_sqlite_store(dir.path / "h.db", true);
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
   store->begin();
   auto r1 = store->create_run("2026-01-01T00:00:00Z", false);
   store->put_person({"P0000001", r1, r1, std::nullopt, "{}", "", ""});
@@ -75,9 +110,8 @@ TEST_CASE("a person's value changes are kept with their run's date, oldest first
 }
 
 TEST_CASE("a rolled-back transaction leaves nothing behind") {
-  TempDir dir;
-  auto path = dir.path / "h.db";
-  auto store = open_sqlite_store(path, true);
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
   store->begin();
   store->commit();
   store->begin();
@@ -88,9 +122,29 @@ TEST_CASE("a rolled-back transaction leaves nothing behind") {
   CHECK(store->runs(10).empty());
 }
 
+TEST_CASE("rolling back to a savepoint undoes one source alone") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  store->put_record(record("1", "A", "civil"), 1, "{}");
+  store->savepoint("source");
+  store->put_record(record("2", "B", "party"), 1, "{}");
+  store->put_source_state("party", {"x", 1}, 1);
+  store->rollback_to("source");
+  store->release("source");
+  store->savepoint("source");
+  store->put_record(record("3", "C", "office"), 1, "{}");
+  store->release("source");
+  store->commit();
+  std::vector<std::string> ids;
+  for (const auto& r : store->active_records()) ids.push_back(r.record.source + ":" + r.record.id);
+  CHECK(ids == std::vector<std::string>{"civil:1", "office:3"});
+  CHECK_FALSE(store->source_state("party"));
+}
+
 TEST_CASE("a deleted record is no longer active; putting it again revives it") {
-  TempDir dir;
-  auto store = open_sqlite_store(dir.path / "h.db", true);
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
   store->begin();
   store->put_record(record("1", "A"), 1, "{}");
   store->mark_deleted("party", "1", 2);
@@ -102,11 +156,34 @@ TEST_CASE("a deleted record is no longer active; putting it again revives it") {
   store->commit();
 }
 
-TEST_CASE("counters count up inside the transaction") {
-  TempDir dir;
-  auto store = open_sqlite_store(dir.path / "h.db", true);
+TEST_CASE("counters count up inside the transaction; old runs are pruned") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
   store->begin();
   CHECK(store->next_counter("person") == 1);
   CHECK(store->next_counter("person") == 2);
+  for (int i = 0; i < 5; ++i) store->put_model(store->create_run("t", false), "{}");
+  CHECK(store->prune_runs(2) == 3);
+  CHECK(store->runs(10).size() == 2);
+  CHECK(store->latest_model());
   store->commit();
+}
+
+TEST_CASE("one run at a time: a second store object cannot take the run lock") {
+  FOR_EACH_BACKEND(ts);
+  auto first = ts.open();
+  first->begin();
+  first->commit();
+  first->lock_runs("a sync");
+  auto second = ts.open(false);
+  try {
+    second->lock_runs("another sync");
+    FAIL("the lock was taken twice");
+  } catch (const LockedError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("a sync"));
+    CHECK_THAT(e.what(), Catch::Contains("holds its lock"));
+  }
+  first.reset();  // released with its owner
+  auto third = ts.open(false);
+  CHECK_NOTHROW(third->lock_runs("a sync"));
 }

@@ -9,8 +9,9 @@
 #include <stdexcept>
 #include <string>
 
-namespace hopnhat::sync {
+namespace hopnhat::store {
 
+/// Another run holds the store (exit code 4); the message says who and since when.
 class LockedError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -31,4 +32,4 @@ class RunLock {
   std::filesystem::path path_;
 };
 
-}  // namespace hopnhat::sync
+}  // namespace hopnhat::store

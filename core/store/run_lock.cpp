@@ -1,4 +1,4 @@
-#include "sync/run_lock.hpp"
+#include "store/run_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <ctime>
 
-namespace hopnhat::sync {
+namespace hopnhat::store {
 
 std::unique_ptr<RunLock> RunLock::acquire(const std::filesystem::path& store_path, const std::string& what) {
   std::filesystem::path path = store_path.string() + ".lock";
@@ -41,4 +41,4 @@ RunLock::~RunLock() {
   ::close(fd_);  // releases the flock
 }
 
-}  // namespace hopnhat::sync
+}  // namespace hopnhat::store

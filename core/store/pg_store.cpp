@@ -1,0 +1,537 @@
+// The Store on PostgreSQL: the same tables as the SQLite store (migrations/postgres/), text
+// ordered with COLLATE "C" so that both backends return rows in the same order and reconcile to
+// the same persons; record, link, person and history writes buffered and bulk-loaded with COPY
+// into session-local staging tables, then merged with INSERT … ON CONFLICT. The buffers are
+// flushed before any other statement, so reads always see every write.
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <unordered_map>
+
+#include "store/pg_conn.hpp"
+#include "store/run_lock.hpp"
+#include "store/store.hpp"
+
+namespace hopnhat::store {
+namespace embedded {
+std::string_view postgres_migration_file(std::string_view file_name);
+}
+
+namespace {
+
+const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql"};
+constexpr std::int64_t kRunLockKey = 0x686f706e686174;  // "hopnhat": the advisory lock of runs
+constexpr std::size_t kFlushRows = 50000;
+
+std::string fields_json(const sdk::SourceRecord& r) {
+  nlohmann::json f = nlohmann::json::object();
+  for (const auto& [k, v] : r.fields) f[k] = v;
+  return f.dump();
+}
+
+std::string attributes_json(const sdk::SourceRecord& r) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& [k, v] : r.attributes) a.push_back({k, v});
+  return a.dump();
+}
+
+// Rows waiting for COPY, one per key (the last write of a key wins, as in the SQLite store).
+struct Buffer {
+  std::vector<std::vector<PgParam>> rows;
+  std::unordered_map<std::string, std::size_t> at;
+  void put(const std::string& key, std::vector<PgParam> row) {
+    auto [it, fresh] = at.emplace(key, rows.size());
+    if (fresh) rows.push_back(std::move(row));
+    else rows[it->second] = std::move(row);
+  }
+  void clear() {
+    rows.clear();
+    at.clear();
+  }
+  std::string copy_data() const {
+    std::string out;
+    for (const auto& row : rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i) out += '\t';
+        copy_text(out, row[i]);
+      }
+      out += '\n';
+    }
+    return out;
+  }
+};
+
+class PgStore final : public Store {
+ public:
+  PgStore(const std::string& uri, const std::map<std::string, std::string>& options) : db_(uri, options) {
+    db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+             "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+    // Staging tables for COPY: per session, emptied after each merge.
+    db_.exec("CREATE TEMP TABLE stage_records (source TEXT, record_id TEXT, content_hash TEXT, origin TEXT, fields TEXT, "
+             "attributes TEXT, run BIGINT, normalized TEXT)");
+    db_.exec("CREATE TEMP TABLE stage_links (source TEXT, record_id TEXT, person_id TEXT, status TEXT, score DOUBLE PRECISION, "
+             "rule TEXT, run_id BIGINT)");
+    db_.exec("CREATE TEMP TABLE stage_persons (id TEXT, created_run BIGINT, updated_run BIGINT, retired_run BIGINT, golden TEXT, "
+             "merged_into TEXT, split_from TEXT)");
+    db_.exec("CREATE TEMP TABLE stage_changes (person_id TEXT, run_id BIGINT, changed_at TEXT, field TEXT, old_value TEXT, new_value TEXT)");
+  }
+
+  ~PgStore() override {
+    if (locked_) {
+      try {
+        db_.exec("SELECT pg_advisory_unlock($1)", {pg(kRunLockKey)});
+      } catch (...) {
+      }
+    }
+  }
+
+  std::string describe() override { return db_.describe(); }
+
+  void lock_runs(const std::string& what) override {
+    // An advisory lock belongs to this session: PostgreSQL releases it when the process ends,
+    // however it ends, so a dead run never leaves a stale lock.
+    if (!db_.exec("SELECT pg_try_advisory_lock($1)", {pg(kRunLockKey)}).boolean(0, 0)) {
+      std::string holder = "another run";
+      try {
+        auto r = db_.exec("SELECT what, since FROM run_lock_holder WHERE id = 1");
+        if (r.rows()) holder = r.text(0, 0) + " since " + r.text(0, 1);
+      } catch (const StoreError&) {
+      }
+      throw LockedError("the store " + describe() + " is in use: " + holder + " holds its lock; try again when it ends");
+    }
+    locked_ = true;
+    char host[256] = "";
+    ::gethostname(host, sizeof host - 1);
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char since[32];
+    std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    try {  // who holds it, for the message a second run prints (a store not migrated yet has no table)
+      db_.exec("INSERT INTO run_lock_holder(id, what, since) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET what = $1, since = $2",
+               {std::string(what) + " (pid " + std::to_string(::getpid()) + " on " + host + ")", std::string(since)});
+    } catch (const StoreError&) {
+    }
+  }
+
+  void begin() override {
+    db_.exec("BEGIN");
+    in_transaction_ = true;
+    if (!migrated_) migrate();
+  }
+  void commit() override {
+    flush();
+    db_.exec("COMMIT");
+    in_transaction_ = false;
+  }
+  void rollback() override {
+    clear_buffers();
+    db_.exec("ROLLBACK");
+    in_transaction_ = false;
+  }
+  void savepoint(const std::string& name) override {
+    flush();
+    db_.exec("SAVEPOINT " + name);
+  }
+  void release(const std::string& name) override {
+    flush();
+    db_.exec("RELEASE SAVEPOINT " + name);
+  }
+  void rollback_to(const std::string& name) override {
+    clear_buffers();  // everything buffered was written after the savepoint
+    db_.exec("ROLLBACK TO SAVEPOINT " + name);
+  }
+
+  std::int64_t prune_runs(int keep) override {
+    flush();
+    auto r = db_.exec("DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT $1) RETURNING id", {pg(std::int64_t{keep})});
+    db_.exec("DELETE FROM match_models WHERE run_id NOT IN (SELECT id FROM runs)");
+    return r.rows();
+  }
+
+  int schema_version() override {
+    return static_cast<int>(db_.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
+  }
+  int latest_schema_version() override { return static_cast<int>(std::size(kMigrations)); }
+  std::vector<std::string> pending_migrations() override {
+    std::vector<std::string> out;
+    for (int v = schema_version(); v < latest_schema_version(); ++v) out.push_back(kMigrations[v]);
+    return out;
+  }
+
+  std::int64_t create_run(const std::string& started_at, bool dry_run) override {
+    flush();
+    return db_.exec("INSERT INTO runs(started_at, status, dry_run) VALUES ($1, 'running', $2) RETURNING id",
+                    {started_at, std::string(dry_run ? "true" : "false")}).integer(0, 0);
+  }
+  void finish_run(std::int64_t id, const std::string& status, const std::string& finished_at, const std::string& report) override {
+    flush();
+    db_.exec("UPDATE runs SET status = $1, finished_at = $2, report = $3 WHERE id = $4", {status, finished_at, report, pg(id)});
+  }
+  std::vector<RunRow> runs(int limit) override {
+    flush();
+    auto r = db_.exec("SELECT id, started_at, COALESCE(finished_at, ''), status, dry_run, COALESCE(report, '') FROM runs ORDER BY id DESC LIMIT $1",
+                      {pg(std::int64_t{limit})});
+    std::vector<RunRow> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.boolean(i, 4), r.text(i, 5)});
+    return out;
+  }
+
+  std::optional<SourceState> source_state(const std::string& source) override {
+    flush();
+    auto r = db_.exec("SELECT state, record_count FROM source_states WHERE source = $1", {source});
+    if (!r.rows()) return std::nullopt;
+    return SourceState{r.text(0, 0), r.integer(0, 1)};
+  }
+  void put_source_state(const std::string& source, const SourceState& st, std::int64_t run_id) override {
+    flush();
+    db_.exec("INSERT INTO source_states(source, state, record_count, run_id) VALUES ($1, $2, $3, $4) ON CONFLICT (source) DO UPDATE "
+             "SET state = excluded.state, record_count = excluded.record_count, run_id = excluded.run_id",
+             {source, st.state, pg(st.record_count), pg(run_id)});
+  }
+
+  std::vector<StoredRecord> records_of(const std::string& source) override {
+    return read_records(std::string(kSelectRecords) + " WHERE source = $1 ORDER BY record_id COLLATE \"C\"", {source});
+  }
+  std::vector<StoredRecord> active_records() override {
+    return read_records(std::string(kSelectRecords) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
+  }
+  std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) override {
+    auto rows = read_records(std::string(kSelectRecords) + " WHERE source = $1 AND record_id = $2", {source, record_id});
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+  void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
+    records_.put(r.source + '\x1f' + r.id, {r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id), normalized});
+    maybe_flush();
+  }
+  void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {
+    flush();
+    db_.exec("UPDATE source_records SET deleted_run = $1 WHERE source = $2 AND record_id = $3", {pg(run_id), source, record_id});
+  }
+
+  std::vector<LinkRow> links() override {
+    return read_links("SELECT source, record_id, person_id, status, score, rule, run_id FROM links ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
+  }
+  std::vector<LinkRow> links_of(const std::string& person_id) override {
+    return read_links("SELECT source, record_id, person_id, status, score, rule, run_id FROM links WHERE person_id = $1 "
+                      "ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {person_id});
+  }
+  void put_link(const LinkRow& l) override {
+    links_.put(l.source + '\x1f' + l.record_id, {l.source, l.record_id, l.person_id, l.status, l.score ? pg(*l.score) : PgParam(), l.rule, pg(l.run_id)});
+    maybe_flush();
+  }
+
+  std::vector<PersonRow> persons() override { return read_persons("ORDER BY id COLLATE \"C\"", {}); }
+  std::optional<PersonRow> person(const std::string& id) override {
+    auto rows = read_persons("WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+  void put_person(const PersonRow& p) override {
+    persons_.put(p.id, {p.id, pg(p.created_run), pg(p.updated_run), pg(p.retired_run), p.golden,
+                        p.merged_into.empty() ? PgParam() : PgParam(p.merged_into), p.split_from.empty() ? PgParam() : PgParam(p.split_from)});
+    maybe_flush();
+  }
+  std::int64_t next_counter(const std::string& name) override {
+    flush();
+    return db_.exec("INSERT INTO counters(name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+                    {name}).integer(0, 0);
+  }
+
+  void put_model(std::int64_t run_id, const std::string& model) override {
+    flush();
+    db_.exec("INSERT INTO match_models(run_id, model) VALUES ($1, $2) ON CONFLICT (run_id) DO UPDATE SET model = excluded.model", {pg(run_id), model});
+  }
+  std::optional<std::string> latest_model() override {
+    flush();
+    auto r = db_.exec("SELECT model FROM match_models ORDER BY run_id DESC LIMIT 1");
+    if (!r.rows()) return std::nullopt;
+    return r.text(0, 0);
+  }
+
+  void put_person_change(const PersonChange& c) override {
+    changes_.put(c.person_id + '\x1f' + std::to_string(c.run_id) + '\x1f' + c.field,
+                 {c.person_id, pg(c.run_id), c.changed_at, c.field, c.old_value, c.new_value});
+    maybe_flush();
+  }
+  std::vector<PersonChange> person_changes(const std::string& person_id) override {
+    flush();
+    std::vector<PersonChange> out;
+    db_.each_row(std::string("SELECT person_id, run_id, changed_at, field, old_value, new_value FROM person_changes") +
+                     (person_id.empty() ? "" : " WHERE person_id = $1") + " ORDER BY person_id COLLATE \"C\", run_id, field COLLATE \"C\"",
+                 person_id.empty() ? std::vector<PgParam>{} : std::vector<PgParam>{person_id}, [&](const PgResult& r) {
+                   out.push_back({r.text(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5)});
+                 });
+    return out;
+  }
+
+  std::vector<ConflictRow> conflicts(bool open_only) override {
+    return read_conflicts(std::string(open_only ? " WHERE status IN ('open', 'deferred')" : "") + " ORDER BY id", {});
+  }
+  std::optional<ConflictRow> conflict(std::int64_t id) override {
+    auto rows = read_conflicts(" WHERE id = $1", {pg(id)});
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+  std::int64_t put_conflict(const ConflictRow& c) override {
+    flush();
+    if (c.id == 0)
+      return db_.exec("INSERT INTO conflicts(person_id, field, kind, status, candidates, opened_run, closed_run) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                      {c.person_id, c.field, c.kind, c.status, c.candidates, pg(c.opened_run), pg(c.closed_run)}).integer(0, 0);
+    db_.exec("UPDATE conflicts SET person_id = $1, status = $2, candidates = $3, closed_run = $4 WHERE id = $5",
+             {c.person_id, c.status, c.candidates, pg(c.closed_run), pg(c.id)});
+    return c.id;
+  }
+
+  std::int64_t put_decision(const DecisionRow& d) override {
+    flush();
+    nlohmann::json records = nlohmann::json::array();
+    for (const auto& [src, id] : d.records) records.push_back({src, id});
+    if (d.id == 0)
+      return db_.exec("INSERT INTO decisions(kind, conflict_id, person_id, field, records, value, source, record_id, note, author, created_at, "
+                      "status, status_note, undone_by, undone_at) VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                      {d.kind, pg(d.conflict_id), d.person_id, d.field, records.dump(), d.value, d.source, d.record_id, d.note, d.author,
+                       d.created_at, d.status, d.status_note, d.undone_by, d.undone_at}).integer(0, 0);
+    db_.exec("UPDATE decisions SET status = $1, status_note = $2, undone_by = $3, undone_at = $4 WHERE id = $5",
+             {d.status, d.status_note, d.undone_by, d.undone_at, pg(d.id)});
+    return d.id;
+  }
+  std::vector<DecisionRow> decisions(bool active_only) override {
+    return read_decisions(std::string(active_only ? " WHERE status = 'active'" : "") + " ORDER BY id", {});
+  }
+  std::optional<DecisionRow> decision(std::int64_t id) override {
+    auto rows = read_decisions(" WHERE id = $1", {pg(id)});
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+
+  void put_user(const UserRow& u) override {
+    flush();
+    db_.exec("INSERT INTO users(name, role, password_hash, disabled, created_at, failed_logins, locked_until) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+             "ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, disabled = excluded.disabled, "
+             "failed_logins = excluded.failed_logins, locked_until = excluded.locked_until",
+             {u.name, u.role, u.password_hash, std::string(u.disabled ? "true" : "false"), u.created_at, pg(u.failed_logins), u.locked_until});
+  }
+  std::optional<UserRow> user(const std::string& name) override {
+    auto rows = read_users(" WHERE name = $1", {name});
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+  std::vector<UserRow> users() override { return read_users(" ORDER BY name COLLATE \"C\"", {}); }
+  void put_session(const SessionRow& s) override {
+    flush();
+    db_.exec("INSERT INTO sessions(token_hash, user_name, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) "
+             "ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at",
+             {s.token_hash, s.user, s.csrf, s.created_at, s.expires_at});
+  }
+  std::optional<SessionRow> session(const std::string& token_hash) override {
+    flush();
+    auto r = db_.exec("SELECT token_hash, user_name, csrf, created_at, expires_at FROM sessions WHERE token_hash = $1", {token_hash});
+    if (!r.rows()) return std::nullopt;
+    return SessionRow{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4)};
+  }
+  void delete_session(const std::string& token_hash) override {
+    flush();
+    db_.exec("DELETE FROM sessions WHERE token_hash = $1", {token_hash});
+  }
+  void delete_sessions(const std::string& now, const std::string& user) override {
+    flush();
+    db_.exec("DELETE FROM sessions WHERE expires_at < $1 OR user_name = $2", {now, user.empty() ? std::string("\x01none") : user});
+  }
+
+  void append_audit(const AuditRow& a) override {
+    flush();
+    db_.exec("INSERT INTO audit_log(seq, at, actor, action, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             {pg(a.seq), a.at, a.actor, a.action, a.detail, a.prev_hash, a.hash});
+  }
+  std::optional<AuditRow> last_audit() override {
+    flush();
+    auto r = db_.exec("SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!r.rows()) return std::nullopt;
+    return AuditRow{r.integer(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)};
+  }
+  std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) override {
+    flush();
+    auto r = db_.exec("SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2", {pg(after_seq), pg(limit)});
+    std::vector<AuditRow> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)});
+    return out;
+  }
+
+ private:
+  static constexpr const char* kSelectRecords =
+      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
+
+  void maybe_flush() {
+    if (records_.rows.size() + links_.rows.size() + persons_.rows.size() + changes_.rows.size() >= kFlushRows) flush();
+  }
+
+  void clear_buffers() {
+    records_.clear();
+    links_.clear();
+    persons_.clear();
+    changes_.clear();
+  }
+
+  // Persons first: links, conflicts and changes refer to them.
+  void flush() {
+    if (!persons_.rows.empty()) {
+      db_.copy_in("COPY stage_persons FROM STDIN", persons_.copy_data());
+      db_.exec("INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
+               "SELECT id, created_run, updated_run, retired_run, golden, merged_into, split_from FROM stage_persons "
+               "ON CONFLICT (id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, "
+               "golden = excluded.golden, merged_into = excluded.merged_into, split_from = excluded.split_from");
+      db_.exec("TRUNCATE stage_persons");
+      persons_.clear();
+    }
+    if (!records_.rows.empty()) {
+      db_.copy_in("COPY stage_records FROM STDIN", records_.copy_data());
+      db_.exec("INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
+               "SELECT source, record_id, content_hash, origin, fields, attributes, run, run, NULL, normalized FROM stage_records "
+               "ON CONFLICT (source, record_id) DO UPDATE SET content_hash = excluded.content_hash, origin = excluded.origin, "
+               "fields = excluded.fields, attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, "
+               "normalized = excluded.normalized");
+      db_.exec("TRUNCATE stage_records");
+      records_.clear();
+    }
+    if (!links_.rows.empty()) {
+      db_.copy_in("COPY stage_links FROM STDIN", links_.copy_data());
+      db_.exec("INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) "
+               "SELECT source, record_id, person_id, status, score, rule, run_id FROM stage_links "
+               "ON CONFLICT (source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
+               "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id");
+      db_.exec("TRUNCATE stage_links");
+      links_.clear();
+    }
+    if (!changes_.rows.empty()) {
+      db_.copy_in("COPY stage_changes FROM STDIN", changes_.copy_data());
+      db_.exec("INSERT INTO person_changes(person_id, run_id, changed_at, field, old_value, new_value) "
+               "SELECT person_id, run_id, changed_at, field, old_value, new_value FROM stage_changes "
+               "ON CONFLICT (person_id, run_id, field) DO UPDATE SET changed_at = excluded.changed_at, "
+               "old_value = excluded.old_value, new_value = excluded.new_value");
+      db_.exec("TRUNCATE stage_changes");
+      changes_.clear();
+    }
+  }
+
+  std::vector<StoredRecord> read_records(const std::string& sql, const std::vector<PgParam>& params) {
+    flush();
+    std::vector<StoredRecord> out;
+    db_.each_row(sql, params, [&](const PgResult& r) {
+      StoredRecord s;
+      s.record.source = r.text(0, 0);
+      s.record.id = r.text(0, 1);
+      s.record.content_hash = r.text(0, 2);
+      s.record.origin = r.text(0, 3);
+      const nlohmann::json fields = nlohmann::json::parse(r.text(0, 4));
+      for (auto& [k, v] : fields.items()) s.record.fields.emplace(k, v.get<std::string>());
+      for (auto& pair : nlohmann::json::parse(r.text(0, 5))) s.record.attributes.emplace_back(pair[0], pair[1]);
+      s.first_run = r.integer(0, 6);
+      s.changed_run = r.integer(0, 7);
+      s.deleted_run = r.optional_integer(0, 8);
+      s.normalized = r.text(0, 9);
+      out.push_back(std::move(s));
+    });
+    return out;
+  }
+
+  std::vector<LinkRow> read_links(const std::string& sql, const std::vector<PgParam>& params) {
+    flush();
+    std::vector<LinkRow> out;
+    db_.each_row(sql, params, [&](const PgResult& r) {
+      LinkRow l{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), std::nullopt, r.text(0, 5), r.integer(0, 6)};
+      if (!r.null(0, 4)) l.score = r.real(0, 4);
+      out.push_back(std::move(l));
+    });
+    return out;
+  }
+
+  std::vector<PersonRow> read_persons(const std::string& tail, const std::vector<PgParam>& params) {
+    flush();
+    std::vector<PersonRow> out;
+    db_.each_row("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), COALESCE(split_from, '') FROM persons " + tail,
+                 params, [&](const PgResult& r) {
+                   out.push_back({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
+                 });
+    return out;
+  }
+
+  std::vector<ConflictRow> read_conflicts(const std::string& tail, const std::vector<PgParam>& params) {
+    flush();
+    auto r = db_.exec("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts" + tail, params);
+    std::vector<ConflictRow> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.integer(i, 6), r.optional_integer(i, 7)});
+    return out;
+  }
+
+  std::vector<DecisionRow> read_decisions(const std::string& tail, const std::vector<PgParam>& params) {
+    flush();
+    auto r = db_.exec("SELECT id, kind, COALESCE(conflict_id, 0), person_id, field, records, value, source, record_id, note, author, created_at, "
+                      "status, status_note, undone_by, undone_at FROM decisions" + tail, params);
+    std::vector<DecisionRow> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      DecisionRow d;
+      d.id = r.integer(i, 0);
+      d.kind = r.text(i, 1);
+      d.conflict_id = r.integer(i, 2);
+      d.person_id = r.text(i, 3);
+      d.field = r.text(i, 4);
+      for (const auto& pair : nlohmann::json::parse(r.text(i, 5))) d.records.emplace_back(pair[0], pair[1]);
+      d.value = r.text(i, 6);
+      d.source = r.text(i, 7);
+      d.record_id = r.text(i, 8);
+      d.note = r.text(i, 9);
+      d.author = r.text(i, 10);
+      d.created_at = r.text(i, 11);
+      d.status = r.text(i, 12);
+      d.status_note = r.text(i, 13);
+      d.undone_by = r.text(i, 14);
+      d.undone_at = r.text(i, 15);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::vector<UserRow> read_users(const std::string& tail, const std::vector<PgParam>& params) {
+    flush();
+    auto r = db_.exec("SELECT name, role, password_hash, disabled, created_at, failed_logins, locked_until FROM users" + tail, params);
+    std::vector<UserRow> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.boolean(i, 3), r.text(i, 4), r.integer(i, 5), r.text(i, 6)});
+    return out;
+  }
+
+  void migrate() {
+    // Two processes opening a new store at once: the second waits and then finds nothing to do.
+    db_.exec("SELECT pg_advisory_xact_lock($1)", {pg(kRunLockKey + 1)});
+    int current = schema_version();
+    int version = 0;
+    for (const char* name : kMigrations) {
+      ++version;
+      if (version <= current) continue;
+      std::string_view sql = embedded::postgres_migration_file(name);
+      if (sql.empty()) throw StoreError(std::string("store: migration ") + name + " is missing from the build");
+      db_.exec_script(std::string(sql));
+      db_.exec("INSERT INTO schema_migrations(version, name) VALUES ($1, $2)", {pg(std::int64_t{version}), std::string(name)});
+    }
+    if (current > version)
+      throw StoreError(describe() + ": the store has schema version " + std::to_string(current) + ", newer than this hopnhat knows (" +
+                       std::to_string(version) + "); use a newer hopnhat");
+    migrated_ = true;
+  }
+
+  PgConn db_;
+  bool locked_ = false, migrated_ = false, in_transaction_ = false;
+  Buffer records_, links_, persons_, changes_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_postgres_store(const std::string& uri, const std::map<std::string, std::string>& options) {
+  return std::make_unique<PgStore>(uri, options);
+}
+
+}  // namespace hopnhat::store

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The PostgreSQL server the store tests share (a CTest fixture): `start DIR` runs initdb in DIR
+# as an unprivileged user, listens on a free loopback port, creates the role `hopnhat` (allowed to
+# create databases: each test makes its own) and writes the connection URI to DIR/uri;
+# `stop DIR` stops it and removes DIR.
+set -euo pipefail
+cmd=$1 DIR=$2
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+AS=()
+[[ $(id -u) -eq 0 ]] && AS=(runuser -u postgres --)
+case "$cmd" in
+  start)
+    [[ -x "$PG_BIN/initdb" ]] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
+    if [[ -f "$DIR/uri" ]]; then "$0" stop "$DIR"; fi
+    mkdir -p "$DIR" && chmod 755 "$DIR"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$DIR"
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cd "$DIR"
+    "${AS[@]}" "$PG_BIN/initdb" -D "$DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    printf 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n' | "${AS[@]}" tee "$DIR/data/pg_hba.conf" >/dev/null
+    "${AS[@]}" "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w -t 60 \
+      -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+    PW=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DIR" -p "$PORT" -U postgres -d postgres \
+      -c "CREATE ROLE hopnhat LOGIN CREATEDB PASSWORD '$PW'" -c "CREATE DATABASE hopnhat OWNER hopnhat"
+    echo "postgresql://hopnhat:$PW@127.0.0.1:$PORT/hopnhat" > "$DIR/uri.tmp" && mv "$DIR/uri.tmp" "$DIR/uri"
+    ;;
+  stop)
+    [[ -d "$DIR/data" ]] && (cd "$DIR" && "${AS[@]}" "$PG_BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1) || true
+    rm -rf "$DIR"
+    ;;
+esac
