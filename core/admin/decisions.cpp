@@ -123,7 +123,7 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
   }
   d.id = store.put_decision(d);
   c->status = req.action == "defer" ? "deferred" : "resolved";
-  store.put_conflict(*c);
+  store.set_conflict_status(c->id, c->status);
   if (req.action == "choose") set_golden(store, d.person_id, d.field, d.value, d.source, d.record_id);
   if (req.action == "value") set_golden(store, d.person_id, d.field, d.value, "decision", "#" + std::to_string(d.id));
   nlohmann::json detail{{"decision", d.id}, {"conflict", c->id}, {"person", d.person_id}, {"action", d.kind}};
@@ -144,8 +144,7 @@ store::DecisionRow undo_decision(store::Store& store, std::int64_t decision_id, 
   if (d->conflict_id) {
     auto c = store.conflict(d->conflict_id);
     if (c && (c->status == "resolved" || c->status == "deferred")) {
-      c->status = "open";
-      store.put_conflict(*c);
+      store.set_conflict_status(c->id, "open");
     }
   }
   audit(store, author, "decision.undo", {{"decision", d->id}, {"kind", d->kind}, {"person", d->person_id}});

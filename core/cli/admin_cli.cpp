@@ -138,6 +138,14 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   format(audit_list);
   audit_list->add_option("--limit", st->limit, "how many (default 50)");
 
+  auto* store_cmd = app.add_subcommand("store", "the store's schema: status, migrate");
+  store_cmd->require_subcommand(1);
+  auto* store_status = store_cmd->add_subcommand("status", "the backend, the schema version and the migrations not applied yet");
+  add_config(store_status);
+  format(store_status);
+  auto* store_migrate = store_cmd->add_subcommand("migrate", "apply the migrations the store lacks (a sync does it too)");
+  add_config(store_migrate);
+
   auto* serve = app.add_subcommand("serve", "the administrators' web UI (Vietnamese) and JSON API");
   add_config(serve);
   serve->add_option("--listen", st->listen, "address:port (default 127.0.0.1:8080, loopback only)");
@@ -228,6 +236,32 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         if (json) std::cout << out.dump(2) << "\n";
         return sync::kExitOk;
       });
+    if (*store_status || *store_migrate) {
+      try {
+        auto cfg = config::load_config(args.config);
+        auto store = sync::open_store(cfg, static_cast<bool>(*store_migrate));
+        if (*store_migrate) {
+          auto pending = store->pending_migrations();
+          store->begin();  // migrations run inside the first transaction
+          store->commit();
+          for (const auto& m : pending) std::cout << "applied " << m << "\n";
+          std::cout << store->describe() << ": schema version " << store->schema_version() << (pending.empty() ? " (nothing to do)\n" : "\n");
+          return sync::kExitOk;
+        }
+        auto pending = store->pending_migrations();
+        if (json) {
+          std::cout << nlohmann::json{{"store", store->describe()}, {"version", store->schema_version()},
+                                      {"latest", store->latest_schema_version()}, {"pending", nlohmann::json(pending)}}.dump(2) << "\n";
+        } else {
+          std::cout << store->describe() << ": schema version " << store->schema_version() << " of " << store->latest_schema_version() << "\n";
+          for (const auto& m : pending) std::cout << "  pending " << m << "\n";
+        }
+        return sync::kExitOk;
+      } catch (const config::ConfigError& e) {
+        std::cerr << "hopnhat: " << e.what() << "\n";
+        return sync::kExitUsage;
+      }
+    }
     if (*serve) {
       try {
         auto cfg = config::load_config(args.config);

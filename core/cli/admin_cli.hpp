@@ -1,5 +1,5 @@
 // The administrators' commands: conflicts resolve, decisions list|undo, users add|list|disable|
-// enable|passwd, audit verify|list, and serve (the web UI and JSON API). Declared here so that
+// enable|passwd, audit verify|list, store status|migrate, and serve (the web UI and JSON API). Declared here so that
 // main.cpp stays a table of contents.
 #pragma once
 

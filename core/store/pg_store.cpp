@@ -162,7 +162,10 @@ class PgStore final : public Store {
 
   std::int64_t create_run(const std::string& started_at, bool dry_run) override {
     flush();
-    return db_.exec("INSERT INTO runs(started_at, status, dry_run) VALUES ($1, 'running', $2) RETURNING id",
+    // Ids as SQLite gives them (the next after the largest), not from a sequence: a sequence
+    // keeps the numbers a rolled-back run took, and the two backends would number runs apart.
+    // Only the holder of the run lock creates runs and conflicts, so this cannot race.
+    return db_.exec("INSERT INTO runs(id, started_at, status, dry_run) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM runs), $1, 'running', $2) RETURNING id",
                     {started_at, std::string(dry_run ? "true" : "false")}).integer(0, 0);
   }
   void finish_run(std::int64_t id, const std::string& status, const std::string& finished_at, const std::string& report) override {
@@ -278,11 +281,18 @@ class PgStore final : public Store {
   std::int64_t put_conflict(const ConflictRow& c) override {
     flush();
     if (c.id == 0)
-      return db_.exec("INSERT INTO conflicts(person_id, field, kind, status, candidates, opened_run, closed_run) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+      return db_.exec("INSERT INTO conflicts(id, person_id, field, kind, status, candidates, opened_run, closed_run) "
+                      "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM conflicts), $1, $2, $3, $4, $5, $6, $7) RETURNING id",
                       {c.person_id, c.field, c.kind, c.status, c.candidates, pg(c.opened_run), pg(c.closed_run)}).integer(0, 0);
-    db_.exec("UPDATE conflicts SET person_id = $1, status = $2, candidates = $3, closed_run = $4 WHERE id = $5",
+    // Read committed: the CASE sees the row as an administrator's committed decision left it.
+    db_.exec("UPDATE conflicts SET person_id = $1, status = CASE WHEN $2 = 'open' AND status IN ('resolved', 'deferred') THEN status ELSE $2 END, "
+             "candidates = $3, closed_run = $4 WHERE id = $5",
              {c.person_id, c.status, c.candidates, pg(c.closed_run), pg(c.id)});
     return c.id;
+  }
+  void set_conflict_status(std::int64_t id, const std::string& status) override {
+    flush();
+    db_.exec("UPDATE conflicts SET status = $1 WHERE id = $2", {status, pg(id)});
   }
 
   std::int64_t put_decision(const DecisionRow& d) override {
@@ -505,7 +515,11 @@ class PgStore final : public Store {
   }
 
   void migrate() {
-    // Two processes opening a new store at once: the second waits and then finds nothing to do.
+    if (schema_version() == latest_schema_version()) {  // the usual case: no lock held for the transaction
+      migrated_ = true;
+      return;
+    }
+    // Two processes migrating a store at once: the second waits and then finds nothing to do.
     db_.exec("SELECT pg_advisory_xact_lock($1)", {pg(kRunLockKey + 1)});
     int current = schema_version();
     int version = 0;

@@ -213,9 +213,15 @@ class SqliteStore final : public Store {
           .bind(6, c.opened_run).bind_optional(7, c.closed_run).run();
       return sqlite3_last_insert_rowid(db_.handle());
     }
-    auto s = db_.prepare("UPDATE conflicts SET status = ?, candidates = ?, closed_run = ? WHERE id = ?");
-    s.bind(1, c.status).bind(2, c.candidates).bind_optional(3, c.closed_run).bind(4, c.id).run();
+    auto s = db_.prepare("UPDATE conflicts SET status = CASE WHEN ?1 = 'open' AND status IN ('resolved', 'deferred') THEN status ELSE ?1 END, "
+                         "candidates = ?2, closed_run = ?3, person_id = ?4 WHERE id = ?5");
+    s.bind(1, c.status).bind(2, c.candidates).bind_optional(3, c.closed_run).bind(4, c.person_id).bind(5, c.id).run();
     return c.id;
+  }
+
+  void set_conflict_status(std::int64_t id, const std::string& status) override {
+    auto s = db_.prepare("UPDATE conflicts SET status = ? WHERE id = ?");
+    s.bind(1, status).bind(2, id).run();
   }
 
   void put_person_change(const PersonChange& c) override {

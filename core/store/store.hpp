@@ -211,8 +211,12 @@ class Store {
   virtual std::optional<AuditRow> last_audit() = 0;
   /// Entries from `after_seq` on, oldest first, at most `limit`.
   virtual std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) = 0;
-  /// Inserts (id == 0) or updates a conflict; returns its id.
+  /// Inserts (id == 0) or updates a conflict; returns its id. An update to "open" keeps a status
+  /// an administrator set meanwhile (resolved, deferred): a sync that read the case before the
+  /// decision must not reopen it.
   virtual std::int64_t put_conflict(const ConflictRow& conflict) = 0;
+  /// Sets a conflict's status as an administrator decides it (resolved, deferred, open again).
+  virtual void set_conflict_status(std::int64_t id, const std::string& status) = 0;
 };
 
 /// Opens the SQLite store at `path`, creating it (and its folder) when `create`, and applies the

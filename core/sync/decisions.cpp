@@ -11,6 +11,7 @@ namespace hopnhat::sync {
 RunDecisions::RunDecisions(store::Store& store, const std::unordered_map<std::string, std::uint32_t>& index_of, bool dry_run)
     : store_(store), dry_run_(dry_run) {
   for (auto& d : store.decisions(true)) {
+    newest_seen_ = std::max(newest_seen_, d.id);
     if (d.kind == "same" || d.kind == "different") {
       if (d.records.size() != 2) continue;
       auto a = index_of.find(d.records[0].first + '\x1f' + d.records[0].second);
@@ -58,6 +59,23 @@ void RunDecisions::apply(const std::string& person, const std::vector<const stor
     std::erase_if(golden.conflicts, [&](const merge::ConflictFinding& f) { return f.field == d.field; });
     ++applied_;
     it = values_.erase(it);  // applied: what is left at the end lost its person
+  }
+}
+
+void RunDecisions::catch_up() {
+  for (const auto& d : store_.decisions(true)) {
+    if (d.id <= newest_seen_ || (d.kind != "choose" && d.kind != "value")) continue;
+    auto p = store_.person(d.person_id);
+    if (!p || p->golden.empty()) continue;
+    nlohmann::json golden = nlohmann::json::parse(p->golden);
+    std::int64_t run = golden.contains(d.field) ? golden[d.field].value("run", std::int64_t{0}) : 0;
+    nlohmann::json want = {{"value", d.value}, {"source", d.kind == "choose" ? d.source : "decision"},
+                           {"record_id", d.kind == "choose" ? d.record_id : "#" + std::to_string(d.id)}, {"run", run}, {"rule", "decision"}};
+    if (golden.contains(d.field) && golden[d.field] == want) continue;
+    golden[d.field] = want;
+    p->golden = golden.dump();
+    store_.put_person(*p);
+    ++applied_;
   }
 }
 

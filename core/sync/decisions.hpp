@@ -28,6 +28,10 @@ class RunDecisions {
   /// Marks value decisions on persons that no longer exist (retired or merged away) orphaned.
   void finish(const std::map<std::string, store::PersonRow>& persons, const std::set<std::string>& alive);
 
+  /// Applies value decisions committed by administrators while this run was going (PostgreSQL
+  /// lets them commit meanwhile), so that the golden records this run wrote do not hide them.
+  void catch_up();
+
   std::int64_t applied() const { return applied_; }
   std::int64_t orphaned() const { return orphaned_; }
 
@@ -39,6 +43,7 @@ class RunDecisions {
   match::PairDecisions pairs_;
   std::map<std::pair<std::string, std::string>, store::DecisionRow> values_;  // (person, field) → newest
   std::int64_t applied_ = 0, orphaned_ = 0;
+  std::int64_t newest_seen_ = 0;  // the highest decision id loaded at the start
 };
 
 }  // namespace hopnhat::sync

@@ -231,6 +231,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     ++report.conflicts.closed;
   }
   decisions.finish(persons, alive);
+  decisions.catch_up();
   report.decisions.applied = decisions.applied();
   report.decisions.orphaned = decisions.orphaned();
   report.conflicts.open = static_cast<std::int64_t>(still_open.size());
