@@ -7,8 +7,10 @@
 2. a full sync into an empty SQLite store: wall time, peak RSS, per-stage seconds, pairs per second;
 3. pairwise precision / recall / review share against the generator's ground truth;
 4. a second sync after 1% of the party records changed: wall time side by side with the full one;
-5. FEBRL dataset 3 (../shared/bench/febrl) with bench/febrl/febrl3.json: pairwise F1;
-6. a 200,000-row, 25-field XLSX roster written and read back by the spreadsheet plugin.
+5. the same full and 1%-changed syncs into a PostgreSQL store on a throw-away local server
+   (BENCH_POSTGRES=0 skips it);
+6. FEBRL dataset 3 (../shared/bench/febrl) with bench/febrl/febrl3.json: pairwise F1;
+7. a 200,000-row, 25-field XLSX roster written and read back by the spreadsheet plugin.
 Prints a Markdown table and writes the raw figures to OUT/bench.json.
 """
 import argparse
@@ -31,6 +33,47 @@ def timed(cmd, **kw):
     wall = time.monotonic() - t
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, max over children so far
     return wall, max(peak, before) / 1024.0
+
+
+def timed_own_rss(cmd):
+    """Wall time and the peak RSS of this command alone (GNU time), in MiB."""
+    t = time.monotonic()
+    res = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - t
+    return wall, int(res.stderr.strip().splitlines()[-1]) / 1024.0
+
+
+def postgres_runs(hopnhat, out, persons):
+    """Full and 1%-changed syncs into PostgreSQL (a server started here, as the tests do)."""
+    fixture = os.path.join(ROOT, "tests", "support", "pg_fixture.sh")
+    pg_dir = os.path.join(out, "pg")
+    subprocess.run([fixture, "start", pg_dir], check=True)
+    try:
+        data = os.path.join(out, "data-pg")
+        subprocess.run([hopnhat, "gen", "--persons", str(persons), "--seed", "42", "--out", data], check=True,
+                       stdout=subprocess.DEVNULL)
+        config = os.path.join(data, "hopnhat.json")
+        c = json.load(open(config))
+        c["store"] = {"postgres": open(os.path.join(pg_dir, "uri")).read().strip()}
+        json.dump(c, open(config, "w"), ensure_ascii=False)
+        report = os.path.join(out, "pg-full.json")
+        wall, rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
+        full = json.load(open(report))
+        result = {"full": {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss),
+                           "stages": {k: round(v, 2) for k, v in full["stages"].items()}}}
+        changed = change_one_percent(os.path.join(data, "party_members.csv"))
+        report = os.path.join(out, "pg-incremental.json")
+        wall, rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
+        inc = json.load(open(report))
+        result["one_percent"] = {"changed_records": changed, "wall_seconds": round(wall, 2), "peak_rss_mib": round(rss),
+                                 "reported_changed": sum(s["changed"] for s in inc["sources"]),
+                                 "stages": {k: round(v, 2) for k, v in inc["stages"].items()}}
+        size = subprocess.run(["psql", "-XtA", c["store"]["postgres"], "-c", "SELECT pg_database_size(current_database())"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+        result["database_mib"] = round(int(size) / 1048576)
+        return result
+    finally:
+        subprocess.run([fixture, "stop", pg_dir], check=False)
 
 
 def evaluate(hopnhat, config, extra):
@@ -93,6 +136,9 @@ def main():
                               "reported_changed": sum(s["changed"] for s in inc["sources"]),
                               "stages": {k: round(v, 2) for k, v in inc["stages"].items()}}
 
+    if os.environ.get("BENCH_POSTGRES", "1") != "0":
+        results["postgres"] = postgres_runs(hopnhat, out, args.persons)
+
     febrl_dir = os.path.join(out, "febrl")
     os.makedirs(febrl_dir)
     shutil.copy(os.path.join(ROOT, "..", "shared", "bench", "febrl", "dataset3.csv"), febrl_dir)
@@ -120,6 +166,11 @@ def main():
     print(f"| candidate pairs; compared per second | {f['match']['candidate_pairs']:,}; "
           f"{f['match']['per_second']['pairs_compared']:,.0f} |")
     print(f"| 1% of party records changed: wall | {o['wall_seconds']} s ({o['reported_changed']} changed) |")
+    if "postgres" in results:
+        pg = results["postgres"]
+        print(f"| PostgreSQL store: full sync wall, peak RSS (hopnhat) | {pg['full']['wall_seconds']} s, {pg['full']['peak_rss_mib']} MiB |")
+        print(f"| PostgreSQL store: 1% changed wall | {pg['one_percent']['wall_seconds']} s ({pg['one_percent']['reported_changed']} changed) |")
+        print(f"| PostgreSQL store: database size | {pg['database_mib']} MiB |")
     print(f"| precision / recall / F1 | {q['precision']} / {q['recall']} / {q['f1']} |")
     print(f"| records waiting for review | {q['review_records']:,} ({q['review_share']:.2%}) |")
     print(f"| FEBRL dataset 3: precision / recall / F1 | {fb['precision']} / {fb['recall']} / {fb['f1']} ({fb['wall_seconds']} s) |")

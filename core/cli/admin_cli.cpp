@@ -24,6 +24,7 @@ struct State {
   std::string action, value, note, as_user, name, role, listen = "127.0.0.1:8080", tls_cert, tls_key;
   std::int64_t candidate = 0;
   bool all = false;
+  bool password_stdin = false;
   std::int64_t limit = 50;
 };
 
@@ -113,8 +114,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   users_add->add_option("name", st->name, "the login name")->required();
   users_add->add_option("--role", st->role, "viewer (reads), reviewer (decides), admin (also manages users)")
       ->required()->check(CLI::IsMember({"viewer", "reviewer", "admin"}));
-  bool stdin_flag = false;
-  users_add->add_flag("--password-stdin", stdin_flag, "read the password from standard input (the only way)")->required();
+  users_add->add_flag("--password-stdin", st->password_stdin, "read the password from standard input (the only way)")->required();
   auto* users_list = users->add_subcommand("list", "the users with their role and state");
   add_config(users_list);
   format(users_list);
@@ -127,7 +127,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   auto* users_passwd = users->add_subcommand("passwd", "set a user's password from standard input; ends their sessions");
   add_config(users_passwd);
   users_passwd->add_option("name", st->name)->required();
-  users_passwd->add_flag("--password-stdin", stdin_flag, "read the password from standard input (the only way)")->required();
+  users_passwd->add_flag("--password-stdin", st->password_stdin, "read the password from standard input (the only way)")->required();
 
   auto* audit = app.add_subcommand("audit", "the append-only, hash-chained audit log");
   audit->require_subcommand(1);

@@ -2,7 +2,8 @@
 // ordered with COLLATE "C" so that both backends return rows in the same order and reconcile to
 // the same persons; record, link, person and history writes buffered and bulk-loaded with COPY
 // into session-local staging tables, then merged with INSERT … ON CONFLICT. The buffers are
-// flushed before any other statement, so reads always see every write.
+// flushed before anything that reads or refers to those tables, and at every savepoint and
+// commit, so reads always see every write.
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -122,11 +123,13 @@ class PgStore final : public Store {
   }
   void commit() override {
     flush();
+    settle_counters();
     db_.exec("COMMIT");
     in_transaction_ = false;
   }
   void rollback() override {
     clear_buffers();
+    counters_.clear();
     db_.exec("ROLLBACK");
     in_transaction_ = false;
   }
@@ -140,11 +143,11 @@ class PgStore final : public Store {
   }
   void rollback_to(const std::string& name) override {
     clear_buffers();  // everything buffered was written after the savepoint
+    counters_.clear();
     db_.exec("ROLLBACK TO SAVEPOINT " + name);
   }
 
   std::int64_t prune_runs(int keep) override {
-    flush();
     auto r = db_.exec("DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT $1) RETURNING id", {pg(std::int64_t{keep})});
     db_.exec("DELETE FROM match_models WHERE run_id NOT IN (SELECT id FROM runs)");
     return r.rows();
@@ -161,7 +164,6 @@ class PgStore final : public Store {
   }
 
   std::int64_t create_run(const std::string& started_at, bool dry_run) override {
-    flush();
     // Ids as SQLite gives them (the next after the largest), not from a sequence: a sequence
     // keeps the numbers a rolled-back run took, and the two backends would number runs apart.
     // Only the holder of the run lock creates runs and conflicts, so this cannot race.
@@ -169,11 +171,9 @@ class PgStore final : public Store {
                     {started_at, std::string(dry_run ? "true" : "false")}).integer(0, 0);
   }
   void finish_run(std::int64_t id, const std::string& status, const std::string& finished_at, const std::string& report) override {
-    flush();
     db_.exec("UPDATE runs SET status = $1, finished_at = $2, report = $3 WHERE id = $4", {status, finished_at, report, pg(id)});
   }
   std::vector<RunRow> runs(int limit) override {
-    flush();
     auto r = db_.exec("SELECT id, started_at, COALESCE(finished_at, ''), status, dry_run, COALESCE(report, '') FROM runs ORDER BY id DESC LIMIT $1",
                       {pg(std::int64_t{limit})});
     std::vector<RunRow> out;
@@ -182,13 +182,11 @@ class PgStore final : public Store {
   }
 
   std::optional<SourceState> source_state(const std::string& source) override {
-    flush();
     auto r = db_.exec("SELECT state, record_count FROM source_states WHERE source = $1", {source});
     if (!r.rows()) return std::nullopt;
     return SourceState{r.text(0, 0), r.integer(0, 1)};
   }
   void put_source_state(const std::string& source, const SourceState& st, std::int64_t run_id) override {
-    flush();
     db_.exec("INSERT INTO source_states(source, state, record_count, run_id) VALUES ($1, $2, $3, $4) ON CONFLICT (source) DO UPDATE "
              "SET state = excluded.state, record_count = excluded.record_count, run_id = excluded.run_id",
              {source, st.state, pg(st.record_count), pg(run_id)});
@@ -238,17 +236,23 @@ class PgStore final : public Store {
     maybe_flush();
   }
   std::int64_t next_counter(const std::string& name) override {
-    flush();
-    return db_.exec("INSERT INTO counters(name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-                    {name}).integer(0, 0);
+    // Numbers are reserved a thousand at a time (one round trip, not one per new person) and
+    // the counter is set back to the last one used before the transaction commits, so the
+    // numbering has no gaps and equals SQLite's. Only the run-lock holder counts.
+    Counter& c = counters_[name];
+    if (c.next > c.reserved) {
+      c.reserved = db_.exec("INSERT INTO counters(name, value) VALUES ($1, 1000) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1000 "
+                            "RETURNING value", {name}).integer(0, 0);
+      c.next = c.reserved - 999;
+    }
+    c.used = true;
+    return c.next++;
   }
 
   void put_model(std::int64_t run_id, const std::string& model) override {
-    flush();
     db_.exec("INSERT INTO match_models(run_id, model) VALUES ($1, $2) ON CONFLICT (run_id) DO UPDATE SET model = excluded.model", {pg(run_id), model});
   }
   std::optional<std::string> latest_model() override {
-    flush();
     auto r = db_.exec("SELECT model FROM match_models ORDER BY run_id DESC LIMIT 1");
     if (!r.rows()) return std::nullopt;
     return r.text(0, 0);
@@ -278,8 +282,7 @@ class PgStore final : public Store {
     if (rows.empty()) return std::nullopt;
     return rows.front();
   }
-  std::int64_t put_conflict(const ConflictRow& c) override {
-    flush();
+  std::int64_t put_conflict(const ConflictRow& c) override {  // its person may still be buffered: checked at commit
     if (c.id == 0)
       return db_.exec("INSERT INTO conflicts(id, person_id, field, kind, status, candidates, opened_run, closed_run) "
                       "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM conflicts), $1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -291,12 +294,10 @@ class PgStore final : public Store {
     return c.id;
   }
   void set_conflict_status(std::int64_t id, const std::string& status) override {
-    flush();
     db_.exec("UPDATE conflicts SET status = $1 WHERE id = $2", {status, pg(id)});
   }
 
   std::int64_t put_decision(const DecisionRow& d) override {
-    flush();
     nlohmann::json records = nlohmann::json::array();
     for (const auto& [src, id] : d.records) records.push_back({src, id});
     if (d.id == 0)
@@ -318,7 +319,6 @@ class PgStore final : public Store {
   }
 
   void put_user(const UserRow& u) override {
-    flush();
     db_.exec("INSERT INTO users(name, role, password_hash, disabled, created_at, failed_logins, locked_until) VALUES ($1, $2, $3, $4, $5, $6, $7) "
              "ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, disabled = excluded.disabled, "
              "failed_logins = excluded.failed_logins, locked_until = excluded.locked_until",
@@ -331,39 +331,32 @@ class PgStore final : public Store {
   }
   std::vector<UserRow> users() override { return read_users(" ORDER BY name COLLATE \"C\"", {}); }
   void put_session(const SessionRow& s) override {
-    flush();
     db_.exec("INSERT INTO sessions(token_hash, user_name, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) "
              "ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at",
              {s.token_hash, s.user, s.csrf, s.created_at, s.expires_at});
   }
   std::optional<SessionRow> session(const std::string& token_hash) override {
-    flush();
     auto r = db_.exec("SELECT token_hash, user_name, csrf, created_at, expires_at FROM sessions WHERE token_hash = $1", {token_hash});
     if (!r.rows()) return std::nullopt;
     return SessionRow{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4)};
   }
   void delete_session(const std::string& token_hash) override {
-    flush();
     db_.exec("DELETE FROM sessions WHERE token_hash = $1", {token_hash});
   }
   void delete_sessions(const std::string& now, const std::string& user) override {
-    flush();
     db_.exec("DELETE FROM sessions WHERE expires_at < $1 OR user_name = $2", {now, user.empty() ? std::string("\x01none") : user});
   }
 
   void append_audit(const AuditRow& a) override {
-    flush();
     db_.exec("INSERT INTO audit_log(seq, at, actor, action, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
              {pg(a.seq), a.at, a.actor, a.action, a.detail, a.prev_hash, a.hash});
   }
   std::optional<AuditRow> last_audit() override {
-    flush();
     auto r = db_.exec("SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!r.rows()) return std::nullopt;
     return AuditRow{r.integer(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)};
   }
   std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) override {
-    flush();
     auto r = db_.exec("SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2", {pg(after_seq), pg(limit)});
     std::vector<AuditRow> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)});
@@ -376,6 +369,12 @@ class PgStore final : public Store {
 
   void maybe_flush() {
     if (records_.rows.size() + links_.rows.size() + persons_.rows.size() + changes_.rows.size() >= kFlushRows) flush();
+  }
+
+  void settle_counters() {
+    for (auto& [name, c] : counters_)
+      if (c.used) db_.exec("UPDATE counters SET value = $1 WHERE name = $2", {pg(c.next - 1), name});
+    counters_.clear();
   }
 
   void clear_buffers() {
@@ -469,7 +468,6 @@ class PgStore final : public Store {
   }
 
   std::vector<ConflictRow> read_conflicts(const std::string& tail, const std::vector<PgParam>& params) {
-    flush();
     auto r = db_.exec("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts" + tail, params);
     std::vector<ConflictRow> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -478,7 +476,6 @@ class PgStore final : public Store {
   }
 
   std::vector<DecisionRow> read_decisions(const std::string& tail, const std::vector<PgParam>& params) {
-    flush();
     auto r = db_.exec("SELECT id, kind, COALESCE(conflict_id, 0), person_id, field, records, value, source, record_id, note, author, created_at, "
                       "status, status_note, undone_by, undone_at FROM decisions" + tail, params);
     std::vector<DecisionRow> out;
@@ -506,7 +503,6 @@ class PgStore final : public Store {
   }
 
   std::vector<UserRow> read_users(const std::string& tail, const std::vector<PgParam>& params) {
-    flush();
     auto r = db_.exec("SELECT name, role, password_hash, disabled, created_at, failed_logins, locked_until FROM users" + tail, params);
     std::vector<UserRow> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -540,6 +536,11 @@ class PgStore final : public Store {
   PgConn db_;
   bool locked_ = false, migrated_ = false, in_transaction_ = false;
   Buffer records_, links_, persons_, changes_;
+  struct Counter {
+    std::int64_t next = 1, reserved = 0;
+    bool used = false;
+  };
+  std::map<std::string, Counter> counters_;
 };
 
 }  // namespace

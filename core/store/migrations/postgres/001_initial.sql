@@ -1,5 +1,7 @@
 -- hopnhat store on PostgreSQL, schema version 1: runs, source records, persons, links,
 -- conflicts (the same tables as store/migrations/sqlite/001_initial.sql, in PostgreSQL's types).
+-- References to persons are checked at commit: persons are bulk-loaded in batches (COPY), and a
+-- link or a conflict may be written before the batch holding its person.
 CREATE TABLE runs (
   id          BIGSERIAL PRIMARY KEY,
   started_at  TEXT NOT NULL,
@@ -40,7 +42,7 @@ CREATE TABLE persons (
 CREATE TABLE links (
   source    TEXT NOT NULL,
   record_id TEXT NOT NULL,
-  person_id TEXT NOT NULL REFERENCES persons(id),
+  person_id TEXT NOT NULL REFERENCES persons(id) DEFERRABLE INITIALLY DEFERRED,
   status    TEXT NOT NULL,
   score     DOUBLE PRECISION,
   rule      TEXT NOT NULL,
@@ -51,7 +53,7 @@ CREATE INDEX links_by_person ON links(person_id);
 
 CREATE TABLE conflicts (
   id         BIGSERIAL PRIMARY KEY,
-  person_id  TEXT NOT NULL REFERENCES persons(id),
+  person_id  TEXT NOT NULL REFERENCES persons(id) DEFERRABLE INITIALLY DEFERRED,
   field      TEXT NOT NULL,
   kind       TEXT NOT NULL,
   status     TEXT NOT NULL,

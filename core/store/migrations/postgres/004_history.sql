@@ -1,6 +1,6 @@
 -- Schema version 4: the history of each person's golden values after its creation.
 CREATE TABLE person_changes (
-  person_id  TEXT NOT NULL REFERENCES persons(id),
+  person_id  TEXT NOT NULL REFERENCES persons(id) DEFERRABLE INITIALLY DEFERRED,
   run_id     BIGINT NOT NULL,
   changed_at TEXT NOT NULL,
   field      TEXT NOT NULL,
