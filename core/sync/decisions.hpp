@@ -25,6 +25,11 @@ class RunDecisions {
   /// Applies the value decisions on `person` to its golden record; `members` are its records.
   /// Findings on decided fields are removed (the administrator settled them).
   void apply(const std::string& person, const std::vector<const store::StoredRecord*>& members, merge::GoldenRecord& golden);
+  /// Whether an administrator decided a value of `person` (its golden record is then rebuilt).
+  bool has_value_decision(const std::string& person) const {
+    auto it = values_.lower_bound({person, ""});
+    return it != values_.end() && it->first.first == person;
+  }
   /// Marks value decisions on persons that no longer exist (retired or merged away) orphaned.
   void finish(const std::map<std::string, store::PersonRow>& persons, const std::set<std::string>& alive);
 

@@ -101,7 +101,17 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   match::MatchResult result = match::run_matching(features, settings, decisions.pairs());
   result.stats.seconds_features = feature_seconds;
   report.match = result.stats;
-  store.put_model(run_id, result.model.to_json(settings).dump());
+  // The survivorship rules travel with the model: when they change, every golden record is
+  // rebuilt; otherwise only those of the persons this run touched (below).
+  nlohmann::json rules_json = {{"source_priority", rules.source_priority}, {"fields", rules.field_priority}};
+  bool rules_changed = true;
+  if (auto previous = store.latest_model()) {
+    nlohmann::json prev = nlohmann::json::parse(*previous);
+    rules_changed = !prev.contains("survivorship") || prev["survivorship"] != rules_json;
+  }
+  nlohmann::json model_json = result.model.to_json(settings);
+  model_json["survivorship"] = rules_json;
+  store.put_model(run_id, model_json.dump());
   stage("match");
 
   // Persons: keep, create (with lineage), merge.
@@ -117,8 +127,15 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     if (!row.split_from.empty()) ++report.persons.split;
   }
   std::set<std::string> alive(cluster_person.begin(), cluster_person.end());
+  // The persons this run may have changed: a member record new or changed, a link made, moved or
+  // ended, a merge, a value decision. The others keep their golden record and cases as stored.
+  std::set<std::string> affected;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (records[i].changed_run == run_id) affected.insert(cluster_person[result.cluster_of[i]]);
   for (const auto& [absorbed, cluster] : assignment.merged) {
     auto& row = persons[absorbed];
+    affected.insert(absorbed);
+    affected.insert(cluster_person[cluster]);
     if (row.retired_run) continue;
     row.merged_into = cluster_person[cluster];
     ++report.persons.merged;
@@ -142,7 +159,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       have.run_id = run_id;
       if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
       if (have == want) continue;
+      affected.insert(have.person_id);
     }
+    affected.insert(want.person_id);
     store.put_link(want);
   }
   std::set<std::string> active_keys;
@@ -151,6 +170,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     if (active_keys.count(key) || l.status == "deleted") continue;
     l.status = "deleted";  // the link stays for history
     l.run_id = run_id;
+    affected.insert(l.person_id);
     store.put_link(l);
   }
 
@@ -164,7 +184,12 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     member_values[cluster_person[result.cluster_of[i]]].push_back(&normalized[i]);
   }
   std::map<std::string, store::ConflictRow> open;
-  for (auto& c : store.conflicts(true)) open.emplace(conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field), std::move(c));
+  std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
+  for (auto& c : store.conflicts(true)) {
+    std::string key = conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field);
+    if (c.kind != "match_review") open_of_person[c.person_id].push_back(key);
+    open.emplace(std::move(key), std::move(c));
+  }
   std::set<std::string> still_open;
   auto keep_open = [&](const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
                        const std::string& candidates) {
@@ -194,6 +219,11 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       continue;
     }
     ++report.persons.total;
+    if (!rules_changed && !affected.count(id) && !decisions.has_value_decision(id) && !person.golden.empty() &&
+        !person.retired_run && person.merged_into.empty()) {
+      for (const auto& key : open_of_person[id]) still_open.insert(key);  // its cases stand as they are
+      continue;
+    }
     merge::GoldenRecord golden = merge::build_golden(members[id], member_values[id], rules);
     decisions.apply(id, members[id], golden);
     std::string golden_text = golden.fields.dump();
