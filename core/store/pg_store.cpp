@@ -12,6 +12,7 @@
 
 #include "store/pg_conn.hpp"
 #include "store/run_lock.hpp"
+#include "store/row_json.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::store {
@@ -25,17 +26,6 @@ const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_n
 constexpr std::int64_t kRunLockKey = 0x686f706e686174;  // "hopnhat": the advisory lock of runs
 constexpr std::size_t kFlushRows = 50000;
 
-std::string fields_json(const sdk::SourceRecord& r) {
-  nlohmann::json f = nlohmann::json::object();
-  for (const auto& [k, v] : r.fields) f[k] = v;
-  return f.dump();
-}
-
-std::string attributes_json(const sdk::SourceRecord& r) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& [k, v] : r.attributes) a.push_back({k, v});
-  return a.dump();
-}
 
 // Rows waiting for COPY, one per key (the last write of a key wins, as in the SQLite store).
 struct Buffer {
@@ -298,12 +288,11 @@ class PgStore final : public Store {
   }
 
   std::int64_t put_decision(const DecisionRow& d) override {
-    nlohmann::json records = nlohmann::json::array();
-    for (const auto& [src, id] : d.records) records.push_back({src, id});
+    const std::string records = pairs_json(d.records);
     if (d.id == 0)
       return db_.exec("INSERT INTO decisions(kind, conflict_id, person_id, field, records, value, source, record_id, note, author, created_at, "
                       "status, status_note, undone_by, undone_at) VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                      {d.kind, pg(d.conflict_id), d.person_id, d.field, records.dump(), d.value, d.source, d.record_id, d.note, d.author,
+                      {d.kind, pg(d.conflict_id), d.person_id, d.field, records, d.value, d.source, d.record_id, d.note, d.author,
                        d.created_at, d.status, d.status_note, d.undone_by, d.undone_at}).integer(0, 0);
     db_.exec("UPDATE decisions SET status = $1, status_note = $2, undone_by = $3, undone_at = $4 WHERE id = $5",
              {d.status, d.status_note, d.undone_by, d.undone_at, pg(d.id)});
@@ -384,45 +373,38 @@ class PgStore final : public Store {
     changes_.clear();
   }
 
+  // COPY the buffered rows into the staging table, merge them into the table, empty both.
+  void merge(Buffer& buffer, const char* stage, const std::string& merge_sql) {
+    if (buffer.rows.empty()) return;
+    db_.copy_in(std::string("COPY ") + stage + " FROM STDIN", buffer.copy_data());
+    db_.exec(merge_sql);
+    db_.exec(std::string("TRUNCATE ") + stage);
+    buffer.clear();
+  }
+
   // Persons first: links, conflicts and changes refer to them.
   void flush() {
-    if (!persons_.rows.empty()) {
-      db_.copy_in("COPY stage_persons FROM STDIN", persons_.copy_data());
-      db_.exec("INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
-               "SELECT id, created_run, updated_run, retired_run, golden, merged_into, split_from FROM stage_persons "
-               "ON CONFLICT (id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, "
-               "golden = excluded.golden, merged_into = excluded.merged_into, split_from = excluded.split_from");
-      db_.exec("TRUNCATE stage_persons");
-      persons_.clear();
-    }
-    if (!records_.rows.empty()) {
-      db_.copy_in("COPY stage_records FROM STDIN", records_.copy_data());
-      db_.exec("INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
-               "SELECT source, record_id, content_hash, origin, fields, attributes, run, run, NULL, normalized FROM stage_records "
-               "ON CONFLICT (source, record_id) DO UPDATE SET content_hash = excluded.content_hash, origin = excluded.origin, "
-               "fields = excluded.fields, attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, "
-               "normalized = excluded.normalized");
-      db_.exec("TRUNCATE stage_records");
-      records_.clear();
-    }
-    if (!links_.rows.empty()) {
-      db_.copy_in("COPY stage_links FROM STDIN", links_.copy_data());
-      db_.exec("INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) "
-               "SELECT source, record_id, person_id, status, score, rule, run_id FROM stage_links "
-               "ON CONFLICT (source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
-               "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id");
-      db_.exec("TRUNCATE stage_links");
-      links_.clear();
-    }
-    if (!changes_.rows.empty()) {
-      db_.copy_in("COPY stage_changes FROM STDIN", changes_.copy_data());
-      db_.exec("INSERT INTO person_changes(person_id, run_id, changed_at, field, old_value, new_value) "
-               "SELECT person_id, run_id, changed_at, field, old_value, new_value FROM stage_changes "
-               "ON CONFLICT (person_id, run_id, field) DO UPDATE SET changed_at = excluded.changed_at, "
-               "old_value = excluded.old_value, new_value = excluded.new_value");
-      db_.exec("TRUNCATE stage_changes");
-      changes_.clear();
-    }
+    merge(persons_, "stage_persons",
+          "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
+          "SELECT id, created_run, updated_run, retired_run, golden, merged_into, split_from FROM stage_persons "
+          "ON CONFLICT (id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, "
+          "golden = excluded.golden, merged_into = excluded.merged_into, split_from = excluded.split_from");
+    merge(records_, "stage_records",
+          "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
+          "SELECT source, record_id, content_hash, origin, fields, attributes, run, run, NULL, normalized FROM stage_records "
+          "ON CONFLICT (source, record_id) DO UPDATE SET content_hash = excluded.content_hash, origin = excluded.origin, "
+          "fields = excluded.fields, attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, "
+          "normalized = excluded.normalized");
+    merge(links_, "stage_links",
+          "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) "
+          "SELECT source, record_id, person_id, status, score, rule, run_id FROM stage_links "
+          "ON CONFLICT (source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
+          "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id");
+    merge(changes_, "stage_changes",
+          "INSERT INTO person_changes(person_id, run_id, changed_at, field, old_value, new_value) "
+          "SELECT person_id, run_id, changed_at, field, old_value, new_value FROM stage_changes "
+          "ON CONFLICT (person_id, run_id, field) DO UPDATE SET changed_at = excluded.changed_at, "
+          "old_value = excluded.old_value, new_value = excluded.new_value");
   }
 
   std::vector<StoredRecord> read_records(const std::string& sql, const std::vector<PgParam>& params) {
@@ -434,9 +416,7 @@ class PgStore final : public Store {
       s.record.id = r.text(0, 1);
       s.record.content_hash = r.text(0, 2);
       s.record.origin = r.text(0, 3);
-      const nlohmann::json fields = nlohmann::json::parse(r.text(0, 4));
-      for (auto& [k, v] : fields.items()) s.record.fields.emplace(k, v.get<std::string>());
-      for (auto& pair : nlohmann::json::parse(r.text(0, 5))) s.record.attributes.emplace_back(pair[0], pair[1]);
+      read_record_json(r.text(0, 4), r.text(0, 5), s.record);
       s.first_run = r.integer(0, 6);
       s.changed_run = r.integer(0, 7);
       s.deleted_run = r.optional_integer(0, 8);
@@ -486,7 +466,7 @@ class PgStore final : public Store {
       d.conflict_id = r.integer(i, 2);
       d.person_id = r.text(i, 3);
       d.field = r.text(i, 4);
-      for (const auto& pair : nlohmann::json::parse(r.text(i, 5))) d.records.emplace_back(pair[0], pair[1]);
+      d.records = read_pairs_json(r.text(i, 5));
       d.value = r.text(i, 6);
       d.source = r.text(i, 7);
       d.record_id = r.text(i, 8);

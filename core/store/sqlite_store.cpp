@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "store/run_lock.hpp"
+#include "store/row_json.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::store {
@@ -15,17 +16,6 @@ namespace {
 // Migrations in order; a later issue appends files, never edits a shipped one.
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql"};
 
-std::string fields_json(const sdk::SourceRecord& r) {
-  nlohmann::json f = nlohmann::json::object();
-  for (const auto& [k, v] : r.fields) f[k] = v;
-  return f.dump();
-}
-
-std::string attributes_json(const sdk::SourceRecord& r) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& [k, v] : r.attributes) a.push_back({k, v});
-  return a.dump();
-}
 
 class SqliteStore final : public Store {
  public:
@@ -195,15 +185,8 @@ class SqliteStore final : public Store {
   }
 
   std::vector<ConflictRow> conflicts(bool open_only) override {
-    auto s = db_.prepare(std::string("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts") +
-                         (open_only ? " WHERE status IN ('open', 'deferred')" : "") + " ORDER BY id");
-    std::vector<ConflictRow> out;
-    while (s.step()) {
-      ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt};
-      if (!s.is_null(7)) c.closed_run = s.integer(7);
-      out.push_back(std::move(c));
-    }
-    return out;
+    auto s = db_.prepare(std::string(kSelectConflicts) + (open_only ? " WHERE status IN ('open', 'deferred')" : "") + " ORDER BY id");
+    return read_conflicts(s);
   }
 
   std::int64_t put_conflict(const ConflictRow& c) override {
@@ -241,12 +224,11 @@ class SqliteStore final : public Store {
   }
 
   std::optional<ConflictRow> conflict(std::int64_t id) override {
-    auto s = db_.prepare("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts WHERE id = ?");
+    auto s = db_.prepare(std::string(kSelectConflicts) + " WHERE id = ?");
     s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt};
-    if (!s.is_null(7)) c.closed_run = s.integer(7);
-    return c;
+    auto rows = read_conflicts(s);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
   }
 
   std::optional<PersonRow> person(const std::string& id) override {
@@ -280,12 +262,11 @@ class SqliteStore final : public Store {
   }
 
   std::int64_t put_decision(const DecisionRow& d) override {
-    nlohmann::json records = nlohmann::json::array();
-    for (const auto& [src, id] : d.records) records.push_back({src, id});
+    const std::string records = pairs_json(d.records);
     if (d.id == 0) {
       auto s = db_.prepare("INSERT INTO decisions(kind, conflict_id, person_id, field, records, value, source, record_id, note, "
                            "author, created_at, status, status_note, undone_by, undone_at) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      s.bind(1, d.kind).bind(2, d.conflict_id).bind(3, d.person_id).bind(4, d.field).bind(5, records.dump()).bind(6, d.value)
+      s.bind(1, d.kind).bind(2, d.conflict_id).bind(3, d.person_id).bind(4, d.field).bind(5, records).bind(6, d.value)
           .bind(7, d.source).bind(8, d.record_id).bind(9, d.note).bind(10, d.author).bind(11, d.created_at).bind(12, d.status)
           .bind(13, d.status_note).bind(14, d.undone_by).bind(15, d.undone_at).run();
       return sqlite3_last_insert_rowid(db_.handle());
@@ -373,6 +354,19 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr const char* kSelectConflicts =
+      "SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts";
+
+  static std::vector<ConflictRow> read_conflicts(Statement& s) {
+    std::vector<ConflictRow> out;
+    while (s.step()) {
+      ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt};
+      if (!s.is_null(7)) c.closed_run = s.integer(7);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
   static constexpr const char* kSelectDecisions =
       "SELECT id, kind, COALESCE(conflict_id, 0), person_id, field, records, value, source, record_id, note, author, created_at, "
       "status, status_note, undone_by, undone_at FROM decisions";
@@ -388,7 +382,7 @@ class SqliteStore final : public Store {
       d.conflict_id = s.integer(2);
       d.person_id = s.text(3);
       d.field = s.text(4);
-      for (const auto& pair : nlohmann::json::parse(s.text(5))) d.records.emplace_back(pair[0], pair[1]);
+      d.records = read_pairs_json(s.text(5));
       d.value = s.text(6);
       d.source = s.text(7);
       d.record_id = s.text(8);
@@ -415,9 +409,7 @@ class SqliteStore final : public Store {
       r.record.id = s.text(1);
       r.record.content_hash = s.text(2);
       r.record.origin = s.text(3);
-      const nlohmann::json fields = nlohmann::json::parse(s.text(4));
-      for (auto& [k, v] : fields.items()) r.record.fields.emplace(k, v.get<std::string>());
-      for (auto& pair : nlohmann::json::parse(s.text(5))) r.record.attributes.emplace_back(pair[0], pair[1]);
+      read_record_json(s.text(4), s.text(5), r.record);
       r.first_run = s.integer(6);
       r.changed_run = s.integer(7);
       if (!s.is_null(8)) r.deleted_run = s.integer(8);

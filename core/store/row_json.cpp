@@ -1,0 +1,33 @@
+#include "store/row_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace hopnhat::store {
+
+std::string fields_json(const sdk::SourceRecord& r) {
+  nlohmann::json f = nlohmann::json::object();
+  for (const auto& [k, v] : r.fields) f[k] = v;
+  return f.dump();
+}
+
+std::string attributes_json(const sdk::SourceRecord& r) { return pairs_json(r.attributes); }
+
+void read_record_json(const std::string& fields, const std::string& attributes, sdk::SourceRecord& r) {
+  const nlohmann::json f = nlohmann::json::parse(fields);
+  for (auto& [k, v] : f.items()) r.fields.emplace(k, v.get<std::string>());
+  r.attributes = read_pairs_json(attributes);
+}
+
+std::string pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& [k, v] : pairs) a.push_back({k, v});
+  return a.dump();
+}
+
+std::vector<std::pair<std::string, std::string>> read_pairs_json(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& pair : nlohmann::json::parse(text)) out.emplace_back(pair[0], pair[1]);
+  return out;
+}
+
+}  // namespace hopnhat::store
