@@ -21,6 +21,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -46,7 +47,7 @@ def timed_own_rss(cmd):
 def postgres_runs(hopnhat, out, persons):
     """Full and 1%-changed syncs into PostgreSQL (a server started here, as the tests do)."""
     fixture = os.path.join(ROOT, "tests", "support", "pg_fixture.sh")
-    pg_dir = os.path.join(out, "pg")
+    pg_dir = tempfile.mkdtemp(prefix="hopnhat-bench-pg-")  # where the postgres user may enter
     subprocess.run([fixture, "start", pg_dir], check=True)
     try:
         data = os.path.join(out, "data-pg")

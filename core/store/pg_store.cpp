@@ -188,6 +188,16 @@ class PgStore final : public Store {
   std::vector<StoredRecord> active_records() override {
     return read_records(std::string(kSelectRecords) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
   }
+  std::vector<StoredRecord> active_records_for_matching() override {
+    return read_records(std::string(kSelectRecordsForMatching) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
+  }
+  std::vector<RecordState> record_states(const std::string& source) override {
+    flush();
+    std::vector<RecordState> out;
+    db_.each_row("SELECT record_id, content_hash, deleted_run IS NOT NULL FROM source_records WHERE source = $1", {source},
+                 [&](const PgResult& r) { out.push_back({r.text(0, 0), r.text(0, 1), r.boolean(0, 2)}); });
+    return out;
+  }
   std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) override {
     auto rows = read_records(std::string(kSelectRecords) + " WHERE source = $1 AND record_id = $2", {source, record_id});
     if (rows.empty()) return std::nullopt;
@@ -355,6 +365,9 @@ class PgStore final : public Store {
  private:
   static constexpr const char* kSelectRecords =
       "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
+  static constexpr const char* kSelectRecordsForMatching =
+      "SELECT source, record_id, content_hash, origin, CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
+      "first_run, changed_run, deleted_run, normalized FROM source_records";
 
   void maybe_flush() {
     if (records_.rows.size() + links_.rows.size() + persons_.rows.size() + changes_.rows.size() >= kFlushRows) flush();

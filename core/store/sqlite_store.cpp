@@ -107,6 +107,19 @@ class SqliteStore final : public Store {
     return read_records(s);
   }
 
+  std::vector<StoredRecord> active_records_for_matching() override {
+    auto s = db_.prepare(kSelectRecordsForMatching + std::string(" WHERE deleted_run IS NULL ORDER BY source, record_id"));
+    return read_records(s);
+  }
+
+  std::vector<RecordState> record_states(const std::string& source) override {
+    auto s = db_.prepare("SELECT record_id, content_hash, deleted_run IS NOT NULL FROM source_records WHERE source = ?");
+    s.bind(1, source);
+    std::vector<RecordState> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2) != 0});
+    return out;
+  }
+
   void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
     if (!put_record_) put_record_.emplace(db_.prepare(
         "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
@@ -400,6 +413,9 @@ class SqliteStore final : public Store {
 
   static constexpr const char* kSelectRecords =
       "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
+  static constexpr const char* kSelectRecordsForMatching =
+      "SELECT source, record_id, content_hash, origin, CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
+      "first_run, changed_run, deleted_run, normalized FROM source_records";
 
   static std::vector<StoredRecord> read_records(Statement& s) {
     std::vector<StoredRecord> out;

@@ -29,6 +29,13 @@ struct StoredRecord {
   std::string normalized;  // JSON text of text::NormalizedFields, "{}" when not computed yet
 };
 
+/// What a run compares a freshly read record with: is it new, changed or the same?
+struct RecordState {
+  std::string record_id;
+  std::string content_hash;
+  bool deleted = false;
+};
+
 struct LinkRow {
   std::string source;
   std::string record_id;
@@ -165,6 +172,11 @@ class Store {
   virtual std::vector<StoredRecord> records_of(const std::string& source) = 0;
   /// Every record not deleted, all sources.
   virtual std::vector<StoredRecord> active_records() = 0;
+  /// The same without the raw attributes, and with the raw fields only where the normalised
+  /// values are missing: what matching needs, at a fraction of the reading.
+  virtual std::vector<StoredRecord> active_records_for_matching() = 0;
+  /// Id, content hash and deletion of every record of `source` (no JSON read).
+  virtual std::vector<RecordState> record_states(const std::string& source) = 0;
   /// Inserts or replaces a record (clearing its deletion); `first_run` kept when it existed.
   virtual void put_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) = 0;
   virtual void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) = 0;

@@ -79,7 +79,7 @@ void RunDecisions::catch_up() {
   }
 }
 
-void RunDecisions::finish(const std::map<std::string, store::PersonRow>& persons, const std::set<std::string>& alive) {
+void RunDecisions::finish(const std::map<std::string, store::PersonRow>& persons, const std::unordered_set<std::string>& alive) {
   for (auto& [key, d] : values_) {
     auto p = persons.find(key.first);
     std::string why = p == persons.end() || !alive.count(key.first)

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "match/engine.hpp"
 #include "match/features.hpp"
@@ -60,9 +61,14 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     lap = now;
   };
   const std::string started_at = report.started_at;
-  std::vector<store::StoredRecord> records = store.active_records();
-  std::map<std::string, store::LinkRow> links;
-  for (auto& l : store.links()) links.emplace(record_key(l.source, l.record_id), std::move(l));
+  std::vector<store::StoredRecord> records = store.active_records_for_matching();
+  // Hash maps: a million persons and two million links are looked up once per record.
+  std::unordered_map<std::string, store::LinkRow> links;
+  {
+    auto rows = store.links();
+    links.reserve(rows.size());
+    for (auto& l : rows) links.emplace(record_key(l.source, l.record_id), std::move(l));
+  }
   std::map<std::string, store::PersonRow> persons;
   for (auto& p : store.persons()) persons.emplace(p.id, std::move(p));
 
@@ -126,10 +132,10 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     ++report.persons.created;
     if (!row.split_from.empty()) ++report.persons.split;
   }
-  std::set<std::string> alive(cluster_person.begin(), cluster_person.end());
+  std::unordered_set<std::string> alive(cluster_person.begin(), cluster_person.end());
   // The persons this run may have changed: a member record new or changed, a link made, moved or
   // ended, a merge, a value decision. The others keep their golden record and cases as stored.
-  std::set<std::string> affected;
+  std::unordered_set<std::string> affected;
   for (std::size_t i = 0; i < records.size(); ++i)
     if (records[i].changed_run == run_id) affected.insert(cluster_person[result.cluster_of[i]]);
   for (const auto& [absorbed, cluster] : assignment.merged) {
@@ -142,7 +148,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   }
 
   // Links.
-  std::set<std::uint32_t> in_review;
+  std::unordered_set<std::uint32_t> in_review;
   for (const auto& p : result.review) {
     in_review.insert(p.a);
     in_review.insert(p.b);
@@ -155,6 +161,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
                         in_review.count(static_cast<std::uint32_t>(i)) ? "review" : "linked", score, result.rule[i], run_id};
     auto it = links.find(record_key(r.source, r.id));
     if (it != links.end()) {
+      it->second.run_id = -1;  // seen: an active record still has this link
       store::LinkRow have = it->second;
       have.run_id = run_id;
       if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
@@ -164,10 +171,8 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     affected.insert(want.person_id);
     store.put_link(want);
   }
-  std::set<std::string> active_keys;
-  for (const auto& r : records) active_keys.insert(record_key(r.record.source, r.record.id));
   for (auto& [key, l] : links) {
-    if (active_keys.count(key) || l.status == "deleted") continue;
+    if (l.run_id == -1 || l.status == "deleted") continue;
     l.status = "deleted";  // the link stays for history
     l.run_id = run_id;
     affected.insert(l.person_id);
@@ -177,11 +182,20 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   stage("links");
 
   // Golden records, value conflicts and review cases.
-  std::map<std::string, std::vector<const store::StoredRecord*>> members;
-  std::map<std::string, std::vector<const text::NormalizedFields*>> member_values;
+  // A person's golden record is rebuilt when the run touched it (or the rules changed); the
+  // others keep theirs, so only the members of the rebuilt ones are gathered.
+  auto rebuilt = [&](const std::string& id, const store::PersonRow& person) {
+    return rules_changed || affected.count(id) || decisions.has_value_decision(id) || person.golden.empty() ||
+           person.retired_run || !person.merged_into.empty();
+  };
+  std::unordered_map<std::string, std::vector<const store::StoredRecord*>> members;
+  std::unordered_map<std::string, std::vector<const text::NormalizedFields*>> member_values;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    members[cluster_person[result.cluster_of[i]]].push_back(&records[i]);
-    member_values[cluster_person[result.cluster_of[i]]].push_back(&normalized[i]);
+    const std::string& id = cluster_person[result.cluster_of[i]];
+    auto p = persons.find(id);
+    if (p != persons.end() && !rebuilt(id, p->second)) continue;
+    members[id].push_back(&records[i]);
+    member_values[id].push_back(&normalized[i]);
   }
   std::map<std::string, store::ConflictRow> open;
   std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
@@ -219,8 +233,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       continue;
     }
     ++report.persons.total;
-    if (!rules_changed && !affected.count(id) && !decisions.has_value_decision(id) && !person.golden.empty() &&
-        !person.retired_run && person.merged_into.empty()) {
+    if (!rebuilt(id, person)) {
       for (const auto& key : open_of_person[id]) still_open.insert(key);  // its cases stand as they are
       continue;
     }

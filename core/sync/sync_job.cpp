@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/survivorship.hpp"
@@ -112,17 +114,22 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   if (!st) throw SourceFailure(st.message());
   if (sink.out_of_memory()) throw SourceFailure("the host ran out of memory while collecting records");
 
-  std::unordered_map<std::string, store::StoredRecord> stored;
-  for (auto& r : store.records_of(name)) stored.emplace(r.record.id, std::move(r));
-  std::set<std::string> seen;
+  std::unordered_map<std::string, store::RecordState> stored;
+  {
+    auto states = store.record_states(name);
+    stored.reserve(states.size());
+    for (auto& r : states) stored.emplace(r.record_id, std::move(r));
+  }
+  std::unordered_set<std::string> seen;
+  seen.reserve(sink.records().size());
   for (auto& rec : sink.records()) {
     ++rep.read;
     seen.insert(rec.id);
     auto it = stored.find(rec.id);
-    if (it == stored.end() || it->second.deleted_run) {
+    if (it == stored.end() || it->second.deleted) {
       ++rep.new_records;
       store.put_record(rec, run_id, text::to_json_text(text::normalize_record(rec.fields)));
-    } else if (it->second.record.content_hash != rec.content_hash) {
+    } else if (it->second.content_hash != rec.content_hash) {
       ++rep.changed;
       store.put_record(rec, run_id, text::to_json_text(text::normalize_record(rec.fields)));
     } else {
@@ -133,7 +140,8 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   if (result.full_snapshot) {
     std::vector<std::string> missing;
     for (const auto& [id, r] : stored)
-      if (!r.deleted_run && !seen.count(id)) missing.push_back(id);
+      if (!r.deleted && !seen.count(id)) missing.push_back(id);
+    std::sort(missing.begin(), missing.end());  // the same order whatever the hash map's
     const std::int64_t last = previous ? previous->record_count : 0;
     if (!missing.empty() && rep.failed > 0) {
       rep.notes.push_back(std::to_string(missing.size()) + " records missing from this read were not marked deleted, because " +

@@ -4,7 +4,7 @@
 # create databases: each test makes its own) and writes the connection URI to DIR/uri;
 # `stop DIR` stops it and removes DIR.
 set -euo pipefail
-cmd=$1 DIR=$2
+cmd=$1 DIR=$(realpath -m "$2")
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 AS=()
 [[ $(id -u) -eq 0 ]] && AS=(runuser -u postgres --)
