@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <filesystem>
 #include <iostream>
 
@@ -33,10 +34,13 @@ class CountingSink final : public sdk::RecordSink {
   long records = 0, rejected = 0;
 };
 
+// VmHWM of this process image: getrusage's ru_maxrss would also count the memory of the
+// parent that forked us (Linux keeps the maximum across execve).
 double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
 }
 
 }  // namespace

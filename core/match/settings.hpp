@@ -51,6 +51,17 @@ struct MatchSettings {
   /// A value whose exact agreement links records by itself and whose disagreement (two valid,
   /// different values) forbids a link: the citizen ID.
   std::string identity_field = "citizen_id";
+
+  /// Whether a comparison or a blocking rule reads a raw attribute (then matching needs the
+  /// records' attributes, not only their normalised fields).
+  bool uses_attributes() const {
+    for (const auto& c : comparisons)
+      if (!c.value.canonical) return true;
+    for (const auto& rule : blocking)
+      for (const auto& part : rule)
+        if (!part.value.canonical) return true;
+    return false;
+  }
 };
 
 /// The defaults: citizen ID, full name, birth date, gender, phone, other IDs; blocking on

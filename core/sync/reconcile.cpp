@@ -61,7 +61,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     lap = now;
   };
   const std::string started_at = report.started_at;
-  std::vector<store::StoredRecord> records = store.active_records_for_matching();
+  // Raw attributes are read only when the match settings compare or block on one.
+  std::vector<store::StoredRecord> records =
+      settings.uses_attributes() ? store.active_records() : store.active_records_for_matching();
   // Hash maps: a million persons and two million links are looked up once per record.
   std::unordered_map<std::string, store::LinkRow> links;
   {
