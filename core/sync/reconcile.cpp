@@ -186,9 +186,11 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   // Golden records, value conflicts and review cases.
   // A person's golden record is rebuilt when the run touched it (or the rules changed); the
   // others keep theirs, so only the members of the rebuilt ones are gathered.
+  // A value an administrator decided, whose decision was undone since, goes back to the rules.
   auto rebuilt = [&](const std::string& id, const store::PersonRow& person) {
     return rules_changed || affected.count(id) || decisions.has_value_decision(id) || person.golden.empty() ||
-           person.retired_run || !person.merged_into.empty();
+           person.retired_run || !person.merged_into.empty() ||
+           person.golden.find("\"rule\":\"decision\"") != std::string::npos;
   };
   std::unordered_map<std::string, std::vector<const store::StoredRecord*>> members;
   std::unordered_map<std::string, std::vector<const text::NormalizedFields*>> member_values;

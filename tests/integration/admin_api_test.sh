@@ -135,6 +135,21 @@ for action in user.add login login.failed decision.choose decision.undo decision
   assert_eq "$(json audit.json "'$action' in [a['action'] for a in j]")" "True" "audit entry $action"
 done
 kill $SERVER; wait $SERVER 2>/dev/null || true
+# HTTPS: the same server with a certificate; the session cookie is then also Secure.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj "/CN=127.0.0.1" >/dev/null 2>&1 \
+  || fail "openssl could not make a test certificate"
+"$HOPNHAT" serve --config hopnhat.json --listen 127.0.0.1:0 --tls-cert cert.pem --tls-key key.pem > tls.out 2> tls.err &
+SERVER=$!
+for _ in $(seq 50); do grep -q listening tls.out && break; sleep 0.1; done
+TLS_URL=$(grep -o 'https://[^ ]*' tls.out) || fail "the HTTPS server did not start: $(cat tls.err)"
+assert_eq "$(curl -sk --cacert cert.pem -o /dev/null -w '%{http_code}' "${TLS_URL}api/me")" "401" "HTTPS without a session"
+curl -s --cacert cert.pem -D tls-headers.txt -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"user":"quan","password":"mat-khau-admin-01"}' "${TLS_URL}api/login" || fail "HTTPS login with the certificate verified"
+assert_contains "$(cat tls-headers.txt)" "SameSite=Strict; Max-Age=28800; Secure" "the cookie over HTTPS"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+run_rc "$HOPNHAT" serve --config hopnhat.json --tls-cert cert.pem
+assert_eq "$RC" "2" "--tls-cert without --tls-key"
+
 python3 - <<'PY'
 import sqlite3
 db = sqlite3.connect("hopnhat.db")
