@@ -136,14 +136,8 @@ class SqliteStore final : public Store {
   }
 
   std::vector<LinkRow> links() override {
-    auto s = db_.prepare("SELECT source, record_id, person_id, status, score, rule, run_id FROM links ORDER BY source, record_id");
-    std::vector<LinkRow> out;
-    while (s.step()) {
-      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6)};
-      if (!s.is_null(4)) l.score = s.real(4);
-      out.push_back(std::move(l));
-    }
-    return out;
+    auto s = db_.prepare(std::string(kSelectLinks) + " ORDER BY source, record_id");
+    return read_links(s);
   }
 
   void put_link(const LinkRow& l) override {
@@ -255,15 +249,9 @@ class SqliteStore final : public Store {
   }
 
   std::vector<LinkRow> links_of(const std::string& person_id) override {
-    auto s = db_.prepare("SELECT source, record_id, person_id, status, score, rule, run_id FROM links WHERE person_id = ? ORDER BY source, record_id");
+    auto s = db_.prepare(std::string(kSelectLinks) + " WHERE person_id = ? ORDER BY source, record_id");
     s.bind(1, person_id);
-    std::vector<LinkRow> out;
-    while (s.step()) {
-      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6)};
-      if (!s.is_null(4)) l.score = s.real(4);
-      out.push_back(std::move(l));
-    }
-    return out;
+    return read_links(s);
   }
 
   std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) override {
@@ -367,6 +355,18 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr const char* kSelectLinks = "SELECT source, record_id, person_id, status, score, rule, run_id FROM links";
+
+  static std::vector<LinkRow> read_links(Statement& s) {
+    std::vector<LinkRow> out;
+    while (s.step()) {
+      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6)};
+      if (!s.is_null(4)) l.score = s.real(4);
+      out.push_back(std::move(l));
+    }
+    return out;
+  }
+
   static constexpr const char* kSelectConflicts =
       "SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts";
 
