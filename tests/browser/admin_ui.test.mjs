@@ -10,6 +10,14 @@ import assert from 'node:assert/strict';
 const {URL, CONFIG, HOPNHAT, OUT} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const step = (s) => console.log('· ' + s);
+// The queue of one kind, once this very page has rendered (not the queue that was on screen).
+async function openQueue(page, kind) {
+  await page.goto(`${URL}#/conflicts?kind=${kind}`);
+  await page.waitForFunction((k) => {
+    const sel = document.querySelector('#f-kind');
+    return sel && sel.value === k && (document.querySelector('#queue') || document.querySelector('#queue-empty'));
+  }, kind);
+}
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -64,8 +72,7 @@ try {
   await page.waitForFunction((old) => document.querySelector('h1').textContent !== old, `Xung đột #${id}`);
 
   step('the case left the queue');
-  await page.goto(`${URL}#/conflicts?kind=value_mismatch`);
-  await page.waitForSelector('#queue, #queue-empty');
+  await openQueue(page, 'value_mismatch');
   const after = await page.$$eval('#queue tr[data-id]', (rows) => rows.map((r) => Number(r.dataset.id)));
   assert.ok(!after.includes(id), 'the decided case is no longer in the queue');
   assert.equal(Number((await page.textContent('.pager span')).match(/\((\d+)\)/)[1]), totalBefore - 1);
@@ -85,13 +92,11 @@ try {
   await page.reload();
   rows = await personValue();
   assert.ok(rows.some((r) => r.includes(chosen) && r.includes('quyết định của cán bộ')), 'still decided after the syncs');
-  await page.goto(`${URL}#/conflicts?kind=value_mismatch`);
-  await page.waitForSelector('#queue, #queue-empty');
+  await openQueue(page, 'value_mismatch');
   assert.ok(!(await page.$$eval('#queue tr[data-id]', (r) => r.map((x) => Number(x.dataset.id)))).includes(id), 'not back in the queue');
 
   step('a possible match shows the waterfall of weights');
-  await page.goto(`${URL}#/conflicts?kind=match_review`);
-  await page.waitForSelector('#queue, #queue-empty');
+  await openQueue(page, 'match_review');
   const reviews = await page.$$eval('#queue tr[data-id]', (r) => r.map((x) => Number(x.dataset.id)));
   if (reviews.length) {
     await page.goto(`${URL}#/conflicts/${reviews[0]}`);
@@ -107,12 +112,11 @@ try {
 
   step('undo the decision: the case is back');
   await page.goto(`${URL}#/decisions`);
-  await page.waitForSelector('table.decisions');
+  await page.waitForFunction(() => document.querySelector('h1').textContent === 'Quyết định' && document.querySelector('table.decisions'));
   const undo = page.locator('table.decisions tr', {hasText: person}).locator('button[id^="undo-"]').first();
   await undo.click();
   await page.waitForSelector('#toast.show');
-  await page.goto(`${URL}#/conflicts?kind=value_mismatch`);
-  await page.waitForSelector('#queue');
+  await openQueue(page, 'value_mismatch');
   assert.ok((await page.$$eval('#queue tr[data-id]', (r) => r.map((x) => Number(x.dataset.id)))).includes(id), 'the case is open again');
 
   step('the audit page verifies the chain');
