@@ -60,22 +60,26 @@ ResolveRequest parse_resolve_request(const nlohmann::json& body) {
   return r;
 }
 
-namespace {
-
-// Writes a decided value into the person's golden record now, so the person page shows it before
-// the next sync (which applies the decision again).
-void set_golden(store::Store& store, const std::string& person_id, const std::string& field, const std::string& value,
-                const std::string& source, const std::string& record_id) {
-  auto p = store.person(person_id);
-  if (!p || p->golden.empty()) return;
-  nlohmann::json golden = nlohmann::json::parse(p->golden);
-  std::int64_t run = golden.contains(field) ? golden[field].value("run", std::int64_t{0}) : 0;
-  golden[field] = {{"value", value}, {"source", source}, {"record_id", record_id}, {"run", run}, {"rule", "decision"}};
-  p->golden = golden.dump();
-  store.put_person(*p);
+bool apply_decided_value(const store::DecisionRow& d, nlohmann::json& golden) {
+  // A chosen value keeps the provenance of its record; a typed one points at the decision.
+  const bool chosen = d.kind == "choose";
+  std::int64_t run = golden.contains(d.field) ? golden[d.field].value("run", std::int64_t{0}) : 0;
+  nlohmann::json want = {{"value", d.value}, {"source", chosen ? d.source : "decision"},
+                         {"record_id", chosen ? d.record_id : "#" + std::to_string(d.id)}, {"run", run}, {"rule", "decision"}};
+  if (golden.contains(d.field) && golden[d.field] == want) return false;
+  golden[d.field] = std::move(want);
+  return true;
 }
 
-}  // namespace
+bool write_decided_value(store::Store& store, const store::DecisionRow& d) {
+  auto p = store.person(d.person_id);
+  if (!p || p->golden.empty()) return false;
+  nlohmann::json golden = nlohmann::json::parse(p->golden);
+  if (!apply_decided_value(d, golden)) return false;
+  p->golden = golden.dump();
+  store.put_person(*p);
+  return true;
+}
 
 store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_id, const ResolveRequest& req,
                                     const std::string& author) {
@@ -124,8 +128,8 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
   d.id = store.put_decision(d);
   c->status = req.action == "defer" ? "deferred" : "resolved";
   store.set_conflict_status(c->id, c->status);
-  if (req.action == "choose") set_golden(store, d.person_id, d.field, d.value, d.source, d.record_id);
-  if (req.action == "value") set_golden(store, d.person_id, d.field, d.value, "decision", "#" + std::to_string(d.id));
+  // The person page shows the value at once; the next sync applies the decision again.
+  if (req.action == "choose" || req.action == "value") write_decided_value(store, d);
   nlohmann::json detail{{"decision", d.id}, {"conflict", c->id}, {"person", d.person_id}, {"action", d.kind}};
   if (!d.field.empty()) detail["field"] = d.field;
   if (!d.note.empty()) detail["note"] = d.note;

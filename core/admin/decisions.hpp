@@ -32,6 +32,12 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
 /// Undoes a decision (active or orphaned); the case it resolved opens again.
 store::DecisionRow undo_decision(store::Store& store, std::int64_t decision_id, const std::string& author);
 
+/// Sets the field a choose/value decision is about in `golden` (field → {value, source,
+/// record_id, run, rule}) to the decided value, keeping the run it had; false when it already was.
+bool apply_decided_value(const store::DecisionRow& d, nlohmann::json& golden);
+/// The same on the person's stored golden record; false when there was nothing to change.
+bool write_decided_value(store::Store& store, const store::DecisionRow& d);
+
 nlohmann::json decision_json(const store::DecisionRow& d);
 nlohmann::json conflict_json(const store::ConflictRow& c);
 

@@ -65,6 +65,17 @@ long long days_between(const std::string& from, const std::string& to) {
   return days(to) - days(from);
 }
 
+// The canonical fields' headings in both languages, and which are critical, for the pages.
+const json& field_labels() {
+  static const json kLabels = [] {
+    json labels = json::object();
+    for (const auto& f : sdk::kCanonicalFields)
+      labels[std::string(f.name)] = {{"vi", f.label_vi}, {"en", f.label_en}, {"critical", f.critical}};
+    return labels;
+  }();
+  return kLabels;
+}
+
 }  // namespace
 
 Api::Api(const config::Config& config) : config_(config) {
@@ -308,9 +319,7 @@ Reply Api::conflict(std::int64_t id) {
   for (const auto& d : store_->decisions(false))
     if (d.conflict_id == id) decisions.push_back(admin::decision_json(d));
   out["decisions"] = decisions;
-  json labels = json::object();
-  for (const auto& f : sdk::kCanonicalFields) labels[std::string(f.name)] = {{"vi", f.label_vi}, {"en", f.label_en}, {"critical", f.critical}};
-  out["field_labels"] = labels;
+  out["field_labels"] = field_labels();
   return Reply{200, out, "", ""};
 }
 
@@ -338,12 +347,10 @@ Reply Api::person(const std::string& id) {
   json conflicts = json::array();
   for (const auto& c : store_->conflicts(false))
     if (c.person_id == id) conflicts.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}});
-  json labels = json::object();
-  for (const auto& f : sdk::kCanonicalFields) labels[std::string(f.name)] = {{"vi", f.label_vi}, {"en", f.label_en}};
   return Reply{200, {{"id", p->id}, {"created_run", p->created_run}, {"updated_run", p->updated_run},
                      {"retired_run", p->retired_run ? json(*p->retired_run) : json()}, {"merged_into", p->merged_into},
                      {"split_from", p->split_from}, {"golden", golden_of(p)}, {"records", records}, {"history", history},
-                     {"decisions", decisions}, {"conflicts", conflicts}, {"field_labels", labels}}, "", ""};
+                     {"decisions", decisions}, {"conflicts", conflicts}, {"field_labels", field_labels()}}, "", ""};
 }
 
 Reply Api::runs() {

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "admin/audit.hpp"
+#include "admin/decisions.hpp"
 
 namespace hopnhat::sync {
 
@@ -42,7 +43,6 @@ void RunDecisions::apply(const std::string& person, const std::vector<const stor
                          merge::GoldenRecord& golden) {
   for (auto it = values_.lower_bound({person, ""}); it != values_.end() && it->first.first == person;) {
     const store::DecisionRow& d = it->second;
-    std::string source = "decision", record_id = "#" + std::to_string(d.id);
     if (d.kind == "choose") {
       bool present = false;
       for (const auto* r : members) present = present || (r->record.source == d.source && r->record.id == d.record_id);
@@ -51,11 +51,8 @@ void RunDecisions::apply(const std::string& person, const std::vector<const stor
         it = values_.erase(it);
         continue;
       }
-      source = d.source;
-      record_id = d.record_id;
     }
-    std::int64_t run = golden.fields.contains(d.field) ? golden.fields[d.field].value("run", std::int64_t{0}) : 0;
-    golden.fields[d.field] = {{"value", d.value}, {"source", source}, {"record_id", record_id}, {"run", run}, {"rule", "decision"}};
+    admin::apply_decided_value(d, golden.fields);
     std::erase_if(golden.conflicts, [&](const merge::ConflictFinding& f) { return f.field == d.field; });
     ++applied_;
     it = values_.erase(it);  // applied: what is left at the end lost its person
@@ -65,17 +62,7 @@ void RunDecisions::apply(const std::string& person, const std::vector<const stor
 void RunDecisions::catch_up() {
   for (const auto& d : store_.decisions(true)) {
     if (d.id <= newest_seen_ || (d.kind != "choose" && d.kind != "value")) continue;
-    auto p = store_.person(d.person_id);
-    if (!p || p->golden.empty()) continue;
-    nlohmann::json golden = nlohmann::json::parse(p->golden);
-    std::int64_t run = golden.contains(d.field) ? golden[d.field].value("run", std::int64_t{0}) : 0;
-    nlohmann::json want = {{"value", d.value}, {"source", d.kind == "choose" ? d.source : "decision"},
-                           {"record_id", d.kind == "choose" ? d.record_id : "#" + std::to_string(d.id)}, {"run", run}, {"rule", "decision"}};
-    if (golden.contains(d.field) && golden[d.field] == want) continue;
-    golden[d.field] = want;
-    p->golden = golden.dump();
-    store_.put_person(*p);
-    ++applied_;
+    if (admin::write_decided_value(store_, d)) ++applied_;
   }
 }
 
