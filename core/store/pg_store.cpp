@@ -225,6 +225,14 @@ class PgStore final : public Store {
   }
 
   std::vector<PersonRow> persons() override { return read_persons("ORDER BY id COLLATE \"C\"", {}); }
+  void each_person(const std::function<void(PersonRow&&)>& visit) override {
+    flush();
+    db_.each_row("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), COALESCE(split_from, '') "
+                 "FROM persons ORDER BY id COLLATE \"C\"",
+                 {}, [&](const PgResult& r) {
+                   visit({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
+                 });
+  }
   std::optional<PersonRow> person(const std::string& id) override {
     auto rows = read_persons("WHERE id = $1", {id});
     if (rows.empty()) return std::nullopt;

@@ -151,15 +151,19 @@ class SqliteStore final : public Store {
   }
 
   std::vector<PersonRow> persons() override {
+    std::vector<PersonRow> out;
+    each_person([&](PersonRow&& p) { out.push_back(std::move(p)); });
+    return out;
+  }
+
+  void each_person(const std::function<void(PersonRow&&)>& visit) override {
     auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
                          "COALESCE(split_from, '') FROM persons ORDER BY id");
-    std::vector<PersonRow> out;
     while (s.step()) {
       PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
       if (!s.is_null(3)) p.retired_run = s.integer(3);
-      out.push_back(std::move(p));
+      visit(std::move(p));
     }
-    return out;
   }
 
   void put_person(const PersonRow& p) override {

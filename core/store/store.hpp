@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -185,6 +186,9 @@ class Store {
   virtual void put_link(const LinkRow& link) = 0;
 
   virtual std::vector<PersonRow> persons() = 0;
+  /// Every person in id order, one at a time (a million golden records need not be in memory
+  /// at once). `visit` must not use this store.
+  virtual void each_person(const std::function<void(PersonRow&&)>& visit) = 0;
   virtual void put_person(const PersonRow& person) = 0;
   /// The next value of a named counter (1, 2, …); part of the current transaction.
   virtual std::int64_t next_counter(const std::string& name) = 0;

@@ -2,55 +2,78 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "hopnhat/sdk/fields.hpp"
+#include "merge/golden_reader.hpp"
 
 namespace hopnhat::sync {
 
-std::vector<sdk::PersonRecord> load_export_persons(store::Store& store, const ExportNeeds& needs,
-                                                   std::vector<std::string>& present_fields) {
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> attributes;  // "source\x1fid" → columns
+namespace {
+
+// What an export needs besides the golden values, gathered before the persons stream by.
+struct ExportContext {
+  std::unordered_map<std::string, std::vector<sdk::LinkedRecord>> records_of;
+  std::unordered_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
+  std::unordered_map<std::string, std::vector<sdk::ValueChange>> history_of;
+};
+
+ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
+  ExportContext ctx;
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> attributes;  // "source\x1fid" → columns
   if (needs.attributes)
     for (auto& r : store.active_records()) attributes[r.record.source + '\x1f' + r.record.id] = std::move(r.record.attributes);
-  std::map<std::string, std::vector<sdk::LinkedRecord>> records_of;
-  for (const auto& l : store.links()) {
+  for (auto& l : store.links()) {  // in (source, record id) order: each person's records in that order
     if (l.status == "deleted") continue;
-    sdk::LinkedRecord linked{l.source, l.record_id, l.status, {}};
+    sdk::LinkedRecord linked{std::move(l.source), std::move(l.record_id), std::move(l.status), {}};
     if (needs.attributes) {
-      auto it = attributes.find(l.source + '\x1f' + l.record_id);
+      auto it = attributes.find(linked.source + '\x1f' + linked.record_id);
       if (it != attributes.end()) linked.attributes = std::move(it->second);
     }
-    records_of[l.person_id].push_back(std::move(linked));
+    ctx.records_of[l.person_id].push_back(std::move(linked));
   }
-  std::map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
-  for (const auto& c : store.conflicts(true)) conflicts_of[c.person_id].push_back({c.field, c.kind});
-  std::map<std::string, std::vector<sdk::ValueChange>> history_of;
+  for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
   if (needs.history)
     for (auto& c : store.person_changes(""))
-      history_of[c.person_id].push_back({c.run_id, c.changed_at, c.field, std::move(c.old_value), std::move(c.new_value)});
+      ctx.history_of[c.person_id].push_back({c.run_id, c.changed_at, c.field, std::move(c.old_value), std::move(c.new_value)});
+  return ctx;
+}
 
+// The canonical fields some living person has a golden value for, in canonical order.
+std::vector<std::string> present_fields(store::Store& store) {
+  merge::GoldenReader reader;
   std::set<std::string> present;
-  std::vector<sdk::PersonRecord> persons;
-  for (const auto& row : store.persons()) {
-    if (row.retired_run) continue;
-    sdk::PersonRecord p;
-    p.person_id = row.id;
-    const nlohmann::json golden = nlohmann::json::parse(row.golden);
-    for (auto& [field, v] : golden.items()) {
-      present.insert(field);
-      p.fields[field] = sdk::PersonValue{v["value"], {v["source"], v["record_id"], v["run"], v["rule"]}};
-    }
-    if (auto it = records_of.find(row.id); it != records_of.end()) p.records = std::move(it->second);
-    if (auto it = conflicts_of.find(row.id); it != conflicts_of.end()) p.conflicts = std::move(it->second);
-    if (auto it = history_of.find(row.id); it != history_of.end()) p.history = std::move(it->second);
-    persons.push_back(std::move(p));
-  }
-  present_fields.clear();
+  store.each_person([&](store::PersonRow&& row) {
+    if (!row.retired_run) reader.add_fields(row.id, row.golden, present);
+  });
+  std::vector<std::string> out;
   for (const auto& f : sdk::kCanonicalFields)
-    if (present.count(std::string(f.name))) present_fields.emplace_back(f.name);
-  return persons;
+    if (present.count(std::string(f.name))) out.emplace_back(f.name);
+  return out;
+}
+
+}  // namespace
+
+void each_export_person(store::Store& store, const ExportNeeds& needs, std::vector<std::string>& fields,
+                        const std::function<bool(const std::vector<std::string>&)>& begin,
+                        const std::function<bool(sdk::PersonRecord&&)>& visit) {
+  fields = present_fields(store);
+  if (!begin(fields)) return;
+  ExportContext ctx = gather_context(store, needs);
+  merge::GoldenReader reader;
+  bool go_on = true;
+  store.each_person([&](store::PersonRow&& row) {
+    if (!go_on || row.retired_run) return;
+    sdk::PersonRecord p;
+    p.person_id = std::move(row.id);
+    reader.read(p.person_id, row.golden, p.fields);
+    if (auto it = ctx.records_of.find(p.person_id); it != ctx.records_of.end()) p.records = std::move(it->second);
+    if (auto it = ctx.conflicts_of.find(p.person_id); it != ctx.conflicts_of.end()) p.conflicts = std::move(it->second);
+    if (auto it = ctx.history_of.find(p.person_id); it != ctx.history_of.end()) p.history = std::move(it->second);
+    go_on = visit(std::move(p));
+  });
 }
 
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
@@ -60,10 +83,18 @@ std::string run_export(store::Store& store, std::int64_t run_id, const RunReport
   header.run_started_at = run.started_at;
   for (const auto& s : run.sources)
     header.sources.push_back({s.name, s.read, s.new_records, s.changed, s.unchanged, s.deleted, s.failed, s.error});
-  std::vector<sdk::PersonRecord> persons =
-      load_export_persons(store, {exp.needs_attributes, exp.needs_history}, header.fields);
-  sdk::Status st = exp.exporter->begin(header);
-  for (std::size_t i = 0; st && i < persons.size(); ++i) st = exp.exporter->write(persons[i]);
+  // Persons stream from the store to the exporter: a million golden records are never all in memory.
+  sdk::Status st;
+  each_export_person(
+      store, {exp.needs_attributes, exp.needs_history}, header.fields,
+      [&](const std::vector<std::string>&) {
+        st = exp.exporter->begin(header);
+        return static_cast<bool>(st);
+      },
+      [&](sdk::PersonRecord&& p) {
+        st = exp.exporter->write(p);
+        return static_cast<bool>(st);
+      });
   sdk::ExportResult result;
   if (st) st = exp.exporter->finish(result);
   if (!st) return "export " + exp.use->name + ": " + st.message();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,12 @@ struct ExportNeeds {
   bool history = false;
 };
 
-/// Every person not retired, with the canonical fields present among them (registry order).
-std::vector<sdk::PersonRecord> load_export_persons(store::Store& store, const ExportNeeds& needs,
-                                                   std::vector<std::string>& present_fields);
+/// Streams every person not retired, in id order: first `begin` with the canonical fields
+/// present among them (registry order, also left in `present_fields`), then `visit` for each
+/// person until one of them returns false.
+void each_export_person(store::Store& store, const ExportNeeds& needs, std::vector<std::string>& present_fields,
+                        const std::function<bool(const std::vector<std::string>&)>& begin,
+                        const std::function<bool(sdk::PersonRecord&&)>& visit);
 
 /// Runs `exp` over the store's persons within the current run; fills `rep`. Returns an error
 /// sentence ("export NAME: …") or "" on success.
