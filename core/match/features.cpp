@@ -1,5 +1,6 @@
 #include "match/features.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -15,15 +16,17 @@ namespace hopnhat::match {
 StringPool::StringPool() {
   strings_.emplace_back();
   u32_.emplace_back();
-  ids_.emplace("", 0);
+  ids_.emplace(std::string_view(strings_.front()), 0);
 }
 
-std::uint32_t StringPool::intern(const std::string& s) {
-  auto [it, fresh] = ids_.emplace(s, static_cast<std::uint32_t>(strings_.size()));
-  if (fresh) {
-    strings_.push_back(s);
-    u32_.push_back(to_u32(s));
+std::uint32_t StringPool::intern(std::string_view s, bool code_points) {
+  auto it = ids_.find(s);
+  if (it == ids_.end()) {
+    const auto id = static_cast<std::uint32_t>(strings_.size());
+    it = ids_.emplace(std::string_view(strings_.emplace_back(s)), id).first;
+    u32_.emplace_back();
   }
+  if (code_points && u32_[it->second].empty() && !s.empty()) u32_[it->second] = to_u32(strings_[it->second]);
   return it->second;
 }
 
@@ -57,7 +60,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   identity_.assign(records_, 0);
   tf_counts_.resize(width_);
   block_keys_.assign(settings.blocking.size(), std::vector<std::uint32_t>(records_, 0));
-  std::unordered_map<std::string, std::uint32_t> block_ids{{"", 0}};
+  absl::flat_hash_map<std::string, std::uint32_t> block_ids{{"", 0}};
   const sdk::FieldInfo* identity_field = sdk::find_field(settings.identity_field);
 
   // Each distinct value a record needs is normalised once.
@@ -94,7 +97,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
           std::string folded = sdk::fold(v);
           text::NameParts parts = text::split_name(folded);
           f.slot[0] = pool_.intern(text::tone_key(v));
-          f.slot[1] = pool_.intern(folded);
+          f.slot[1] = pool_.intern(folded, true);
           f.slot[2] = pool_.intern(parts.family);
           f.slot[3] = pool_.intern(parts.middle);
           f.slot[4] = pool_.intern(parts.given);
@@ -102,7 +105,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         }
         case ComparisonKind::kText:
           f.slot[0] = pool_.intern(v);
-          f.slot[1] = pool_.intern(sdk::fold(v));
+          f.slot[1] = pool_.intern(sdk::fold(v), true);
           break;
         case ComparisonKind::kDate: {
           auto d = text::parse_date(v);
@@ -113,7 +116,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         }
         case ComparisonKind::kIdentifier:
         case ComparisonKind::kExact:
-          f.slot[0] = pool_.intern(spec.kind == ComparisonKind::kExact ? sdk::fold(v) : v);
+          f.slot[0] = spec.kind == ComparisonKind::kExact ? pool_.intern(sdk::fold(v)) : pool_.intern(v, true);
           break;
       }
       if (spec.term_frequency && f.present()) {
@@ -141,10 +144,16 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   tf_mean_.assign(width_, 0.0);
   tf_total_.assign(width_, 0.0);
   for (std::size_t c = 0; c < width_; ++c) {
+    // Summed in a fixed order (the hash map's order varies between processes): the same
+    // inputs must give the same weights to the last bit, or an unchanged run would move scores.
+    std::vector<std::uint32_t> counts;
+    counts.reserve(tf_counts_[c].size());
+    for (const auto& [v, n] : tf_counts_[c]) counts.push_back(n);
+    std::sort(counts.begin(), counts.end());
     double total = 0, s2 = 0, s3 = 0;
-    for (const auto& [v, n] : tf_counts_[c]) total += n;
+    for (std::uint32_t n : counts) total += n;
     tf_total_[c] = total;
-    for (const auto& [v, n] : tf_counts_[c]) {
+    for (std::uint32_t n : counts) {
       double f = n / total;
       s2 += f * f;
       s3 += f * f * f;

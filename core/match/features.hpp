@@ -4,9 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "hopnhat/sdk/record.hpp"
 #include "match/settings.hpp"
@@ -16,17 +20,21 @@ namespace hopnhat::match {
 
 inline constexpr std::uint8_t kNullLevel = 255;  // a value missing on either side: no evidence
 
-/// Interned strings; id 0 is the empty string.
+/// Interned strings; id 0 is the empty string. Millions of values are interned per run, so the
+/// index is an open-addressing table (absl) over views of strings that never move (a deque),
+/// and code points are kept only for the values compared by edit distance.
 class StringPool {
  public:
   StringPool();
-  std::uint32_t intern(const std::string& s);
+  /// `code_points`: the value will be compared by Jaro-Winkler or Damerau-Levenshtein.
+  std::uint32_t intern(std::string_view s, bool code_points = false);
   const std::string& text(std::uint32_t id) const { return strings_[id]; }
+  /// Only for ids interned with `code_points`.
   const std::u32string& code_points(std::uint32_t id) const { return u32_[id]; }
 
  private:
-  std::unordered_map<std::string, std::uint32_t> ids_;
-  std::vector<std::string> strings_;
+  absl::flat_hash_map<std::string_view, std::uint32_t> ids_;
+  std::deque<std::string> strings_;
   std::vector<std::u32string> u32_;
 };
 
@@ -79,7 +87,7 @@ class FeatureTable {
   std::vector<std::uint32_t> identity_;
   std::vector<std::vector<std::uint32_t>> block_keys_;  // per rule, per record
   std::vector<const sdk::SourceRecord*> source_;
-  std::vector<std::unordered_map<std::uint32_t, std::uint32_t>> tf_counts_;  // per comparison: value → records
+  std::vector<absl::flat_hash_map<std::uint32_t, std::uint32_t>> tf_counts_;  // per comparison: value → records
   std::vector<double> tf_mean_;   // per comparison: Σf³/Σf², the mean frequency of an agreeing value
   std::vector<double> tf_total_;  // per comparison: records with a value
 };

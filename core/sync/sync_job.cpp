@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/parallel.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/survivorship.hpp"
 #include "store/store.hpp"
@@ -122,19 +123,32 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   }
   std::unordered_set<std::string> seen;
   seen.reserve(sink.records().size());
+  std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed, in read order
   for (auto& rec : sink.records()) {
     ++rep.read;
     seen.insert(rec.id);
     auto it = stored.find(rec.id);
     if (it == stored.end() || it->second.deleted) {
       ++rep.new_records;
-      store.put_record(rec, run_id, text::to_json_text(text::normalize_record(rec.fields)));
+      to_store.push_back(&rec);
     } else if (it->second.content_hash != rec.content_hash) {
       ++rep.changed;
-      store.put_record(rec, run_id, text::to_json_text(text::normalize_record(rec.fields)));
+      to_store.push_back(&rec);
     } else {
       ++rep.unchanged;
     }
+  }
+  // Normalising is the costly part and independent per record: on every core, a slice at a
+  // time (bounded memory); the store is written from this thread in read order.
+  constexpr std::size_t kSlice = 1 << 16;
+  std::vector<std::string> normalized;
+  for (std::size_t from = 0; from < to_store.size(); from += kSlice) {
+    const std::size_t n = std::min(kSlice, to_store.size() - from);
+    normalized.assign(n, {});
+    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) normalized[k] = text::to_json_text(text::normalize_record(to_store[from + k]->fields));
+    });
+    for (std::size_t k = 0; k < n; ++k) store.put_record(*to_store[from + k], run_id, normalized[k]);
   }
   bool guarded = false;
   if (result.full_snapshot) {

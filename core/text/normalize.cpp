@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "hopnhat/sdk/text.hpp"
 #include "text/date.hpp"
@@ -249,11 +250,24 @@ std::string to_json_text(const NormalizedFields& n) {
 }
 
 NormalizedFields normalized_from_json(const std::string& text) {
+  // Read for every active record on every run: simdjson, a parser per thread, no JSON tree.
+  thread_local simdjson::ondemand::parser parser;
+  thread_local std::string buffer;
+  buffer.assign(text);
+  buffer.append(simdjson::SIMDJSON_PADDING, '\0');
   NormalizedFields n;
-  const nlohmann::json j = nlohmann::json::parse(text);
-  for (const auto& [k, v] : j.items()) {
-    if (k == "!invalid") n.invalid = v.get<std::set<std::string>>();
-    else n.values.emplace(k, v.get<std::string>());
+  try {
+    simdjson::ondemand::document doc = parser.iterate(buffer.data(), text.size(), buffer.size());
+    for (auto member : doc.get_object()) {
+      std::string_view key = member.unescaped_key().value();
+      if (key == "!invalid") {
+        for (auto field : member.value().get_array()) n.invalid.emplace(std::string_view(field.get_string()));
+      } else {
+        n.values.emplace(key, std::string_view(member.value().get_string()));
+      }
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    throw std::runtime_error(std::string("normalised values: ") + e.what());
   }
   return n;
 }
