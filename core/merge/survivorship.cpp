@@ -50,12 +50,8 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
     });
     const Candidate& win = cands.front();
     bool all_same = std::all_of(cands.begin(), cands.end(), [&](const Candidate& c) { return c.compare_key == win.compare_key; });
-    std::string rule = cands.size() == 1 ? "only_value" : all_same ? "agreement" : "source_priority";
-    out.fields[name] = {{"value", win.value},
-                        {"source", win.record->record.source},
-                        {"record_id", win.record->record.id},
-                        {"run", win.record->changed_run},
-                        {"rule", rule}};
+    std::string_view rule = cands.size() == 1 ? "only_value" : all_same ? "agreement" : "source_priority";
+    out.values.push_back({field.name, win.value, win.record, rule});
     if (!all_same && field.critical) {
       ConflictFinding f{name, "value_mismatch", nlohmann::json::array()};
       for (const auto& c : cands)
@@ -63,6 +59,76 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
       out.conflicts.push_back(std::move(f));
     }
   }
+  return out;
+}
+
+nlohmann::json GoldenRecord::to_json() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const GoldenValue& v : values)
+    out[std::string(v.field)] = {{"value", v.value},
+                                 {"source", v.record->record.source},
+                                 {"record_id", v.record->record.id},
+                                 {"run", v.record->changed_run},
+                                 {"rule", v.rule}};
+  return out;
+}
+
+namespace {
+
+// A JSON string as nlohmann::json::dump() writes it (UTF-8 kept, control characters escaped).
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string GoldenRecord::to_text() const {
+  // nlohmann's objects are ordered by key: the fields, and within each the five members.
+  std::vector<const GoldenValue*> order;
+  order.reserve(values.size());
+  for (const GoldenValue& v : values) order.push_back(&v);
+  std::sort(order.begin(), order.end(), [](const GoldenValue* a, const GoldenValue* b) { return a->field < b->field; });
+  std::string out;
+  out.reserve(64 + values.size() * 120);
+  out += '{';
+  for (const GoldenValue* v : order) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, v->field);
+    out += ":{\"record_id\":";
+    append_json_string(out, v->record->record.id);
+    out += ",\"rule\":";
+    append_json_string(out, v->rule);
+    out += ",\"run\":";
+    out += std::to_string(v->record->changed_run);
+    out += ",\"source\":";
+    append_json_string(out, v->record->record.source);
+    out += ",\"value\":";
+    append_json_string(out, v->value);
+    out += '}';
+  }
+  out += '}';
   return out;
 }
 

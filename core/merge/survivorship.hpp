@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,9 +31,22 @@ struct ConflictFinding {
   nlohmann::json candidates; // [{source, record_id, value}], in rule order
 };
 
+/// The golden value of one field and where it came from.
+struct GoldenValue {
+  std::string_view field;               // a name in sdk::kCanonicalFields (static storage)
+  std::string value;
+  const store::StoredRecord* record;    // the winning record: source, id and the run it changed in
+  std::string_view rule;                // "only_value", "agreement", "source_priority"
+};
+
 struct GoldenRecord {
-  nlohmann::json fields = nlohmann::json::object();  // field → {value, source, record_id, run, rule}
+  std::vector<GoldenValue> values;  // in canonical field order
   std::vector<ConflictFinding> conflicts;
+
+  /// field → {value, source, record_id, run, rule}: the stored shape, as a JSON tree.
+  nlohmann::json to_json() const;
+  /// The same as to_json().dump(), byte for byte, written directly: a million of them per run.
+  std::string to_text() const;
 };
 
 /// `normalized[k]` holds the normalised values of `records[k]`.

@@ -69,6 +69,9 @@ Db::Db(const std::string& path, bool create) : path_(path) {
   }
   sqlite3_busy_timeout(handle_, 5000);
   exec("PRAGMA foreign_keys = ON");
+  // Rows of a kilobyte or more (golden records, source records): 16 KiB pages halve the writes
+  // of a 4 KiB page. Takes effect only when the store is created; an existing store keeps its size.
+  exec("PRAGMA page_size = 16384");
   exec("PRAGMA journal_mode = WAL");
   exec("PRAGMA synchronous = FULL");
   // A run writes millions of rows in one transaction; with SQLite's 2 MiB default cache the

@@ -40,7 +40,7 @@ void RunDecisions::orphan(store::DecisionRow d, const std::string& why) {
 }
 
 void RunDecisions::apply(const std::string& person, const std::vector<const store::StoredRecord*>& members,
-                         merge::GoldenRecord& golden) {
+                         nlohmann::json& golden, std::vector<merge::ConflictFinding>& conflicts) {
   for (auto it = values_.lower_bound({person, ""}); it != values_.end() && it->first.first == person;) {
     const store::DecisionRow& d = it->second;
     if (d.kind == "choose") {
@@ -52,8 +52,8 @@ void RunDecisions::apply(const std::string& person, const std::vector<const stor
         continue;
       }
     }
-    admin::apply_decided_value(d, golden.fields);
-    std::erase_if(golden.conflicts, [&](const merge::ConflictFinding& f) { return f.field == d.field; });
+    admin::apply_decided_value(d, golden);
+    std::erase_if(conflicts, [&](const merge::ConflictFinding& f) { return f.field == d.field; });
     ++applied_;
     it = values_.erase(it);  // applied: what is left at the end lost its person
   }

@@ -23,9 +23,11 @@ class RunDecisions {
   RunDecisions(store::Store& store, const std::unordered_map<std::string, std::uint32_t>& index_of, bool dry_run);
 
   const match::PairDecisions& pairs() const { return pairs_; }
-  /// Applies the value decisions on `person` to its golden record; `members` are its records.
-  /// Findings on decided fields are removed (the administrator settled them).
-  void apply(const std::string& person, const std::vector<const store::StoredRecord*>& members, merge::GoldenRecord& golden);
+  /// Applies the value decisions on `person` to its golden record (the stored JSON shape);
+  /// `members` are its records. Findings on decided fields are removed from `conflicts` (the
+  /// administrator settled them).
+  void apply(const std::string& person, const std::vector<const store::StoredRecord*>& members, nlohmann::json& golden,
+             std::vector<merge::ConflictFinding>& conflicts);
   /// Whether an administrator decided a value of `person` (its golden record is then rebuilt).
   bool has_value_decision(const std::string& person) const {
     auto it = values_.lower_bound({person, ""});

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/parallel.hpp"
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
@@ -224,9 +225,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     }
   };
 
-  Progress progress("persons", static_cast<std::int64_t>(persons.size()));
+  // Who is rebuilt, in id order; the others retire or keep what they have.
+  std::vector<std::pair<const std::string*, store::PersonRow*>> todo;
   for (auto& [id, person] : persons) {
-    progress.advance();
     if (!alive.count(id)) {
       if (!person.retired_run) {
         person.retired_run = run_id;
@@ -241,23 +242,58 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       for (const auto& key : open_of_person[id]) still_open.insert(key);  // its cases stand as they are
       continue;
     }
-    merge::GoldenRecord golden = merge::build_golden(members[id], member_values[id], rules);
-    decisions.apply(id, members[id], golden);
-    std::string golden_text = golden.fields.dump();
-    bool created = person.created_run == run_id && person.golden.empty();
-    if (golden_text != person.golden || person.retired_run) {
-      if (!created) {
-        ++report.persons.updated;
-        if (!person.golden.empty()) record_changes(store, run_id, started_at, id, person.golden, golden.fields);
+    todo.emplace_back(&id, &person);
+  }
+  // Golden records are built on every core a slice at a time (survivorship is a pure function);
+  // what follows — decisions, store writes, case numbering — runs here, in id order.
+  Progress progress("persons", static_cast<std::int64_t>(todo.size()));
+  constexpr std::size_t kSlice = 1 << 15;
+  std::vector<merge::GoldenRecord> built;
+  std::vector<std::string> built_text;
+  for (std::size_t from = 0; from < todo.size(); from += kSlice) {
+    const std::size_t n = std::min(kSlice, todo.size() - from);
+    built.assign(n, {});
+    built_text.assign(n, {});
+    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) {
+        const std::string& id = *todo[from + k].first;
+        if (decisions.has_value_decision(id)) continue;  // built below, where decisions apply
+        auto m = members.find(id);  // read-only here: several threads look up at once
+        auto v = member_values.find(id);
+        built[k] = m == members.end() || v == member_values.end() ? merge::GoldenRecord{}
+                                                                  : merge::build_golden(m->second, v->second, rules);
+        built_text[k] = built[k].to_text();
       }
-      person.golden = golden_text;
-      person.updated_run = run_id;
-      person.retired_run.reset();
-      person.merged_into.clear();
-      store.put_person(person);
+    });
+    for (std::size_t k = 0; k < n; ++k) {
+      progress.advance();
+      const std::string& id = *todo[from + k].first;
+      store::PersonRow& person = *todo[from + k].second;
+      merge::GoldenRecord& golden = built[k];
+      std::string& golden_text = built_text[k];
+      std::optional<nlohmann::json> decided;  // the golden tree, when decisions changed it
+      if (decisions.has_value_decision(id)) {
+        golden = merge::build_golden(members[id], member_values[id], rules);
+        decided = golden.to_json();
+        decisions.apply(id, members[id], *decided, golden.conflicts);
+        golden_text = decided->dump();
+      }
+      bool created = person.created_run == run_id && person.golden.empty();
+      if (golden_text != person.golden || person.retired_run) {
+        if (!created) {
+          ++report.persons.updated;
+          if (!person.golden.empty())
+            record_changes(store, run_id, started_at, id, person.golden, decided ? *decided : golden.to_json());
+        }
+        person.golden = std::move(golden_text);
+        person.updated_run = run_id;
+        person.retired_run.reset();
+        person.merged_into.clear();
+        store.put_person(person);
+      }
+      for (auto& f : golden.conflicts)
+        keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
     }
-    for (auto& f : golden.conflicts)
-      keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
   }
   for (const auto& p : result.review) {
     const auto& a = records[p.a].record;

@@ -77,6 +77,18 @@ TEST_CASE("a record's normalised values round-trip through the store's JSON, inv
   CHECK(text::normalize_record({{"family_name", "Lê"}, {"given_name", "Lợi"}}).values.at("full_name") == "Lê Lợi");
 }
 
+TEST_CASE("a golden record's stored text equals what the JSON library writes, whatever its characters") {
+  store::StoredRecord r;
+  r.record.source = "nguồn \"A\"";
+  r.record.id = "id\\1\t\x01";
+  r.changed_run = 12345678901;
+  merge::GoldenRecord g;
+  g.values.push_back({"org_unit", "Phòng \"Nội vụ\"\n\x1f\x7f", &r, "source_priority"});
+  g.values.push_back({"birth_date", "", &r, "only_value"});  // written in key order, not in this one
+  CHECK(g.to_text() == g.to_json().dump());
+  CHECK(merge::GoldenRecord{}.to_text() == "{}");
+}
+
 TEST_CASE("survivorship: field priority, then source priority, understood values first, with provenance") {
   store::StoredRecord party, civil;
   party.record.source = "party";
@@ -88,14 +100,16 @@ TEST_CASE("survivorship: field priority, then source priority, understood values
   auto np = text::normalize_record({{"full_name", "Lê Văn Tám"}, {"birth_date", "12/09/1965"}, {"party_unit", "Chi bộ 1"}});
   auto nc = text::normalize_record({{"full_name", "LE VAN TAM"}, {"birth_date", "09/12/1965"}, {"grade_code", "01.003"}});
   merge::SurvivorshipRules rules{{"civil", "party"}, {{"birth_date", {"party", "civil"}}}};
-  auto g = merge::build_golden({&party, &civil}, {&np, &nc}, rules);
-  CHECK(g.fields["birth_date"]["value"] == "1965-09-12");  // field priority: party first
-  CHECK(g.fields["birth_date"]["source"] == "party");
-  CHECK(g.fields["full_name"]["source"] == "civil");       // source priority
-  CHECK(g.fields["full_name"]["rule"] == "agreement");      // same name once folded
-  CHECK(g.fields["party_unit"]["rule"] == "only_value");
-  CHECK(g.fields["grade_code"]["run"] == 1);
-  REQUIRE(g.conflicts.size() == 1);                         // the birth dates disagree
-  CHECK(g.conflicts[0].field == "birth_date");
-  CHECK(g.conflicts[0].candidates.size() == 2);
+  auto golden = merge::build_golden({&party, &civil}, {&np, &nc}, rules);
+  auto g = golden.to_json();
+  CHECK(golden.to_text() == g.dump());  // the direct writer and the JSON library agree byte for byte
+  CHECK(g["birth_date"]["value"] == "1965-09-12");  // field priority: party first
+  CHECK(g["birth_date"]["source"] == "party");
+  CHECK(g["full_name"]["source"] == "civil");       // source priority
+  CHECK(g["full_name"]["rule"] == "agreement");      // same name once folded
+  CHECK(g["party_unit"]["rule"] == "only_value");
+  CHECK(g["grade_code"]["run"] == 1);
+  REQUIRE(golden.conflicts.size() == 1);                         // the birth dates disagree
+  CHECK(golden.conflicts[0].field == "birth_date");
+  CHECK(golden.conflicts[0].candidates.size() == 2);
 }
