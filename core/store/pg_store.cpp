@@ -22,7 +22,8 @@ std::string_view postgres_migration_file(std::string_view file_name);
 
 namespace {
 
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql"};
+const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
+                                     "006_conflicts_by_person.sql"};
 constexpr std::int64_t kRunLockKey = 0x686f706e686174;  // "hopnhat": the advisory lock of runs
 constexpr std::size_t kFlushRows = 50000;
 

@@ -14,7 +14,8 @@ std::string_view migration_file(std::string_view file_name);
 namespace {
 
 // Migrations in order; a later issue appends files, never edits a shipped one.
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql"};
+const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
+                                     "006_conflicts_by_person.sql"};
 
 
 class SqliteStore final : public Store {
@@ -25,16 +26,29 @@ class SqliteStore final : public Store {
 
   void begin() override {
     db_.exec("BEGIN IMMEDIATE");
+    // Foreign keys are checked at commit, as PostgreSQL's DEFERRABLE INITIALLY DEFERRED ones
+    // are: a run writes a new person once, with its golden record, after the links to it.
+    db_.exec("PRAGMA defer_foreign_keys = ON");
     migrate();
   }
-  void commit() override { db_.exec("COMMIT"); }
+  void commit() override {
+    settle_counters();
+    db_.exec("COMMIT");
+  }
   void rollback() override {
+    counters_.clear();
     if (!sqlite3_get_autocommit(db_.handle())) db_.exec("ROLLBACK");
   }
 
-  void savepoint(const std::string& name) override { db_.exec("SAVEPOINT \"" + name + "\""); }
+  void savepoint(const std::string& name) override {
+    settle_counters();
+    db_.exec("SAVEPOINT \"" + name + "\"");
+  }
   void release(const std::string& name) override { db_.exec("RELEASE \"" + name + "\""); }
-  void rollback_to(const std::string& name) override { db_.exec("ROLLBACK TO \"" + name + "\""); }
+  void rollback_to(const std::string& name) override {
+    counters_.clear();  // read again from the rolled-back table
+    db_.exec("ROLLBACK TO \"" + name + "\"");
+  }
 
   std::int64_t prune_runs(int keep) override {
     auto s = db_.prepare("DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)");
@@ -176,12 +190,22 @@ class SqliteStore final : public Store {
   }
 
   std::int64_t next_counter(const std::string& name) override {
-    auto s = db_.prepare("INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value");
-    s.bind(1, name);
-    s.step();
-    std::int64_t v = s.integer(0);
-    s.reset();
-    return v;
+    // Counted in memory (a million new persons make a million calls) and written back before
+    // the transaction commits or a savepoint is taken; the run lock makes this the only writer.
+    auto it = counters_.find(name);
+    if (it == counters_.end()) {
+      auto s = db_.prepare("SELECT value FROM counters WHERE name = ?");
+      s.bind(1, name);
+      it = counters_.emplace(name, s.step() ? s.integer(0) : 0).first;
+    }
+    return ++it->second;
+  }
+
+  void settle_counters() {
+    for (const auto& [name, value] : counters_) {
+      auto s = db_.prepare("INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+      s.bind(1, name).bind(2, value).run();
+    }
   }
 
   void put_model(std::int64_t run_id, const std::string& model) override {
@@ -459,6 +483,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<RunLock> run_lock_;  // declared before db_: released after the connection closed
   Db db_;
   std::optional<Statement> put_record_, put_link_, put_person_, put_change_;
+  std::map<std::string, std::int64_t> counters_;  // this transaction's counters, last value given
 };
 
 }  // namespace

@@ -130,8 +130,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     if (!cluster_person[c].empty()) continue;
     cluster_person[c] = new_person_id(store);
     store::PersonRow row{cluster_person[c], run_id, run_id, std::nullopt, "", "", assignment.split_from[c]};
-    persons[row.id] = row;
-    store.put_person(row);  // before its links refer to it
+    persons[row.id] = row;  // stored with its golden record below (foreign keys are checked at commit)
     ++report.persons.created;
     if (!row.split_from.empty()) ++report.persons.split;
   }

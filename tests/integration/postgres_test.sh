@@ -25,8 +25,8 @@ PY
 
 # 1. Migrations: all five pending on an empty database, none after `store migrate`.
 "$HOPNHAT" store status --config data/pg.json --format json > st.json
-assert_eq "$(json st.json "(j['version'], len(j['pending']))")" "(0, 5)" "status of an empty database"
-assert_contains "$("$HOPNHAT" store migrate --config data/pg.json)" "applied 005_admin.sql" "migrate"
+assert_eq "$(json st.json "(j['version'], len(j['pending']))")" "(0, 6)" "status of an empty database"
+assert_contains "$("$HOPNHAT" store migrate --config data/pg.json)" "applied 006_conflicts_by_person.sql" "migrate"
 "$HOPNHAT" store status --config data/pg.json --format json > st.json
 assert_eq "$(json st.json "(j['version'], j['pending'])")" "(5, [])" "status after migrate"
 assert_contains "$(json st.json "j['store']")" "PostgreSQL hopnhat on 127.0.0.1:$PG_PORT" "describe"

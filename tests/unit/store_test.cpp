@@ -27,8 +27,8 @@ TEST_CASE("a new store gets the current schema version; nothing is pending after
   auto store = ts.open();
   CHECK(store->pending_migrations().size() == 5);
   store->begin();
-  CHECK(store->schema_version() == 5);
-  CHECK(store->latest_schema_version() == 5);
+  CHECK(store->schema_version() == 6);
+  CHECK(store->latest_schema_version() == 6);
   store->commit();
   CHECK(store->pending_migrations().empty());
   CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
@@ -167,6 +167,21 @@ TEST_CASE("counters count up inside the transaction; old runs are pruned") {
   CHECK(store->runs(10).size() == 2);
   CHECK(store->latest_model());
   store->commit();
+  store->begin();  // committed: counting goes on from there
+  CHECK(store->next_counter("person") == 3);
+  store->rollback();
+  store->begin();  // rolled back: the number is given again
+  CHECK(store->next_counter("person") == 3);
+  store->savepoint("s");
+  CHECK(store->next_counter("person") == 4);
+  store->rollback_to("s");
+  store->release("s");
+  CHECK(store->next_counter("person") == 4);
+  store->commit();
+  auto again = ts.open();
+  again->begin();
+  CHECK(again->next_counter("person") == 5);
+  again->commit();
 }
 
 TEST_CASE("one run at a time: a second store object cannot take the run lock") {
