@@ -1,9 +1,11 @@
 #include "match/features.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
+#include "base/parallel.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
 #include "match/similarity.hpp"
@@ -78,52 +80,58 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   for (std::size_t b = 0; b < settings.blocking.size(); ++b)
     for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
 
-  std::vector<std::string> values(refs.size());
-  std::vector<char> valids(refs.size());
-  for (std::size_t i = 0; i < records_; ++i) {
+  // What each record contributes, as text still to be interned: computed on every core (the
+  // folding, name splitting and date parsing are the costly part), then interned here in record
+  // order, so that ids, and everything that follows from them, do not depend on the threads.
+  struct Prepared {
+    std::string identity;
+    std::vector<std::array<std::string, 5>> text;  // per comparison, the slots that hold strings
+    std::vector<std::array<std::uint32_t, 2>> date;  // per comparison of dates: packed, precision
+    std::vector<std::string> block;                  // per blocking rule; "" when incomplete
+  };
+  auto prepare = [&](std::size_t i, Prepared& out) {
+    std::vector<std::string> values(refs.size());
+    std::vector<char> valids(refs.size());
     for (std::size_t k = 0; k < refs.size(); ++k) {
       bool valid = true;
       values[k] = value_of(i, refs[k], valid);
       valids[k] = valid;
     }
-    if (identity_field && valids[0] && !values[0].empty()) identity_[i] = pool_.intern(values[0]);
+    out.identity = identity_field && valids[0] ? values[0] : std::string();
+    out.text.assign(width_, {});
+    out.date.assign(width_, {0, 0});
     for (std::size_t c = 0; c < width_; ++c) {
       const ComparisonSpec& spec = settings.comparisons[c];
       const std::string& v = values[cmp_ref[c]];
       if (v.empty()) continue;
-      Feature& f = features_[i * width_ + c];
+      auto& t = out.text[c];
       switch (spec.kind) {
         case ComparisonKind::kPersonName: {
           std::string folded = sdk::fold(v);
           text::NameParts parts = text::split_name(folded);
-          f.slot[0] = pool_.intern(text::tone_key(v));
-          f.slot[1] = pool_.intern(folded, true);
-          f.slot[2] = pool_.intern(parts.family);
-          f.slot[3] = pool_.intern(parts.middle);
-          f.slot[4] = pool_.intern(parts.given);
+          t[0] = text::tone_key(v);
+          t[1] = std::move(folded);
+          t[2] = std::move(parts.family);
+          t[3] = std::move(parts.middle);
+          t[4] = std::move(parts.given);
           break;
         }
         case ComparisonKind::kText:
-          f.slot[0] = pool_.intern(v);
-          f.slot[1] = pool_.intern(sdk::fold(v), true);
+          t[0] = v;
+          t[1] = sdk::fold(v);
           break;
         case ComparisonKind::kDate: {
           auto d = text::parse_date(v);
           if (!d) break;
-          f.slot[0] = static_cast<std::uint32_t>(d->year * 10000 + d->month * 100 + d->day);
-          f.slot[1] = d->day ? 3 : d->month ? 2 : 1;
+          out.date[c] = {static_cast<std::uint32_t>(d->year * 10000 + d->month * 100 + d->day),
+                         static_cast<std::uint32_t>(d->day ? 3 : d->month ? 2 : 1)};
           break;
         }
-        case ComparisonKind::kIdentifier:
-        case ComparisonKind::kExact:
-          f.slot[0] = spec.kind == ComparisonKind::kExact ? pool_.intern(sdk::fold(v)) : pool_.intern(v, true);
-          break;
-      }
-      if (spec.term_frequency && f.present()) {
-        std::uint32_t key = spec.kind == ComparisonKind::kPersonName || spec.kind == ComparisonKind::kText ? f.slot[1] : f.slot[0];
-        ++tf_counts_[c][key];
+        case ComparisonKind::kIdentifier: t[0] = v; break;
+        case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
       }
     }
+    out.block.assign(settings.blocking.size(), {});
     for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
       std::string key;
       bool complete = true;
@@ -136,10 +144,55 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         key += v;
         key += '\x1f';
       }
-      if (!complete) continue;
-      auto [it, fresh] = block_ids.emplace(key, static_cast<std::uint32_t>(block_ids.size()));
+      if (complete) out.block[b] = std::move(key);
+    }
+  };
+  auto intern = [&](std::size_t i, const Prepared& in) {
+    if (!in.identity.empty()) identity_[i] = pool_.intern(in.identity);
+    for (std::size_t c = 0; c < width_; ++c) {
+      const ComparisonSpec& spec = settings.comparisons[c];
+      Feature& f = features_[i * width_ + c];
+      const auto& t = in.text[c];
+      switch (spec.kind) {
+        case ComparisonKind::kPersonName:
+          if (t[1].empty() && t[0].empty()) break;
+          f.slot[0] = pool_.intern(t[0]);
+          f.slot[1] = pool_.intern(t[1], true);
+          f.slot[2] = pool_.intern(t[2]);
+          f.slot[3] = pool_.intern(t[3]);
+          f.slot[4] = pool_.intern(t[4]);
+          break;
+        case ComparisonKind::kText:
+          if (t[0].empty()) break;
+          f.slot[0] = pool_.intern(t[0]);
+          f.slot[1] = pool_.intern(t[1], true);
+          break;
+        case ComparisonKind::kDate:
+          f.slot[0] = in.date[c][0];
+          f.slot[1] = in.date[c][1];
+          break;
+        case ComparisonKind::kIdentifier: f.slot[0] = pool_.intern(t[0], true); break;
+        case ComparisonKind::kExact: f.slot[0] = pool_.intern(t[0]); break;
+      }
+      if (spec.term_frequency && f.present()) {
+        std::uint32_t key = spec.kind == ComparisonKind::kPersonName || spec.kind == ComparisonKind::kText ? f.slot[1] : f.slot[0];
+        ++tf_counts_[c][key];
+      }
+    }
+    for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
+      if (in.block[b].empty()) continue;
+      auto [it, fresh] = block_ids.emplace(in.block[b], static_cast<std::uint32_t>(block_ids.size()));
       block_keys_[b][i] = it->second;
     }
+  };
+  constexpr std::size_t kSlice = 1 << 15;
+  std::vector<Prepared> prepared(std::min(kSlice, records_));
+  for (std::size_t from = 0; from < records_; from += kSlice) {
+    const std::size_t n = std::min(kSlice, records_ - from);
+    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) prepare(from + k, prepared[k]);
+    });
+    for (std::size_t k = 0; k < n; ++k) intern(from + k, prepared[k]);
   }
   tf_mean_.assign(width_, 0.0);
   tf_total_.assign(width_, 0.0);

@@ -10,6 +10,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <absl/container/flat_hash_map.h>
+
+#include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "match/engine.hpp"
 #include "match/features.hpp"
@@ -20,6 +23,13 @@
 
 namespace hopnhat::sync {
 namespace {
+
+// What a run keeps of a stored golden record (see reconcile()).
+struct GoldenState {
+  std::size_t hash = 0;
+  bool empty = true;     // no golden record yet
+  bool decided = false;  // an administrator's decision set one of its values
+};
 
 std::string record_key(const std::string& source, const std::string& id) { return source + '\x1f' + id; }
 
@@ -59,6 +69,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   auto stage = [&](const char* name) {  // sub-stage durations for the run report
     auto now = std::chrono::steady_clock::now();
     report.stage_seconds[std::string("reconcile.") + name] += std::chrono::duration<double>(now - lap).count();
+    spdlog::debug("stage reconcile.{} done: resident {} MiB, peak {} MiB", name, base::resident_mib(), base::resident_mib("VmHWM"));
     lap = now;
   };
   const std::string started_at = report.started_at;
@@ -72,8 +83,29 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     links.reserve(rows.size());
     for (auto& l : rows) links.emplace(record_key(l.source, l.record_id), std::move(l));
   }
+  // Persons without their golden text (a million of them would take gigabytes): what the run
+  // needs of it is whether there is one, whether a decision set a value in it, and a hash to
+  // tell whether a rebuilt one changed. The text itself is read again for the few that did.
   std::map<std::string, store::PersonRow> persons;
-  for (auto& p : store.persons()) persons.emplace(p.id, std::move(p));
+  absl::flat_hash_map<std::string, GoldenState> golden_of;
+  store.each_person([&](store::PersonRow&& p) {
+    golden_of[p.id] = {std::hash<std::string>{}(p.golden), p.golden.empty(),
+                       p.golden.find("\"rule\":\"decision\"") != std::string::npos};
+    std::string().swap(p.golden);
+    std::string id = p.id;
+    persons.emplace(std::move(id), std::move(p));
+  });
+  auto stored_golden = [&](const std::string& id) {
+    auto it = golden_of.find(id);
+    return it == golden_of.end() ? GoldenState{} : it->second;
+  };
+  // Writes a person whose golden record is not in memory: the stored one is kept.
+  auto put_person_keeping_golden = [&](const store::PersonRow& person) {
+    store::PersonRow row = person;
+    if (!stored_golden(person.id).empty)
+      if (auto stored = store.person(person.id)) row.golden = std::move(stored->golden);
+    store.put_person(row);
+  };
 
   // Normalised values were kept when each record last changed; older stores lack them.
   std::vector<text::NormalizedFields> normalized(records.size());
@@ -188,9 +220,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   // others keep theirs, so only the members of the rebuilt ones are gathered.
   // A value an administrator decided, whose decision was undone since, goes back to the rules.
   auto rebuilt = [&](const std::string& id, const store::PersonRow& person) {
-    return rules_changed || affected.count(id) || decisions.has_value_decision(id) || person.golden.empty() ||
-           person.retired_run || !person.merged_into.empty() ||
-           person.golden.find("\"rule\":\"decision\"") != std::string::npos;
+    GoldenState g = stored_golden(id);
+    return rules_changed || affected.count(id) || decisions.has_value_decision(id) || g.empty || person.retired_run ||
+           !person.merged_into.empty() || g.decided;
   };
   std::unordered_map<std::string, std::vector<const store::StoredRecord*>> members;
   std::unordered_map<std::string, std::vector<const text::NormalizedFields*>> member_values;
@@ -231,7 +263,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       if (!person.retired_run) {
         person.retired_run = run_id;
         person.updated_run = run_id;
-        store.put_person(person);
+        put_person_keeping_golden(person);
         ++report.persons.retired;
       }
       continue;
@@ -264,33 +296,45 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
         built_text[k] = built[k].to_text();
       }
     });
+    // Which changed, with the stored text of those that had one, read before this slice writes
+    // anything (on PostgreSQL a read first sends the buffered writes).
+    std::vector<std::optional<nlohmann::json>> decided(n);  // the golden tree, when decisions changed it
+    std::vector<char> changed(n);
+    std::vector<std::string> before(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::string& id = *todo[from + k].first;
+      const store::PersonRow& person = *todo[from + k].second;
+      if (decisions.has_value_decision(id)) {
+        built[k] = merge::build_golden(members[id], member_values[id], rules);
+        decided[k] = built[k].to_json();
+        decisions.apply(id, members[id], *decided[k], built[k].conflicts);
+        built_text[k] = decided[k]->dump();
+      }
+      const GoldenState old = stored_golden(id);
+      changed[k] = old.empty || old.hash != std::hash<std::string>{}(built_text[k]) || person.retired_run;
+      bool created = person.created_run == run_id && old.empty;
+      if (changed[k] && !created && !old.empty)
+        if (auto stored = store.person(id)) before[k] = std::move(stored->golden);
+    }
     for (std::size_t k = 0; k < n; ++k) {
       progress.advance();
       const std::string& id = *todo[from + k].first;
       store::PersonRow& person = *todo[from + k].second;
-      merge::GoldenRecord& golden = built[k];
-      std::string& golden_text = built_text[k];
-      std::optional<nlohmann::json> decided;  // the golden tree, when decisions changed it
-      if (decisions.has_value_decision(id)) {
-        golden = merge::build_golden(members[id], member_values[id], rules);
-        decided = golden.to_json();
-        decisions.apply(id, members[id], *decided, golden.conflicts);
-        golden_text = decided->dump();
-      }
-      bool created = person.created_run == run_id && person.golden.empty();
-      if (golden_text != person.golden || person.retired_run) {
-        if (!created) {
+      const merge::GoldenRecord& golden = built[k];
+      if (changed[k]) {
+        if (!(person.created_run == run_id && stored_golden(id).empty)) {
           ++report.persons.updated;
-          if (!person.golden.empty())
-            record_changes(store, run_id, started_at, id, person.golden, decided ? *decided : golden.to_json());
+          if (!before[k].empty())
+            record_changes(store, run_id, started_at, id, before[k], decided[k] ? *decided[k] : golden.to_json());
         }
-        person.golden = std::move(golden_text);
+        person.golden = std::move(built_text[k]);
         person.updated_run = run_id;
         person.retired_run.reset();
         person.merged_into.clear();
         store.put_person(person);
+        std::string().swap(person.golden);  // written: not kept for the rest of the run
       }
-      for (auto& f : golden.conflicts)
+      for (const auto& f : golden.conflicts)
         keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
     }
   }

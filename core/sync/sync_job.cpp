@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/survivorship.hpp"
@@ -39,6 +40,7 @@ class StageTimer {
   StageTimer(RunReport& r, std::string stage) : report_(r), stage_(std::move(stage)), start_(std::chrono::steady_clock::now()) {}
   ~StageTimer() {
     report_.stage_seconds[stage_] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    spdlog::debug("stage {} done: resident {} MiB, peak {} MiB", stage_, base::resident_mib(), base::resident_mib("VmHWM"));
   }
 
  private:
