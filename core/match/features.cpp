@@ -36,10 +36,10 @@ std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, bool& 
   valid = true;
   if (v.canonical) {
     const text::NormalizedFields& n = (*normalized_)[record];
-    auto it = n.values.find(v.name);
-    if (it == n.values.end()) return {};
-    valid = n.valid(v.name);
-    return it->second;
+    auto i = text::field_index(v.name);
+    if (!i || n.at(*i).empty()) return {};
+    valid = n.valid(*i);
+    return std::string(n.at(*i));
   }
   const sdk::SourceRecord& r = *source_[record];
   const std::string* a = r.attribute(v.name);
@@ -80,6 +80,9 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   for (std::size_t b = 0; b < settings.blocking.size(); ++b)
     for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
 
+  std::vector<std::optional<std::size_t>> ref_field(refs.size());
+  for (std::size_t k = 0; k < refs.size(); ++k)
+    if (refs[k].canonical) ref_field[k] = text::field_index(refs[k].name);
   // What each record contributes, as text still to be interned: computed on every core (the
   // folding, name splitting and date parsing are the costly part), then interned here in record
   // order, so that ids, and everything that follows from them, do not depend on the threads.
@@ -93,6 +96,12 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::vector<std::string> values(refs.size());
     std::vector<char> valids(refs.size());
     for (std::size_t k = 0; k < refs.size(); ++k) {
+      if (ref_field[k]) {  // the usual case: a canonical field, found by its index
+        const text::NormalizedFields& n = (*normalized_)[i];
+        values[k] = n.at(*ref_field[k]);
+        valids[k] = n.valid(*ref_field[k]);
+        continue;
+      }
       bool valid = true;
       values[k] = value_of(i, refs[k], valid);
       valids[k] = valid;

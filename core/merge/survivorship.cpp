@@ -27,18 +27,18 @@ std::size_t rank_of(const std::vector<std::string>& order, const std::string& so
 GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records,
                           const std::vector<const text::NormalizedFields*>& normalized, const SurvivorshipRules& rules) {
   GoldenRecord out;
-  for (const sdk::FieldInfo& field : sdk::kCanonicalFields) {
+  for (std::size_t index = 0; index < sdk::kCanonicalFields.size(); ++index) {
+    const sdk::FieldInfo& field = sdk::kCanonicalFields[index];
     const std::string name(field.name);
     auto fp = rules.field_priority.find(name);
     const auto& order = fp != rules.field_priority.end() ? fp->second : rules.source_priority;
     std::vector<Candidate> cands;
     for (std::size_t k = 0; k < records.size(); ++k) {
       const store::StoredRecord* r = records[k];
-      auto it = normalized[k]->values.find(name);
-      if (it == normalized[k]->values.end()) continue;
-      const std::string& value = it->second;
+      std::string value(normalized[k]->at(index));
+      if (value.empty()) continue;
       std::string key = field.type == sdk::FieldType::kName ? sdk::fold(value) : value;
-      cands.push_back({r, value, key, normalized[k]->valid(name), rank_of(order, r->record.source)});
+      cands.push_back({r, std::move(value), std::move(key), normalized[k]->valid(index), rank_of(order, r->record.source)});
     }
     if (cands.empty()) continue;
     std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {

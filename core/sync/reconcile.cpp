@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -136,10 +137,14 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   for (std::size_t i = 0; i < records.size(); ++i)
     index_of.emplace(record_key(records[i].record.source, records[i].record.id), static_cast<std::uint32_t>(i));
   RunDecisions decisions(store, index_of, report.dry_run);
+  // What only matching needs is freed as soon as it is done: the peak of a run is here.
+  decltype(index_of)().swap(index_of);
   auto t0 = std::chrono::steady_clock::now();
-  match::FeatureTable features(inputs, settings, &normalized);
+  auto features = std::make_unique<match::FeatureTable>(inputs, settings, &normalized);
   double feature_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  match::MatchResult result = match::run_matching(features, settings, decisions.pairs());
+  match::MatchResult result = match::run_matching(*features, settings, decisions.pairs());
+  features.reset();
+  decltype(inputs)().swap(inputs);
   result.stats.seconds_features = feature_seconds;
   report.match = result.stats;
   // The survivorship rules travel with the model: when they change, every golden record is
@@ -157,6 +162,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
 
   // Persons: keep, create (with lineage), merge.
   match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, current);
+  decltype(current)().swap(current);
   std::vector<std::string> cluster_person = assignment.cluster_person;
   for (std::size_t c = 0; c < cluster_person.size(); ++c) {
     if (!cluster_person[c].empty()) continue;
@@ -213,6 +219,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     store.put_link(l);
   }
 
+  decltype(links)().swap(links);
   stage("links");
 
   // Golden records, value conflicts and review cases.

@@ -223,29 +223,75 @@ NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view ra
 
 namespace hopnhat::text {
 
-NormalizedFields normalize_record(const std::map<std::string, std::string>& fields) {
-  NormalizedFields out;
-  for (const auto& [name, raw] : fields) {
-    const sdk::FieldInfo* f = sdk::find_field(name);
-    if (!f) continue;
-    NormalizedValue nv = normalize_value(*f, raw);
-    if (nv.value.empty()) continue;
-    out.values.emplace(name, std::move(nv.value));
-    if (!nv.valid) out.invalid.insert(name);
+std::optional<std::size_t> field_index(std::string_view field) {
+  const sdk::FieldInfo* f = sdk::find_field(field);
+  if (!f) return std::nullopt;
+  return static_cast<std::size_t>(f - sdk::kCanonicalFields.data());
+}
+
+NormalizedFields::NormalizedFields(const std::array<std::string, kFields>& values, std::uint32_t invalid_mask)
+    : invalid_(invalid_mask) {
+  std::size_t size = 0;
+  for (const auto& v : values) size += v.size();
+  data_.reserve(size);
+  for (std::size_t i = 0; i < kFields; ++i) {
+    start_[i] = static_cast<std::uint32_t>(data_.size());
+    data_ += values[i];
   }
-  if (!out.values.count("full_name")) {  // a name given only in parts
+  start_[kFields] = static_cast<std::uint32_t>(data_.size());
+}
+
+std::string_view NormalizedFields::get(std::string_view field) const {
+  auto i = field_index(field);
+  return i ? at(*i) : std::string_view();
+}
+
+bool NormalizedFields::valid(std::string_view field) const {
+  auto i = field_index(field);
+  return !i || valid(*i);
+}
+
+std::map<std::string, std::string> NormalizedFields::values() const {
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i < kFields; ++i)
+    if (!at(i).empty()) out.emplace(sdk::kCanonicalFields[i].name, at(i));
+  return out;
+}
+
+std::set<std::string> NormalizedFields::invalid() const {
+  std::set<std::string> out;
+  for (std::size_t i = 0; i < kFields; ++i)
+    if (!valid(i)) out.emplace(sdk::kCanonicalFields[i].name);
+  return out;
+}
+
+NormalizedFields normalize_record(const std::map<std::string, std::string>& fields) {
+  std::array<std::string, NormalizedFields::kFields> values;
+  std::uint32_t invalid = 0;
+  for (const auto& [name, raw] : fields) {
+    auto i = field_index(name);
+    if (!i) continue;
+    NormalizedValue nv = normalize_value(sdk::kCanonicalFields[*i], raw);
+    if (nv.value.empty()) continue;
+    values[*i] = std::move(nv.value);
+    if (!nv.valid) invalid |= 1u << *i;
+  }
+  static const std::size_t kFullName = *field_index("full_name");
+  if (values[kFullName].empty()) {  // a name given only in parts
     std::string joined;
     for (const char* part : {"family_name", "middle_name", "given_name"})
-      if (auto it = out.values.find(part); it != out.values.end()) joined += (joined.empty() ? "" : " ") + it->second;
-    if (!joined.empty()) out.values.emplace("full_name", normalize_name(joined));
+      if (const std::string& v = values[*field_index(part)]; !v.empty()) joined += (joined.empty() ? "" : " ") + v;
+    if (!joined.empty()) values[kFullName] = normalize_name(joined);
   }
-  return out;
+  return NormalizedFields(values, invalid);
 }
 
 std::string to_json_text(const NormalizedFields& n) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : n.values) j[k] = v;
-  if (!n.invalid.empty()) j["!invalid"] = n.invalid;
+  for (std::size_t i = 0; i < NormalizedFields::kFields; ++i)
+    if (!n.at(i).empty()) j[std::string(sdk::kCanonicalFields[i].name)] = n.at(i);
+  std::set<std::string> invalid = n.invalid();
+  if (!invalid.empty()) j["!invalid"] = invalid;
   return j.dump();
 }
 
@@ -255,20 +301,23 @@ NormalizedFields normalized_from_json(const std::string& text) {
   thread_local std::string buffer;
   buffer.assign(text);
   buffer.append(simdjson::SIMDJSON_PADDING, '\0');
-  NormalizedFields n;
+  std::array<std::string, NormalizedFields::kFields> values;
+  std::uint32_t invalid = 0;
   try {
     simdjson::ondemand::document doc = parser.iterate(buffer.data(), text.size(), buffer.size());
     for (auto member : doc.get_object()) {
       std::string_view key = member.unescaped_key().value();
       if (key == "!invalid") {
-        for (auto field : member.value().get_array()) n.invalid.emplace(std::string_view(field.get_string()));
-      } else {
-        n.values.emplace(key, std::string_view(member.value().get_string()));
+        for (auto field : member.value().get_array())
+          if (auto i = field_index(std::string_view(field.get_string()))) invalid |= 1u << *i;
+      } else if (auto i = field_index(key)) {
+        values[*i] = std::string_view(member.value().get_string());
       }
     }
   } catch (const simdjson::simdjson_error& e) {
     throw std::runtime_error(std::string("normalised values: ") + e.what());
   }
+  NormalizedFields n(values, invalid);
   return n;
 }
 

@@ -67,14 +67,14 @@ TEST_CASE("records and persons survive the isolation protocol unchanged") {
 
 TEST_CASE("a record's normalised values round-trip through the store's JSON, invalid ones marked") {
   auto n = text::normalize_record({{"full_name", "  nguyễn văn an "}, {"birth_date", "không rõ"}, {"gender", "1"}, {"unknown", "x"}});
-  CHECK(n.values.at("full_name") == "Nguyễn Văn An");
-  CHECK(n.values.at("gender") == "Nam");
+  CHECK(n.values().at("full_name") == "Nguyễn Văn An");
+  CHECK(n.values().at("gender") == "Nam");
   CHECK_FALSE(n.valid("birth_date"));
-  CHECK_FALSE(n.values.count("unknown"));
+  CHECK_FALSE(n.values().count("unknown"));
   auto back = text::normalized_from_json(text::to_json_text(n));
-  CHECK(back.values == n.values);
-  CHECK(back.invalid == n.invalid);
-  CHECK(text::normalize_record({{"family_name", "Lê"}, {"given_name", "Lợi"}}).values.at("full_name") == "Lê Lợi");
+  CHECK(back.values() == n.values());
+  CHECK(back.invalid() == n.invalid());
+  CHECK(text::normalize_record({{"family_name", "Lê"}, {"given_name", "Lợi"}}).values().at("full_name") == "Lê Lợi");
 }
 
 TEST_CASE("a golden record's stored text equals what the JSON library writes, whatever its characters") {
