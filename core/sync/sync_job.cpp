@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -49,11 +51,16 @@ class StageTimer {
   std::chrono::steady_clock::time_point start_;
 };
 
-// Collects the records of one read; checks ids; counts rejections.
-class CollectingSink final : public sdk::RecordSink {
+// Receives the records of one read and stores them a batch at a time, so that a source of a
+// million rows is never all in memory: checks ids, counts new, changed and unchanged records,
+// normalises the new and changed ones on every core and writes them in read order. Runs on the
+// importer's thread; a store error stops the read and is rethrown by finish().
+class SourceWriter final : public sdk::RecordSink {
  public:
-  CollectingSink(std::string source, SourceReport& report, std::int64_t expected)
-      : source_(std::move(source)), report_(report), progress_("read " + source_, expected) {}
+  SourceWriter(store::Store& store, std::int64_t run_id, std::string source, SourceReport& report, std::int64_t expected,
+               const std::unordered_map<std::string, store::RecordState>& stored)
+      : store_(store), run_id_(run_id), source_(std::move(source)), report_(report), stored_(stored),
+        progress_("read " + source_, expected) {}
 
   bool emit(sdk::SourceRecord&& record) noexcept override {
     try {
@@ -67,12 +74,12 @@ class CollectingSink final : public sdk::RecordSink {
         return true;
       }
       record.source = source_;
-      record.content_hash = sdk::compute_content_hash(record);
-      records_.push_back(std::move(record));
+      batch_.push_back(std::move(record));
       progress_.advance();
+      if (batch_.size() >= kBatch) write_batch();
       return true;
     } catch (...) {
-      failed_ = true;
+      error_ = std::current_exception();  // out of memory, or the store failed
       return false;
     }
   }
@@ -86,15 +93,53 @@ class CollectingSink final : public sdk::RecordSink {
     }
   }
 
-  std::vector<sdk::SourceRecord>& records() { return records_; }
-  bool out_of_memory() const { return failed_; }
+  /// Writes what is left; rethrows what stopped the read.
+  void finish() {
+    if (error_) std::rethrow_exception(error_);
+    write_batch();
+  }
+  /// Every id this read returned (for deletions).
+  bool seen(const std::string& id) const { return origin_by_id_.contains(id); }
 
  private:
+  static constexpr std::size_t kBatch = 1 << 15;
+
+  void write_batch() {
+    const std::size_t n = batch_.size();
+    // Hashing and normalising are the costly part and independent per record.
+    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) batch_[k].content_hash = sdk::compute_content_hash(batch_[k]);
+    });
+    std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
+    for (const auto& rec : batch_) {
+      ++report_.read;
+      auto it = stored_.find(rec.id);
+      if (it == stored_.end() || it->second.deleted) {
+        ++report_.new_records;
+        to_store.push_back(&rec);
+      } else if (it->second.content_hash != rec.content_hash) {
+        ++report_.changed;
+        to_store.push_back(&rec);
+      } else {
+        ++report_.unchanged;
+      }
+    }
+    std::vector<std::string> normalized(to_store.size());
+    base::parallel_slices(to_store.size(), [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) normalized[k] = text::to_json_text(text::normalize_record(to_store[k]->fields));
+    });
+    for (std::size_t k = 0; k < to_store.size(); ++k) store_.put_record(*to_store[k], run_id_, normalized[k]);
+    batch_.clear();
+  }
+
+  store::Store& store_;
+  std::int64_t run_id_;
   std::string source_;
   SourceReport& report_;
-  std::vector<sdk::SourceRecord> records_;
-  std::unordered_map<std::string, std::string> origin_by_id_;
-  bool failed_ = false;
+  const std::unordered_map<std::string, store::RecordState>& stored_;
+  std::vector<sdk::SourceRecord> batch_;
+  absl::flat_hash_map<std::string, std::string> origin_by_id_;
+  std::exception_ptr error_;
   Progress progress_;
 };
 
@@ -110,53 +155,27 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   const std::optional<store::SourceState> previous = store.source_state(name);
   sdk::ReadRequest request;
   if (previous) request.state = previous->state;
-  sdk::ReadResult result;
-  // The last full read's size is the best guess of this one's.
-  CollectingSink sink(name, rep, previous ? previous->record_count : 0);
-  st = src.importer->read(request, sink, result);
-  if (!st) throw SourceFailure(st.message());
-  if (sink.out_of_memory()) throw SourceFailure("the host ran out of memory while collecting records");
-
   std::unordered_map<std::string, store::RecordState> stored;
   {
     auto states = store.record_states(name);
     stored.reserve(states.size());
     for (auto& r : states) stored.emplace(r.record_id, std::move(r));
   }
-  std::unordered_set<std::string> seen;
-  seen.reserve(sink.records().size());
-  std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed, in read order
-  for (auto& rec : sink.records()) {
-    ++rep.read;
-    seen.insert(rec.id);
-    auto it = stored.find(rec.id);
-    if (it == stored.end() || it->second.deleted) {
-      ++rep.new_records;
-      to_store.push_back(&rec);
-    } else if (it->second.content_hash != rec.content_hash) {
-      ++rep.changed;
-      to_store.push_back(&rec);
-    } else {
-      ++rep.unchanged;
-    }
+  sdk::ReadResult result;
+  // The last full read's size is the best guess of this one's.
+  SourceWriter sink(store, run_id, name, rep, previous ? previous->record_count : 0, stored);
+  st = src.importer->read(request, sink, result);
+  try {
+    sink.finish();  // first: a read the host stopped reports why the host stopped it
+  } catch (const std::bad_alloc&) {
+    throw SourceFailure("the host ran out of memory while storing records");
   }
-  // Normalising is the costly part and independent per record: on every core, a slice at a
-  // time (bounded memory); the store is written from this thread in read order.
-  constexpr std::size_t kSlice = 1 << 16;
-  std::vector<std::string> normalized;
-  for (std::size_t from = 0; from < to_store.size(); from += kSlice) {
-    const std::size_t n = std::min(kSlice, to_store.size() - from);
-    normalized.assign(n, {});
-    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) normalized[k] = text::to_json_text(text::normalize_record(to_store[from + k]->fields));
-    });
-    for (std::size_t k = 0; k < n; ++k) store.put_record(*to_store[from + k], run_id, normalized[k]);
-  }
+  if (!st) throw SourceFailure(st.message());
   bool guarded = false;
   if (result.full_snapshot) {
     std::vector<std::string> missing;
     for (const auto& [id, r] : stored)
-      if (!r.deleted && !seen.count(id)) missing.push_back(id);
+      if (!r.deleted && !sink.seen(id)) missing.push_back(id);
     std::sort(missing.begin(), missing.end());  // the same order whatever the hash map's
     const std::int64_t last = previous ? previous->record_count : 0;
     if (!missing.empty() && rep.failed > 0) {
