@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/json_text.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
 #include "text/normalize.hpp"
@@ -73,36 +74,6 @@ nlohmann::json GoldenRecord::to_json() const {
   return out;
 }
 
-namespace {
-
-// A JSON string as nlohmann::json::dump() writes it (UTF-8 kept, control characters escaped).
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
 
 std::string GoldenRecord::to_text() const {
   // nlohmann's objects are ordered by key: the fields, and within each the five members.
@@ -115,17 +86,17 @@ std::string GoldenRecord::to_text() const {
   out += '{';
   for (const GoldenValue* v : order) {
     if (out.size() > 1) out += ',';
-    append_json_string(out, v->field);
+    base::append_json_string(out, v->field);
     out += ":{\"record_id\":";
-    append_json_string(out, v->record->record.id);
+    base::append_json_string(out, v->record->record.id);
     out += ",\"rule\":";
-    append_json_string(out, v->rule);
+    base::append_json_string(out, v->rule);
     out += ",\"run\":";
     out += std::to_string(v->record->changed_run);
     out += ",\"source\":";
-    append_json_string(out, v->record->record.source);
+    base::append_json_string(out, v->record->record.source);
     out += ",\"value\":";
-    append_json_string(out, v->value);
+    base::append_json_string(out, v->value);
     out += '}';
   }
   out += '}';

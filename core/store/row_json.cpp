@@ -2,12 +2,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.hpp"
+
 namespace hopnhat::store {
 
 std::string fields_json(const sdk::SourceRecord& r) {
-  nlohmann::json f = nlohmann::json::object();
-  for (const auto& [k, v] : r.fields) f[k] = v;
-  return f.dump();
+  std::string out = "{";  // written directly: once per stored record (base/json_text.hpp)
+  for (const auto& [k, v] : r.fields) {  // a std::map: in key order, as nlohmann writes objects
+    if (out.size() > 1) out += ',';
+    base::append_json_string(out, k);
+    out += ':';
+    base::append_json_string(out, v);
+  }
+  out += '}';
+  return out;
 }
 
 std::string attributes_json(const sdk::SourceRecord& r) { return pairs_json(r.attributes); }

@@ -5,12 +5,15 @@
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "base/json_text.hpp"
 #include "hopnhat/sdk/text.hpp"
 #include "text/date.hpp"
 #include "text/domain_tables.hpp"
@@ -287,12 +290,33 @@ NormalizedFields normalize_record(const std::map<std::string, std::string>& fiel
 }
 
 std::string to_json_text(const NormalizedFields& n) {
-  nlohmann::json j = nlohmann::json::object();
-  for (std::size_t i = 0; i < NormalizedFields::kFields; ++i)
-    if (!n.at(i).empty()) j[std::string(sdk::kCanonicalFields[i].name)] = n.at(i);
-  std::set<std::string> invalid = n.invalid();
-  if (!invalid.empty()) j["!invalid"] = invalid;
-  return j.dump();
+  // Written directly (once per new or changed record), keys in name order as nlohmann writes
+  // them: "!invalid" first, then the fields.
+  static const std::vector<std::size_t> kByName = [] {
+    std::vector<std::size_t> order(NormalizedFields::kFields);
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [](std::size_t a, std::size_t b) { return sdk::kCanonicalFields[a].name < sdk::kCanonicalFields[b].name; });
+    return order;
+  }();
+  std::string out = "{";
+  bool first_invalid = true;
+  for (std::size_t i : kByName) {
+    if (n.valid(i)) continue;
+    out += first_invalid ? "\"!invalid\":[" : ",";
+    first_invalid = false;
+    base::append_json_string(out, sdk::kCanonicalFields[i].name);
+  }
+  if (!first_invalid) out += ']';
+  for (std::size_t i : kByName) {
+    if (n.at(i).empty()) continue;
+    if (out.size() > 1) out += ',';
+    base::append_json_string(out, sdk::kCanonicalFields[i].name);
+    out += ':';
+    base::append_json_string(out, n.at(i));
+  }
+  out += '}';
+  return out;
 }
 
 NormalizedFields normalized_from_json(const std::string& text) {

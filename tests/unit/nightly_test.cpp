@@ -2,6 +2,7 @@
 
 #include "merge/survivorship.hpp"
 #include "plugin/isolated.hpp"
+#include "store/row_json.hpp"
 #include "store/run_lock.hpp"
 #include "temp_dir.hpp"
 #include "text/normalize.hpp"
@@ -71,6 +72,9 @@ TEST_CASE("a record's normalised values round-trip through the store's JSON, inv
   CHECK(n.values().at("gender") == "Nam");
   CHECK_FALSE(n.valid("birth_date"));
   CHECK_FALSE(n.values().count("unknown"));
+  nlohmann::json expected = n.values();  // the text is what the JSON library would write
+  expected["!invalid"] = n.invalid();
+  CHECK(text::to_json_text(n) == expected.dump());
   auto back = text::normalized_from_json(text::to_json_text(n));
   CHECK(back.values() == n.values());
   CHECK(back.invalid() == n.invalid());
@@ -87,6 +91,15 @@ TEST_CASE("a golden record's stored text equals what the JSON library writes, wh
   g.values.push_back({"birth_date", "", &r, "only_value"});  // written in key order, not in this one
   CHECK(g.to_text() == g.to_json().dump());
   CHECK(merge::GoldenRecord{}.to_text() == "{}");
+}
+
+TEST_CASE("a record's raw fields are stored as the JSON library writes them; text that is not UTF-8 is refused") {
+  sdk::SourceRecord r;
+  r.fields = {{"full_name", "Nguyễn \"Văn\" An\t"}, {"birth_date", "1/2/1965\x01"}, {"org_unit", "a\\b"}};
+  nlohmann::json expected = r.fields;
+  CHECK(store::fields_json(r) == expected.dump());
+  r.fields["hometown"] = "H\xe0 N\xf4i";  // Windows-1258 bytes, never decoded
+  CHECK_THROWS_AS(store::fields_json(r), std::invalid_argument);
 }
 
 TEST_CASE("survivorship: field priority, then source priority, understood values first, with provenance") {

@@ -1,0 +1,45 @@
+// JSON text written directly, for the few shapes a run writes millions of times (records'
+// fields, normalised values, golden records): the same bytes nlohmann::json::dump() writes —
+// UTF-8 kept, control characters escaped, keys in the order given — without building a tree.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+namespace hopnhat::base {
+
+/// Appends `s` as a JSON string. Throws std::invalid_argument on text that is not UTF-8, as
+/// nlohmann::json::dump() does, so that nothing unreadable is ever stored.
+inline void append_json_string(std::string& out, std::string_view s) {
+  if (!simdjson::validate_utf8(s.data(), s.size()))
+    throw std::invalid_argument("text that is not valid UTF-8: " + std::string(s.substr(0, 40)));
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;  // start of the run of characters copied as they are
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
+}  // namespace hopnhat::base
