@@ -14,7 +14,7 @@ namespace hopnhat::base {
 /// Threads worth starting for `items` pieces of work: one per core, none for small loops.
 inline unsigned worker_count(std::size_t items) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  return items < 2048 ? 1u : static_cast<unsigned>(std::min<std::size_t>(cores, items));
+  return items < 512 ? 1u : static_cast<unsigned>(std::min<std::size_t>(cores, items));
 }
 
 /// Calls `body(begin, end, worker)` on contiguous slices of [0, n), one slice per worker, and

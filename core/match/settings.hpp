@@ -64,8 +64,9 @@ struct MatchSettings {
   }
 };
 
-/// The defaults: citizen ID, full name, birth date, gender, phone, other IDs; blocking on
-/// citizen ID, folded full name + birth year, given name + birth date, family name + birth date.
+/// The defaults: citizen ID, full name, birth date, gender, phone, other IDs, hometown; blocking
+/// on citizen ID, folded full name + birth year, given name + day and month of birth, phone,
+/// party card number, social insurance number.
 MatchSettings default_settings();
 
 /// Reads the configuration's `match` object over the defaults. Throws std::invalid_argument with

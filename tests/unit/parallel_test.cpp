@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <vector>
+
+#include "base/parallel.hpp"
+#include "match/features.hpp"
+
+using namespace hopnhat;
+
+TEST_CASE("parallel slices cover every index once, and an exception in a slice comes back") {
+  for (std::size_t n : {0u, 1u, 511u, 512u, 100001u}) {
+    std::vector<int> hits(n, 0);
+    std::atomic<unsigned> max_worker{0};
+    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned worker) {
+      for (std::size_t i = b; i < e; ++i) ++hits[i];
+      unsigned seen = max_worker.load();
+      while (worker > seen && !max_worker.compare_exchange_weak(seen, worker)) {
+      }
+    });
+    CHECK(std::count(hits.begin(), hits.end(), 1) == static_cast<long>(n));
+    CHECK(max_worker.load() < std::max(1u, std::thread::hardware_concurrency()));
+  }
+  CHECK_THROWS_WITH(base::parallel_slices(100000, [](std::size_t b, std::size_t e, unsigned) {
+                      if (b <= 50000 && 50000 < e) throw std::runtime_error("the middle slice failed");
+                    }),
+                    "the middle slice failed");
+}
+
+TEST_CASE("match features do not depend on the threads: interned ids follow the record order") {
+  // Enough records for the features to be prepared on several threads.
+  std::vector<sdk::SourceRecord> records(3000);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].source = "s";
+    records[i].id = std::to_string(i);
+    records[i].fields = {{"full_name", i % 2 ? "Nguyễn Văn An" : "Trần Thị Bình " + std::to_string(i % 7)},
+                         {"birth_date", "0" + std::to_string(1 + i % 9) + "/05/1970"}};
+  }
+  std::vector<const sdk::SourceRecord*> inputs;
+  for (const auto& r : records) inputs.push_back(&r);
+  match::MatchSettings settings = match::default_settings();
+  match::FeatureTable a(inputs, settings), b(inputs, settings);
+  for (std::size_t i = 0; i < records.size(); ++i)
+    for (std::size_t c = 0; c < settings.comparisons.size(); ++c)
+      for (int s = 0; s < 5; ++s) REQUIRE(a.at(i, c).slot[s] == b.at(i, c).slot[s]);
+  // The first record's name was interned first.
+  CHECK(a.pool().text(a.at(0, 1).slot[1]) == "tran thi binh 0");
+  CHECK(a.at(1, 1).slot[1] == a.at(3, 1).slot[1]);  // the same name, the same id
+}
