@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
@@ -175,7 +176,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   std::unordered_set<std::string> alive(cluster_person.begin(), cluster_person.end());
   // The persons this run may have changed: a member record new or changed, a link made, moved or
   // ended, a merge, a value decision. The others keep their golden record and cases as stored.
-  std::unordered_set<std::string> affected;
+  absl::flat_hash_set<std::string> affected;
   for (std::size_t i = 0; i < records.size(); ++i)
     if (records[i].changed_run == run_id) affected.insert(cluster_person[result.cluster_of[i]]);
   for (const auto& [absorbed, cluster] : assignment.merged) {
@@ -188,7 +189,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   }
 
   // Links.
-  std::unordered_set<std::uint32_t> in_review;
+  absl::flat_hash_set<std::uint32_t> in_review;
   for (const auto& p : result.review) {
     in_review.insert(p.a);
     in_review.insert(p.b);
@@ -199,7 +200,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     if (result.score[i] >= 0) score = result.score[i];
     store::LinkRow want{r.source, r.id, cluster_person[result.cluster_of[i]],
                         in_review.count(static_cast<std::uint32_t>(i)) ? "review" : "linked", score, result.rule[i], run_id};
-    auto it = links.find(record_key(r.source, r.id));
+    auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
     if (it != links.end()) {
       it->second.run_id = -1;  // seen: an active record still has this link
       store::LinkRow have = it->second;
