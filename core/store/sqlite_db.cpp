@@ -1,5 +1,7 @@
 #include "store/sqlite_db.hpp"
 
+#include <filesystem>
+
 namespace hopnhat::store {
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -60,6 +62,8 @@ double Statement::real(int c) const { return sqlite3_column_double(stmt_, c); }
 bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
 
 Db::Db(const std::string& path, bool create) : path_(path) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0;
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &handle_, flags, nullptr) != SQLITE_OK) {
     std::string msg = handle_ ? sqlite3_errmsg(handle_) : "out of memory";
@@ -72,13 +76,28 @@ Db::Db(const std::string& path, bool create) : path_(path) {
   // Rows of a kilobyte or more (golden records, source records): 16 KiB pages halve the writes
   // of a 4 KiB page. Takes effect only when the store is created; an existing store keeps its size.
   exec("PRAGMA page_size = 16384");
-  exec("PRAGMA journal_mode = WAL");
+  if (existed) {  // otherwise after the first commit (see the header)
+    // Switching needs the database to itself: while the run that creates a store still holds it,
+    // this connection goes on without (that run switches when it commits) and does not wait.
+    sqlite3_busy_timeout(handle_, 0);
+    try {
+      use_write_ahead_log();
+    } catch (const StoreError&) {
+    }
+    sqlite3_busy_timeout(handle_, 5000);
+  }
   exec("PRAGMA synchronous = FULL");
   // A run writes millions of rows in one transaction; with SQLite's 2 MiB default cache the
   // pages spill to the WAL and are looked up there again and again. The cache grows only as
   // far as a run needs it.
   exec("PRAGMA cache_size = -262144");  // KiB: 256 MiB
   exec("PRAGMA temp_store = MEMORY");
+}
+
+void Db::use_write_ahead_log() {
+  if (wal_) return;
+  exec("PRAGMA journal_mode = WAL");
+  wal_ = true;
 }
 
 Db::~Db() {

@@ -59,9 +59,16 @@ class Db {
   sqlite3* handle() const { return handle_; }
   const std::string& path() const { return path_; }
 
+  /// A database this object created keeps a rollback journal until its first commit: the first
+  /// run writes everything once, instead of into the write-ahead log and again at its
+  /// checkpoint (nobody else can be reading a store that did not exist). Then, and for every
+  /// store opened later, the log (WAL) lets readers go on while a run writes.
+  void use_write_ahead_log();
+
  private:
   sqlite3* handle_ = nullptr;
   std::string path_;
+  bool wal_ = false;
 };
 
 }  // namespace hopnhat::store

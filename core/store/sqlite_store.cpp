@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
   void commit() override {
     settle_counters();
     db_.exec("COMMIT");
+    db_.use_write_ahead_log();  // a store created by this run switches after its first commit
   }
   void rollback() override {
     counters_.clear();

@@ -111,14 +111,16 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
 
   // Normalised values were kept when each record last changed; older stores lack them.
   std::vector<text::NormalizedFields> normalized(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const std::string& n = records[i].normalized;
-    if (n.empty() || n == "{}") normalized[i] = text::normalize_record(records[i].record.fields);
-    else normalized[i] = text::normalized_from_json(n);
-    // From here on only the normalised values are used: free the raw ones.
-    std::map<std::string, std::string>().swap(records[i].record.fields);
-    std::string().swap(records[i].normalized);
-  }
+  base::parallel_slices(records.size(), [&](std::size_t b, std::size_t e, unsigned) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::string& n = records[i].normalized;
+      if (n.empty() || n == "{}") normalized[i] = text::normalize_record(records[i].record.fields);
+      else normalized[i] = text::normalized_from_json(n);
+      // From here on only the normalised values are used: free the raw ones.
+      std::map<std::string, std::string>().swap(records[i].record.fields);
+      std::string().swap(records[i].normalized);
+    }
+  });
   stage("load");
 
   // Match.
