@@ -67,6 +67,8 @@ class PgStore final : public Store {
     db_.exec("CREATE TEMP TABLE stage_persons (id TEXT, created_run BIGINT, updated_run BIGINT, retired_run BIGINT, golden TEXT, "
              "merged_into TEXT, split_from TEXT)");
     db_.exec("CREATE TEMP TABLE stage_changes (person_id TEXT, run_id BIGINT, changed_at TEXT, field TEXT, old_value TEXT, new_value TEXT)");
+    db_.exec("CREATE TEMP TABLE stage_conflicts (id BIGINT, person_id TEXT, field TEXT, kind TEXT, status TEXT, candidates TEXT, "
+             "opened_run BIGINT, closed_run BIGINT)");
   }
 
   ~PgStore() override {
@@ -117,6 +119,7 @@ class PgStore final : public Store {
     settle_counters();
     db_.exec("COMMIT");
     in_transaction_ = false;
+    next_conflict_id_ = 0;
   }
   void rollback() override {
     clear_buffers();
@@ -292,10 +295,19 @@ class PgStore final : public Store {
     return rows.front();
   }
   std::int64_t put_conflict(const ConflictRow& c) override {  // its person may still be buffered: checked at commit
-    if (c.id == 0)
-      return db_.exec("INSERT INTO conflicts(id, person_id, field, kind, status, candidates, opened_run, closed_run) "
-                      "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM conflicts), $1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                      {c.person_id, c.field, c.kind, c.status, c.candidates, pg(c.opened_run), pg(c.closed_run)}).integer(0, 0);
+    if (c.id == 0) {
+      // New cases (a hundred thousand in a first run of a million persons) are buffered and
+      // copied like persons and links. Numbered here as SQLite numbers them, MAX + 1: only the
+      // run-lock holder opens cases, so nobody else takes a number meanwhile.
+      if (next_conflict_id_ == 0)
+        next_conflict_id_ = db_.exec("SELECT COALESCE(MAX(id), 0) + 1 FROM conflicts").integer(0, 0);
+      const std::int64_t id = next_conflict_id_++;
+      if (conflicts_.rows.empty()) first_buffered_conflict_ = id;
+      conflicts_.put(std::to_string(id), {pg(id), c.person_id, c.field, c.kind, c.status, c.candidates, pg(c.opened_run), pg(c.closed_run)});
+      maybe_flush();
+      return id;
+    }
+    if (!conflicts_.rows.empty() && c.id >= first_buffered_conflict_) flush();  // the row is still in the buffer
     // Read committed: the CASE sees the row as an administrator's committed decision left it.
     db_.exec("UPDATE conflicts SET person_id = $1, status = CASE WHEN $2 = 'open' AND status IN ('resolved', 'deferred') THEN status ELSE $2 END, "
              "candidates = $3, closed_run = $4 WHERE id = $5",
@@ -303,6 +315,7 @@ class PgStore final : public Store {
     return c.id;
   }
   void set_conflict_status(std::int64_t id, const std::string& status) override {
+    flush();
     db_.exec("UPDATE conflicts SET status = $1 WHERE id = $2", {status, pg(id)});
   }
 
@@ -379,7 +392,8 @@ class PgStore final : public Store {
       "first_run, changed_run, deleted_run, normalized FROM source_records";
 
   void maybe_flush() {
-    if (records_.rows.size() + links_.rows.size() + persons_.rows.size() + changes_.rows.size() >= kFlushRows) flush();
+    if (records_.rows.size() + links_.rows.size() + persons_.rows.size() + changes_.rows.size() + conflicts_.rows.size() >= kFlushRows)
+      flush();
   }
 
   void settle_counters() {
@@ -393,6 +407,8 @@ class PgStore final : public Store {
     links_.clear();
     persons_.clear();
     changes_.clear();
+    conflicts_.clear();
+    next_conflict_id_ = 0;  // read again: what was numbered may have been rolled back
   }
 
   // COPY the buffered rows into the staging table, merge them into the table, empty both.
@@ -427,6 +443,9 @@ class PgStore final : public Store {
           "SELECT person_id, run_id, changed_at, field, old_value, new_value FROM stage_changes "
           "ON CONFLICT (person_id, run_id, field) DO UPDATE SET changed_at = excluded.changed_at, "
           "old_value = excluded.old_value, new_value = excluded.new_value");
+    merge(conflicts_, "stage_conflicts",
+          "INSERT INTO conflicts(id, person_id, field, kind, status, candidates, opened_run, closed_run) "
+          "SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM stage_conflicts");
   }
 
   std::vector<StoredRecord> read_records(const std::string& sql, const std::vector<PgParam>& params) {
@@ -470,6 +489,7 @@ class PgStore final : public Store {
   }
 
   std::vector<ConflictRow> read_conflicts(const std::string& tail, const std::vector<PgParam>& params) {
+    flush();
     auto r = db_.exec("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts" + tail, params);
     std::vector<ConflictRow> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -537,7 +557,8 @@ class PgStore final : public Store {
 
   PgConn db_;
   bool locked_ = false, migrated_ = false, in_transaction_ = false;
-  Buffer records_, links_, persons_, changes_;
+  Buffer records_, links_, persons_, changes_, conflicts_;
+  std::int64_t next_conflict_id_ = 0, first_buffered_conflict_ = 0;  // 0: not read in this transaction
   struct Counter {
     std::int64_t next = 1, reserved = 0;
     bool used = false;

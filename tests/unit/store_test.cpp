@@ -156,6 +156,32 @@ TEST_CASE("a deleted record is no longer active; putting it again revives it") {
   store->commit();
 }
 
+TEST_CASE("new cases are numbered one after another, readable and updatable before and after the run commits") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  auto run = store->create_run("t", false);
+  store->put_person({"P1", run, run, std::nullopt, "{}", "", ""});
+  auto a = store->put_conflict({0, "P1", "birth_date", "value_mismatch", "open", "[]", run, std::nullopt});
+  auto b = store->put_conflict({0, "P1", "gender", "value_mismatch", "open", "[]", run, std::nullopt});
+  CHECK(a == 1);
+  CHECK(b == 2);
+  store->put_conflict({b, "P1", "gender", "value_mismatch", "closed", "[1]", run, run});  // still a new one
+  auto c = store->conflict(b);
+  REQUIRE(c);
+  CHECK(c->status == "closed");
+  CHECK(c->candidates == "[1]");
+  CHECK(store->conflicts(true).size() == 1);
+  store->commit();
+  store->begin();
+  store->put_conflict({0, "P1", "full_name", "value_mismatch", "open", "[]", run, std::nullopt});
+  store->rollback();  // its number is given again
+  store->begin();
+  CHECK(store->put_conflict({0, "P1", "full_name", "value_mismatch", "open", "[]", run, std::nullopt}) == 3);
+  store->commit();
+  CHECK(store->conflicts(false).size() == 3);
+}
+
 TEST_CASE("counters count up inside the transaction; old runs are pruned") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
