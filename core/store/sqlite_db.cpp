@@ -73,8 +73,8 @@ Db::Db(const std::string& path, bool create) : path_(path) {
   }
   sqlite3_busy_timeout(handle_, 5000);
   exec("PRAGMA foreign_keys = ON");
-  // Rows of a kilobyte or more (golden records, source records): 16 KiB pages halve the writes
-  // of a 4 KiB page. Takes effect only when the store is created; an existing store keeps its size.
+  // Rows of a kilobyte or more (golden records, source records) fit a 16 KiB page without
+  // overflow pages. Takes effect only when the store is created; an existing store keeps its size.
   exec("PRAGMA page_size = 16384");
   if (existed) {  // otherwise after the first commit (see the header)
     // Switching needs the database to itself: while the run that creates a store still holds it,
