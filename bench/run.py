@@ -44,6 +44,22 @@ def timed_own_rss(cmd):
     return wall, int(res.stderr.strip().splitlines()[-1]) / 1024.0
 
 
+def timed_sync(hopnhat, config, report):
+    """A sync of `config` with its run report in `report`: the report, and the figures both
+    stores publish (wall time, peak RSS of the sync alone, per-stage seconds)."""
+    wall, rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
+    rep = json.load(open(report))
+    return rep, {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss),
+                 "stages": {k: round(v, 2) for k, v in rep["stages"].items()}}
+
+
+def one_percent_run(hopnhat, config, data, report):
+    """Changes 1% of the party records, syncs again; the figures of that run."""
+    changed = change_one_percent(os.path.join(data, "party_members.csv"))
+    inc, figures = timed_sync(hopnhat, config, report)
+    return {"changed_records": changed, "reported_changed": sum(s["changed"] for s in inc["sources"]), **figures}
+
+
 def postgres_runs(hopnhat, out, persons):
     """Full and 1%-changed syncs into PostgreSQL (a server started here, as the tests do)."""
     fixture = os.path.join(ROOT, "tests", "support", "pg_fixture.sh")
@@ -57,18 +73,9 @@ def postgres_runs(hopnhat, out, persons):
         c = json.load(open(config))
         c["store"] = {"postgres": open(os.path.join(pg_dir, "uri")).read().strip()}
         json.dump(c, open(config, "w"), ensure_ascii=False)
-        report = os.path.join(out, "pg-full.json")
-        wall, rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
-        full = json.load(open(report))
-        result = {"full": {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss),
-                           "stages": {k: round(v, 2) for k, v in full["stages"].items()}}}
-        changed = change_one_percent(os.path.join(data, "party_members.csv"))
-        report = os.path.join(out, "pg-incremental.json")
-        wall, rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
-        inc = json.load(open(report))
-        result["one_percent"] = {"changed_records": changed, "wall_seconds": round(wall, 2), "peak_rss_mib": round(rss),
-                                 "reported_changed": sum(s["changed"] for s in inc["sources"]),
-                                 "stages": {k: round(v, 2) for k, v in inc["stages"].items()}}
+        _, full = timed_sync(hopnhat, config, os.path.join(out, "pg-full.json"))
+        result = {"full": full,
+                  "one_percent": one_percent_run(hopnhat, config, data, os.path.join(out, "pg-incremental.json"))}
         size = subprocess.run(["psql", "-XtA", c["store"]["postgres"], "-c", "SELECT pg_database_size(current_database())"],
                               check=True, capture_output=True, text=True).stdout.strip()
         result["database_mib"] = round(int(size) / 1048576)
@@ -122,20 +129,11 @@ def main():
     results["gen_seconds"] = round(time.monotonic() - t, 2)
     config = os.path.join(data, "hopnhat.json")
     report = os.path.join(out, "full.json")
-    wall, rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
-    full = json.load(open(report))
-    results["full"] = {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss), "records": full["match"]["records"],
-                       "stages": {k: round(v, 2) for k, v in full["stages"].items()},
-                       "match": full["match"]}
+    full, figures = timed_sync(hopnhat, config, report)
+    results["full"] = {**figures, "records": full["match"]["records"], "match": full["match"]}
     results["quality"] = evaluate(hopnhat, config, ["--truth", os.path.join(data, "truth.csv")])
 
-    changed = change_one_percent(os.path.join(data, "party_members.csv"))
-    report = os.path.join(out, "incremental.json")
-    wall, inc_rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
-    inc = json.load(open(report))
-    results["one_percent"] = {"changed_records": changed, "wall_seconds": round(wall, 2), "peak_rss_mib": round(inc_rss),
-                              "reported_changed": sum(s["changed"] for s in inc["sources"]),
-                              "stages": {k: round(v, 2) for k, v in inc["stages"].items()}}
+    results["one_percent"] = one_percent_run(hopnhat, config, data, os.path.join(out, "incremental.json"))
 
     if os.environ.get("BENCH_POSTGRES", "1") != "0":
         results["postgres"] = postgres_runs(hopnhat, out, args.persons)

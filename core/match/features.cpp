@@ -32,14 +32,13 @@ std::uint32_t StringPool::intern(std::string_view s, bool code_points) {
   return it->second;
 }
 
-std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, bool& valid) const {
+std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const {
   valid = true;
   if (v.canonical) {
     const text::NormalizedFields& n = (*normalized_)[record];
-    auto i = text::field_index(v.name);
-    if (!i || n.at(*i).empty()) return {};
-    valid = n.valid(*i);
-    return std::string(n.at(*i));
+    if (!field || n.at(*field).empty()) return {};
+    valid = n.valid(*field);
+    return std::string(n.at(*field));
   }
   const sdk::SourceRecord& r = *source_[record];
   const std::string* a = r.attribute(v.name);
@@ -80,7 +79,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   for (std::size_t b = 0; b < settings.blocking.size(); ++b)
     for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
 
-  std::vector<std::optional<std::size_t>> ref_field(refs.size());
+  std::vector<std::optional<std::size_t>> ref_field(refs.size());  // canonical fields by index, found once
   for (std::size_t k = 0; k < refs.size(); ++k)
     if (refs[k].canonical) ref_field[k] = text::field_index(refs[k].name);
   // What each record contributes, as text still to be interned: computed on every core (the
@@ -96,14 +95,8 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::vector<std::string> values(refs.size());
     std::vector<char> valids(refs.size());
     for (std::size_t k = 0; k < refs.size(); ++k) {
-      if (ref_field[k]) {  // the usual case: a canonical field, found by its index
-        const text::NormalizedFields& n = (*normalized_)[i];
-        values[k] = n.at(*ref_field[k]);
-        valids[k] = n.valid(*ref_field[k]);
-        continue;
-      }
       bool valid = true;
-      values[k] = value_of(i, refs[k], valid);
+      values[k] = value_of(i, refs[k], ref_field[k], valid);
       valids[k] = valid;
     }
     out.identity = identity_field && valids[0] ? values[0] : std::string();
@@ -329,7 +322,8 @@ std::string FeatureTable::transform(const std::string& v, const std::string& t) 
 
 std::string FeatureTable::display(std::size_t i, std::size_t c) const {
   bool valid = true;
-  return value_of(i, settings_.comparisons[c].value, valid);
+  const ValueRef& v = settings_.comparisons[c].value;
+  return value_of(i, v, v.canonical ? text::field_index(v.name) : std::nullopt, valid);
 }
 
 }  // namespace hopnhat::match

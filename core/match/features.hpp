@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -75,7 +76,9 @@ class FeatureTable {
   double tf_factor(std::size_t c, std::size_t i, std::size_t j, std::uint8_t level) const;
 
  private:
-  std::string value_of(std::size_t record, const ValueRef& v, bool& valid) const;
+  /// `field`: the index of a canonical `v` in sdk::kCanonicalFields (text::field_index), looked
+  /// up once by the caller rather than once per record.
+  std::string value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const;
 
   const MatchSettings& settings_;
   const std::vector<text::NormalizedFields>* normalized_ = nullptr;

@@ -234,14 +234,18 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     return rules_changed || affected.count(id) || decisions.has_value_decision(id) || g.empty || person.retired_run ||
            !person.merged_into.empty() || g.decided;
   };
-  std::unordered_map<std::string, std::vector<const store::StoredRecord*>> members;
-  std::unordered_map<std::string, std::vector<const text::NormalizedFields*>> member_values;
+  struct Members {
+    std::vector<const store::StoredRecord*> records;
+    std::vector<const text::NormalizedFields*> values;  // values[k] of records[k]
+  };
+  std::unordered_map<std::string, Members> members;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::string& id = cluster_person[result.cluster_of[i]];
     auto p = persons.find(id);
     if (p != persons.end() && !rebuilt(id, p->second)) continue;
-    members[id].push_back(&records[i]);
-    member_values[id].push_back(&normalized[i]);
+    Members& m = members[id];
+    m.records.push_back(&records[i]);
+    m.values.push_back(&normalized[i]);
   }
   std::map<std::string, store::ConflictRow> open;
   std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
@@ -300,30 +304,30 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
         const std::string& id = *todo[from + k].first;
         if (decisions.has_value_decision(id)) continue;  // built below, where decisions apply
         auto m = members.find(id);  // read-only here: several threads look up at once
-        auto v = member_values.find(id);
-        built[k] = m == members.end() || v == member_values.end() ? merge::GoldenRecord{}
-                                                                  : merge::build_golden(m->second, v->second, rules);
+        built[k] = m == members.end() ? merge::GoldenRecord{} : merge::build_golden(m->second.records, m->second.values, rules);
         built_text[k] = built[k].to_text();
       }
     });
-    // Which changed, with the stored text of those that had one, read before this slice writes
-    // anything (on PostgreSQL a read first sends the buffered writes).
+    // Which changed (and of those, which count as updated: not created by this run), with the
+    // stored text of those that had one, read before this slice writes anything (on PostgreSQL
+    // a read first sends the buffered writes).
     std::vector<std::optional<nlohmann::json>> decided(n);  // the golden tree, when decisions changed it
-    std::vector<char> changed(n);
+    std::vector<char> changed(n), updated(n);
     std::vector<std::string> before(n);
     for (std::size_t k = 0; k < n; ++k) {
       const std::string& id = *todo[from + k].first;
       const store::PersonRow& person = *todo[from + k].second;
       if (decisions.has_value_decision(id)) {
-        built[k] = merge::build_golden(members[id], member_values[id], rules);
+        const Members& m = members[id];
+        built[k] = merge::build_golden(m.records, m.values, rules);
         decided[k] = built[k].to_json();
-        decisions.apply(id, members[id], *decided[k], built[k].conflicts);
+        decisions.apply(id, m.records, *decided[k], built[k].conflicts);
         built_text[k] = decided[k]->dump();
       }
       const GoldenState old = stored_golden(id);
       changed[k] = old.empty || old.hash != std::hash<std::string>{}(built_text[k]) || person.retired_run;
-      bool created = person.created_run == run_id && old.empty;
-      if (changed[k] && !created && !old.empty)
+      updated[k] = changed[k] && !(person.created_run == run_id && old.empty);
+      if (updated[k] && !old.empty)
         if (auto stored = store.person(id)) before[k] = std::move(stored->golden);
     }
     for (std::size_t k = 0; k < n; ++k) {
@@ -332,7 +336,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       store::PersonRow& person = *todo[from + k].second;
       const merge::GoldenRecord& golden = built[k];
       if (changed[k]) {
-        if (!(person.created_run == run_id && stored_golden(id).empty)) {
+        if (updated[k]) {
           ++report.persons.updated;
           if (!before[k].empty())
             record_changes(store, run_id, started_at, id, before[k], decided[k] ? *decided[k] : golden.to_json());

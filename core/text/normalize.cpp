@@ -244,11 +244,6 @@ NormalizedFields::NormalizedFields(const std::array<std::string, kFields>& value
   start_[kFields] = static_cast<std::uint32_t>(data_.size());
 }
 
-std::string_view NormalizedFields::get(std::string_view field) const {
-  auto i = field_index(field);
-  return i ? at(*i) : std::string_view();
-}
-
 bool NormalizedFields::valid(std::string_view field) const {
   auto i = field_index(field);
   return !i || valid(*i);

@@ -44,8 +44,7 @@ class NormalizedFields {
     return {data_.data() + start_[index], static_cast<std::size_t>(start_[index + 1] - start_[index])};
   }
   bool valid(std::size_t index) const { return !(invalid_ >> index & 1u); }
-  /// The same by name; "" (and valid) for a name that is not a canonical field.
-  std::string_view get(std::string_view field) const;
+  /// The same by name; valid for a name that is not a canonical field.
   bool valid(std::string_view field) const;
   bool empty() const { return data_.empty(); }
 
