@@ -91,13 +91,13 @@ int cmd_validate(const CommonArgs& args) {
   });
 }
 
-int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, bool dry_run) {
+int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, const sync::SyncOptions& options) {
   return with_config([&] {
     auto cfg = load(args);
     auto registry = registry_for(args, cfg.plugin_dirs);
     sync::RunReport report;
     try {
-      report = sync::run_sync(cfg, registry, {dry_run});
+      report = sync::run_sync(cfg, registry, options);
     } catch (const store::LockedError& e) {
       std::cerr << "hopnhat: " << e.what() << "\n";
       return static_cast<int>(sync::kExitLocked);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sync/sync_job.hpp"
+
 namespace hopnhat::cli {
 
 struct CommonArgs {
@@ -17,7 +19,7 @@ struct CommonArgs {
 
 int cmd_plugins_list(const CommonArgs& args, bool json);
 int cmd_validate(const CommonArgs& args);
-int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, bool dry_run);
+int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, const sync::SyncOptions& options);
 int cmd_links(const CommonArgs& args);
 int cmd_persons(const CommonArgs& args);
 int cmd_runs(const CommonArgs& args);

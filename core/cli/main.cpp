@@ -52,6 +52,13 @@ int main(int argc, char** argv) {
   bool dry_run = false;
   sync->add_option("--report", report, "also write the run report as JSON to FILE");
   sync->add_flag("--dry-run", dry_run, "compute everything, commit nothing; exporters only say what they would write");
+  sync::SyncOptions sync_options;
+  sync->add_flag("--rematch", sync_options.rematch,
+                 "match every record and train a new model, even when few records changed (by default a run "
+                 "re-matches only the records near those that changed, up to match.incremental_limit)");
+  sync->add_flag("--keep-model", sync_options.keep_model,
+                 "with --rematch: match every record under the last run's model instead of training one")
+      ->needs("--rematch");
 
   auto* links = app.add_subcommand("links", "the crosswalk: person_id,source,record_id,status,score per source record");
   add_config(links);
@@ -133,7 +140,10 @@ int main(int argc, char** argv) {
     if (*plugin_host) return plugin::serve_plugin(host_manifest, host_kind);
     if (*plugins_list) return cli::cmd_plugins_list(args, json);
     if (*validate) return cli::cmd_validate(args);
-    if (*sync) return cli::cmd_sync(args, report, dry_run);
+    if (*sync) {
+      sync_options.dry_run = dry_run;
+      return cli::cmd_sync(args, report, sync_options);
+    }
     if (*links) return cli::cmd_links(args);
     if (*persons) return cli::cmd_persons(args);
     if (*runs_list) return cli::cmd_runs(args);

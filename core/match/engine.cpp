@@ -17,11 +17,11 @@ constexpr double kFloor = 1e-6;  // no probability reaches 0 or 1 in the model
 
 std::vector<std::uint64_t> candidate_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
   std::vector<std::uint64_t> pairs;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> keyed;  // (key, record)
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (key, record)
   for (std::size_t b = 0; b < s.blocking.size(); ++b) {
     keyed.clear();
     for (std::size_t i = 0; i < f.size(); ++i)
-      if (std::uint32_t k = f.block_key(b, i)) keyed.emplace_back(k, static_cast<std::uint32_t>(i));
+      if (std::uint64_t k = f.block_key(b, i)) keyed.emplace_back(k, static_cast<std::uint32_t>(i));
     std::sort(keyed.begin(), keyed.end());
     for (std::size_t lo = 0; lo < keyed.size();) {
       std::size_t hi = lo;
@@ -300,6 +300,18 @@ ScoredPair score_pair(const FeatureTable& f, const MatchSettings& s, const Model
   return score_levels(f, s, model, a, b, levels.data());
 }
 
+namespace {
+
+// Scoring and clustering, once the pairs, their levels and the model are known.
+void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std::vector<std::uint64_t>& pairs,
+                       const std::vector<std::uint8_t>& levels, const PairDecisions& decisions, MatchResult& out);
+
+}  // namespace
+
+std::vector<std::uint64_t> block_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
+  return candidate_pairs(f, s, stats);
+}
+
 MatchResult run_matching(const FeatureTable& f, const MatchSettings& s, const PairDecisions& decisions) {
   MatchResult out;
   out.stats.records = f.size();
@@ -323,8 +335,29 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s, const Pa
   const double n = static_cast<double>(f.size());
   out.model = train(levels, identity_equal, width, s, random_pair_u(f, s), n * (n - 1) / 2, out.stats);
   out.stats.seconds_training = seconds_since(t);
+  score_and_cluster(f, s, pairs, levels, decisions, out);
+  return out;
+}
 
-  t = Clock::now();
+MatchResult match_with_model(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model,
+                             const std::vector<std::uint64_t>& pairs, const PairDecisions& decisions) {
+  MatchResult out;
+  out.stats.records = f.size();
+  out.stats.candidate_pairs = pairs.size();
+  out.model = model;
+  auto t = Clock::now();
+  std::vector<std::uint8_t> levels = compare_all(f, s.comparisons.size(), pairs);
+  out.stats.seconds_comparing = seconds_since(t);
+  score_and_cluster(f, s, pairs, levels, decisions, out);
+  return out;
+}
+
+namespace {
+
+void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std::vector<std::uint64_t>& pairs,
+                       const std::vector<std::uint8_t>& levels, const PairDecisions& decisions, MatchResult& out) {
+  const std::size_t width = s.comparisons.size();
+  auto t = Clock::now();
   std::vector<ScoredPair> scored;
   scored.reserve(pairs.size() / 4);
   for (std::size_t k = 0; k < pairs.size(); ++k) {  // levels from the comparing pass, not again
@@ -384,8 +417,9 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s, const Pa
     if (seen.emplace(key, true).second) out.review.push_back(*p);
   }
   out.stats.seconds_clustering = seconds_since(t);
-  return out;
 }
+
+}  // namespace
 
 Explanation explain_pair(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
                          std::uint32_t b) {

@@ -48,6 +48,8 @@ struct MatchStats {
   double seconds_features = 0, seconds_blocking = 0, seconds_comparing = 0, seconds_training = 0, seconds_clustering = 0;
   int em_iterations = 0;
   bool supervised = false;  // m learnt from pairs sharing a valid citizen ID
+  bool incremental = false;     // only the records near changed ones were matched, under the last model
+  std::size_t all_records = 0;  // active records of the run (records: those matched)
 };
 
 struct MatchResult {
@@ -68,7 +70,17 @@ struct PairDecisions {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> different;
 };
 
+/// Matches every record of `features`: blocking, comparing, training a model, scoring, clustering.
 MatchResult run_matching(const FeatureTable& features, const MatchSettings& settings, const PairDecisions& decisions = {});
+
+/// The candidate pairs blocking gives over `features` (a < b, packed as a << 32 | b, sorted).
+std::vector<std::uint64_t> block_pairs(const FeatureTable& features, const MatchSettings& settings, MatchStats& stats);
+
+/// Scores the given candidate pairs (packed as block_pairs gives them) with a model trained
+/// before, and clusters the records of `features`: what a run does when it re-matches only the
+/// records near those that changed, or matches every record under the last run's model.
+MatchResult match_with_model(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
+                             const std::vector<std::uint64_t>& pairs, const PairDecisions& decisions = {});
 
 /// Scores one pair with a trained model (used by explain and by run_matching itself).
 ScoredPair score_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,

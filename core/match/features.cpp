@@ -4,6 +4,9 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+
+#include <xxhash.h>
 
 #include "base/parallel.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -32,6 +35,84 @@ std::uint32_t StringPool::intern(std::string_view s, bool code_points) {
   return it->second;
 }
 
+namespace {
+
+// Stable across processes and versions (the store keeps these); 0 means "no key".
+std::uint64_t key_hash(std::string_view s) {
+  std::uint64_t h = XXH3_64bits(s.data(), s.size());
+  return h ? h : 1;
+}
+
+}  // namespace
+
+std::string MatchKeys::encode() const {
+  std::string out((block.size() + term.size()) * 8, '\0');
+  char* p = out.data();
+  for (const auto* list : {&block, &term})
+    for (std::uint64_t v : *list)
+      for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(v >> (8 * b) & 0xFF);
+  return out;
+}
+
+std::optional<MatchKeys> MatchKeys::decode(std::string_view bytes, const MatchSettings& s) {
+  std::size_t terms = 0;
+  for (const auto& c : s.comparisons) terms += c.term_frequency ? 1 : 0;
+  if (bytes.size() != (s.blocking.size() + terms) * 8) return std::nullopt;
+  MatchKeys k;
+  k.block.resize(s.blocking.size());
+  k.term.resize(terms);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  for (auto* list : {&k.block, &k.term})
+    for (std::uint64_t& v : *list) {
+      v = 0;
+      for (int b = 0; b < 8; ++b) v |= static_cast<std::uint64_t>(*p++) << (8 * b);
+    }
+  return k;
+}
+
+TermFrequencies::TermFrequencies(const MatchSettings& s) : slot_(s.comparisons.size(), -1) {
+  int n = 0;
+  for (std::size_t c = 0; c < s.comparisons.size(); ++c)
+    if (s.comparisons[c].term_frequency) slot_[c] = n++;
+  counts_.resize(static_cast<std::size_t>(n));
+}
+
+void TermFrequencies::add(const MatchKeys& keys) {
+  for (std::size_t t = 0; t < counts_.size() && t < keys.term.size(); ++t)
+    if (keys.term[t]) ++counts_[t][keys.term[t]];
+}
+
+void TermFrequencies::finish() {
+  mean_.assign(counts_.size(), 0.0);
+  total_.assign(counts_.size(), 0.0);
+  for (std::size_t t = 0; t < counts_.size(); ++t) {
+    // Summed in a fixed order (the hash map's order varies between processes): the same
+    // inputs must give the same weights to the last bit, or an unchanged run would move scores.
+    std::vector<std::uint32_t> counts;
+    counts.reserve(counts_[t].size());
+    for (const auto& [v, n] : counts_[t]) counts.push_back(n);
+    std::sort(counts.begin(), counts.end());
+    double total = 0, s2 = 0, s3 = 0;
+    for (std::uint32_t n : counts) total += n;
+    total_[t] = total;
+    for (std::uint32_t n : counts) {
+      double f = n / total;
+      s2 += f * f;
+      s3 += f * f * f;
+    }
+    mean_[t] = s2 > 0 ? s3 / s2 : 0.0;
+  }
+}
+
+double TermFrequencies::factor(std::size_t c, std::uint64_t term) const {
+  const int t = slot_[c];
+  if (t < 0 || mean_.empty() || mean_[t] <= 0 || !term) return 1.0;
+  auto it = counts_[t].find(term);
+  if (it == counts_[t].end()) return 1.0;
+  double f = it->second / total_[t];
+  return std::max(f / mean_[t], 1e-3);
+}
+
 std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const {
   valid = true;
   if (v.canonical) {
@@ -50,8 +131,9 @@ std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, std::o
 }
 
 FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings,
-                           const std::vector<text::NormalizedFields>* normalized)
-    : settings_(settings), normalized_(normalized), records_(records.size()), width_(settings.comparisons.size()), source_(records) {
+                           const std::vector<text::NormalizedFields>* normalized, const TermFrequencies* frequencies)
+    : settings_(settings), normalized_(normalized), records_(records.size()), width_(settings.comparisons.size()),
+      term_slot_(settings.comparisons.size(), -1), source_(records), frequencies_(frequencies) {
   if (!normalized_) {  // one normalisation for everyone: the one the store keeps
     owned_normalized_.reserve(records.size());
     for (const sdk::SourceRecord* r : records) owned_normalized_.push_back(text::normalize_record(r->fields));
@@ -59,9 +141,11 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   }
   features_.resize(records_ * width_);
   identity_.assign(records_, 0);
-  tf_counts_.resize(width_);
-  block_keys_.assign(settings.blocking.size(), std::vector<std::uint32_t>(records_, 0));
-  absl::flat_hash_map<std::string, std::uint32_t> block_ids{{"", 0}};
+  std::size_t terms = 0;
+  for (std::size_t c = 0; c < width_; ++c)
+    if (settings.comparisons[c].term_frequency) term_slot_[c] = static_cast<int>(terms++);
+  terms_.assign(records_ * terms, 0);
+  block_keys_.assign(settings.blocking.size(), std::vector<std::uint64_t>(records_, 0));
   const sdk::FieldInfo* identity_field = sdk::find_field(settings.identity_field);
 
   // Each distinct value a record needs is normalised once.
@@ -89,7 +173,8 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::string identity;
     std::vector<std::array<std::string, 5>> text;  // per comparison, the slots that hold strings
     std::vector<std::array<std::uint32_t, 2>> date;  // per comparison of dates: packed, precision
-    std::vector<std::string> block;                  // per blocking rule; "" when incomplete
+    std::vector<std::uint64_t> block;                // per blocking rule (MatchKeys)
+    std::vector<std::uint64_t> term;                 // per term-frequency comparison (MatchKeys)
   };
   auto prepare = [&](std::size_t i, Prepared& out) {
     std::vector<std::string> values(refs.size());
@@ -133,7 +218,16 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
       }
     }
-    out.block.assign(settings.blocking.size(), {});
+    out.term.assign(terms, 0);
+    for (std::size_t c = 0; c < width_; ++c) {
+      if (term_slot_[c] < 0) continue;
+      // The value whose frequency counts: folded for names and text, as compared otherwise.
+      const auto& t = out.text[c];
+      const ComparisonKind kind = settings.comparisons[c].kind;
+      const std::string& v = kind == ComparisonKind::kPersonName || kind == ComparisonKind::kText ? t[1] : t[0];
+      if (!v.empty()) out.term[term_slot_[c]] = key_hash(v);
+    }
+    out.block.assign(settings.blocking.size(), 0);
     for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
       std::string key;
       bool complete = true;
@@ -146,7 +240,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         key += v;
         key += '\x1f';
       }
-      if (complete) out.block[b] = std::move(key);
+      if (complete) out.block[b] = key_hash(key);
     }
   };
   auto intern = [&](std::size_t i, const Prepared& in) {
@@ -176,16 +270,9 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         case ComparisonKind::kIdentifier: f.slot[0] = pool_.intern(t[0], true); break;
         case ComparisonKind::kExact: f.slot[0] = pool_.intern(t[0]); break;
       }
-      if (spec.term_frequency && f.present()) {
-        std::uint32_t key = spec.kind == ComparisonKind::kPersonName || spec.kind == ComparisonKind::kText ? f.slot[1] : f.slot[0];
-        ++tf_counts_[c][key];
-      }
     }
-    for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
-      if (in.block[b].empty()) continue;
-      auto [it, fresh] = block_ids.emplace(in.block[b], static_cast<std::uint32_t>(block_ids.size()));
-      block_keys_[b][i] = it->second;
-    }
+    std::copy(in.term.begin(), in.term.end(), terms_.begin() + static_cast<std::ptrdiff_t>(i * terms));
+    for (std::size_t b = 0; b < settings.blocking.size(); ++b) block_keys_[b][i] = in.block[b];
   };
   constexpr std::size_t kSlice = 1 << 15;
   std::vector<Prepared> prepared(std::min(kSlice, records_));
@@ -196,25 +283,21 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     });
     for (std::size_t k = 0; k < n; ++k) intern(from + k, prepared[k]);
   }
-  tf_mean_.assign(width_, 0.0);
-  tf_total_.assign(width_, 0.0);
-  for (std::size_t c = 0; c < width_; ++c) {
-    // Summed in a fixed order (the hash map's order varies between processes): the same
-    // inputs must give the same weights to the last bit, or an unchanged run would move scores.
-    std::vector<std::uint32_t> counts;
-    counts.reserve(tf_counts_[c].size());
-    for (const auto& [v, n] : tf_counts_[c]) counts.push_back(n);
-    std::sort(counts.begin(), counts.end());
-    double total = 0, s2 = 0, s3 = 0;
-    for (std::uint32_t n : counts) total += n;
-    tf_total_[c] = total;
-    for (std::uint32_t n : counts) {
-      double f = n / total;
-      s2 += f * f;
-      s3 += f * f * f;
-    }
-    tf_mean_[c] = s2 > 0 ? s3 / s2 : 0.0;
+  if (!frequencies_) {
+    own_frequencies_.emplace(settings);
+    for (std::size_t i = 0; i < records_; ++i) own_frequencies_->add(keys(i));
+    own_frequencies_->finish();
+    frequencies_ = &*own_frequencies_;
   }
+}
+
+MatchKeys FeatureTable::keys(std::size_t i) const {
+  MatchKeys k;
+  k.block.resize(block_keys_.size());
+  for (std::size_t b = 0; b < block_keys_.size(); ++b) k.block[b] = block_keys_[b][i];
+  const std::size_t terms = records_ ? terms_.size() / records_ : 0;
+  k.term.assign(terms_.begin() + static_cast<std::ptrdiff_t>(i * terms), terms_.begin() + static_cast<std::ptrdiff_t>((i + 1) * terms));
+  return k;
 }
 
 std::vector<std::string> FeatureTable::level_names(ComparisonKind kind) {
@@ -274,22 +357,17 @@ std::uint8_t FeatureTable::level(std::size_t c, std::size_t i, std::size_t j) co
 }
 
 double FeatureTable::tf_factor(std::size_t c, std::size_t i, std::size_t, std::uint8_t level) const {
-  const ComparisonSpec& spec = settings_.comparisons[c];
-  if (!spec.term_frequency || tf_mean_[c] <= 0) return 1.0;
-  const Feature& a = at(i, c);
-  std::uint32_t key;
-  switch (spec.kind) {
-    case ComparisonKind::kPersonName: if (level < 3) return 1.0; key = a.slot[1]; break;
-    case ComparisonKind::kText: if (level < 2) return 1.0; key = a.slot[1]; break;
-    case ComparisonKind::kIdentifier: if (level < 2) return 1.0; key = a.slot[0]; break;
-    case ComparisonKind::kExact: if (level < 1) return 1.0; key = a.slot[0]; break;
+  const int t = term_slot_[c];
+  if (t < 0) return 1.0;
+  switch (settings_.comparisons[c].kind) {  // only an agreeing value has a frequency that counts
+    case ComparisonKind::kPersonName: if (level < 3) return 1.0; break;
+    case ComparisonKind::kText: if (level < 2) return 1.0; break;
+    case ComparisonKind::kIdentifier: if (level < 2) return 1.0; break;
+    case ComparisonKind::kExact: if (level < 1) return 1.0; break;
     default: return 1.0;
   }
-  const auto& counts = tf_counts_[c];
-  auto it = counts.find(key);
-  if (it == counts.end()) return 1.0;
-  double f = it->second / tf_total_[c];
-  return std::max(f / tf_mean_[c], 1e-3);
+  const std::size_t terms = terms_.size() / records_;
+  return frequencies_->factor(c, terms_[i * terms + static_cast<std::size_t>(t)]);
 }
 
 std::string FeatureTable::transform(const std::string& v, const std::string& t) {

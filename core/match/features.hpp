@@ -48,12 +48,48 @@ struct Feature {
   bool present() const { return slot[0] != 0; }
 };
 
+/// What the store keeps of a record for incremental matching (on its link): a stable 64-bit hash
+/// (XXH3) of its key under each blocking rule, and of the value each term-frequency comparison
+/// counts. With them a run finds a changed record's block neighbours, and counts term
+/// frequencies over every record, without reading the records themselves. 0: no key.
+struct MatchKeys {
+  std::vector<std::uint64_t> block;  // per blocking rule
+  std::vector<std::uint64_t> term;   // per comparison with term_frequency, in settings order
+
+  /// 8 bytes per hash, little-endian: blocks, then terms.
+  std::string encode() const;
+  /// nullopt when `bytes` does not have the layout `settings` gives (written under other settings).
+  static std::optional<MatchKeys> decode(std::string_view bytes, const MatchSettings& settings);
+};
+
+/// How often each value of a term-frequency comparison occurs among all active records; shared
+/// by a full run (counted from its FeatureTable) and an incremental one (counted from the keys
+/// kept in the store), so that both weigh a pair the same. Built single-threaded, then read-only.
+class TermFrequencies {
+ public:
+  explicit TermFrequencies(const MatchSettings& settings);
+  void add(const MatchKeys& keys);
+  /// Call once after the last add(): computes the mean frequency of an agreeing value.
+  void finish();
+  /// How much more (or less) common the value `term` of comparison `c` is than an average
+  /// agreeing value; 1 when the comparison counts none.
+  double factor(std::size_t c, std::uint64_t term) const;
+
+ private:
+  std::vector<int> slot_;  // per comparison: index into counts_, or -1
+  std::vector<absl::flat_hash_map<std::uint64_t, std::uint32_t>> counts_;
+  std::vector<double> mean_, total_;  // per slot: Σf³/Σf², records with a value
+};
+
 class FeatureTable {
  public:
   /// `normalized`, when given, holds each record's canonical values already normalised (parallel
   /// to `records`, text::normalize_record); otherwise they are normalised here the same way.
+  /// `frequencies`, when given, are the term frequencies of all records (the table then holds
+  /// only some of them); otherwise they are counted over `records`. Not owned; must outlive it.
   FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings,
-               const std::vector<text::NormalizedFields>* normalized = nullptr);
+               const std::vector<text::NormalizedFields>* normalized = nullptr,
+               const TermFrequencies* frequencies = nullptr);
 
   std::size_t size() const { return records_; }
   const Feature& at(std::size_t record, std::size_t comparison) const { return features_[record * width_ + comparison]; }
@@ -61,7 +97,9 @@ class FeatureTable {
   /// The valid identity value (citizen ID) of a record, or 0.
   std::uint32_t identity(std::size_t record) const { return identity_[record]; }
   /// The blocking key of record i under rule b (0 when the record lacks a part of it).
-  std::uint32_t block_key(std::size_t b, std::size_t i) const { return block_keys_[b][i]; }
+  std::uint64_t block_key(std::size_t b, std::size_t i) const { return block_keys_[b][i]; }
+  /// What the store keeps of record i for incremental matching.
+  MatchKeys keys(std::size_t i) const;
   /// A value under a blocking transform ("" when the transform does not apply).
   static std::string transform(const std::string& value, const std::string& transform);
   /// Human-readable value of a comparison for a record (for explanations).
@@ -88,11 +126,12 @@ class FeatureTable {
   StringPool pool_;
   std::vector<Feature> features_;
   std::vector<std::uint32_t> identity_;
-  std::vector<std::vector<std::uint32_t>> block_keys_;  // per rule, per record
+  std::vector<std::vector<std::uint64_t>> block_keys_;  // per rule, per record (MatchKeys::block)
+  std::vector<std::uint64_t> terms_;  // per record, per term-frequency comparison (MatchKeys::term)
+  std::vector<int> term_slot_;        // per comparison: index into a record's terms, or -1
   std::vector<const sdk::SourceRecord*> source_;
-  std::vector<absl::flat_hash_map<std::uint32_t, std::uint32_t>> tf_counts_;  // per comparison: value → records
-  std::vector<double> tf_mean_;   // per comparison: Σf³/Σf², the mean frequency of an agreeing value
-  std::vector<double> tf_total_;  // per comparison: records with a value
+  std::optional<TermFrequencies> own_frequencies_;  // when the caller gave none
+  const TermFrequencies* frequencies_ = nullptr;
 };
 
 }  // namespace hopnhat::match

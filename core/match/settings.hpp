@@ -48,6 +48,10 @@ struct MatchSettings {
   std::vector<ComparisonSpec> comparisons;
   int em_iterations = 25;
   std::size_t max_block_size = 2000;  // larger blocks are skipped (and reported) as too common
+  /// Up to this share of records new, changed or deleted, a run re-matches only the records
+  /// near them under the last run's model; above it, every record, with a new model. Not part
+  /// of the model: changing it changes when a model is trained, not what it is.
+  double incremental_limit = 0.10;
   /// A value whose exact agreement links records by itself and whose disagreement (two valid,
   /// different values) forbids a link: the citizen ID.
   std::string identity_field = "citizen_id";

@@ -23,7 +23,43 @@ std::string_view postgres_migration_file(std::string_view file_name);
 namespace {
 
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
-                                     "006_conflicts_by_person.sql"};
+                                     "006_conflicts_by_person.sql", "007_match_keys.sql"};
+
+// BYTEA in PostgreSQL's hex text form ("\x0a1b…"), the form COPY and results use.
+std::string bytea_text(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+// A text[] literal: {"a","b\\"c"}.
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string bytes_of_bytea(std::string_view text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') return {};
+  auto nibble = [](char h) { return h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10; };
+  std::string out((text.size() - 2) / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<char>(nibble(text[2 + 2 * i]) << 4 | nibble(text[3 + 2 * i]));
+  return out;
+}
 constexpr std::int64_t kRunLockKey = 0x686f706e686174;  // "hopnhat": the advisory lock of runs
 constexpr std::size_t kFlushRows = 50000;
 
@@ -63,7 +99,7 @@ class PgStore final : public Store {
     db_.exec("CREATE TEMP TABLE stage_records (source TEXT, record_id TEXT, content_hash TEXT, origin TEXT, fields TEXT, "
              "attributes TEXT, run BIGINT, normalized TEXT)");
     db_.exec("CREATE TEMP TABLE stage_links (source TEXT, record_id TEXT, person_id TEXT, status TEXT, score DOUBLE PRECISION, "
-             "rule TEXT, run_id BIGINT)");
+             "rule TEXT, run_id BIGINT, match_keys BYTEA)");
     db_.exec("CREATE TEMP TABLE stage_persons (id TEXT, created_run BIGINT, updated_run BIGINT, retired_run BIGINT, golden TEXT, "
              "merged_into TEXT, split_from TEXT)");
     db_.exec("CREATE TEMP TABLE stage_changes (person_id TEXT, run_id BIGINT, changed_at TEXT, field TEXT, old_value TEXT, new_value TEXT)");
@@ -217,14 +253,15 @@ class PgStore final : public Store {
   }
 
   std::vector<LinkRow> links() override {
-    return read_links("SELECT source, record_id, person_id, status, score, rule, run_id FROM links ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
+    return read_links("SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
   }
   std::vector<LinkRow> links_of(const std::string& person_id) override {
-    return read_links("SELECT source, record_id, person_id, status, score, rule, run_id FROM links WHERE person_id = $1 "
+    return read_links("SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links WHERE person_id = $1 "
                       "ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {person_id});
   }
   void put_link(const LinkRow& l) override {
-    links_.put(l.source + '\x1f' + l.record_id, {l.source, l.record_id, l.person_id, l.status, l.score ? pg(*l.score) : PgParam(), l.rule, pg(l.run_id)});
+    links_.put(l.source + '\x1f' + l.record_id, {l.source, l.record_id, l.person_id, l.status, l.score ? pg(*l.score) : PgParam(), l.rule, pg(l.run_id),
+                                                    bytea_text(l.match_keys)});
     maybe_flush();
   }
 
@@ -236,6 +273,23 @@ class PgStore final : public Store {
                  {}, [&](const PgResult& r) {
                    visit({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
                  });
+  }
+  std::vector<StoredRecord> records_in(const std::vector<std::pair<std::string, std::string>>& keys) override {
+    std::vector<std::string> sources, ids;
+    for (const auto& [source, id] : keys) {
+      sources.push_back(source);
+      ids.push_back(id);
+    }
+    return read_records(std::string(kSelectRecords) +
+                            " JOIN unnest($1::text[], $2::text[]) AS k(s, i) ON source = k.s AND record_id = k.i",
+                        {text_array(sources), text_array(ids)});
+  }
+  std::vector<PersonRow> persons_in(const std::vector<std::string>& ids) override {
+    return read_persons("WHERE id = ANY($1::text[])", {text_array(ids)});
+  }
+  std::int64_t active_person_count() override {
+    flush();
+    return db_.exec("SELECT count(*) FROM persons WHERE retired_run IS NULL", {}).integer(0, 0);
   }
   std::optional<PersonRow> person(const std::string& id) override {
     auto rows = read_persons("WHERE id = $1", {id});
@@ -434,10 +488,10 @@ class PgStore final : public Store {
           "fields = excluded.fields, attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, "
           "normalized = excluded.normalized");
     merge(links_, "stage_links",
-          "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) "
-          "SELECT source, record_id, person_id, status, score, rule, run_id FROM stage_links "
+          "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) "
+          "SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM stage_links "
           "ON CONFLICT (source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
-          "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id");
+          "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id, match_keys = excluded.match_keys");
     merge(changes_, "stage_changes",
           "INSERT INTO person_changes(person_id, run_id, changed_at, field, old_value, new_value) "
           "SELECT person_id, run_id, changed_at, field, old_value, new_value FROM stage_changes "
@@ -471,7 +525,8 @@ class PgStore final : public Store {
     flush();
     std::vector<LinkRow> out;
     db_.each_row(sql, params, [&](const PgResult& r) {
-      LinkRow l{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), std::nullopt, r.text(0, 5), r.integer(0, 6)};
+      LinkRow l{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), std::nullopt, r.text(0, 5), r.integer(0, 6),
+                bytes_of_bytea(r.text(0, 7))};
       if (!r.null(0, 4)) l.score = r.real(0, 4);
       out.push_back(std::move(l));
     });

@@ -17,6 +17,10 @@ Statement& Statement::bind(int i, std::string_view text) {
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Statement& Statement::bind_blob(int i, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
 Statement& Statement::bind(int i, std::int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
@@ -56,6 +60,10 @@ void Statement::reset() {
 std::string Statement::text(int c) const {
   auto p = sqlite3_column_text(stmt_, c);
   return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
+}
+std::string Statement::blob(int c) const {
+  auto p = sqlite3_column_blob(stmt_, c);
+  return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
 }
 std::int64_t Statement::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
 double Statement::real(int c) const { return sqlite3_column_double(stmt_, c); }

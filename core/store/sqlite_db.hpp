@@ -26,6 +26,7 @@ class Statement {
   Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
 
   Statement& bind(int index, std::string_view text);
+  Statement& bind_blob(int index, std::string_view bytes);
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
@@ -37,6 +38,7 @@ class Statement {
   void reset();
 
   std::string text(int column) const;
+  std::string blob(int column) const;
   std::int64_t integer(int column) const;
   double real(int column) const;
   bool is_null(int column) const;

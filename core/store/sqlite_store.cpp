@@ -15,7 +15,7 @@ namespace {
 
 // Migrations in order; a later issue appends files, never edits a shipped one.
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
-                                     "006_conflicts_by_person.sql"};
+                                     "006_conflicts_by_person.sql", "007_match_keys.sql"};
 
 
 class SqliteStore final : public Store {
@@ -157,12 +157,12 @@ class SqliteStore final : public Store {
 
   void put_link(const LinkRow& l) override {
     if (!put_link_) put_link_.emplace(db_.prepare(
-        "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
-        "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id"));
+        "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id, match_keys = excluded.match_keys"));
     put_link_->bind(1, l.source).bind(2, l.record_id).bind(3, l.person_id).bind(4, l.status);
     if (l.score) put_link_->bind(5, *l.score); else put_link_->bind_null(5);
-    put_link_->bind(6, l.rule).bind(7, l.run_id).run();
+    put_link_->bind(6, l.rule).bind(7, l.run_id).bind_blob(8, l.match_keys).run();
   }
 
   std::vector<PersonRow> persons() override {
@@ -291,6 +291,41 @@ class SqliteStore final : public Store {
     return std::move(rows.front());
   }
 
+  std::vector<StoredRecord> records_in(const std::vector<std::pair<std::string, std::string>>& keys) override {
+    auto s = db_.prepare(kSelectRecords + std::string(" WHERE source = ? AND record_id = ?"));
+    std::vector<StoredRecord> out;
+    out.reserve(keys.size());
+    for (const auto& [source, id] : keys) {
+      s.bind(1, source).bind(2, id);
+      for (auto& r : read_records(s)) out.push_back(std::move(r));
+      s.reset();
+    }
+    return out;
+  }
+
+  std::vector<PersonRow> persons_in(const std::vector<std::string>& ids) override {
+    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
+                         "COALESCE(split_from, '') FROM persons WHERE id = ?");
+    std::vector<PersonRow> out;
+    out.reserve(ids.size());
+    for (const auto& id : ids) {
+      s.bind(1, id);
+      if (s.step()) {
+        PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
+        if (!s.is_null(3)) p.retired_run = s.integer(3);
+        out.push_back(std::move(p));
+      }
+      s.reset();
+    }
+    return out;
+  }
+
+  std::int64_t active_person_count() override {
+    auto s = db_.prepare("SELECT count(*) FROM persons WHERE retired_run IS NULL");
+    s.step();
+    return s.integer(0);
+  }
+
   std::int64_t put_decision(const DecisionRow& d) override {
     const std::string records = pairs_json(d.records);
     if (d.id == 0) {
@@ -384,12 +419,12 @@ class SqliteStore final : public Store {
   }
 
  private:
-  static constexpr const char* kSelectLinks = "SELECT source, record_id, person_id, status, score, rule, run_id FROM links";
+  static constexpr const char* kSelectLinks = "SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links";
 
   static std::vector<LinkRow> read_links(Statement& s) {
     std::vector<LinkRow> out;
     while (s.step()) {
-      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6)};
+      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6), s.blob(7)};
       if (!s.is_null(4)) l.score = s.real(4);
       out.push_back(std::move(l));
     }

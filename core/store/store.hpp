@@ -45,6 +45,7 @@ struct LinkRow {
   std::optional<double> score;
   std::string rule;
   std::int64_t run_id = 0;
+  std::string match_keys;  // match::MatchKeys::encode() of the record; "" until matched
   bool operator==(const LinkRow&) const = default;
 };
 
@@ -207,6 +208,13 @@ class Store {
   virtual std::optional<PersonRow> person(const std::string& id) = 0;
   virtual std::vector<LinkRow> links_of(const std::string& person_id) = 0;
   virtual std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) = 0;
+  /// The records with these (source, record id) keys that exist, in no particular order: what a
+  /// run re-matches when few records changed.
+  virtual std::vector<StoredRecord> records_in(const std::vector<std::pair<std::string, std::string>>& keys) = 0;
+  /// The persons with these ids that exist, in no particular order.
+  virtual std::vector<PersonRow> persons_in(const std::vector<std::string>& ids) = 0;
+  /// Persons not retired.
+  virtual std::int64_t active_person_count() = 0;
 
   /// Inserts (id == 0) or updates a decision; returns its id.
   virtual std::int64_t put_decision(const DecisionRow& decision) = 0;

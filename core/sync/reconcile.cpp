@@ -19,6 +19,7 @@
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
+#include "sync/match_scope.hpp"
 #include "sync/decisions.hpp"
 #include "sync/progress.hpp"
 #include "text/normalize.hpp"
@@ -32,8 +33,6 @@ struct GoldenState {
   bool empty = true;     // no golden record yet
   bool decided = false;  // an administrator's decision set one of its values
 };
-
-std::string record_key(const std::string& source, const std::string& id) { return source + '\x1f' + id; }
 
 std::string new_person_id(store::Store& store) {
   char buf[32];
@@ -66,7 +65,8 @@ void record_changes(store::Store& store, std::int64_t run_id, const std::string&
 }  // namespace
 
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
-               const merge::SurvivorshipRules& rules, RunReport& report) {
+               const merge::SurvivorshipRules& rules, const RunChanges& changes, const ReconcileOptions& options,
+               RunReport& report) {
   auto lap = std::chrono::steady_clock::now();
   auto stage = [&](const char* name) {  // sub-stage durations for the run report
     auto now = std::chrono::steady_clock::now();
@@ -75,28 +75,45 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     lap = now;
   };
   const std::string started_at = report.started_at;
-  // Raw attributes are read only when the match settings compare or block on one.
-  std::vector<store::StoredRecord> records =
-      settings.uses_attributes() ? store.active_records() : store.active_records_for_matching();
-  // Hash maps: a million persons and two million links are looked up once per record.
-  std::unordered_map<std::string, store::LinkRow> links;
-  {
-    auto rows = store.links();
-    links.reserve(rows.size());
-    for (auto& l : rows) links.emplace(record_key(l.source, l.record_id), std::move(l));
+  // The survivorship rules travel with the model: when they change, every golden record is
+  // rebuilt; otherwise only those of the persons this run touched (below).
+  nlohmann::json rules_json = {{"source_priority", rules.source_priority}, {"fields", rules.field_priority}};
+  bool rules_changed = true;
+  std::optional<match::ModelParameters> last_model;  // when trained under these match settings
+  std::string last_model_text;
+  if (auto previous = store.latest_model()) {
+    nlohmann::json prev = nlohmann::json::parse(*previous);
+    rules_changed = !prev.contains("survivorship") || prev["survivorship"] != rules_json;
+    if (prev.contains("settings") && prev["settings"] == match::settings_to_json(settings)) {
+      last_model = match::ModelParameters::from_json(prev);
+      last_model_text = *previous;
+    }
   }
+
   // Persons without their golden text (a million of them would take gigabytes): what the run
   // needs of it is whether there is one, whether a decision set a value in it, and a hash to
   // tell whether a rebuilt one changed. The text itself is read again for the few that did.
-  std::map<std::string, store::PersonRow> persons;
   absl::flat_hash_map<std::string, GoldenState> golden_of;
-  store.each_person([&](store::PersonRow&& p) {
+  auto keep_golden_state = [&](store::PersonRow& p) {
     golden_of[p.id] = {std::hash<std::string>{}(p.golden), p.golden.empty(),
                        p.golden.find("\"rule\":\"decision\"") != std::string::npos};
     std::string().swap(p.golden);
-    std::string id = p.id;
-    persons.emplace(std::move(id), std::move(p));
-  });
+  };
+  // Few records changed, and the model and rules stand: only the records near them are matched.
+  std::optional<MatchScope> scope;
+  if (!options.rematch && last_model && !rules_changed)
+    scope = incremental_scope(store, settings, *last_model, changes, report.dry_run, keep_golden_state, stage);
+  if (!scope) {
+    if (options.keep_model && !last_model) throw std::runtime_error("--keep-model: no model trained under these match settings yet");
+    scope = full_scope(store, settings, options.keep_model ? &*last_model : nullptr, report.dry_run, keep_golden_state, stage);
+  }
+  std::vector<store::StoredRecord>& records = scope->records;
+  std::vector<text::NormalizedFields>& normalized = scope->normalized;
+  auto& links = scope->links;
+  auto& persons = scope->persons;
+  RunDecisions& decisions = *scope->decisions;
+  match::MatchResult& result = scope->result;
+  report.match = result.stats;
   auto stored_golden = [&](const std::string& id) {
     auto it = golden_of.find(id);
     return it == golden_of.end() ? GoldenState{} : it->second;
@@ -108,64 +125,18 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
       if (auto stored = store.person(person.id)) row.golden = std::move(stored->golden);
     store.put_person(row);
   };
-
-  // Normalised values were kept when each record last changed; older stores lack them.
-  std::vector<text::NormalizedFields> normalized(records.size());
-  base::parallel_slices(records.size(), [&](std::size_t b, std::size_t e, unsigned) {
-    for (std::size_t i = b; i < e; ++i) {
-      const std::string& n = records[i].normalized;
-      if (n.empty() || n == "{}") normalized[i] = text::normalize_record(records[i].record.fields);
-      else normalized[i] = text::normalized_from_json(n);
-      // From here on only the normalised values are used: free the raw ones.
-      std::map<std::string, std::string>().swap(records[i].record.fields);
-      std::string().swap(records[i].normalized);
-    }
-  });
-  stage("load");
-
-  // Match.
-  std::vector<const sdk::SourceRecord*> inputs(records.size());
-  std::vector<std::string> current(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto& r = records[i].record;
-    inputs[i] = &r;
-    auto l = links.find(record_key(r.source, r.id));
-    if (l != links.end() && l->second.status != "deleted") {
-      auto p = persons.find(l->second.person_id);
-      if (p != persons.end() && !p->second.retired_run) current[i] = l->second.person_id;
-    }
+  if (scope->result.stats.incremental || options.keep_model) {
+    store.put_model(run_id, last_model_text);
+  } else {
+    nlohmann::json model_json = result.model.to_json(settings);
+    model_json["survivorship"] = rules_json;
+    store.put_model(run_id, model_json.dump());
   }
-  std::unordered_map<std::string, std::uint32_t> index_of;
-  index_of.reserve(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i)
-    index_of.emplace(record_key(records[i].record.source, records[i].record.id), static_cast<std::uint32_t>(i));
-  RunDecisions decisions(store, index_of, report.dry_run);
-  // What only matching needs is freed as soon as it is done: the peak of a run is here.
-  decltype(index_of)().swap(index_of);
-  auto t0 = std::chrono::steady_clock::now();
-  auto features = std::make_unique<match::FeatureTable>(inputs, settings, &normalized);
-  double feature_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  match::MatchResult result = match::run_matching(*features, settings, decisions.pairs());
-  features.reset();
-  decltype(inputs)().swap(inputs);
-  result.stats.seconds_features = feature_seconds;
-  report.match = result.stats;
-  // The survivorship rules travel with the model: when they change, every golden record is
-  // rebuilt; otherwise only those of the persons this run touched (below).
-  nlohmann::json rules_json = {{"source_priority", rules.source_priority}, {"fields", rules.field_priority}};
-  bool rules_changed = true;
-  if (auto previous = store.latest_model()) {
-    nlohmann::json prev = nlohmann::json::parse(*previous);
-    rules_changed = !prev.contains("survivorship") || prev["survivorship"] != rules_json;
-  }
-  nlohmann::json model_json = result.model.to_json(settings);
-  model_json["survivorship"] = rules_json;
-  store.put_model(run_id, model_json.dump());
   stage("match");
 
   // Persons: keep, create (with lineage), merge.
-  match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, current);
-  decltype(current)().swap(current);
+  match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, scope->current);
+  decltype(scope->current)().swap(scope->current);
   std::vector<std::string> cluster_person = assignment.cluster_person;
   for (std::size_t c = 0; c < cluster_person.size(); ++c) {
     if (!cluster_person[c].empty()) continue;
@@ -200,8 +171,14 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     const auto& r = records[i].record;
     std::optional<double> score;
     if (result.score[i] >= 0) score = result.score[i];
-    store::LinkRow want{r.source, r.id, cluster_person[result.cluster_of[i]],
-                        in_review.count(static_cast<std::uint32_t>(i)) ? "review" : "linked", score, result.rule[i], run_id};
+    store::LinkRow want{r.source,
+                        r.id,
+                        cluster_person[result.cluster_of[i]],
+                        in_review.count(static_cast<std::uint32_t>(i)) ? "review" : "linked",
+                        score,
+                        result.rule[i],
+                        run_id,
+                        std::move(scope->keys[i])};
     auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
     if (it != links.end()) {
       it->second.run_id = -1;  // seen: an active record still has this link
@@ -222,7 +199,7 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
     store.put_link(l);
   }
 
-  decltype(links)().swap(links);
+  std::unordered_map<std::string, store::LinkRow>().swap(links);
   stage("links");
 
   // Golden records, value conflicts and review cases.
@@ -365,6 +342,10 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   }
   for (auto& [k, c] : open) {
     if (still_open.count(k)) continue;
+    if (!scope->whole && !persons.count(c.person_id)) {  // about a person outside the region: it stands
+      still_open.insert(k);
+      continue;
+    }
     c.status = "closed";
     c.closed_run = run_id;
     store.put_conflict(c);
@@ -375,8 +356,9 @@ void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSetti
   report.decisions.applied = decisions.applied();
   report.decisions.orphaned = decisions.orphaned();
   report.conflicts.open = static_cast<std::int64_t>(still_open.size());
+  report.persons.total += scope->persons_outside;
   stage("golden");
-  report.review_records = static_cast<std::int64_t>(in_review.size());
+  report.review_records = static_cast<std::int64_t>(in_review.size()) + scope->review_outside;
 }
 
 }  // namespace hopnhat::sync

@@ -1,4 +1,5 @@
-// Reconciliation step of a run: matches every active source record (match/engine), gives each
+// Reconciliation step of a run: matches the active source records (every one, or those near the
+// records that changed: match_scope.hpp) with match/engine, gives each
 // cluster a stable person (match/person_ids), retires merged persons with their lineage,
 // recomputes golden records, and opens or closes conflicts and review cases — writing only what
 // differs from the store, so that a run over unchanged inputs writes nothing but its model.
@@ -10,11 +11,20 @@
 #include "match/settings.hpp"
 #include "merge/survivorship.hpp"
 #include "store/store.hpp"
+#include "sync/match_scope.hpp"
 #include "sync/report.hpp"
 
 namespace hopnhat::sync {
 
+struct ReconcileOptions {
+  bool rematch = false;     // match every record and train a new model, however few changed
+  bool keep_model = false;  // with rematch: match every record under the last model instead
+};
+
+/// `changes`: what the import stages of this run stored and deleted (an incremental run starts
+/// from them).
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& match_settings,
-               const merge::SurvivorshipRules& rules, RunReport& report);
+               const merge::SurvivorshipRules& rules, const RunChanges& changes, const ReconcileOptions& options,
+               RunReport& report);
 
 }  // namespace hopnhat::sync

@@ -24,7 +24,9 @@ nlohmann::json RunReport::to_json() const {
   j["persons"] = {{"created", persons.created}, {"updated", persons.updated}, {"merged", persons.merged},
                   {"split", persons.split}, {"retired", persons.retired}, {"total", persons.total}};
   auto per_second = [](double n, double s) { return s > 0 ? n / s : 0.0; };
-  j["match"] = {{"records", match.records},
+  j["match"] = {{"incremental", match.incremental},
+                {"all_records", match.all_records},
+                {"records", match.records},
                 {"candidate_pairs", match.candidate_pairs},
                 {"skipped_blocks", match.skipped_blocks},
                 {"em_iterations", match.em_iterations},
@@ -62,7 +64,12 @@ std::string RunReport::summary() const {
   }
   out << "  persons: " << persons.total << " in all; created " << persons.created << ", updated " << persons.updated
       << ", merged " << persons.merged << ", split " << persons.split << ", retired " << persons.retired << "\n";
-  out << "  matching: " << match.candidate_pairs << " candidate pairs; " << review_records << " records wait for review\n";
+  out << "  matching: ";
+  if (match.incremental)
+    out << match.records << " of " << match.all_records << " records near the changed ones, under the last model; ";
+  else
+    out << "all " << match.records << " records; ";
+  out << match.candidate_pairs << " candidate pairs; " << review_records << " records wait for review\n";
   out << "  conflicts: " << conflicts.open << " open; opened " << conflicts.opened << ", closed " << conflicts.closed << "\n";
   if (decisions.applied || decisions.orphaned) {
     out << "  decisions: " << decisions.applied << " applied";

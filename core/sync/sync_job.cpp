@@ -58,8 +58,8 @@ class StageTimer {
 class SourceWriter final : public sdk::RecordSink {
  public:
   SourceWriter(store::Store& store, std::int64_t run_id, std::string source, SourceReport& report, std::int64_t expected,
-               const std::unordered_map<std::string, store::RecordState>& stored)
-      : store_(store), run_id_(run_id), source_(std::move(source)), report_(report), stored_(stored),
+               const std::unordered_map<std::string, store::RecordState>& stored, RunChanges& changes)
+      : store_(store), run_id_(run_id), source_(std::move(source)), report_(report), stored_(stored), changes_(changes),
         progress_("read " + source_, expected) {}
 
   bool emit(sdk::SourceRecord&& record) noexcept override {
@@ -128,7 +128,10 @@ class SourceWriter final : public sdk::RecordSink {
     base::parallel_slices(to_store.size(), [&](std::size_t b, std::size_t e, unsigned) {
       for (std::size_t k = b; k < e; ++k) normalized[k] = text::to_json_text(text::normalize_record(to_store[k]->fields));
     });
-    for (std::size_t k = 0; k < to_store.size(); ++k) store_.put_record(*to_store[k], run_id_, normalized[k]);
+    for (std::size_t k = 0; k < to_store.size(); ++k) {
+      store_.put_record(*to_store[k], run_id_, normalized[k]);
+      changes_.stored.insert(record_key(source_, to_store[k]->id));
+    }
     batch_.clear();
   }
 
@@ -137,6 +140,7 @@ class SourceWriter final : public sdk::RecordSink {
   std::string source_;
   SourceReport& report_;
   const std::unordered_map<std::string, store::RecordState>& stored_;
+  RunChanges& changes_;
   std::vector<sdk::SourceRecord> batch_;
   absl::flat_hash_map<std::string, std::string> origin_by_id_;
   std::exception_ptr error_;
@@ -148,7 +152,7 @@ class SourceFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src, SourceReport& rep) {
+void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src, SourceReport& rep, RunChanges& changes) {
   const std::string& name = src.use->name;
   sdk::Status st = src.importer->check();
   if (!st) throw SourceFailure(st.message());
@@ -163,7 +167,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   }
   sdk::ReadResult result;
   // The last full read's size is the best guess of this one's.
-  SourceWriter sink(store, run_id, name, rep, previous ? previous->record_count : 0, stored);
+  SourceWriter sink(store, run_id, name, rep, previous ? previous->record_count : 0, stored, changes);
   st = src.importer->read(request, sink, result);
   try {
     sink.finish();  // first: a read the host stopped reports why the host stopped it
@@ -193,6 +197,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
     } else {
       for (const auto& id : missing) {
         store.mark_deleted(name, id, run_id);
+        changes.deleted.insert(record_key(name, id));
         ++rep.deleted;
       }
     }
@@ -234,14 +239,18 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
   try {
     run_id = store->create_run(report.started_at, options.dry_run);
     report.run_id = run_id;
+    RunChanges changes;  // of the sources that succeeded
     for (auto& src : plugins.sources) {
       SourceReport& rep = report.sources.emplace_back();
       rep.name = src.use->name;
       StageTimer t(report, "import");
       store->savepoint("source");
       try {
-        import_source(*store, run_id, src, rep);
+        RunChanges of_source;
+        import_source(*store, run_id, src, rep, of_source);
         store->release("source");
+        changes.stored.merge(of_source.stored);
+        changes.deleted.merge(of_source.deleted);
       } catch (const SourceFailure& e) {
         rep.error = e.what();
         if (!src.use->keep_previous_on_error) throw SourceFailure("source " + rep.name + ": " + e.what());
@@ -259,7 +268,8 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     }
     {
       StageTimer t(report, "reconcile");
-      reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, report);
+      reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, changes,
+                {options.rematch, options.keep_model}, report);
     }
     {
       // Exporters run in a dry run too: they see ctx.dry_run() and only say what they would do.

@@ -16,6 +16,8 @@ enum ExitCode : int { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPartial
 
 struct SyncOptions {
   bool dry_run = false;
+  bool rematch = false;     // match every record and train a new model, however few changed
+  bool keep_model = false;  // with rematch: under the last run's model, without training
 };
 
 /// Runs one sync. Returns the report with status "succeeded", "partial" (sources with

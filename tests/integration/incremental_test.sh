@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# An incremental run rebuilds only the golden records of the persons it touched; the result must
-# be the same as rebuilding everything. Sync, change a few records (values, a deletion, a new
-# record), sync again; then sync the same final files into an empty store and compare who is
-# one person, every golden value and every open case. Changing the survivorship rules rebuilds
-# every golden record.
+# An incremental run re-matches only the records near those that changed, under the last run's
+# model, and rebuilds only the golden records of the persons it touched; the result must be the
+# same as matching and rebuilding everything under that model. Sync, change a few records
+# (values, a deletion, a new record) in two copies of the store and files, sync one as usual and
+# the other with --rematch --keep-model, and compare who is one person, every golden value and
+# every open case. Changing the survivorship rules rebuilds every golden record (and re-matches
+# every record): then the store must agree with one built from empty.
 source "$(dirname "$0")/lib.sh"
 
 "$HOPNHAT" gen --persons 3000 --seed 12 --out inc >/dev/null
 "$HOPNHAT" sync --config inc/hopnhat.json --report r1.json >/dev/null 2>&1 || fail "first sync"
-python3 - <<'PY'
-import csv, io
+[[ $(json r1.json "j['match']['incremental']") == False ]] || fail "a first run matched incrementally"
+cp -r inc whole
+for d in inc whole; do
+python3 - "$d" <<'PY'
+import csv, io, sys
+d = sys.argv[1]
 def edit(path, delim, fn):
     rows = list(csv.reader(io.StringIO(open(path, encoding="utf-8-sig").read()), delimiter=delim))
     rows = fn(rows[0], rows[1:])
@@ -26,19 +32,20 @@ def civil(head, body):
     new[head.index("Mã cán bộ")] = "CB999999"; new[head.index("Họ tên")] = "Triệu Thị Mới"
     new[head.index("Ngày sinh")] = "2001-02-03"; new[head.index("Giới tính")] = "0"; new[head.index("Số định danh cá nhân")] = "001301000999"
     return [head] + body[:-10] + [new]
-edit("inc/party_members.csv", ",", party)
-edit("inc/civil_servants.csv", ";", civil)
+edit(d + "/party_members.csv", ",", party)
+edit(d + "/civil_servants.csv", ";", civil)
 PY
+done
 "$HOPNHAT" sync --config inc/hopnhat.json --report r2.json >/dev/null 2>&1 || fail "incremental sync"
+"$HOPNHAT" sync --config whole/hopnhat.json --rematch --keep-model --report rw.json >/dev/null 2>&1 || fail "sync matching every record"
 mkdir fresh && cp inc/*.csv inc/hopnhat.json fresh/
-"$HOPNHAT" sync --config fresh/hopnhat.json >/dev/null 2>&1 || fail "fresh sync"
 
-compare() {  # the two stores must agree on persons, golden values and open cases
-  for d in inc fresh; do
+compare() {  # $1 and $2 must agree on persons, golden values and open cases
+  for d in "$1" "$2"; do
     "$HOPNHAT" persons --config $d/hopnhat.json --format json > $d.persons
     "$HOPNHAT" conflicts list --config $d/hopnhat.json --format json > $d.conflicts
   done
-  python3 - "$1" <<'PY'
+  python3 - "$1" "$2" "$3" <<'PY'
 import json, sys
 def view(d):
     persons = json.load(open(d + ".persons"))
@@ -48,18 +55,30 @@ def view(d):
                     json.dumps([{k: v for k, v in x.items() if k not in ("id", "person_id", "score")} for x in c["candidates"]], sort_keys=True))
                    for c in json.load(open(d + ".conflicts")))
     return golden, cases
-gi, ci = view("inc")
-gf, cf = view("fresh")
-assert gi.keys() == gf.keys(), "%s: the persons differ (%d vs %d)" % (sys.argv[1], len(gi), len(gf))
+gi, ci = view(sys.argv[1])
+gf, cf = view(sys.argv[2])
+what = sys.argv[3]
+assert gi.keys() == gf.keys(), "%s: the persons differ (%d vs %d)" % (what, len(gi), len(gf))
 bad = [k for k in gi if gi[k] != gf[k]]
-assert not bad, "%s: %d golden records differ, e.g. %s: %s vs %s" % (sys.argv[1], len(bad), bad[0], gi[bad[0]], gf[bad[0]])
-assert ci == cf, "%s: open cases differ: %s" % (sys.argv[1], [x for x in ci if x not in cf][:2] + [x for x in cf if x not in ci][:2])
-print("%s: %d persons and %d cases agree" % (sys.argv[1], len(gi), len(ci)))
+assert not bad, "%s: %d golden records differ, e.g. %s: %s vs %s" % (what, len(bad), bad[0], gi[bad[0]], gf[bad[0]])
+assert ci == cf, "%s: open cases differ: %s" % (what, [x for x in ci if x not in cf][:2] + [x for x in cf if x not in ci][:2])
+print("%s: %d persons and %d cases agree" % (what, len(gi), len(ci)))
 PY
 }
-compare "after an incremental run"
+compare inc whole "after an incremental run"
 UPDATED=$(json r2.json "j['persons']['updated']")
 [[ $UPDATED -gt 0 && $UPDATED -lt 300 ]] || fail "an incremental run updated $UPDATED persons"
+# It matched only the records near the changed ones, and reported the same counts as matching all.
+[[ $(json r2.json "j['match']['incremental']") == True ]] || fail "the run did not match incrementally"
+RECORDS=$(json r2.json "j['match']['records']"); ALL=$(json r2.json "j['match']['all_records']")
+[[ $RECORDS -gt 0 && $RECORDS -lt $((ALL / 10)) ]] || fail "an incremental run matched $RECORDS of $ALL records"
+for k in created updated merged split retired total; do
+  assert_eq "$(json r2.json "j['persons']['$k']")" "$(json rw.json "j['persons']['$k']")" "persons $k, incremental and whole"
+done
+[[ $(json rw.json "j['match']['records']") == "$ALL" ]] || fail "--rematch did not match every record"
+# Nothing changed since: the next run matches nothing and writes nothing.
+"$HOPNHAT" sync --config inc/hopnhat.json --report r2b.json >/dev/null 2>&1 || fail "unchanged sync"
+assert_eq "$(json r2b.json "j['match']['records']"),$(json r2b.json "j['persons']['updated']")" "0,0" "an unchanged incremental run"
 
 # New survivorship rules: every golden record is rebuilt by the next run, no file having changed.
 for d in inc fresh; do
@@ -71,7 +90,8 @@ json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 done
 "$HOPNHAT" sync --config inc/hopnhat.json --report r3.json >/dev/null 2>&1 || fail "sync with new rules"
-rm fresh/hopnhat.db* && "$HOPNHAT" sync --config fresh/hopnhat.json >/dev/null 2>&1 || fail "fresh sync with new rules"
+"$HOPNHAT" sync --config fresh/hopnhat.json >/dev/null 2>&1 || fail "fresh sync with new rules"
 [[ $(json r3.json "j['persons']['updated']") -gt 300 ]] || fail "new rules did not rebuild the golden records"
-compare "after the rules changed"
+[[ $(json r3.json "j['match']['incremental']") == False ]] || fail "new rules did not re-match every record"
+compare inc fresh "after the rules changed"
 echo "incremental test passed"

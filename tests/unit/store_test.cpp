@@ -25,10 +25,10 @@ sdk::SourceRecord record(const std::string& id, const std::string& name, const s
 TEST_CASE("a new store gets the current schema version; nothing is pending after") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
-  CHECK(store->pending_migrations().size() == 5);
+  CHECK(store->pending_migrations().size() == 7);
   store->begin();
-  CHECK(store->schema_version() == 6);
-  CHECK(store->latest_schema_version() == 6);
+  CHECK(store->schema_version() == 7);
+  CHECK(store->latest_schema_version() == 7);
   store->commit();
   CHECK(store->pending_migrations().empty());
   CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
@@ -42,7 +42,7 @@ TEST_CASE("records, links and persons round-trip, text with tabs and line ends i
     auto run = store->create_run("2026-01-01T00:00:00Z", false);
     store->put_record(record("1", "Nguyễn Văn An"), run, R"({"full_name":"Nguyễn Văn An"})");
     store->put_person({"P0000001", run, run, std::nullopt, "{}", "", ""});
-    store->put_link({"party", "1", "P0000001", "linked", 1.0, "citizen_id", run});
+    store->put_link({"party", "1", "P0000001", "linked", 1.0, "citizen_id", run, std::string("\x00\xff\\x1f", 4)});
     store->put_source_state("party", {"bookmark-1", 1}, run);
     store->finish_run(run, "succeeded", "2026-01-01T00:00:01Z", "{}");
     store->commit();
@@ -55,6 +55,7 @@ TEST_CASE("records, links and persons round-trip, text with tabs and line ends i
   CHECK(recs[0].record.content_hash == record("1", "Nguyễn Văn An").content_hash);
   CHECK(recs[0].normalized == R"({"full_name":"Nguyễn Văn An"})");
   CHECK(store->links().at(0).score == 1.0);
+  CHECK(store->links().at(0).match_keys == std::string("\x00\xff\\x1f", 4));  // bytes, a zero and a backslash included
   CHECK(store->links_of("P0000001").size() == 1);
   CHECK(store->person("P0000001")->created_run == 1);
   CHECK_FALSE(store->person("P0000009"));
@@ -69,11 +70,12 @@ TEST_CASE("the last write of a key wins, and reads see every write of the transa
   store->begin();
   store->put_person({"P0000001", 1, 1, std::nullopt, R"({"a":1})", "", ""});
   store->put_person({"P0000001", 1, 2, std::nullopt, R"({"a":2})", "", ""});
-  store->put_link({"party", "1", "P0000001", "linked", std::nullopt, "single", 1});
-  store->put_link({"party", "1", "P0000001", "review", 0.7, "probabilistic", 2});
+  store->put_link({"party", "1", "P0000001", "linked", std::nullopt, "single", 1, "k1"});
+  store->put_link({"party", "1", "P0000001", "review", 0.7, "probabilistic", 2, "k2"});
   CHECK(store->person("P0000001")->golden == R"({"a":2})");
   CHECK(store->links().at(0).status == "review");
   CHECK(store->links().at(0).score == Approx(0.7));
+  CHECK(store->links().at(0).match_keys == "k2");
   store->commit();
 }
 

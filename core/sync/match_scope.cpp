@@ -1,0 +1,446 @@
+#include "sync/match_scope.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "base/parallel.hpp"
+#include "match/features.hpp"
+
+namespace hopnhat::sync {
+
+std::string record_key(const std::string& source, const std::string& id) { return source + '\x1f' + id; }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Normalised values were kept when each record last changed; older stores lack them. The raw
+// fields are freed once normalised: from here on only the normalised values are used.
+std::vector<text::NormalizedFields> normalize_all(std::vector<store::StoredRecord>& records) {
+  std::vector<text::NormalizedFields> out(records.size());
+  base::parallel_slices(records.size(), [&](std::size_t b, std::size_t e, unsigned) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::string& n = records[i].normalized;
+      if (n.empty() || n == "{}") out[i] = text::normalize_record(records[i].record.fields);
+      else out[i] = text::normalized_from_json(n);
+      std::map<std::string, std::string>().swap(records[i].record.fields);
+      std::string().swap(records[i].normalized);
+    }
+  });
+  return out;
+}
+
+std::unordered_map<std::string, std::uint32_t> index_records(const std::vector<store::StoredRecord>& records) {
+  std::unordered_map<std::string, std::uint32_t> index_of;
+  index_of.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i)
+    index_of.emplace(record_key(records[i].record.source, records[i].record.id), static_cast<std::uint32_t>(i));
+  return index_of;
+}
+
+std::vector<const sdk::SourceRecord*> inputs_of(const std::vector<store::StoredRecord>& records) {
+  std::vector<const sdk::SourceRecord*> inputs(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) inputs[i] = &records[i].record;
+  return inputs;
+}
+
+std::vector<std::string> keys_of(const match::FeatureTable& f) {
+  std::vector<std::string> keys(f.size());
+  for (std::size_t i = 0; i < f.size(); ++i) keys[i] = f.keys(i).encode();
+  return keys;
+}
+
+}  // namespace
+
+MatchScope full_scope(store::Store& store, const match::MatchSettings& settings, const match::ModelParameters* model,
+                      bool dry_run, const std::function<void(store::PersonRow&)>& on_person,
+                      const std::function<void(const char*)>& stage) {
+  MatchScope scope;
+  // Raw attributes are read only when the match settings compare or block on one.
+  scope.records = settings.uses_attributes() ? store.active_records() : store.active_records_for_matching();
+  {
+    auto rows = store.links();
+    scope.links.reserve(rows.size());
+    for (auto& l : rows) scope.links.emplace(record_key(l.source, l.record_id), std::move(l));
+  }
+  store.each_person([&](store::PersonRow&& p) {
+    on_person(p);
+    std::string id = p.id;
+    scope.persons.emplace(std::move(id), std::move(p));
+  });
+  scope.normalized = normalize_all(scope.records);
+  stage("load");
+
+  scope.current.resize(scope.records.size());
+  for (std::size_t i = 0; i < scope.records.size(); ++i) {
+    const auto& r = scope.records[i].record;
+    auto l = scope.links.find(record_key(r.source, r.id));
+    if (l != scope.links.end() && l->second.status != "deleted") {
+      auto p = scope.persons.find(l->second.person_id);
+      if (p != scope.persons.end() && !p->second.retired_run) scope.current[i] = l->second.person_id;
+    }
+  }
+  scope.decisions = std::make_unique<RunDecisions>(store, index_records(scope.records), dry_run);
+  // What only matching needs is freed as soon as it is done: the peak of a run is here.
+  auto t0 = Clock::now();
+  auto features = std::make_unique<match::FeatureTable>(inputs_of(scope.records), settings, &scope.normalized);
+  double feature_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (model) {
+    match::MatchStats stats;
+    auto t = Clock::now();
+    auto pairs = match::block_pairs(*features, settings, stats);
+    double blocking = std::chrono::duration<double>(Clock::now() - t).count();
+    scope.result = match::match_with_model(*features, settings, *model, pairs, scope.decisions->pairs());
+    scope.result.stats.skipped_blocks = stats.skipped_blocks;
+    scope.result.stats.seconds_blocking = blocking;
+  } else {
+    scope.result = match::run_matching(*features, settings, scope.decisions->pairs());
+  }
+  scope.keys = keys_of(*features);
+  scope.result.stats.seconds_features = feature_seconds;
+  scope.result.stats.all_records = scope.records.size();
+  return scope;
+}
+
+namespace {
+
+// Every active record as the links know it, with its match keys; the region grows over these.
+class RecordIndex {
+ public:
+  RecordIndex(const match::MatchSettings& settings) : settings_(settings), frequencies_(settings) {}
+
+  struct Node {
+    const std::string* source;
+    const std::string* id;
+    std::int64_t link = -1;  // index into links, or -1 for a record new to matching
+    std::string person;      // its person before this run, or ""
+  };
+
+  std::vector<store::LinkRow> links;         // every stored link, byte order
+  std::vector<store::StoredRecord> fresh;    // records matched for the first time (no live link)
+  std::vector<Node> nodes;                   // every active record, byte order
+  std::vector<std::uint64_t> keys;           // per node: blocks then terms (MatchKeys)
+  std::size_t width = 0;
+
+  void set_keys(std::size_t node, const match::MatchKeys& k) {
+    std::copy(k.block.begin(), k.block.end(), keys.begin() + static_cast<std::ptrdiff_t>(node * width));
+    std::copy(k.term.begin(), k.term.end(), keys.begin() + static_cast<std::ptrdiff_t>(node * width + k.block.size()));
+  }
+
+  /// After every node has its keys: the blocks, term frequencies and persons' members.
+  void build() {
+    const std::size_t rules = settings_.blocking.size();
+    blocks_.assign(rules, {});
+    for (std::size_t b = 0; b < rules; ++b) {
+      for (std::size_t n = 0; n < nodes.size(); ++n)
+        if (std::uint64_t k = keys[n * width + b]) blocks_[b].emplace_back(k, static_cast<std::uint32_t>(n));
+      std::sort(blocks_[b].begin(), blocks_[b].end());
+    }
+    match::MatchKeys k;
+    k.term.resize(width - rules);
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+      std::copy(keys.begin() + static_cast<std::ptrdiff_t>(n * width + rules), keys.begin() + static_cast<std::ptrdiff_t>((n + 1) * width),
+                k.term.begin());
+      frequencies_.add(k);
+      if (!nodes[n].person.empty()) members_[nodes[n].person].push_back(static_cast<std::uint32_t>(n));
+    }
+    frequencies_.finish();
+  }
+
+  /// The nodes sharing a block (not larger than max_block_size) with node n, n itself included.
+  template <class Visit>
+  void each_neighbour(std::uint32_t n, Visit&& visit) const {
+    for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      const std::uint64_t k = keys[n * width + b];
+      if (!k) continue;
+      auto lo = std::lower_bound(blocks_[b].begin(), blocks_[b].end(), std::pair<std::uint64_t, std::uint32_t>{k, 0});
+      auto hi = lo;
+      while (hi != blocks_[b].end() && hi->first == k) ++hi;
+      if (static_cast<std::size_t>(hi - lo) > settings_.max_block_size) continue;
+      for (auto it = lo; it != hi; ++it) visit(it->second);
+    }
+  }
+
+  const std::vector<std::uint32_t>* members(const std::string& person) const {
+    auto it = members_.find(person);
+    return it == members_.end() ? nullptr : &it->second;
+  }
+  const match::TermFrequencies& frequencies() const { return frequencies_; }
+
+ private:
+  const match::MatchSettings& settings_;
+  std::vector<std::vector<std::pair<std::uint64_t, std::uint32_t>>> blocks_;
+  match::TermFrequencies frequencies_;
+  absl::flat_hash_map<std::string, std::vector<std::uint32_t>> members_;
+};
+
+// The loaded records of a region and their features, rebuilt as the region grows.
+struct Loaded {
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> slot;  // node → index in records
+  std::vector<store::StoredRecord> records;
+  std::vector<text::NormalizedFields> normalized;
+};
+
+}  // namespace
+
+std::optional<MatchScope> incremental_scope(store::Store& store, const match::MatchSettings& settings,
+                                            const match::ModelParameters& model, const RunChanges& changes, bool dry_run,
+                                            const std::function<void(store::PersonRow&)>& on_person,
+                                            const std::function<void(const char*)>& stage) {
+  auto t0 = Clock::now();
+  RecordIndex index(settings);
+  std::size_t terms = 0;
+  for (const auto& c : settings.comparisons) terms += c.term_frequency ? 1 : 0;
+  index.width = settings.blocking.size() + terms;
+  index.links = store.links();
+
+  std::vector<std::uint32_t> deleted_links;
+  std::vector<char> live(index.links.size(), 0);
+  std::size_t live_links = 0;
+  for (std::size_t i = 0; i < index.links.size(); ++i) {
+    const auto& l = index.links[i];
+    if (l.status == "deleted") continue;
+    ++live_links;
+    if (changes.deleted.count(record_key(l.source, l.record_id))) deleted_links.push_back(static_cast<std::uint32_t>(i));
+    else live[i] = 1;
+  }
+  // Past the limit a run matches every record and trains a new model.
+  if (static_cast<double>(changes.stored.size() + changes.deleted.size()) >
+      settings.incremental_limit * static_cast<double>(std::max<std::size_t>(live_links, 1)))
+    return std::nullopt;
+  // Every active record: live links in byte order, with the records new to matching merged in.
+  std::vector<std::pair<std::string, std::string>> to_load;  // records stored by this run
+  for (const auto& key : changes.stored) {
+    auto sep = key.find('\x1f');
+    to_load.emplace_back(key.substr(0, sep), key.substr(sep + 1));
+  }
+  std::vector<store::StoredRecord> changed = store.records_in(to_load);
+  std::sort(changed.begin(), changed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.record.source, a.record.id) < std::tie(b.record.source, b.record.id);
+  });
+  absl::flat_hash_map<std::string, std::uint32_t> changed_at;  // record key → index in `changed`
+  for (std::size_t i = 0; i < changed.size(); ++i)
+    changed_at.emplace(record_key(changed[i].record.source, changed[i].record.id), static_cast<std::uint32_t>(i));
+
+  {
+    std::size_t li = 0, ci = 0;
+    std::vector<char> linked(changed.size(), 0);
+    for (std::size_t i = 0; i < index.links.size(); ++i)
+      if (live[i]) {
+        auto it = changed_at.find(record_key(index.links[i].source, index.links[i].record_id));
+        if (it != changed_at.end()) linked[it->second] = 1;
+      }
+    for (std::size_t i = 0; i < changed.size(); ++i)
+      if (!linked[i]) index.fresh.push_back(changed[i]);  // new, or back after a deletion
+    auto before = [](const std::string& s1, const std::string& i1, const std::string& s2, const std::string& i2) {
+      return std::tie(s1, i1) < std::tie(s2, i2);
+    };
+    while (li < index.links.size() || ci < index.fresh.size()) {
+      while (li < index.links.size() && !live[li]) ++li;
+      const bool take_link = li < index.links.size() &&
+                             (ci >= index.fresh.size() || before(index.links[li].source, index.links[li].record_id,
+                                                                 index.fresh[ci].record.source, index.fresh[ci].record.id));
+      if (take_link) {
+        const auto& l = index.links[li];
+        index.nodes.push_back({&l.source, &l.record_id, static_cast<std::int64_t>(li), l.person_id});
+        ++li;
+      } else if (ci < index.fresh.size()) {
+        index.nodes.push_back({&index.fresh[ci].record.source, &index.fresh[ci].record.id, -1, ""});
+        ++ci;
+      }
+    }
+  }
+  // Keys: kept on the links, computed afresh for the records this run stored.
+  index.keys.assign(index.nodes.size() * index.width, 0);
+  std::vector<std::uint32_t> changed_nodes;
+  for (std::size_t n = 0; n < index.nodes.size(); ++n) {
+    const auto& node = index.nodes[n];
+    if (changed_at.count(record_key(*node.source, *node.id))) {
+      changed_nodes.push_back(static_cast<std::uint32_t>(n));
+      continue;
+    }
+    auto k = match::MatchKeys::decode(index.links[static_cast<std::size_t>(node.link)].match_keys, settings);
+    if (!k) return std::nullopt;  // written by an older hopnhat, or under other settings
+    index.set_keys(n, *k);
+  }
+  Loaded loaded;
+  {
+    std::vector<store::StoredRecord> recs;
+    for (std::uint32_t n : changed_nodes) recs.push_back(changed[changed_at.at(record_key(*index.nodes[n].source, *index.nodes[n].id))]);
+    auto normalized = normalize_all(recs);
+    match::FeatureTable f(inputs_of(recs), settings, &normalized);
+    for (std::size_t k = 0; k < changed_nodes.size(); ++k) {
+      index.set_keys(changed_nodes[k], f.keys(k));
+      loaded.slot.emplace(changed_nodes[k], static_cast<std::uint32_t>(loaded.records.size()));
+      loaded.records.push_back(std::move(recs[k]));
+      loaded.normalized.push_back(std::move(normalized[k]));
+    }
+  }
+  decltype(changed)().swap(changed);
+  index.build();
+
+  // Seeds: what this run stored or deleted, and whatever administrators decided about.
+  std::vector<char> in_region(index.nodes.size(), 0);
+  std::vector<std::uint32_t> frontier;
+  std::set<std::string> region_persons;
+  auto node_of = [&](const std::string& source, const std::string& id) -> std::optional<std::uint32_t> {  // nodes are in byte order
+    auto it = std::lower_bound(index.nodes.begin(), index.nodes.end(), std::tie(source, id), [](const auto& node, const auto& key) {
+      return std::tie(*node.source, *node.id) < key;
+    });
+    if (it == index.nodes.end() || *it->source != source || *it->id != id) return std::nullopt;
+    return static_cast<std::uint32_t>(it - index.nodes.begin());
+  };
+  std::function<void(const std::string&)> add_person;
+  auto add_node = [&](std::uint32_t n) {
+    if (in_region[n]) return;
+    in_region[n] = 1;
+    frontier.push_back(n);
+    if (!index.nodes[n].person.empty()) add_person(index.nodes[n].person);
+  };
+  add_person = [&](const std::string& person) {
+    if (!region_persons.insert(person).second) return;
+    if (const auto* m = index.members(person))
+      for (std::uint32_t n : *m) add_node(n);
+  };
+  for (std::uint32_t n : changed_nodes) add_node(n);
+  for (std::uint32_t i : deleted_links) add_person(index.links[i].person_id);
+  for (const auto& d : store.decisions(false)) {
+    if (d.kind == "same" || d.kind == "different") {
+      for (const auto& [source, id] : d.records)
+        if (auto n = node_of(source, id)) add_node(*n);
+    } else if (!d.person_id.empty()) {
+      add_person(d.person_id);
+    }
+  }
+
+  // Grow: a pair from the frontier that could join or review leads to that record's person.
+  auto load = [&](const std::vector<std::uint32_t>& nodes) {
+    std::vector<std::pair<std::string, std::string>> want;
+    for (std::uint32_t n : nodes)
+      if (!loaded.slot.count(n)) want.emplace_back(*index.nodes[n].source, *index.nodes[n].id);
+    if (want.empty()) return;
+    auto recs = store.records_in(want);
+    auto normalized = normalize_all(recs);
+    for (std::size_t k = 0; k < recs.size(); ++k) {
+      auto n = node_of(recs[k].record.source, recs[k].record.id);
+      if (!n) continue;
+      loaded.slot.emplace(*n, static_cast<std::uint32_t>(loaded.records.size()));
+      loaded.records.push_back(std::move(recs[k]));
+      loaded.normalized.push_back(std::move(normalized[k]));
+    }
+    for (std::uint32_t n : nodes)
+      if (!loaded.slot.count(n))
+        throw std::runtime_error("the record " + *index.nodes[n].source + ":" + *index.nodes[n].id +
+                                 " has a link but is not in the store");
+  };
+  // A feature table over some loaded nodes, in node order (node → row).
+  struct Table {
+    std::vector<std::uint32_t> nodes;
+    std::vector<store::StoredRecord*> records;
+    std::vector<text::NormalizedFields> normalized;
+    std::unique_ptr<match::FeatureTable> features;
+    absl::flat_hash_map<std::uint32_t, std::uint32_t> row;
+  };
+  auto table_of = [&](std::vector<std::uint32_t> nodes) {
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    load(nodes);
+    Table t;
+    t.nodes = nodes;
+    std::vector<const sdk::SourceRecord*> inputs;
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      std::uint32_t slot = loaded.slot.at(nodes[k]);
+      inputs.push_back(&loaded.records[slot].record);
+      t.normalized.push_back(loaded.normalized[slot]);
+      t.row.emplace(nodes[k], static_cast<std::uint32_t>(k));
+    }
+    t.features = std::make_unique<match::FeatureTable>(inputs, settings, &t.normalized, &index.frequencies());
+    return t;
+  };
+  std::size_t rounds = 0;
+  while (!frontier.empty()) {
+    ++rounds;
+    std::vector<std::uint32_t> from;
+    from.swap(frontier);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (frontier node, outside node)
+    std::vector<std::uint32_t> nodes = from;
+    for (std::uint32_t x : from)
+      index.each_neighbour(x, [&](std::uint32_t y) {
+        if (in_region[y]) return;
+        pairs.emplace_back(x, y);
+        nodes.push_back(y);
+      });
+    if (pairs.empty()) continue;
+    Table t = table_of(nodes);
+    for (auto [x, y] : pairs) {
+      if (in_region[y]) continue;
+      match::ScoredPair p = match::score_pair(*t.features, settings, model, t.row.at(x), t.row.at(y));
+      if (p.identity_equal || p.probability >= settings.candidate) add_node(y);
+    }
+  }
+
+  // Match the region: its pairs are those blocking gives between its records.
+  std::vector<std::uint32_t> region;
+  for (std::size_t n = 0; n < index.nodes.size(); ++n)
+    if (in_region[n]) region.push_back(static_cast<std::uint32_t>(n));
+  load(region);
+  MatchScope scope;
+  scope.whole = false;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> row;  // node → index in the scope
+  for (std::uint32_t n : region) {
+    std::uint32_t slot = loaded.slot.at(n);
+    row.emplace(n, static_cast<std::uint32_t>(scope.records.size()));
+    scope.records.push_back(std::move(loaded.records[slot]));
+    scope.normalized.push_back(std::move(loaded.normalized[slot]));
+    scope.current.push_back(index.nodes[n].person);
+    if (index.nodes[n].link >= 0) {
+      auto& l = index.links[static_cast<std::size_t>(index.nodes[n].link)];
+      scope.links.emplace(record_key(l.source, l.record_id), l);
+    }
+  }
+  for (std::uint32_t i : deleted_links) {
+    auto& l = index.links[i];
+    scope.links.emplace(record_key(l.source, l.record_id), l);
+  }
+  stage("load");
+  auto t1 = Clock::now();
+  std::vector<std::uint64_t> pairs;
+  for (std::uint32_t x : region)
+    index.each_neighbour(x, [&](std::uint32_t y) {
+      if (y > x && in_region[y]) pairs.push_back(static_cast<std::uint64_t>(row.at(x)) << 32 | row.at(y));
+    });
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  double blocking = std::chrono::duration<double>(Clock::now() - t1).count();
+
+  std::unordered_map<std::string, std::uint32_t> index_of = index_records(scope.records);
+  scope.decisions = std::make_unique<RunDecisions>(store, index_of, dry_run);
+  match::FeatureTable features(inputs_of(scope.records), settings, &scope.normalized, &index.frequencies());
+  double prepare = std::chrono::duration<double>(Clock::now() - t0).count() - blocking;
+  scope.result = match::match_with_model(features, settings, model, pairs, scope.decisions->pairs());
+  scope.keys = keys_of(features);
+  scope.result.stats.seconds_features = prepare;
+  scope.result.stats.seconds_blocking = blocking;
+  scope.result.stats.incremental = true;
+  scope.result.stats.all_records = index.nodes.size();
+
+  for (std::size_t n = 0; n < index.nodes.size(); ++n)
+    if (!in_region[n] && index.nodes[n].link >= 0 && index.links[static_cast<std::size_t>(index.nodes[n].link)].status == "review")
+      ++scope.review_outside;
+  std::int64_t active_in_region = 0;
+  for (auto& p : store.persons_in(std::vector<std::string>(region_persons.begin(), region_persons.end()))) {
+    on_person(p);
+    if (!p.retired_run) ++active_in_region;
+    std::string id = p.id;
+    scope.persons.emplace(std::move(id), std::move(p));
+  }
+  scope.persons_outside = store.active_person_count() - active_in_region;
+  spdlog::debug("incremental matching: {} of {} records in {} rounds", scope.records.size(), index.nodes.size(), rounds);
+  return scope;
+}
+
+}  // namespace hopnhat::sync
