@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
 
 #include "hopnhat/sdk/fields.hpp"
@@ -14,10 +15,11 @@ namespace hopnhat::sync {
 namespace {
 
 // What an export needs besides the golden values, gathered before the persons stream by.
+// Open-addressing maps: a million persons are looked up once each.
 struct ExportContext {
-  std::unordered_map<std::string, std::vector<sdk::LinkedRecord>> records_of;
-  std::unordered_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
-  std::unordered_map<std::string, std::vector<sdk::ValueChange>> history_of;
+  absl::flat_hash_map<std::string, std::vector<sdk::LinkedRecord>> records_of;
+  absl::flat_hash_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
+  absl::flat_hash_map<std::string, std::vector<sdk::ValueChange>> history_of;
 };
 
 ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {

@@ -205,7 +205,8 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
     const auto& l = index.links[i];
     if (l.status == "deleted") continue;
     ++live_links;
-    if (changes.deleted.count(record_key(l.source, l.record_id))) deleted_links.push_back(static_cast<std::uint32_t>(i));
+    if (!changes.deleted.empty() && changes.deleted.count(record_key(l.source, l.record_id)))
+      deleted_links.push_back(static_cast<std::uint32_t>(i));
     else live[i] = 1;
   }
   // Past the limit a run matches every record and trains a new model.
@@ -222,55 +223,60 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
   std::sort(changed.begin(), changed.end(), [](const auto& a, const auto& b) {
     return std::tie(a.record.source, a.record.id) < std::tie(b.record.source, b.record.id);
   });
-  absl::flat_hash_map<std::string, std::uint32_t> changed_at;  // record key → index in `changed`
+  auto before = [](const std::string& s1, const std::string& i1, const std::string& s2, const std::string& i2) {
+    return std::tie(s1, i1) < std::tie(s2, i2);
+  };
+  // Both in byte order: one walk finds which live links belong to a changed record.
+  std::vector<std::int64_t> changed_of_link(index.links.size(), -1);
+  std::vector<char> linked(changed.size(), 0);
+  for (std::size_t i = 0, c = 0; i < index.links.size() && c < changed.size(); ++i) {
+    if (!live[i]) continue;
+    const auto& l = index.links[i];
+    while (c < changed.size() && before(changed[c].record.source, changed[c].record.id, l.source, l.record_id)) ++c;
+    if (c < changed.size() && changed[c].record.source == l.source && changed[c].record.id == l.record_id) {
+      changed_of_link[i] = static_cast<std::int64_t>(c);
+      linked[c] = 1;
+    }
+  }
+  std::vector<std::int64_t> changed_of_fresh;
   for (std::size_t i = 0; i < changed.size(); ++i)
-    changed_at.emplace(record_key(changed[i].record.source, changed[i].record.id), static_cast<std::uint32_t>(i));
-
-  {
-    std::size_t li = 0, ci = 0;
-    std::vector<char> linked(changed.size(), 0);
-    for (std::size_t i = 0; i < index.links.size(); ++i)
-      if (live[i]) {
-        auto it = changed_at.find(record_key(index.links[i].source, index.links[i].record_id));
-        if (it != changed_at.end()) linked[it->second] = 1;
-      }
-    for (std::size_t i = 0; i < changed.size(); ++i)
-      if (!linked[i]) index.fresh.push_back(changed[i]);  // new, or back after a deletion
-    auto before = [](const std::string& s1, const std::string& i1, const std::string& s2, const std::string& i2) {
-      return std::tie(s1, i1) < std::tie(s2, i2);
-    };
-    while (li < index.links.size() || ci < index.fresh.size()) {
-      while (li < index.links.size() && !live[li]) ++li;
-      const bool take_link = li < index.links.size() &&
-                             (ci >= index.fresh.size() || before(index.links[li].source, index.links[li].record_id,
-                                                                 index.fresh[ci].record.source, index.fresh[ci].record.id));
-      if (take_link) {
-        const auto& l = index.links[li];
-        index.nodes.push_back({&l.source, &l.record_id, static_cast<std::int64_t>(li), l.person_id});
-        ++li;
-      } else if (ci < index.fresh.size()) {
-        index.nodes.push_back({&index.fresh[ci].record.source, &index.fresh[ci].record.id, -1, ""});
-        ++ci;
-      }
+    if (!linked[i]) {  // new, or back after a deletion
+      index.fresh.push_back(changed[i]);
+      changed_of_fresh.push_back(static_cast<std::int64_t>(i));
+    }
+  std::vector<std::int64_t> changed_of_node;  // per node: index in `changed`, or -1
+  for (std::size_t li = 0, ci = 0; li < index.links.size() || ci < index.fresh.size();) {
+    while (li < index.links.size() && !live[li]) ++li;
+    const bool take_link = li < index.links.size() &&
+                           (ci >= index.fresh.size() || before(index.links[li].source, index.links[li].record_id,
+                                                               index.fresh[ci].record.source, index.fresh[ci].record.id));
+    if (take_link) {
+      const auto& l = index.links[li];
+      index.nodes.push_back({&l.source, &l.record_id, static_cast<std::int64_t>(li), l.person_id});
+      changed_of_node.push_back(changed_of_link[li]);
+      ++li;
+    } else if (ci < index.fresh.size()) {
+      index.nodes.push_back({&index.fresh[ci].record.source, &index.fresh[ci].record.id, -1, ""});
+      changed_of_node.push_back(changed_of_fresh[ci]);
+      ++ci;
     }
   }
   // Keys: kept on the links, computed afresh for the records this run stored.
   index.keys.assign(index.nodes.size() * index.width, 0);
   std::vector<std::uint32_t> changed_nodes;
   for (std::size_t n = 0; n < index.nodes.size(); ++n) {
-    const auto& node = index.nodes[n];
-    if (changed_at.count(record_key(*node.source, *node.id))) {
+    if (changed_of_node[n] >= 0) {
       changed_nodes.push_back(static_cast<std::uint32_t>(n));
       continue;
     }
-    auto k = match::MatchKeys::decode(index.links[static_cast<std::size_t>(node.link)].match_keys, settings);
+    auto k = match::MatchKeys::decode(index.links[static_cast<std::size_t>(index.nodes[n].link)].match_keys, settings);
     if (!k) return std::nullopt;  // written by an older hopnhat, or under other settings
     index.set_keys(n, *k);
   }
   Loaded loaded;
   {
     std::vector<store::StoredRecord> recs;
-    for (std::uint32_t n : changed_nodes) recs.push_back(changed[changed_at.at(record_key(*index.nodes[n].source, *index.nodes[n].id))]);
+    for (std::uint32_t n : changed_nodes) recs.push_back(changed[static_cast<std::size_t>(changed_of_node[n])]);
     auto normalized = normalize_all(recs);
     match::FeatureTable f(inputs_of(recs), settings, &normalized);
     for (std::size_t k = 0; k < changed_nodes.size(); ++k) {

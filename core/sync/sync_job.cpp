@@ -58,7 +58,7 @@ class StageTimer {
 class SourceWriter final : public sdk::RecordSink {
  public:
   SourceWriter(store::Store& store, std::int64_t run_id, std::string source, SourceReport& report, std::int64_t expected,
-               const std::unordered_map<std::string, store::RecordState>& stored, RunChanges& changes)
+               const absl::flat_hash_map<std::string, store::RecordState>& stored, RunChanges& changes)
       : store_(store), run_id_(run_id), source_(std::move(source)), report_(report), stored_(stored), changes_(changes),
         progress_("read " + source_, expected) {}
 
@@ -139,7 +139,7 @@ class SourceWriter final : public sdk::RecordSink {
   std::int64_t run_id_;
   std::string source_;
   SourceReport& report_;
-  const std::unordered_map<std::string, store::RecordState>& stored_;
+  const absl::flat_hash_map<std::string, store::RecordState>& stored_;
   RunChanges& changes_;
   std::vector<sdk::SourceRecord> batch_;
   absl::flat_hash_map<std::string, std::string> origin_by_id_;
@@ -159,7 +159,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   const std::optional<store::SourceState> previous = store.source_state(name);
   sdk::ReadRequest request;
   if (previous) request.state = previous->state;
-  std::unordered_map<std::string, store::RecordState> stored;
+  absl::flat_hash_map<std::string, store::RecordState> stored;
   {
     auto states = store.record_states(name);
     stored.reserve(states.size());

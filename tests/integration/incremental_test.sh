@@ -28,6 +28,8 @@ def party(head, body):
 def civil(head, body):
     c = head.index("Chức vụ")
     for r in body[5:40]: r[c] = "Trưởng phòng"
+    for col in ("Họ tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân"):  # row 50 now is row 60's person
+        body[50][head.index(col)] = body[60][head.index(col)]
     new = list(body[0])  # a newcomer: her own name, birth date and citizen ID
     new[head.index("Mã cán bộ")] = "CB999999"; new[head.index("Họ tên")] = "Triệu Thị Mới"
     new[head.index("Ngày sinh")] = "2001-02-03"; new[head.index("Giới tính")] = "0"; new[head.index("Số định danh cá nhân")] = "001301000999"
