@@ -171,3 +171,54 @@ TEST_CASE("person ids: a split gives the new person its lineage") {
   CHECK(a.cluster_person[1].empty());
   CHECK(a.split_from[1] == "P0000004");
 }
+
+TEST_CASE("match keys: encoded and decoded whole; a layout of other settings is refused") {
+  Agency a;
+  const auto settings = match::default_settings();
+  match::FeatureTable features(a.inputs, settings);
+  match::MatchKeys k = features.keys(0);
+  REQUIRE(k.block.size() == settings.blocking.size());
+  REQUIRE(k.term.size() == 1);  // the full name counts its term frequency
+  CHECK(k.block[1] != 0);       // name + birth year
+  CHECK(k.term[0] != 0);
+  auto back = match::MatchKeys::decode(k.encode(), settings);
+  REQUIRE(back);
+  CHECK(back->block == k.block);
+  CHECK(back->term == k.term);
+  auto fewer = settings;
+  fewer.blocking.pop_back();
+  CHECK_FALSE(match::MatchKeys::decode(k.encode(), fewer));
+  // The same value gives the same hash in any record (what a store relies on between runs).
+  CHECK(features.keys(a.index("civil", "C5")).term == features.keys(a.index("party", "D5")).term);
+}
+
+TEST_CASE("term frequencies counted from stored keys weigh a pair exactly as those counted in a full table") {
+  Agency a;
+  const auto settings = match::default_settings();
+  match::FeatureTable whole(a.inputs, settings);
+  match::TermFrequencies counted(settings);
+  for (std::size_t i = 0; i < whole.size(); ++i) counted.add(match::MatchKeys::decode(whole.keys(i).encode(), settings).value());
+  counted.finish();
+  // A table of a few records, with the frequencies of all: the same score to the last bit.
+  std::vector<const sdk::SourceRecord*> few = {a.inputs[10], a.inputs[11], a.inputs[12], a.inputs[13]};
+  match::FeatureTable part(few, settings, nullptr, &counted);
+  match::FeatureTable alone(few, settings);
+  auto model = match::run_matching(whole, settings).model;
+  CHECK(match::score_pair(part, settings, model, 0, 1).weight == match::score_pair(whole, settings, model, 10, 11).weight);
+  CHECK(match::score_pair(part, settings, model, 2, 3).weight == match::score_pair(whole, settings, model, 12, 13).weight);
+  // Counted over the few alone, a common name is worth something else.
+  CHECK(match::score_pair(alone, settings, model, 0, 1).weight != match::score_pair(whole, settings, model, 10, 11).weight);
+}
+
+TEST_CASE("matching under a given model with the pairs blocking gives is the full match without training") {
+  Agency a;
+  const auto settings = match::default_settings();
+  match::FeatureTable features(a.inputs, settings);
+  auto full = match::run_matching(features, settings);
+  match::MatchStats stats;
+  auto again = match::match_with_model(features, settings, full.model, match::block_pairs(features, settings, stats));
+  CHECK(again.cluster_of == full.cluster_of);
+  CHECK(again.score == full.score);
+  CHECK(again.review.size() == full.review.size());
+  CHECK(again.stats.em_iterations == 0);
+}
