@@ -25,6 +25,9 @@ namespace {
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql"};
 
+// The advisory lock that orders appends to the audit chain ("hopnhat" and 1; the run lock is "hopnhat").
+constexpr std::int64_t kAuditLockKey = 0x686f706e68617401;
+
 // BYTEA in PostgreSQL's hex text form ("\x0a1b…"), the form COPY and results use.
 std::string bytea_text(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -427,6 +430,9 @@ class PgStore final : public Store {
              {pg(a.seq), a.at, a.actor, a.action, a.detail, a.prev_hash, a.hash});
   }
   std::optional<AuditRow> last_audit() override {
+    // The next entry is numbered from this one: two sessions appending at once (administrators
+    // deciding side by side) take turns, the second reading the first's entry after its commit.
+    db_.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kAuditLockKey) + ")");
     auto r = db_.exec("SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!r.rows()) return std::nullopt;
     return AuditRow{r.integer(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)};

@@ -343,11 +343,10 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
         throw std::runtime_error("the record " + *index.nodes[n].source + ":" + *index.nodes[n].id +
                                  " has a link but is not in the store");
   };
-  // A feature table over some loaded nodes, in node order (node → row).
+  // A feature table over some loaded nodes, in node order (node → row). Its values live on the
+  // heap so that the table, which points at them, may be moved.
   struct Table {
-    std::vector<std::uint32_t> nodes;
-    std::vector<store::StoredRecord*> records;
-    std::vector<text::NormalizedFields> normalized;
+    std::unique_ptr<std::vector<text::NormalizedFields>> normalized = std::make_unique<std::vector<text::NormalizedFields>>();
     std::unique_ptr<match::FeatureTable> features;
     absl::flat_hash_map<std::uint32_t, std::uint32_t> row;
   };
@@ -356,15 +355,14 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
     load(nodes);
     Table t;
-    t.nodes = nodes;
     std::vector<const sdk::SourceRecord*> inputs;
     for (std::size_t k = 0; k < nodes.size(); ++k) {
       std::uint32_t slot = loaded.slot.at(nodes[k]);
       inputs.push_back(&loaded.records[slot].record);
-      t.normalized.push_back(loaded.normalized[slot]);
+      t.normalized->push_back(loaded.normalized[slot]);
       t.row.emplace(nodes[k], static_cast<std::uint32_t>(k));
     }
-    t.features = std::make_unique<match::FeatureTable>(inputs, settings, &t.normalized, &index.frequencies());
+    t.features = std::make_unique<match::FeatureTable>(inputs, settings, t.normalized.get(), &index.frequencies());
     return t;
   };
   std::size_t rounds = 0;

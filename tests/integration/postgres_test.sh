@@ -128,7 +128,8 @@ PY
 # Decisions are spread over the length of a run, so that some land while it imports and some
 # while it reconciles (after it read the decisions, before it wrote the persons).
 "$HOPNHAT" sync --config big/big.json --report big-2.json >/dev/null 2>&1 || fail "second sync of the larger agency"
-STEP=$(json big-2.json "round(sum(j['stages'].values()) / 16, 3)")
+# The run below changes every civil servant: it matches every record, as the first run did.
+STEP=$(json big-1.json "round(sum(j['stages'].values()) / 16, 3)")
 "$HOPNHAT" conflicts list --config big/big.json --format json > open.json
 mapfile -t CASES < <(json open.json "'\n'.join([str(c['id']) for c in j if c['kind']=='value_mismatch' and len(c['candidates'])>=2][:8])")
 [[ ${#CASES[@]} -ge 3 ]] || fail "too few value conflicts to decide (${#CASES[@]})"
@@ -158,7 +159,7 @@ for i in "${!PIDS[@]}"; do wait "${PIDS[$i]}" || fail "deciding #${CASES[$i]} wh
 # A decision on a person the run has already rewritten waits for the run's commit (a row lock)
 # and lands after it; one on a person the run has not reached commits at once, and the run must
 # not overwrite it (it applies decisions committed meanwhile before it commits).
-echo "decisions made while the sync ran: $ISSUED of ${#CASES[@]} (steps of ${STEP}s; runs of $(json big-2.json "round(sum(j['stages'].values()), 2)")s and $(json pg-5.json "round(sum(j['stages'].values()), 2)")s)"
+echo "decisions made while the sync ran: $ISSUED of ${#CASES[@]} (steps of ${STEP}s; runs of $(json big-1.json "round(sum(j['stages'].values()), 2)")s and $(json pg-5.json "round(sum(j['stages'].values()), 2)")s)"
 [[ $ISSUED -ge 2 ]] || fail "the sync ended before the decisions began: the test did not run them side by side"
 check_decisions() {  # STEP
   "$HOPNHAT" persons --config big/big.json --format json > p.json
