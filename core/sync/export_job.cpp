@@ -1,11 +1,13 @@
 #include "sync/export_job.hpp"
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_reader.hpp"
@@ -61,9 +63,14 @@ std::vector<std::string> present_fields(store::Store& store) {
 void each_export_person(store::Store& store, const ExportNeeds& needs, std::vector<std::string>& fields,
                         const std::function<bool(const std::vector<std::string>&)>& begin,
                         const std::function<bool(sdk::PersonRecord&&)>& visit) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto since = [](auto t) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); };
   fields = present_fields(store);
   if (!begin(fields)) return;
+  const double seconds_fields = since(t0);
+  auto t1 = std::chrono::steady_clock::now();
   ExportContext ctx = gather_context(store, needs);
+  spdlog::debug("export: fields present found in {:.2f} s, links and cases gathered in {:.2f} s", seconds_fields, since(t1));
   merge::GoldenReader reader;
   bool go_on = true;
   store.each_person([&](store::PersonRow&& row) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <future>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -53,8 +54,10 @@ class StageTimer {
 
 // Receives the records of one read and stores them a batch at a time, so that a source of a
 // million rows is never all in memory: checks ids, counts new, changed and unchanged records,
-// normalises the new and changed ones on every core and writes them in read order. Runs on the
-// importer's thread; a store error stops the read and is rethrown by finish().
+// normalises the new and changed ones on every core and writes them in read order. The importer
+// fills the next batch while a worker thread hashes and stores the last one (one batch in
+// flight, so the store is used by one thread at a time and in read order); a store error stops
+// the read and is rethrown by finish().
 class SourceWriter final : public sdk::RecordSink {
  public:
   SourceWriter(store::Store& store, std::int64_t run_id, std::string source, SourceReport& report, std::int64_t expected,
@@ -76,7 +79,7 @@ class SourceWriter final : public sdk::RecordSink {
       record.source = source_;
       batch_.push_back(std::move(record));
       progress_.advance();
-      if (batch_.size() >= kBatch) write_batch();
+      if (batch_.size() >= kBatch) hand_over();
       return true;
     } catch (...) {
       error_ = std::current_exception();  // out of memory, or the store failed
@@ -95,8 +98,9 @@ class SourceWriter final : public sdk::RecordSink {
 
   /// Writes what is left; rethrows what stopped the read.
   void finish() {
+    if (in_flight_.valid()) in_flight_.get();
     if (error_) std::rethrow_exception(error_);
-    write_batch();
+    write_batch(batch_);
   }
   /// Every id this read returned (for deletions).
   bool seen(const std::string& id) const { return origin_by_id_.contains(id); }
@@ -104,14 +108,22 @@ class SourceWriter final : public sdk::RecordSink {
  private:
   static constexpr std::size_t kBatch = 1 << 15;
 
-  void write_batch() {
-    const std::size_t n = batch_.size();
+  // Waits for the batch in flight (rethrowing what stopped it), then sends this one.
+  void hand_over() {
+    if (in_flight_.valid()) in_flight_.get();
+    in_flight_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable { write_batch(batch); });
+    batch_ = {};
+    batch_.reserve(kBatch);
+  }
+
+  void write_batch(std::vector<sdk::SourceRecord>& batch) {
+    const std::size_t n = batch.size();
     // Hashing and normalising are the costly part and independent per record.
     base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) batch_[k].content_hash = sdk::compute_content_hash(batch_[k]);
+      for (std::size_t k = b; k < e; ++k) batch[k].content_hash = sdk::compute_content_hash(batch[k]);
     });
     std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
-    for (const auto& rec : batch_) {
+    for (const auto& rec : batch) {
       ++report_.read;
       auto it = stored_.find(rec.id);
       if (it == stored_.end() || it->second.deleted) {
@@ -132,7 +144,7 @@ class SourceWriter final : public sdk::RecordSink {
       store_.put_record(*to_store[k], run_id_, normalized[k]);
       changes_.stored.insert(record_key(source_, to_store[k]->id));
     }
-    batch_.clear();
+    batch.clear();
   }
 
   store::Store& store_;
@@ -145,6 +157,7 @@ class SourceWriter final : public sdk::RecordSink {
   absl::flat_hash_map<std::string, std::string> origin_by_id_;
   std::exception_ptr error_;
   Progress progress_;
+  std::future<void> in_flight_;  // last: its destruction waits for the worker, which uses the rest
 };
 
 class SourceFailure : public std::runtime_error {
@@ -175,6 +188,8 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
     throw SourceFailure("the host ran out of memory while storing records");
   }
   if (!st) throw SourceFailure(st.message());
+  if (!result.full_snapshot && rep.read == 0 && previous && !result.state.empty() && result.state == previous->state)
+    rep.notes.push_back("unchanged since the last run (the importer's state did not move): nothing was read");
   bool guarded = false;
   if (result.full_snapshot) {
     std::vector<std::string> missing;

@@ -28,6 +28,7 @@ class CsvImporter {
   std::map<std::string, std::string> fields_;  // canonical field → heading
   hopnhat::sdk::Encoding encoding_ = hopnhat::sdk::Encoding::kAuto;
   char delimiter_ = 0;                          // 0: detect
+  std::string salt_;  // what else decides the records besides the file's bytes (fingerprint)
 };
 
 class CsvExporter {

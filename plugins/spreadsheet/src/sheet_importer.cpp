@@ -45,6 +45,10 @@ Status SheetImporter::configure(const std::string& options_json, sdk::Context& c
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (ext != ".xlsx" && ext != ".xlsm" && ext != ".ods" && ext != ".xls")
     return Status::invalid_options("spreadsheet: option 'path': expected a .xlsx, .ods or .xls file, got \"" + path + "\"");
+  ctx_ = &ctx;
+  // Bump kReading when a change to the readers would read the same bytes into other records.
+  constexpr const char* kReading = "hopnhat_spreadsheet reading 1";
+  salt_ = std::string(kReading) + '\n' + sdk::kVersion + '\n' + path_ + '\n' + options_json;
   return Status::ok();
 }
 
@@ -54,9 +58,20 @@ Status SheetImporter::check() {
   return Status::ok();
 }
 
-Status SheetImporter::read(const sdk::ReadRequest&, sdk::RecordSink& sink, sdk::ReadResult& result) {
+Status SheetImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink, sdk::ReadResult& result) {
   Status st = check();
   if (!st) return st;
+  // The same bytes under the same options as the last committed read: every record stands. (A
+  // file replaced between this digest and the read is read again next time: the digest is older.)
+  const std::optional<std::string> digest = sdk::fingerprint_file(path_, salt_);
+  if (!digest) return Status::io_error(path_ + ": the file cannot be read");
+  const std::string print = "file " + *digest;
+  if (request.state == print) {
+    ctx_->log(sdk::LogLevel::kInfo, path_ + ": unchanged since the last run; not read again");
+    result.full_snapshot = false;
+    result.state = print;
+    return Status::ok();
+  }
   std::string ext = std::filesystem::path(path_).extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   TableOptions t{std::filesystem::path(path_).filename().string(), "", header_row_, id_column_, fields_, legacy_};
@@ -80,7 +95,7 @@ Status SheetImporter::read(const sdk::ReadRequest&, sdk::RecordSink& sink, sdk::
   st = table->finish();
   if (!st) return st;
   result.full_snapshot = true;
-  result.state.clear();
+  result.state = print;
   return Status::ok();
 }
 

@@ -32,6 +32,8 @@ class SheetImporter {
   std::map<std::string, std::string> fields_;
   hopnhat::sdk::Encoding legacy_ = hopnhat::sdk::Encoding::kAuto;
   ReadLimits limits_;
+  hopnhat::sdk::Context* ctx_ = nullptr;
+  std::string salt_;  // what else decides the records besides the file's bytes (fingerprint)
 };
 
 class XlsxExporter {

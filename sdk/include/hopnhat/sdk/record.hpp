@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -103,5 +105,11 @@ namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
 /// A stable digest (hex) of a record's id, fields and attributes; equal content, equal hash.
 std::string compute_content_hash(const SourceRecord& record);
+/// A stable 128-bit digest (hex) of `bytes` and `salt`. A file importer keeps the digest of its
+/// file, salted with its version and options, as its state: when the next read finds the same
+/// digest, nothing in the file changed and it need not be read again (docs/plugin-guide.md).
+std::string fingerprint(std::string_view bytes, std::string_view salt);
+/// The same over the bytes of the file at `path` (read in pieces); nullopt when it cannot be read.
+std::optional<std::string> fingerprint_file(const std::string& path, std::string_view salt);
 }  // namespace HOPNHAT_ABI_NAMESPACE
 }  // namespace hopnhat::sdk
