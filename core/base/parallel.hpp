@@ -11,18 +11,19 @@
 
 namespace hopnhat::base {
 
-/// Threads worth starting for `items` pieces of work: one per core, none for small loops.
-inline unsigned worker_count(std::size_t items) {
+/// Threads worth starting for `items` pieces of work: one per core, none for small loops (fewer
+/// than `min_items`; pass 1 when each item is itself large).
+inline unsigned worker_count(std::size_t items, std::size_t min_items = 512) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  return items < 512 ? 1u : static_cast<unsigned>(std::min<std::size_t>(cores, items));
+  return items < min_items ? 1u : static_cast<unsigned>(std::min<std::size_t>(cores, items));
 }
 
 /// Calls `body(begin, end, worker)` on contiguous slices of [0, n), one slice per worker, and
 /// waits for all of them. The first exception thrown by a slice is rethrown here. `body` must
 /// only write what belongs to its slice (or to its worker index).
 template <typename Body>
-void parallel_slices(std::size_t n, Body&& body) {
-  const unsigned workers = worker_count(n);
+void parallel_slices(std::size_t n, Body&& body, std::size_t min_items = 512) {
+  const unsigned workers = worker_count(n, min_items);
   if (workers <= 1) {
     body(std::size_t{0}, n, 0u);
     return;

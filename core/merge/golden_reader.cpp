@@ -27,7 +27,10 @@ void GoldenReader::read(const std::string& person_id, std::string_view text, std
   auto& doc = parse(person_id, text);
   try {
     for (auto field : doc.get_object()) {
-      sdk::PersonValue& v = out[std::string(field.unescaped_key().value())];
+      // Stored records list their fields in key order: each one goes at the end of the map.
+      std::string key(field.unescaped_key().value());
+      sdk::PersonValue& v = out.empty() || out.rbegin()->first < key ? out.emplace_hint(out.end(), std::move(key), sdk::PersonValue{})->second
+                                                                     : out[key];
       for (auto member : field.value().get_object()) {
         std::string_view key = member.unescaped_key().value();
         if (key == "value") v.value = std::string_view(member.value().get_string());

@@ -258,6 +258,19 @@ class PgStore final : public Store {
   std::vector<LinkRow> links() override {
     return read_links("SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
   }
+  void each_live_link(const std::function<void(LinkRow&&)>& visit) override {
+    flush();
+    db_.each_row("SELECT person_id, source, record_id, status FROM links WHERE status <> 'deleted' "
+                 "ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"",
+                 {}, [&](const PgResult& r) {
+                   LinkRow l;
+                   l.person_id = r.text(0, 0);
+                   l.source = r.text(0, 1);
+                   l.record_id = r.text(0, 2);
+                   l.status = r.text(0, 3);
+                   visit(std::move(l));
+                 });
+  }
   std::vector<LinkRow> links_of(const std::string& person_id) override {
     return read_links("SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links WHERE person_id = $1 "
                       "ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {person_id});

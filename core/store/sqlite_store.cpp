@@ -155,6 +155,18 @@ class SqliteStore final : public Store {
     return read_links(s);
   }
 
+  void each_live_link(const std::function<void(LinkRow&&)>& visit) override {
+    auto s = db_.prepare("SELECT person_id, source, record_id, status FROM links WHERE status <> 'deleted' ORDER BY source, record_id");
+    while (s.step()) {
+      LinkRow l;
+      l.person_id = s.text(0);
+      l.source = s.text(1);
+      l.record_id = s.text(2);
+      l.status = s.text(3);
+      visit(std::move(l));
+    }
+  }
+
   void put_link(const LinkRow& l) override {
     if (!put_link_) put_link_.emplace(db_.prepare(
         "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "

@@ -1,6 +1,7 @@
 #include "sync/export_job.hpp"
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -29,15 +30,14 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> attributes;  // "source\x1fid" → columns
   if (needs.attributes)
     for (auto& r : store.active_records()) attributes[r.record.source + '\x1f' + r.record.id] = std::move(r.record.attributes);
-  for (auto& l : store.links()) {  // in (source, record id) order: each person's records in that order
-    if (l.status == "deleted") continue;
+  store.each_live_link([&](store::LinkRow&& l) {  // in (source, record id) order: each person's records in that order
     sdk::LinkedRecord linked{std::move(l.source), std::move(l.record_id), std::move(l.status), {}};
     if (needs.attributes) {
       auto it = attributes.find(linked.source + '\x1f' + linked.record_id);
       if (it != attributes.end()) linked.attributes = std::move(it->second);
     }
     ctx.records_of[l.person_id].push_back(std::move(linked));
-  }
+  });
   for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
   if (needs.history)
     for (auto& c : store.person_changes(""))
@@ -71,18 +71,36 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
   auto t1 = std::chrono::steady_clock::now();
   ExportContext ctx = gather_context(store, needs);
   spdlog::debug("export: fields present found in {:.2f} s, links and cases gathered in {:.2f} s", seconds_fields, since(t1));
+  // The store is read and golden records parsed here while another thread hands the previous
+  // batch to the exporter (which is called from that one thread, in person order).
+  constexpr std::size_t kBatch = 2048;
   merge::GoldenReader reader;
+  std::vector<sdk::PersonRecord> batch;
+  std::future<bool> in_flight;  // the exporter's answer for the batch before: go on?
   bool go_on = true;
+  auto hand_over = [&] {
+    if (in_flight.valid()) go_on = in_flight.get() && go_on;
+    if (!go_on || batch.empty()) return;
+    in_flight = std::async(std::launch::async, [&visit, persons = std::move(batch)]() mutable {
+      for (auto& p : persons)
+        if (!visit(std::move(p))) return false;
+      return true;
+    });
+    batch = {};
+    batch.reserve(kBatch);
+  };
   store.each_person([&](store::PersonRow&& row) {
     if (!go_on || row.retired_run) return;
-    sdk::PersonRecord p;
+    sdk::PersonRecord& p = batch.emplace_back();
     p.person_id = std::move(row.id);
     reader.read(p.person_id, row.golden, p.fields);
     if (auto it = ctx.records_of.find(p.person_id); it != ctx.records_of.end()) p.records = std::move(it->second);
     if (auto it = ctx.conflicts_of.find(p.person_id); it != ctx.conflicts_of.end()) p.conflicts = std::move(it->second);
     if (auto it = ctx.history_of.find(p.person_id); it != ctx.history_of.end()) p.history = std::move(it->second);
-    go_on = visit(std::move(p));
+    if (batch.size() >= kBatch) hand_over();
   });
+  hand_over();  // the last batch
+  if (in_flight.valid()) in_flight.get();
 }
 
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,

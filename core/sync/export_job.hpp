@@ -22,7 +22,8 @@ struct ExportNeeds {
 
 /// Streams every person not retired, in id order: first `begin` with the canonical fields
 /// present among them (registry order, also left in `present_fields`), then `visit` for each
-/// person until one of them returns false.
+/// person until one of them returns false. `visit` runs on another thread than the caller's
+/// (one thread, in person order), while this thread reads the store; it must not use the store.
 void each_export_person(store::Store& store, const ExportNeeds& needs, std::vector<std::string>& present_fields,
                         const std::function<bool(const std::vector<std::string>&)>& begin,
                         const std::function<bool(sdk::PersonRecord&&)>& visit);

@@ -61,8 +61,8 @@ class StageTimer {
 class SourceWriter final : public sdk::RecordSink {
  public:
   SourceWriter(store::Store& store, std::int64_t run_id, std::string source, SourceReport& report, std::int64_t expected,
-               const absl::flat_hash_map<std::string, store::RecordState>& stored, RunChanges& changes)
-      : store_(store), run_id_(run_id), source_(std::move(source)), report_(report), stored_(stored), changes_(changes),
+               RunChanges& changes)
+      : store_(store), run_id_(run_id), source_(std::move(source)), report_(report), changes_(changes),
         progress_("read " + source_, expected) {}
 
   bool emit(sdk::SourceRecord&& record) noexcept override {
@@ -104,6 +104,17 @@ class SourceWriter final : public sdk::RecordSink {
   }
   /// Every id this read returned (for deletions).
   bool seen(const std::string& id) const { return origin_by_id_.contains(id); }
+  /// What the store holds of this source, read when first needed (a read that emits nothing,
+  /// such as an unchanged file, never reads it). Not while a batch is in flight.
+  const absl::flat_hash_map<std::string, store::RecordState>& stored() {
+    if (!stored_loaded_) {
+      auto states = store_.record_states(source_);
+      stored_.reserve(states.size());
+      for (auto& r : states) stored_.emplace(r.record_id, std::move(r));
+      stored_loaded_ = true;
+    }
+    return stored_;
+  }
 
  private:
   static constexpr std::size_t kBatch = 1 << 15;
@@ -118,15 +129,17 @@ class SourceWriter final : public sdk::RecordSink {
 
   void write_batch(std::vector<sdk::SourceRecord>& batch) {
     const std::size_t n = batch.size();
+    if (n == 0) return;
     // Hashing and normalising are the costly part and independent per record.
     base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
       for (std::size_t k = b; k < e; ++k) batch[k].content_hash = sdk::compute_content_hash(batch[k]);
     });
     std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
+    const auto& known = stored();
     for (const auto& rec : batch) {
       ++report_.read;
-      auto it = stored_.find(rec.id);
-      if (it == stored_.end() || it->second.deleted) {
+      auto it = known.find(rec.id);
+      if (it == known.end() || it->second.deleted) {
         ++report_.new_records;
         to_store.push_back(&rec);
       } else if (it->second.content_hash != rec.content_hash) {
@@ -151,7 +164,8 @@ class SourceWriter final : public sdk::RecordSink {
   std::int64_t run_id_;
   std::string source_;
   SourceReport& report_;
-  const absl::flat_hash_map<std::string, store::RecordState>& stored_;
+  absl::flat_hash_map<std::string, store::RecordState> stored_;
+  bool stored_loaded_ = false;
   RunChanges& changes_;
   std::vector<sdk::SourceRecord> batch_;
   absl::flat_hash_map<std::string, std::string> origin_by_id_;
@@ -172,15 +186,9 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   const std::optional<store::SourceState> previous = store.source_state(name);
   sdk::ReadRequest request;
   if (previous) request.state = previous->state;
-  absl::flat_hash_map<std::string, store::RecordState> stored;
-  {
-    auto states = store.record_states(name);
-    stored.reserve(states.size());
-    for (auto& r : states) stored.emplace(r.record_id, std::move(r));
-  }
   sdk::ReadResult result;
   // The last full read's size is the best guess of this one's.
-  SourceWriter sink(store, run_id, name, rep, previous ? previous->record_count : 0, stored, changes);
+  SourceWriter sink(store, run_id, name, rep, previous ? previous->record_count : 0, changes);
   st = src.importer->read(request, sink, result);
   try {
     sink.finish();  // first: a read the host stopped reports why the host stopped it
@@ -193,7 +201,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   bool guarded = false;
   if (result.full_snapshot) {
     std::vector<std::string> missing;
-    for (const auto& [id, r] : stored)
+    for (const auto& [id, r] : sink.stored())
       if (!r.deleted && !sink.seen(id)) missing.push_back(id);
     std::sort(missing.begin(), missing.end());  // the same order whatever the hash map's
     const std::int64_t last = previous ? previous->record_count : 0;
