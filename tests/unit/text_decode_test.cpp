@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
+#include "hopnhat/sdk/record.hpp"
 #include "hopnhat/sdk/text.hpp"
+#include "temp_dir.hpp"
 
 using namespace hopnhat::sdk;
 
@@ -91,4 +96,20 @@ TEST_CASE("encoding option names parse") {
   CHECK(parse_encoding("cp1258") == Encoding::kWindows1258);
   CHECK(parse_encoding("utf-8") == Encoding::kUtf8);
   CHECK_FALSE(parse_encoding("latin-9").has_value());
+}
+
+TEST_CASE("a file's fingerprint changes with its bytes and with the salt, and is the same read whole or in pieces") {
+  const std::string bytes(3 << 20, 'x');  // more than one piece of fingerprint_file
+  const std::string a = fingerprint(bytes, "csv 1\noptions");
+  CHECK(a.size() == 32);
+  CHECK(a == fingerprint(bytes, "csv 1\noptions"));
+  CHECK(a != fingerprint(bytes, "csv 1\nother options"));
+  CHECK(a != fingerprint(bytes.substr(1) + "y", "csv 1\noptions"));
+  CHECK(fingerprint("ab", "c") != fingerprint("b", "ca"));  // the salt cannot run into the bytes
+  TempDir dir;
+  const auto path = dir.path / "staff.csv";
+  { std::ofstream(path, std::ios::binary) << bytes; }
+  CHECK(fingerprint_file(path.string(), "csv 1\noptions") == a);
+  std::filesystem::remove(path);
+  CHECK_FALSE(fingerprint_file(path.string(), "csv 1\noptions"));
 }
