@@ -54,19 +54,25 @@ std::string MatchKeys::encode() const {
   return out;
 }
 
+bool MatchKeys::decode_to(std::string_view bytes, std::size_t width, std::uint64_t* out) {
+  if (bytes.size() != width * 8) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  for (std::size_t i = 0; i < width; ++i) {
+    std::uint64_t v = 0;
+    for (int b = 0; b < 8; ++b) v |= static_cast<std::uint64_t>(*p++) << (8 * b);
+    out[i] = v;
+  }
+  return true;
+}
+
 std::optional<MatchKeys> MatchKeys::decode(std::string_view bytes, const MatchSettings& s) {
   std::size_t terms = 0;
   for (const auto& c : s.comparisons) terms += c.term_frequency ? 1 : 0;
-  if (bytes.size() != (s.blocking.size() + terms) * 8) return std::nullopt;
+  std::vector<std::uint64_t> all(s.blocking.size() + terms);
+  if (!decode_to(bytes, all.size(), all.data())) return std::nullopt;
   MatchKeys k;
-  k.block.resize(s.blocking.size());
-  k.term.resize(terms);
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  for (auto* list : {&k.block, &k.term})
-    for (std::uint64_t& v : *list) {
-      v = 0;
-      for (int b = 0; b < 8; ++b) v |= static_cast<std::uint64_t>(*p++) << (8 * b);
-    }
+  k.block.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(s.blocking.size()));
+  k.term.assign(all.begin() + static_cast<std::ptrdiff_t>(s.blocking.size()), all.end());
   return k;
 }
 
@@ -77,9 +83,9 @@ TermFrequencies::TermFrequencies(const MatchSettings& s) : slot_(s.comparisons.s
   counts_.resize(static_cast<std::size_t>(n));
 }
 
-void TermFrequencies::add(const MatchKeys& keys) {
-  for (std::size_t t = 0; t < counts_.size() && t < keys.term.size(); ++t)
-    if (keys.term[t]) ++counts_[t][keys.term[t]];
+void TermFrequencies::add_terms(const std::uint64_t* terms, std::size_t n) {
+  for (std::size_t t = 0; t < counts_.size() && t < n; ++t)
+    if (terms[t]) ++counts_[t][terms[t]];
 }
 
 void TermFrequencies::finish() {

@@ -60,6 +60,9 @@ struct MatchKeys {
   std::string encode() const;
   /// nullopt when `bytes` does not have the layout `settings` gives (written under other settings).
   static std::optional<MatchKeys> decode(std::string_view bytes, const MatchSettings& settings);
+  /// The same into `out` (blocks then terms, `width` hashes; two million records need no
+  /// allocation each); false when `bytes` do not hold `width` hashes.
+  static bool decode_to(std::string_view bytes, std::size_t width, std::uint64_t* out);
 };
 
 /// How often each value of a term-frequency comparison occurs among all active records; shared
@@ -68,7 +71,9 @@ struct MatchKeys {
 class TermFrequencies {
  public:
   explicit TermFrequencies(const MatchSettings& settings);
-  void add(const MatchKeys& keys);
+  void add(const MatchKeys& keys) { add_terms(keys.term.data(), keys.term.size()); }
+  /// `terms`: the term hashes of one record (MatchKeys::term), `n` of them.
+  void add_terms(const std::uint64_t* terms, std::size_t n);
   /// Call once after the last add(): computes the mean frequency of an agreeing value.
   void finish();
   /// How much more (or less) common the value `term` of comparison `c` is than an average

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <span>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -116,8 +117,8 @@ class RecordIndex {
   struct Node {
     const std::string* source;
     const std::string* id;
-    std::int64_t link = -1;  // index into links, or -1 for a record new to matching
-    std::string person;      // its person before this run, or ""
+    std::int64_t link = -1;   // index into links, or -1 for a record new to matching
+    std::string_view person;  // its person before this run (in links), or ""
   };
 
   std::vector<store::LinkRow> links;         // every stored link, byte order
@@ -145,15 +146,24 @@ class RecordIndex {
           }
         },
         1);
-    match::MatchKeys k;
-    k.term.resize(width - rules);
+    // Each person's members in one array (a million small vectors would each be an allocation).
+    person_index_.reserve(nodes.size() / 2);
+    std::vector<std::uint32_t> person_of(nodes.size(), kNone);
     for (std::size_t n = 0; n < nodes.size(); ++n) {
-      std::copy(keys.begin() + static_cast<std::ptrdiff_t>(n * width + rules), keys.begin() + static_cast<std::ptrdiff_t>((n + 1) * width),
-                k.term.begin());
-      frequencies_.add(k);
-      if (!nodes[n].person.empty()) members_[nodes[n].person].push_back(static_cast<std::uint32_t>(n));
+      frequencies_.add_terms(&keys[n * width + rules], width - rules);
+      if (nodes[n].person.empty()) continue;
+      auto [it, fresh] = person_index_.emplace(nodes[n].person, static_cast<std::uint32_t>(person_index_.size()));
+      person_of[n] = it->second;
     }
     frequencies_.finish();
+    member_start_.assign(person_index_.size() + 1, 0);
+    for (std::uint32_t p : person_of)
+      if (p != kNone) ++member_start_[p + 1];
+    for (std::size_t p = 1; p < member_start_.size(); ++p) member_start_[p] += member_start_[p - 1];
+    members_.resize(member_start_.back());
+    std::vector<std::uint32_t> next(member_start_.begin(), member_start_.end() - 1);
+    for (std::size_t n = 0; n < nodes.size(); ++n)
+      if (person_of[n] != kNone) members_[next[person_of[n]]++] = static_cast<std::uint32_t>(n);
   }
 
   /// The nodes sharing a block (not larger than max_block_size) with node n, n itself included.
@@ -170,9 +180,11 @@ class RecordIndex {
     }
   }
 
-  const std::vector<std::uint32_t>* members(const std::string& person) const {
-    auto it = members_.find(person);
-    return it == members_.end() ? nullptr : &it->second;
+  /// The nodes linked to `person`, in node order (none for a person without live links).
+  std::span<const std::uint32_t> members(std::string_view person) const {
+    auto it = person_index_.find(person);
+    if (it == person_index_.end()) return {};
+    return {members_.data() + member_start_[it->second], member_start_[it->second + 1] - member_start_[it->second]};
   }
   const match::TermFrequencies& frequencies() const { return frequencies_; }
 
@@ -180,7 +192,10 @@ class RecordIndex {
   const match::MatchSettings& settings_;
   std::vector<std::vector<std::pair<std::uint64_t, std::uint32_t>>> blocks_;
   match::TermFrequencies frequencies_;
-  absl::flat_hash_map<std::string, std::vector<std::uint32_t>> members_;
+  static constexpr std::uint32_t kNone = ~0u;
+  absl::flat_hash_map<std::string_view, std::uint32_t> person_index_;  // views into links
+  std::vector<std::uint32_t> member_start_;  // per person index: where its members start
+  std::vector<std::uint32_t> members_;
 };
 
 // The loaded records of a region and their features, rebuilt as the region grows.
@@ -275,10 +290,11 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
       changed_nodes.push_back(static_cast<std::uint32_t>(n));
       continue;
     }
-    auto k = match::MatchKeys::decode(index.links[static_cast<std::size_t>(index.nodes[n].link)].match_keys, settings);
-    if (!k) return std::nullopt;  // written by an older hopnhat, or under other settings
-    index.set_keys(n, *k);
+    const std::string& stored = index.links[static_cast<std::size_t>(index.nodes[n].link)].match_keys;
+    if (!match::MatchKeys::decode_to(stored, index.width, &index.keys[n * index.width]))
+      return std::nullopt;  // written by an older hopnhat, or under other settings
   }
+  const double seconds_nodes = std::chrono::duration<double>(Clock::now() - t0).count();
   Loaded loaded;
   {
     std::vector<store::StoredRecord> recs;
@@ -293,6 +309,7 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
     }
   }
   decltype(changed)().swap(changed);
+  const double seconds_changed = std::chrono::duration<double>(Clock::now() - t0).count();
   index.build();
   const double seconds_index = std::chrono::duration<double>(Clock::now() - t0).count();
 
@@ -312,12 +329,11 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
     if (in_region[n]) return;
     in_region[n] = 1;
     frontier.push_back(n);
-    if (!index.nodes[n].person.empty()) add_person(index.nodes[n].person);
+    if (!index.nodes[n].person.empty()) add_person(std::string(index.nodes[n].person));
   };
   add_person = [&](const std::string& person) {
     if (!region_persons.insert(person).second) return;
-    if (const auto* m = index.members(person))
-      for (std::uint32_t n : *m) add_node(n);
+    for (std::uint32_t n : index.members(person)) add_node(n);
   };
   for (std::uint32_t n : changed_nodes) add_node(n);
   for (std::uint32_t i : deleted_links) add_person(index.links[i].person_id);
@@ -408,7 +424,7 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
     row.emplace(n, static_cast<std::uint32_t>(scope.records.size()));
     scope.records.push_back(std::move(loaded.records[slot]));
     scope.normalized.push_back(std::move(loaded.normalized[slot]));
-    scope.current.push_back(index.nodes[n].person);
+    scope.current.emplace_back(index.nodes[n].person);
     if (index.nodes[n].link >= 0) {
       auto& l = index.links[static_cast<std::size_t>(index.nodes[n].link)];
       scope.links.emplace(record_key(l.source, l.record_id), l);
@@ -451,8 +467,9 @@ std::optional<MatchScope> incremental_scope(store::Store& store, const match::Ma
     scope.persons.emplace(std::move(id), std::move(p));
   }
   scope.persons_outside = store.active_person_count() - active_in_region;
-  spdlog::debug("incremental matching: {} of {} records in {} rounds; links read by {:.2f} s, index built by {:.2f} s, "
-                "region grown by {:.2f} s", scope.records.size(), index.nodes.size(), rounds, seconds_links, seconds_index,
+  spdlog::debug("incremental matching: {} of {} records in {} rounds; links read by {:.2f} s, records listed by {:.2f} s, "
+                "changed ones keyed by {:.2f} s, index built by {:.2f} s, region grown by {:.2f} s",
+                scope.records.size(), index.nodes.size(), rounds, seconds_links, seconds_nodes, seconds_changed, seconds_index,
                 seconds_grown);
   return scope;
 }
