@@ -1,5 +1,7 @@
 #include "store/sqlite_db.hpp"
 
+#include <mutex>
+
 #include <filesystem>
 
 namespace hopnhat::store {
@@ -70,6 +72,10 @@ double Statement::real(int c) const { return sqlite3_column_double(stmt_, c); }
 bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
 
 Db::Db(const std::string& path, bool create) : path_(path) {
+  // Each connection is used by one thread at a time (NOMUTEX below), and nothing here reads
+  // SQLite's memory statistics: without them, allocating takes no global lock.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0;
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
