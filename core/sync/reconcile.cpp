@@ -27,7 +27,7 @@
 namespace hopnhat::sync {
 namespace {
 
-// What a run keeps of a stored golden record (see reconcile()).
+// What a run keeps of a stored golden record (see Reconciler::match).
 struct GoldenState {
   std::size_t hash = 0;
   bool empty = true;     // no golden record yet
@@ -62,303 +62,361 @@ void record_changes(store::Store& store, std::int64_t run_id, const std::string&
   }
 }
 
+// One run's reconciliation, stage by stage; the state the stages share lives here.
+class Reconciler {
+ public:
+  Reconciler(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
+             const merge::SurvivorshipRules& rules, RunReport& report)
+      : store_(store), run_id_(run_id), settings_(settings), rules_(rules), report_(report),
+        lap_(std::chrono::steady_clock::now()) {}
+
+  void run(const RunChanges& changes, const ReconcileOptions& options) {
+    match(changes, options);
+    stage("match");
+    assign_persons();
+    write_links();
+    stage("links");
+    rebuild_golden();
+    open_review_cases();
+    close_cases();
+    finish();
+    stage("golden");
+  }
+
+ private:
+  // Sub-stage durations for the run report.
+  void stage(const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    report_.stage_seconds[std::string("reconcile.") + name] += std::chrono::duration<double>(now - lap_).count();
+    spdlog::debug("stage reconcile.{} done: resident {} MiB, peak {} MiB", name, base::resident_mib(), base::resident_mib("VmHWM"));
+    lap_ = now;
+  }
+
+  GoldenState stored_golden(const std::string& id) const {
+    auto it = golden_of_.find(id);
+    return it == golden_of_.end() ? GoldenState{} : it->second;
+  }
+
+  // Matches every record, or only those near the changed ones, and stores the model it used.
+  void match(const RunChanges& changes, const ReconcileOptions& options) {
+    // The survivorship rules travel with the model: when they change, every golden record is
+    // rebuilt; otherwise only those of the persons this run touched.
+    nlohmann::json rules_json = {{"source_priority", rules_.source_priority}, {"fields", rules_.field_priority}};
+    std::optional<match::ModelParameters> last_model;  // when trained under these match settings
+    nlohmann::json last_model_json;
+    if (auto previous = store_.latest_model()) {
+      last_model_json = nlohmann::json::parse(*previous);
+      rules_changed_ = !last_model_json.contains("survivorship") || last_model_json["survivorship"] != rules_json;
+      if (last_model_json.contains("settings") && last_model_json["settings"] == match::settings_to_json(settings_))
+        last_model = match::ModelParameters::from_json(last_model_json);
+    }
+    // Persons without their golden text (a million of them would take gigabytes): what the run
+    // needs of it is whether there is one, whether a decision set a value in it, and a hash to
+    // tell whether a rebuilt one changed. The text itself is read again for the few that did.
+    auto keep_golden_state = [&](store::PersonRow& p) {
+      golden_of_[p.id] = {std::hash<std::string>{}(p.golden), p.golden.empty(),
+                          p.golden.find("\"rule\":\"decision\"") != std::string::npos};
+      std::string().swap(p.golden);
+    };
+    auto stage = [this](const char* name) { this->stage(name); };
+    // Few records changed, and the model and rules stand: only the records near them are matched.
+    if (!options.rematch && last_model && !rules_changed_)
+      scope_ = incremental_scope(store_, settings_, *last_model, changes, report_.dry_run, keep_golden_state, stage);
+    if (!scope_) {
+      if (options.keep_model && !last_model) throw std::runtime_error("--keep-model: no model trained under these match settings yet");
+      scope_ = full_scope(store_, settings_, options.keep_model ? &*last_model : nullptr, report_.dry_run, keep_golden_state, stage);
+    }
+    report_.match = scope_->result.stats;
+    const bool trained = !scope_->result.stats.incremental && !options.keep_model;
+    nlohmann::json model_json = trained ? scope_->result.model.to_json(settings_) : last_model_json;
+    model_json["survivorship"] = rules_json;
+    store_.put_model(run_id_, model_json.dump());
+  }
+
+  // Persons: keep, create (with lineage), merge.
+  void assign_persons() {
+    const match::MatchResult& result = scope_->result;
+    auto& persons = scope_->persons;
+    match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, scope_->current);
+    decltype(scope_->current)().swap(scope_->current);
+    cluster_person_ = assignment.cluster_person;
+    for (std::size_t c = 0; c < cluster_person_.size(); ++c) {
+      if (!cluster_person_[c].empty()) continue;
+      cluster_person_[c] = new_person_id(store_);
+      store::PersonRow row{cluster_person_[c], run_id_, run_id_, std::nullopt, "", "", assignment.split_from[c]};
+      persons[row.id] = row;  // stored with its golden record below (foreign keys are checked at commit)
+      ++report_.persons.created;
+      if (!row.split_from.empty()) ++report_.persons.split;
+    }
+    alive_.insert(cluster_person_.begin(), cluster_person_.end());
+    // The persons this run may have changed: a member record new or changed, a link made, moved
+    // or ended, a merge, a value decision. The others keep their golden record and cases.
+    const auto& records = scope_->records;
+    for (std::size_t i = 0; i < records.size(); ++i)
+      if (records[i].changed_run == run_id_) affected_.insert(person_of(i));
+    for (const auto& [absorbed, cluster] : assignment.merged) {
+      auto& row = persons[absorbed];
+      affected_.insert(absorbed);
+      affected_.insert(cluster_person_[cluster]);
+      if (row.retired_run) continue;
+      row.merged_into = cluster_person_[cluster];
+      ++report_.persons.merged;
+    }
+  }
+
+  const std::string& person_of(std::size_t record) const { return cluster_person_[scope_->result.cluster_of[record]]; }
+
+  // Links: written where they differ from the stored ones; those of records gone are ended.
+  void write_links() {
+    const match::MatchResult& result = scope_->result;
+    auto& links = scope_->links;
+    for (const auto& p : result.review) {
+      in_review_.insert(p.a);
+      in_review_.insert(p.b);
+    }
+    for (std::size_t i = 0; i < scope_->records.size(); ++i) {
+      const auto& r = scope_->records[i].record;
+      std::optional<double> score;
+      if (result.score[i] >= 0) score = result.score[i];
+      store::LinkRow want{r.source,
+                          r.id,
+                          person_of(i),
+                          in_review_.count(static_cast<std::uint32_t>(i)) ? "review" : "linked",
+                          score,
+                          result.rule[i],
+                          run_id_,
+                          std::move(scope_->keys[i])};
+      auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
+      if (it != links.end()) {
+        it->second.run_id = -1;  // seen: an active record still has this link
+        store::LinkRow have = it->second;
+        have.run_id = run_id_;
+        if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
+        if (have == want) continue;
+        affected_.insert(have.person_id);
+      }
+      affected_.insert(want.person_id);
+      store_.put_link(want);
+    }
+    for (auto& [key, l] : links) {
+      if (l.run_id == -1 || l.status == "deleted") continue;
+      l.status = "deleted";  // the link stays for history
+      l.run_id = run_id_;
+      affected_.insert(l.person_id);
+      store_.put_link(l);
+    }
+    std::unordered_map<std::string, store::LinkRow>().swap(links);
+  }
+
+  // A person's golden record is rebuilt when the run touched it (or the rules changed); the
+  // others keep theirs. A value an administrator decided, whose decision was undone since, goes
+  // back to the rules.
+  bool rebuilt(const std::string& id, const store::PersonRow& person) const {
+    GoldenState g = stored_golden(id);
+    return rules_changed_ || affected_.count(id) || scope_->decisions->has_value_decision(id) || g.empty ||
+           person.retired_run || !person.merged_into.empty() || g.decided;
+  }
+
+  // Writes a person whose golden record is not in memory: the stored one is kept.
+  void put_person_keeping_golden(const store::PersonRow& person) {
+    store::PersonRow row = person;
+    if (!stored_golden(person.id).empty)
+      if (auto stored = store_.person(person.id)) row.golden = std::move(stored->golden);
+    store_.put_person(row);
+  }
+
+  // Keeps a case open (opening it when new, updating what it says when that changed).
+  void keep_open(const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
+                 const std::string& candidates) {
+    still_open_.insert(key);
+    auto it = open_.find(key);
+    if (it == open_.end()) {
+      store_.put_conflict({0, person, field, kind, "open", candidates, run_id_, std::nullopt});
+      ++report_.conflicts.opened;
+      spdlog::info("person {}: {} on {}; a case is open", person,
+                   kind == "match_review" ? "a possible match waits for review" : "its sources disagree", field);
+    } else if (it->second.candidates != candidates || it->second.person_id != person) {
+      it->second.candidates = candidates;
+      it->second.person_id = person;
+      store_.put_conflict(it->second);
+    }
+  }
+
+  // Golden records and value conflicts of the persons rebuilt; retirement of those left empty.
+  void rebuild_golden() {
+    RunDecisions& decisions = *scope_->decisions;
+    const auto& records = scope_->records;
+    struct Members {
+      std::vector<const store::StoredRecord*> records;
+      std::vector<const text::NormalizedFields*> values;  // values[k] of records[k]
+    };
+    // Only the members of the persons rebuilt are gathered.
+    std::unordered_map<std::string, Members> members;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string& id = person_of(i);
+      auto p = scope_->persons.find(id);
+      if (p != scope_->persons.end() && !rebuilt(id, p->second)) continue;
+      Members& m = members[id];
+      m.records.push_back(&records[i]);
+      m.values.push_back(&scope_->normalized[i]);
+    }
+    std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
+    for (auto& c : store_.conflicts(true)) {
+      std::string key = conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field);
+      if (c.kind != "match_review") open_of_person[c.person_id].push_back(key);
+      open_.emplace(std::move(key), std::move(c));
+    }
+
+    // Who is rebuilt, in id order; the others retire or keep what they have.
+    std::vector<std::pair<const std::string*, store::PersonRow*>> todo;
+    for (auto& [id, person] : scope_->persons) {
+      if (!alive_.count(id)) {
+        if (!person.retired_run) {
+          person.retired_run = run_id_;
+          person.updated_run = run_id_;
+          put_person_keeping_golden(person);
+          ++report_.persons.retired;
+        }
+        continue;
+      }
+      ++report_.persons.total;
+      if (!rebuilt(id, person)) {
+        for (const auto& key : open_of_person[id]) still_open_.insert(key);  // its cases stand as they are
+        continue;
+      }
+      todo.emplace_back(&id, &person);
+    }
+    // Golden records are built on every core a slice at a time (survivorship is a pure
+    // function); what follows — decisions, store writes, case numbering — runs here, in id order.
+    Progress progress("persons", static_cast<std::int64_t>(todo.size()));
+    constexpr std::size_t kSlice = 1 << 15;
+    std::vector<merge::GoldenRecord> built;
+    std::vector<std::string> built_text;
+    for (std::size_t from = 0; from < todo.size(); from += kSlice) {
+      const std::size_t n = std::min(kSlice, todo.size() - from);
+      built.assign(n, {});
+      built_text.assign(n, {});
+      base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
+        for (std::size_t k = b; k < e; ++k) {
+          const std::string& id = *todo[from + k].first;
+          if (decisions.has_value_decision(id)) continue;  // built below, where decisions apply
+          auto m = members.find(id);  // read-only here: several threads look up at once
+          built[k] = m == members.end() ? merge::GoldenRecord{} : merge::build_golden(m->second.records, m->second.values, rules_);
+          built_text[k] = built[k].to_text();
+        }
+      });
+      // Which changed (and of those, which count as updated: not created by this run), with the
+      // stored text of those that had one, read before this slice writes anything (on
+      // PostgreSQL a read first sends the buffered writes).
+      std::vector<std::optional<nlohmann::json>> decided(n);  // the golden tree, when decisions changed it
+      std::vector<char> changed(n), updated(n);
+      std::vector<std::string> before(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::string& id = *todo[from + k].first;
+        const store::PersonRow& person = *todo[from + k].second;
+        if (decisions.has_value_decision(id)) {
+          const Members& m = members[id];
+          built[k] = merge::build_golden(m.records, m.values, rules_);
+          decided[k] = built[k].to_json();
+          decisions.apply(id, m.records, *decided[k], built[k].conflicts);
+          built_text[k] = decided[k]->dump();
+        }
+        const GoldenState old = stored_golden(id);
+        changed[k] = old.empty || old.hash != std::hash<std::string>{}(built_text[k]) || person.retired_run;
+        updated[k] = changed[k] && !(person.created_run == run_id_ && old.empty);
+        if (updated[k] && !old.empty)
+          if (auto stored = store_.person(id)) before[k] = std::move(stored->golden);
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        progress.advance();
+        const std::string& id = *todo[from + k].first;
+        store::PersonRow& person = *todo[from + k].second;
+        const merge::GoldenRecord& golden = built[k];
+        if (changed[k]) {
+          if (updated[k]) {
+            ++report_.persons.updated;
+            if (!before[k].empty())
+              record_changes(store_, run_id_, report_.started_at, id, before[k], decided[k] ? *decided[k] : golden.to_json());
+          }
+          person.golden = std::move(built_text[k]);
+          person.updated_run = run_id_;
+          person.retired_run.reset();
+          person.merged_into.clear();
+          store_.put_person(person);
+          std::string().swap(person.golden);  // written: not kept for the rest of the run
+        }
+        for (const auto& f : golden.conflicts)
+          keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
+      }
+    }
+  }
+
+  // A review case for each pair of clusters a person must decide about.
+  void open_review_cases() {
+    const auto& records = scope_->records;
+    for (const auto& p : scope_->result.review) {
+      const auto& a = records[p.a].record;
+      const auto& b = records[p.b].record;
+      nlohmann::json cands = nlohmann::json::array();
+      for (std::uint32_t r : {p.a, p.b})
+        cands.push_back({{"source", records[r].record.source}, {"record_id", records[r].record.id},
+                         {"person_id", person_of(r)}, {"score", p.probability}});
+      std::string field = a.source + ":" + a.id + " ~ " + b.source + ":" + b.id;
+      keep_open(conflict_key("match_review", "", field), person_of(p.a), field, "match_review", cands.dump());
+    }
+  }
+
+  // Cases not found again are closed — except those about persons an incremental run did not
+  // reach, which stand as they are.
+  void close_cases() {
+    for (auto& [k, c] : open_) {
+      if (still_open_.count(k)) continue;
+      if (!scope_->whole && !scope_->persons.count(c.person_id)) {
+        still_open_.insert(k);
+        continue;
+      }
+      c.status = "closed";
+      c.closed_run = run_id_;
+      store_.put_conflict(c);
+      ++report_.conflicts.closed;
+    }
+  }
+
+  void finish() {
+    RunDecisions& decisions = *scope_->decisions;
+    decisions.finish(scope_->persons, alive_);
+    decisions.catch_up();
+    report_.decisions.applied = decisions.applied();
+    report_.decisions.orphaned = decisions.orphaned();
+    report_.conflicts.open = static_cast<std::int64_t>(still_open_.size());
+    report_.persons.total += scope_->persons_outside;
+    report_.review_records = static_cast<std::int64_t>(in_review_.size()) + scope_->review_outside;
+  }
+
+  store::Store& store_;
+  const std::int64_t run_id_;
+  const match::MatchSettings& settings_;
+  const merge::SurvivorshipRules& rules_;
+  RunReport& report_;
+  std::chrono::steady_clock::time_point lap_;
+
+  bool rules_changed_ = true;
+  absl::flat_hash_map<std::string, GoldenState> golden_of_;
+  std::optional<MatchScope> scope_;
+  std::vector<std::string> cluster_person_;   // per cluster: its person
+  std::unordered_set<std::string> alive_;     // persons that keep a cluster
+  absl::flat_hash_set<std::string> affected_;
+  absl::flat_hash_set<std::uint32_t> in_review_;  // records in a review pair
+  std::map<std::string, store::ConflictRow> open_;  // open cases, by what they are about
+  std::set<std::string> still_open_;
+};
+
 }  // namespace
 
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
                const merge::SurvivorshipRules& rules, const RunChanges& changes, const ReconcileOptions& options,
                RunReport& report) {
-  auto lap = std::chrono::steady_clock::now();
-  auto stage = [&](const char* name) {  // sub-stage durations for the run report
-    auto now = std::chrono::steady_clock::now();
-    report.stage_seconds[std::string("reconcile.") + name] += std::chrono::duration<double>(now - lap).count();
-    spdlog::debug("stage reconcile.{} done: resident {} MiB, peak {} MiB", name, base::resident_mib(), base::resident_mib("VmHWM"));
-    lap = now;
-  };
-  const std::string started_at = report.started_at;
-  // The survivorship rules travel with the model: when they change, every golden record is
-  // rebuilt; otherwise only those of the persons this run touched (below).
-  nlohmann::json rules_json = {{"source_priority", rules.source_priority}, {"fields", rules.field_priority}};
-  bool rules_changed = true;
-  std::optional<match::ModelParameters> last_model;  // when trained under these match settings
-  std::string last_model_text;
-  if (auto previous = store.latest_model()) {
-    nlohmann::json prev = nlohmann::json::parse(*previous);
-    rules_changed = !prev.contains("survivorship") || prev["survivorship"] != rules_json;
-    if (prev.contains("settings") && prev["settings"] == match::settings_to_json(settings)) {
-      last_model = match::ModelParameters::from_json(prev);
-      last_model_text = *previous;
-    }
-  }
-
-  // Persons without their golden text (a million of them would take gigabytes): what the run
-  // needs of it is whether there is one, whether a decision set a value in it, and a hash to
-  // tell whether a rebuilt one changed. The text itself is read again for the few that did.
-  absl::flat_hash_map<std::string, GoldenState> golden_of;
-  auto keep_golden_state = [&](store::PersonRow& p) {
-    golden_of[p.id] = {std::hash<std::string>{}(p.golden), p.golden.empty(),
-                       p.golden.find("\"rule\":\"decision\"") != std::string::npos};
-    std::string().swap(p.golden);
-  };
-  // Few records changed, and the model and rules stand: only the records near them are matched.
-  std::optional<MatchScope> scope;
-  if (!options.rematch && last_model && !rules_changed)
-    scope = incremental_scope(store, settings, *last_model, changes, report.dry_run, keep_golden_state, stage);
-  if (!scope) {
-    if (options.keep_model && !last_model) throw std::runtime_error("--keep-model: no model trained under these match settings yet");
-    scope = full_scope(store, settings, options.keep_model ? &*last_model : nullptr, report.dry_run, keep_golden_state, stage);
-  }
-  std::vector<store::StoredRecord>& records = scope->records;
-  std::vector<text::NormalizedFields>& normalized = scope->normalized;
-  auto& links = scope->links;
-  auto& persons = scope->persons;
-  RunDecisions& decisions = *scope->decisions;
-  match::MatchResult& result = scope->result;
-  report.match = result.stats;
-  auto stored_golden = [&](const std::string& id) {
-    auto it = golden_of.find(id);
-    return it == golden_of.end() ? GoldenState{} : it->second;
-  };
-  // Writes a person whose golden record is not in memory: the stored one is kept.
-  auto put_person_keeping_golden = [&](const store::PersonRow& person) {
-    store::PersonRow row = person;
-    if (!stored_golden(person.id).empty)
-      if (auto stored = store.person(person.id)) row.golden = std::move(stored->golden);
-    store.put_person(row);
-  };
-  if (scope->result.stats.incremental || options.keep_model) {
-    store.put_model(run_id, last_model_text);
-  } else {
-    nlohmann::json model_json = result.model.to_json(settings);
-    model_json["survivorship"] = rules_json;
-    store.put_model(run_id, model_json.dump());
-  }
-  stage("match");
-
-  // Persons: keep, create (with lineage), merge.
-  match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, scope->current);
-  decltype(scope->current)().swap(scope->current);
-  std::vector<std::string> cluster_person = assignment.cluster_person;
-  for (std::size_t c = 0; c < cluster_person.size(); ++c) {
-    if (!cluster_person[c].empty()) continue;
-    cluster_person[c] = new_person_id(store);
-    store::PersonRow row{cluster_person[c], run_id, run_id, std::nullopt, "", "", assignment.split_from[c]};
-    persons[row.id] = row;  // stored with its golden record below (foreign keys are checked at commit)
-    ++report.persons.created;
-    if (!row.split_from.empty()) ++report.persons.split;
-  }
-  std::unordered_set<std::string> alive(cluster_person.begin(), cluster_person.end());
-  // The persons this run may have changed: a member record new or changed, a link made, moved or
-  // ended, a merge, a value decision. The others keep their golden record and cases as stored.
-  absl::flat_hash_set<std::string> affected;
-  for (std::size_t i = 0; i < records.size(); ++i)
-    if (records[i].changed_run == run_id) affected.insert(cluster_person[result.cluster_of[i]]);
-  for (const auto& [absorbed, cluster] : assignment.merged) {
-    auto& row = persons[absorbed];
-    affected.insert(absorbed);
-    affected.insert(cluster_person[cluster]);
-    if (row.retired_run) continue;
-    row.merged_into = cluster_person[cluster];
-    ++report.persons.merged;
-  }
-
-  // Links.
-  absl::flat_hash_set<std::uint32_t> in_review;
-  for (const auto& p : result.review) {
-    in_review.insert(p.a);
-    in_review.insert(p.b);
-  }
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto& r = records[i].record;
-    std::optional<double> score;
-    if (result.score[i] >= 0) score = result.score[i];
-    store::LinkRow want{r.source,
-                        r.id,
-                        cluster_person[result.cluster_of[i]],
-                        in_review.count(static_cast<std::uint32_t>(i)) ? "review" : "linked",
-                        score,
-                        result.rule[i],
-                        run_id,
-                        std::move(scope->keys[i])};
-    auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
-    if (it != links.end()) {
-      it->second.run_id = -1;  // seen: an active record still has this link
-      store::LinkRow have = it->second;
-      have.run_id = run_id;
-      if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
-      if (have == want) continue;
-      affected.insert(have.person_id);
-    }
-    affected.insert(want.person_id);
-    store.put_link(want);
-  }
-  for (auto& [key, l] : links) {
-    if (l.run_id == -1 || l.status == "deleted") continue;
-    l.status = "deleted";  // the link stays for history
-    l.run_id = run_id;
-    affected.insert(l.person_id);
-    store.put_link(l);
-  }
-
-  std::unordered_map<std::string, store::LinkRow>().swap(links);
-  stage("links");
-
-  // Golden records, value conflicts and review cases.
-  // A person's golden record is rebuilt when the run touched it (or the rules changed); the
-  // others keep theirs, so only the members of the rebuilt ones are gathered.
-  // A value an administrator decided, whose decision was undone since, goes back to the rules.
-  auto rebuilt = [&](const std::string& id, const store::PersonRow& person) {
-    GoldenState g = stored_golden(id);
-    return rules_changed || affected.count(id) || decisions.has_value_decision(id) || g.empty || person.retired_run ||
-           !person.merged_into.empty() || g.decided;
-  };
-  struct Members {
-    std::vector<const store::StoredRecord*> records;
-    std::vector<const text::NormalizedFields*> values;  // values[k] of records[k]
-  };
-  std::unordered_map<std::string, Members> members;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const std::string& id = cluster_person[result.cluster_of[i]];
-    auto p = persons.find(id);
-    if (p != persons.end() && !rebuilt(id, p->second)) continue;
-    Members& m = members[id];
-    m.records.push_back(&records[i]);
-    m.values.push_back(&normalized[i]);
-  }
-  std::map<std::string, store::ConflictRow> open;
-  std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
-  for (auto& c : store.conflicts(true)) {
-    std::string key = conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field);
-    if (c.kind != "match_review") open_of_person[c.person_id].push_back(key);
-    open.emplace(std::move(key), std::move(c));
-  }
-  std::set<std::string> still_open;
-  auto keep_open = [&](const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
-                       const std::string& candidates) {
-    still_open.insert(key);
-    auto it = open.find(key);
-    if (it == open.end()) {
-      store.put_conflict({0, person, field, kind, "open", candidates, run_id, std::nullopt});
-      ++report.conflicts.opened;
-      spdlog::info("person {}: {} on {}; a case is open", person, kind == "match_review" ? "a possible match waits for review" : "its sources disagree", field);
-    } else if (it->second.candidates != candidates || it->second.person_id != person) {
-      it->second.candidates = candidates;
-      it->second.person_id = person;
-      store.put_conflict(it->second);
-    }
-  };
-
-  // Who is rebuilt, in id order; the others retire or keep what they have.
-  std::vector<std::pair<const std::string*, store::PersonRow*>> todo;
-  for (auto& [id, person] : persons) {
-    if (!alive.count(id)) {
-      if (!person.retired_run) {
-        person.retired_run = run_id;
-        person.updated_run = run_id;
-        put_person_keeping_golden(person);
-        ++report.persons.retired;
-      }
-      continue;
-    }
-    ++report.persons.total;
-    if (!rebuilt(id, person)) {
-      for (const auto& key : open_of_person[id]) still_open.insert(key);  // its cases stand as they are
-      continue;
-    }
-    todo.emplace_back(&id, &person);
-  }
-  // Golden records are built on every core a slice at a time (survivorship is a pure function);
-  // what follows — decisions, store writes, case numbering — runs here, in id order.
-  Progress progress("persons", static_cast<std::int64_t>(todo.size()));
-  constexpr std::size_t kSlice = 1 << 15;
-  std::vector<merge::GoldenRecord> built;
-  std::vector<std::string> built_text;
-  for (std::size_t from = 0; from < todo.size(); from += kSlice) {
-    const std::size_t n = std::min(kSlice, todo.size() - from);
-    built.assign(n, {});
-    built_text.assign(n, {});
-    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) {
-        const std::string& id = *todo[from + k].first;
-        if (decisions.has_value_decision(id)) continue;  // built below, where decisions apply
-        auto m = members.find(id);  // read-only here: several threads look up at once
-        built[k] = m == members.end() ? merge::GoldenRecord{} : merge::build_golden(m->second.records, m->second.values, rules);
-        built_text[k] = built[k].to_text();
-      }
-    });
-    // Which changed (and of those, which count as updated: not created by this run), with the
-    // stored text of those that had one, read before this slice writes anything (on PostgreSQL
-    // a read first sends the buffered writes).
-    std::vector<std::optional<nlohmann::json>> decided(n);  // the golden tree, when decisions changed it
-    std::vector<char> changed(n), updated(n);
-    std::vector<std::string> before(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::string& id = *todo[from + k].first;
-      const store::PersonRow& person = *todo[from + k].second;
-      if (decisions.has_value_decision(id)) {
-        const Members& m = members[id];
-        built[k] = merge::build_golden(m.records, m.values, rules);
-        decided[k] = built[k].to_json();
-        decisions.apply(id, m.records, *decided[k], built[k].conflicts);
-        built_text[k] = decided[k]->dump();
-      }
-      const GoldenState old = stored_golden(id);
-      changed[k] = old.empty || old.hash != std::hash<std::string>{}(built_text[k]) || person.retired_run;
-      updated[k] = changed[k] && !(person.created_run == run_id && old.empty);
-      if (updated[k] && !old.empty)
-        if (auto stored = store.person(id)) before[k] = std::move(stored->golden);
-    }
-    for (std::size_t k = 0; k < n; ++k) {
-      progress.advance();
-      const std::string& id = *todo[from + k].first;
-      store::PersonRow& person = *todo[from + k].second;
-      const merge::GoldenRecord& golden = built[k];
-      if (changed[k]) {
-        if (updated[k]) {
-          ++report.persons.updated;
-          if (!before[k].empty())
-            record_changes(store, run_id, started_at, id, before[k], decided[k] ? *decided[k] : golden.to_json());
-        }
-        person.golden = std::move(built_text[k]);
-        person.updated_run = run_id;
-        person.retired_run.reset();
-        person.merged_into.clear();
-        store.put_person(person);
-        std::string().swap(person.golden);  // written: not kept for the rest of the run
-      }
-      for (const auto& f : golden.conflicts)
-        keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
-    }
-  }
-  for (const auto& p : result.review) {
-    const auto& a = records[p.a].record;
-    const auto& b = records[p.b].record;
-    nlohmann::json cands = nlohmann::json::array();
-    for (std::uint32_t r : {p.a, p.b})
-      cands.push_back({{"source", records[r].record.source}, {"record_id", records[r].record.id},
-                       {"person_id", cluster_person[result.cluster_of[r]]}, {"score", p.probability}});
-    std::string field = a.source + ":" + a.id + " ~ " + b.source + ":" + b.id;
-    std::string key = conflict_key("match_review", "", field);
-    keep_open(key, cluster_person[result.cluster_of[p.a]], field, "match_review", cands.dump());
-  }
-  for (auto& [k, c] : open) {
-    if (still_open.count(k)) continue;
-    if (!scope->whole && !persons.count(c.person_id)) {  // about a person outside the region: it stands
-      still_open.insert(k);
-      continue;
-    }
-    c.status = "closed";
-    c.closed_run = run_id;
-    store.put_conflict(c);
-    ++report.conflicts.closed;
-  }
-  decisions.finish(persons, alive);
-  decisions.catch_up();
-  report.decisions.applied = decisions.applied();
-  report.decisions.orphaned = decisions.orphaned();
-  report.conflicts.open = static_cast<std::int64_t>(still_open.size());
-  report.persons.total += scope->persons_outside;
-  stage("golden");
-  report.review_records = static_cast<std::int64_t>(in_review.size()) + scope->review_outside;
+  Reconciler(store, run_id, settings, rules, report).run(changes, options);
 }
 
 }  // namespace hopnhat::sync
