@@ -112,7 +112,7 @@ namespace {
 // Every active record as the links know it, with its match keys; the region grows over these.
 class RecordIndex {
  public:
-  RecordIndex(const match::MatchSettings& settings) : settings_(settings), frequencies_(settings) {}
+  explicit RecordIndex(const match::MatchSettings& settings) : settings_(settings), frequencies_(settings) {}
 
   struct Node {
     const std::string* source;
@@ -205,273 +205,309 @@ struct Loaded {
   std::vector<text::NormalizedFields> normalized;
 };
 
-}  // namespace
+// A feature table over some loaded nodes, in node order (node → row). Its values live on the
+// heap so that the table, which points at them, may be moved.
+struct Table {
+  std::unique_ptr<std::vector<text::NormalizedFields>> normalized = std::make_unique<std::vector<text::NormalizedFields>>();
+  std::unique_ptr<match::FeatureTable> features;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> row;
+};
 
-std::optional<MatchScope> incremental_scope(store::Store& store, const match::MatchSettings& settings,
-                                            const match::ModelParameters& model, const RunChanges& changes, bool dry_run,
-                                            const std::function<void(store::PersonRow&)>& on_person,
-                                            const std::function<void(const char*)>& stage) {
-  auto t0 = Clock::now();
-  RecordIndex index(settings);
-  std::size_t terms = 0;
-  for (const auto& c : settings.comparisons) terms += c.term_frequency ? 1 : 0;
-  index.width = settings.blocking.size() + terms;
-  index.links = store.links();
-  const double seconds_links = std::chrono::duration<double>(Clock::now() - t0).count();
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-  std::vector<std::uint32_t> deleted_links;
-  std::vector<char> live(index.links.size(), 0);
-  std::size_t live_links = 0;
-  for (std::size_t i = 0; i < index.links.size(); ++i) {
-    const auto& l = index.links[i];
-    if (l.status == "deleted") continue;
-    ++live_links;
-    if (!changes.deleted.empty() && changes.deleted.count(record_key(l.source, l.record_id)))
-      deleted_links.push_back(static_cast<std::uint32_t>(i));
-    else live[i] = 1;
-  }
-  // Past the limit a run matches every record and trains a new model.
-  if (static_cast<double>(changes.stored.size() + changes.deleted.size()) >
-      settings.incremental_limit * static_cast<double>(std::max<std::size_t>(live_links, 1)))
-    return std::nullopt;
-  // Every active record: live links in byte order, with the records new to matching merged in.
-  std::vector<std::pair<std::string, std::string>> to_load;  // records stored by this run
-  for (const auto& key : changes.stored) {
-    auto sep = key.find('\x1f');
-    to_load.emplace_back(key.substr(0, sep), key.substr(sep + 1));
-  }
-  std::vector<store::StoredRecord> changed = store.records_in(to_load);
-  std::sort(changed.begin(), changed.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.record.source, a.record.id) < std::tie(b.record.source, b.record.id);
-  });
-  auto before = [](const std::string& s1, const std::string& i1, const std::string& s2, const std::string& i2) {
-    return std::tie(s1, i1) < std::tie(s2, i2);
-  };
-  // Both in byte order: one walk finds which live links belong to a changed record.
-  std::vector<std::int64_t> changed_of_link(index.links.size(), -1);
-  std::vector<char> linked(changed.size(), 0);
-  for (std::size_t i = 0, c = 0; i < index.links.size() && c < changed.size(); ++i) {
-    if (!live[i]) continue;
-    const auto& l = index.links[i];
-    while (c < changed.size() && before(changed[c].record.source, changed[c].record.id, l.source, l.record_id)) ++c;
-    if (c < changed.size() && changed[c].record.source == l.source && changed[c].record.id == l.record_id) {
-      changed_of_link[i] = static_cast<std::int64_t>(c);
-      linked[c] = 1;
+// The incremental run's steps, in order: list every active record with its keys, seed the
+// region, grow it until closed, match it.
+class Region {
+ public:
+  Region(store::Store& store, const match::MatchSettings& settings, const match::ModelParameters& model)
+      : store_(store), settings_(settings), model_(model), index_(settings) {}
+
+  // Every active record: live links in byte order, with the records new to matching merged in;
+  // keys from the links, computed afresh for the records this run stored. False when the run
+  // must match every record instead (too many changed, or keys missing).
+  bool list_records(const RunChanges& changes) {
+    std::size_t terms = 0;
+    for (const auto& c : settings_.comparisons) terms += c.term_frequency ? 1 : 0;
+    index_.width = settings_.blocking.size() + terms;
+    index_.links = store_.links();
+    seconds_links_ = seconds_since(t0_);
+
+    std::vector<char> live(index_.links.size(), 0);
+    std::size_t live_links = 0;
+    for (std::size_t i = 0; i < index_.links.size(); ++i) {
+      const auto& l = index_.links[i];
+      if (l.status == "deleted") continue;
+      ++live_links;
+      if (!changes.deleted.empty() && changes.deleted.count(record_key(l.source, l.record_id)))
+        deleted_links_.push_back(static_cast<std::uint32_t>(i));
+      else live[i] = 1;
     }
-  }
-  std::vector<std::int64_t> changed_of_fresh;
-  for (std::size_t i = 0; i < changed.size(); ++i)
-    if (!linked[i]) {  // new, or back after a deletion
-      index.fresh.push_back(changed[i]);
-      changed_of_fresh.push_back(static_cast<std::int64_t>(i));
+    // Past the limit a run matches every record and trains a new model.
+    if (static_cast<double>(changes.stored.size() + changes.deleted.size()) >
+        settings_.incremental_limit * static_cast<double>(std::max<std::size_t>(live_links, 1)))
+      return false;
+    std::vector<std::pair<std::string, std::string>> to_load;  // records stored by this run
+    for (const auto& key : changes.stored) {
+      auto sep = key.find('\x1f');
+      to_load.emplace_back(key.substr(0, sep), key.substr(sep + 1));
     }
-  std::vector<std::int64_t> changed_of_node;  // per node: index in `changed`, or -1
-  for (std::size_t li = 0, ci = 0; li < index.links.size() || ci < index.fresh.size();) {
-    while (li < index.links.size() && !live[li]) ++li;
-    const bool take_link = li < index.links.size() &&
-                           (ci >= index.fresh.size() || before(index.links[li].source, index.links[li].record_id,
-                                                               index.fresh[ci].record.source, index.fresh[ci].record.id));
-    if (take_link) {
-      const auto& l = index.links[li];
-      index.nodes.push_back({&l.source, &l.record_id, static_cast<std::int64_t>(li), l.person_id});
-      changed_of_node.push_back(changed_of_link[li]);
-      ++li;
-    } else if (ci < index.fresh.size()) {
-      index.nodes.push_back({&index.fresh[ci].record.source, &index.fresh[ci].record.id, -1, ""});
-      changed_of_node.push_back(changed_of_fresh[ci]);
-      ++ci;
+    std::vector<store::StoredRecord> changed = store_.records_in(to_load);
+    std::sort(changed.begin(), changed.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.record.source, a.record.id) < std::tie(b.record.source, b.record.id);
+    });
+    auto before = [](const std::string& s1, const std::string& i1, const std::string& s2, const std::string& i2) {
+      return std::tie(s1, i1) < std::tie(s2, i2);
+    };
+    // Both in byte order: one walk finds which live links belong to a changed record.
+    std::vector<std::int64_t> changed_of_link(index_.links.size(), -1);
+    std::vector<char> linked(changed.size(), 0);
+    for (std::size_t i = 0, c = 0; i < index_.links.size() && c < changed.size(); ++i) {
+      if (!live[i]) continue;
+      const auto& l = index_.links[i];
+      while (c < changed.size() && before(changed[c].record.source, changed[c].record.id, l.source, l.record_id)) ++c;
+      if (c < changed.size() && changed[c].record.source == l.source && changed[c].record.id == l.record_id) {
+        changed_of_link[i] = static_cast<std::int64_t>(c);
+        linked[c] = 1;
+      }
     }
-  }
-  // Keys: kept on the links, computed afresh for the records this run stored.
-  index.keys.assign(index.nodes.size() * index.width, 0);
-  std::vector<std::uint32_t> changed_nodes;
-  for (std::size_t n = 0; n < index.nodes.size(); ++n) {
-    if (changed_of_node[n] >= 0) {
-      changed_nodes.push_back(static_cast<std::uint32_t>(n));
-      continue;
+    std::vector<std::int64_t> changed_of_fresh;
+    for (std::size_t i = 0; i < changed.size(); ++i)
+      if (!linked[i]) {  // new, or back after a deletion
+        index_.fresh.push_back(changed[i]);
+        changed_of_fresh.push_back(static_cast<std::int64_t>(i));
+      }
+    std::vector<std::int64_t> changed_of_node;  // per node: index in `changed`, or -1
+    for (std::size_t li = 0, ci = 0; li < index_.links.size() || ci < index_.fresh.size();) {
+      while (li < index_.links.size() && !live[li]) ++li;
+      const bool take_link = li < index_.links.size() &&
+                             (ci >= index_.fresh.size() || before(index_.links[li].source, index_.links[li].record_id,
+                                                                  index_.fresh[ci].record.source, index_.fresh[ci].record.id));
+      if (take_link) {
+        const auto& l = index_.links[li];
+        index_.nodes.push_back({&l.source, &l.record_id, static_cast<std::int64_t>(li), l.person_id});
+        changed_of_node.push_back(changed_of_link[li]);
+        ++li;
+      } else if (ci < index_.fresh.size()) {
+        index_.nodes.push_back({&index_.fresh[ci].record.source, &index_.fresh[ci].record.id, -1, ""});
+        changed_of_node.push_back(changed_of_fresh[ci]);
+        ++ci;
+      }
     }
-    const std::string& stored = index.links[static_cast<std::size_t>(index.nodes[n].link)].match_keys;
-    if (!match::MatchKeys::decode_to(stored, index.width, &index.keys[n * index.width]))
-      return std::nullopt;  // written by an older hopnhat, or under other settings
-  }
-  const double seconds_nodes = std::chrono::duration<double>(Clock::now() - t0).count();
-  Loaded loaded;
-  {
+    index_.keys.assign(index_.nodes.size() * index_.width, 0);
+    for (std::size_t n = 0; n < index_.nodes.size(); ++n) {
+      if (changed_of_node[n] >= 0) {
+        changed_nodes_.push_back(static_cast<std::uint32_t>(n));
+        continue;
+      }
+      const std::string& stored = index_.links[static_cast<std::size_t>(index_.nodes[n].link)].match_keys;
+      if (!match::MatchKeys::decode_to(stored, index_.width, &index_.keys[n * index_.width]))
+        return false;  // written by an older hopnhat, or under other settings
+    }
+    seconds_listed_ = seconds_since(t0_);
     std::vector<store::StoredRecord> recs;
-    for (std::uint32_t n : changed_nodes) recs.push_back(changed[static_cast<std::size_t>(changed_of_node[n])]);
+    for (std::uint32_t n : changed_nodes_) recs.push_back(std::move(changed[static_cast<std::size_t>(changed_of_node[n])]));
     auto normalized = normalize_all(recs);
-    match::FeatureTable f(inputs_of(recs), settings, &normalized);
-    for (std::size_t k = 0; k < changed_nodes.size(); ++k) {
-      index.set_keys(changed_nodes[k], f.keys(k));
-      loaded.slot.emplace(changed_nodes[k], static_cast<std::uint32_t>(loaded.records.size()));
-      loaded.records.push_back(std::move(recs[k]));
-      loaded.normalized.push_back(std::move(normalized[k]));
+    match::FeatureTable f(inputs_of(recs), settings_, &normalized);
+    for (std::size_t k = 0; k < changed_nodes_.size(); ++k) {
+      index_.set_keys(changed_nodes_[k], f.keys(k));
+      loaded_.slot.emplace(changed_nodes_[k], static_cast<std::uint32_t>(loaded_.records.size()));
+      loaded_.records.push_back(std::move(recs[k]));
+      loaded_.normalized.push_back(std::move(normalized[k]));
     }
+    index_.build();
+    seconds_indexed_ = seconds_since(t0_);
+    return true;
   }
-  decltype(changed)().swap(changed);
-  const double seconds_changed = std::chrono::duration<double>(Clock::now() - t0).count();
-  index.build();
-  const double seconds_index = std::chrono::duration<double>(Clock::now() - t0).count();
 
   // Seeds: what this run stored or deleted, and whatever administrators decided about.
-  std::vector<char> in_region(index.nodes.size(), 0);
-  std::vector<std::uint32_t> frontier;
-  std::set<std::string> region_persons;
-  auto node_of = [&](const std::string& source, const std::string& id) -> std::optional<std::uint32_t> {  // nodes are in byte order
-    auto it = std::lower_bound(index.nodes.begin(), index.nodes.end(), std::tie(source, id), [](const auto& node, const auto& key) {
-      return std::tie(*node.source, *node.id) < key;
-    });
-    if (it == index.nodes.end() || *it->source != source || *it->id != id) return std::nullopt;
-    return static_cast<std::uint32_t>(it - index.nodes.begin());
-  };
-  std::function<void(const std::string&)> add_person;
-  auto add_node = [&](std::uint32_t n) {
-    if (in_region[n]) return;
-    in_region[n] = 1;
-    frontier.push_back(n);
-    if (!index.nodes[n].person.empty()) add_person(std::string(index.nodes[n].person));
-  };
-  add_person = [&](const std::string& person) {
-    if (!region_persons.insert(person).second) return;
-    for (std::uint32_t n : index.members(person)) add_node(n);
-  };
-  for (std::uint32_t n : changed_nodes) add_node(n);
-  for (std::uint32_t i : deleted_links) add_person(index.links[i].person_id);
-  for (const auto& d : store.decisions(false)) {
-    if (d.kind == "same" || d.kind == "different") {
-      for (const auto& [source, id] : d.records)
-        if (auto n = node_of(source, id)) add_node(*n);
-    } else if (!d.person_id.empty()) {
-      add_person(d.person_id);
+  void seed() {
+    in_region_.assign(index_.nodes.size(), 0);
+    for (std::uint32_t n : changed_nodes_) add_node(n);
+    for (std::uint32_t i : deleted_links_) add_person(index_.links[i].person_id);
+    for (const auto& d : store_.decisions(false)) {
+      if (d.kind == "same" || d.kind == "different") {
+        for (const auto& [source, id] : d.records)
+          if (auto n = node_of(source, id)) add_node(*n);
+      } else if (!d.person_id.empty()) {
+        add_person(d.person_id);
+      }
     }
   }
 
   // Grow: a pair from the frontier that could join or review leads to that record's person.
-  auto load = [&](const std::vector<std::uint32_t>& nodes) {
+  void grow() {
+    while (!frontier_.empty()) {
+      ++rounds_;
+      std::vector<std::uint32_t> from;
+      from.swap(frontier_);
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (frontier node, outside node)
+      std::vector<std::uint32_t> nodes = from;
+      for (std::uint32_t x : from)
+        index_.each_neighbour(x, [&](std::uint32_t y) {
+          if (in_region_[y]) return;
+          pairs.emplace_back(x, y);
+          nodes.push_back(y);
+        });
+      if (pairs.empty()) continue;
+      Table t = table_of(nodes);
+      for (auto [x, y] : pairs) {
+        if (in_region_[y]) continue;
+        match::ScoredPair p = match::score_pair(*t.features, settings_, model_, t.row.at(x), t.row.at(y));
+        if (p.identity_equal || p.probability >= settings_.candidate) add_node(y);
+      }
+    }
+    seconds_grown_ = seconds_since(t0_);
+  }
+
+  // Match the region: its pairs are those blocking gives between its records.
+  MatchScope match(bool dry_run, const std::function<void(store::PersonRow&)>& on_person,
+                   const std::function<void(const char*)>& stage) {
+    std::vector<std::uint32_t> region;
+    for (std::size_t n = 0; n < index_.nodes.size(); ++n)
+      if (in_region_[n]) region.push_back(static_cast<std::uint32_t>(n));
+    load(region);
+    MatchScope scope;
+    scope.whole = false;
+    absl::flat_hash_map<std::uint32_t, std::uint32_t> row;  // node → index in the scope
+    for (std::uint32_t n : region) {
+      std::uint32_t slot = loaded_.slot.at(n);
+      row.emplace(n, static_cast<std::uint32_t>(scope.records.size()));
+      scope.records.push_back(std::move(loaded_.records[slot]));
+      scope.normalized.push_back(std::move(loaded_.normalized[slot]));
+      scope.current.emplace_back(index_.nodes[n].person);
+      if (index_.nodes[n].link >= 0) {
+        auto& l = index_.links[static_cast<std::size_t>(index_.nodes[n].link)];
+        scope.links.emplace(record_key(l.source, l.record_id), l);
+      }
+    }
+    for (std::uint32_t i : deleted_links_) {
+      auto& l = index_.links[i];
+      scope.links.emplace(record_key(l.source, l.record_id), l);
+    }
+    stage("load");
+    auto t1 = Clock::now();
+    std::vector<std::uint64_t> pairs;
+    for (std::uint32_t x : region)
+      index_.each_neighbour(x, [&](std::uint32_t y) {
+        if (y > x && in_region_[y]) pairs.push_back(static_cast<std::uint64_t>(row.at(x)) << 32 | row.at(y));
+      });
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    const double blocking = seconds_since(t1);
+
+    scope.decisions = std::make_unique<RunDecisions>(store_, index_records(scope.records), dry_run);
+    match::FeatureTable features(inputs_of(scope.records), settings_, &scope.normalized, &index_.frequencies());
+    const double prepare = seconds_since(t0_) - blocking;
+    scope.result = match::match_with_model(features, settings_, model_, pairs, scope.decisions->pairs());
+    scope.keys = keys_of(features);
+    scope.result.stats.seconds_features = prepare;
+    scope.result.stats.seconds_blocking = blocking;
+    scope.result.stats.incremental = true;
+    scope.result.stats.all_records = index_.nodes.size();
+
+    for (std::size_t n = 0; n < index_.nodes.size(); ++n)
+      if (!in_region_[n] && index_.nodes[n].link >= 0 &&
+          index_.links[static_cast<std::size_t>(index_.nodes[n].link)].status == "review")
+        ++scope.review_outside;
+    std::int64_t active_in_region = 0;
+    for (auto& p : store_.persons_in(std::vector<std::string>(persons_.begin(), persons_.end()))) {
+      on_person(p);
+      if (!p.retired_run) ++active_in_region;
+      std::string id = p.id;
+      scope.persons.emplace(std::move(id), std::move(p));
+    }
+    scope.persons_outside = store_.active_person_count() - active_in_region;
+    spdlog::debug("incremental matching: {} of {} records in {} rounds; links read by {:.2f} s, records listed by {:.2f} s, "
+                  "index built by {:.2f} s, region grown by {:.2f} s",
+                  scope.records.size(), index_.nodes.size(), rounds_, seconds_links_, seconds_listed_, seconds_indexed_,
+                  seconds_grown_);
+    return scope;
+  }
+
+ private:
+  void add_node(std::uint32_t n) {
+    if (in_region_[n]) return;
+    in_region_[n] = 1;
+    frontier_.push_back(n);
+    if (!index_.nodes[n].person.empty()) add_person(std::string(index_.nodes[n].person));
+  }
+
+  void add_person(const std::string& person) {
+    if (!persons_.insert(person).second) return;
+    for (std::uint32_t n : index_.members(person)) add_node(n);
+  }
+
+  std::optional<std::uint32_t> node_of(const std::string& source, const std::string& id) const {  // nodes are in byte order
+    auto it = std::lower_bound(index_.nodes.begin(), index_.nodes.end(), std::tie(source, id), [](const auto& node, const auto& key) {
+      return std::tie(*node.source, *node.id) < key;
+    });
+    if (it == index_.nodes.end() || *it->source != source || *it->id != id) return std::nullopt;
+    return static_cast<std::uint32_t>(it - index_.nodes.begin());
+  }
+
+  // Reads and normalises the records of `nodes` not loaded yet.
+  void load(const std::vector<std::uint32_t>& nodes) {
     std::vector<std::pair<std::string, std::string>> want;
     for (std::uint32_t n : nodes)
-      if (!loaded.slot.count(n)) want.emplace_back(*index.nodes[n].source, *index.nodes[n].id);
+      if (!loaded_.slot.count(n)) want.emplace_back(*index_.nodes[n].source, *index_.nodes[n].id);
     if (want.empty()) return;
-    auto recs = store.records_in(want);
+    auto recs = store_.records_in(want);
     auto normalized = normalize_all(recs);
     for (std::size_t k = 0; k < recs.size(); ++k) {
       auto n = node_of(recs[k].record.source, recs[k].record.id);
       if (!n) continue;
-      loaded.slot.emplace(*n, static_cast<std::uint32_t>(loaded.records.size()));
-      loaded.records.push_back(std::move(recs[k]));
-      loaded.normalized.push_back(std::move(normalized[k]));
+      loaded_.slot.emplace(*n, static_cast<std::uint32_t>(loaded_.records.size()));
+      loaded_.records.push_back(std::move(recs[k]));
+      loaded_.normalized.push_back(std::move(normalized[k]));
     }
     for (std::uint32_t n : nodes)
-      if (!loaded.slot.count(n))
-        throw std::runtime_error("the record " + *index.nodes[n].source + ":" + *index.nodes[n].id +
+      if (!loaded_.slot.count(n))
+        throw std::runtime_error("the record " + *index_.nodes[n].source + ":" + *index_.nodes[n].id +
                                  " has a link but is not in the store");
-  };
-  // A feature table over some loaded nodes, in node order (node → row). Its values live on the
-  // heap so that the table, which points at them, may be moved.
-  struct Table {
-    std::unique_ptr<std::vector<text::NormalizedFields>> normalized = std::make_unique<std::vector<text::NormalizedFields>>();
-    std::unique_ptr<match::FeatureTable> features;
-    absl::flat_hash_map<std::uint32_t, std::uint32_t> row;
-  };
-  auto table_of = [&](std::vector<std::uint32_t> nodes) {
+  }
+
+  Table table_of(std::vector<std::uint32_t> nodes) {
     std::sort(nodes.begin(), nodes.end());
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
     load(nodes);
     Table t;
     std::vector<const sdk::SourceRecord*> inputs;
     for (std::size_t k = 0; k < nodes.size(); ++k) {
-      std::uint32_t slot = loaded.slot.at(nodes[k]);
-      inputs.push_back(&loaded.records[slot].record);
-      t.normalized->push_back(loaded.normalized[slot]);
+      std::uint32_t slot = loaded_.slot.at(nodes[k]);
+      inputs.push_back(&loaded_.records[slot].record);
+      t.normalized->push_back(loaded_.normalized[slot]);
       t.row.emplace(nodes[k], static_cast<std::uint32_t>(k));
     }
-    t.features = std::make_unique<match::FeatureTable>(inputs, settings, t.normalized.get(), &index.frequencies());
+    t.features = std::make_unique<match::FeatureTable>(inputs, settings_, t.normalized.get(), &index_.frequencies());
     return t;
-  };
-  std::size_t rounds = 0;
-  while (!frontier.empty()) {
-    ++rounds;
-    std::vector<std::uint32_t> from;
-    from.swap(frontier);
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (frontier node, outside node)
-    std::vector<std::uint32_t> nodes = from;
-    for (std::uint32_t x : from)
-      index.each_neighbour(x, [&](std::uint32_t y) {
-        if (in_region[y]) return;
-        pairs.emplace_back(x, y);
-        nodes.push_back(y);
-      });
-    if (pairs.empty()) continue;
-    Table t = table_of(nodes);
-    for (auto [x, y] : pairs) {
-      if (in_region[y]) continue;
-      match::ScoredPair p = match::score_pair(*t.features, settings, model, t.row.at(x), t.row.at(y));
-      if (p.identity_equal || p.probability >= settings.candidate) add_node(y);
-    }
   }
 
-  // Match the region: its pairs are those blocking gives between its records.
-  std::vector<std::uint32_t> region;
-  for (std::size_t n = 0; n < index.nodes.size(); ++n)
-    if (in_region[n]) region.push_back(static_cast<std::uint32_t>(n));
-  const double seconds_grown = std::chrono::duration<double>(Clock::now() - t0).count();
-  load(region);
-  MatchScope scope;
-  scope.whole = false;
-  absl::flat_hash_map<std::uint32_t, std::uint32_t> row;  // node → index in the scope
-  for (std::uint32_t n : region) {
-    std::uint32_t slot = loaded.slot.at(n);
-    row.emplace(n, static_cast<std::uint32_t>(scope.records.size()));
-    scope.records.push_back(std::move(loaded.records[slot]));
-    scope.normalized.push_back(std::move(loaded.normalized[slot]));
-    scope.current.emplace_back(index.nodes[n].person);
-    if (index.nodes[n].link >= 0) {
-      auto& l = index.links[static_cast<std::size_t>(index.nodes[n].link)];
-      scope.links.emplace(record_key(l.source, l.record_id), l);
-    }
-  }
-  for (std::uint32_t i : deleted_links) {
-    auto& l = index.links[i];
-    scope.links.emplace(record_key(l.source, l.record_id), l);
-  }
-  stage("load");
-  auto t1 = Clock::now();
-  std::vector<std::uint64_t> pairs;
-  for (std::uint32_t x : region)
-    index.each_neighbour(x, [&](std::uint32_t y) {
-      if (y > x && in_region[y]) pairs.push_back(static_cast<std::uint64_t>(row.at(x)) << 32 | row.at(y));
-    });
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  double blocking = std::chrono::duration<double>(Clock::now() - t1).count();
+  store::Store& store_;
+  const match::MatchSettings& settings_;
+  const match::ModelParameters& model_;
+  RecordIndex index_;
+  Loaded loaded_;
+  std::vector<std::uint32_t> changed_nodes_;  // records this run stored
+  std::vector<std::uint32_t> deleted_links_;  // links of records this run deleted
+  std::vector<char> in_region_;               // per node
+  std::vector<std::uint32_t> frontier_;       // added to the region, their pairs not scored yet
+  std::set<std::string> persons_;             // the persons the region holds
+  std::size_t rounds_ = 0;
+  Clock::time_point t0_ = Clock::now();
+  double seconds_links_ = 0, seconds_listed_ = 0, seconds_indexed_ = 0, seconds_grown_ = 0;
+};
 
-  std::unordered_map<std::string, std::uint32_t> index_of = index_records(scope.records);
-  scope.decisions = std::make_unique<RunDecisions>(store, index_of, dry_run);
-  match::FeatureTable features(inputs_of(scope.records), settings, &scope.normalized, &index.frequencies());
-  double prepare = std::chrono::duration<double>(Clock::now() - t0).count() - blocking;
-  scope.result = match::match_with_model(features, settings, model, pairs, scope.decisions->pairs());
-  scope.keys = keys_of(features);
-  scope.result.stats.seconds_features = prepare;
-  scope.result.stats.seconds_blocking = blocking;
-  scope.result.stats.incremental = true;
-  scope.result.stats.all_records = index.nodes.size();
+}  // namespace
 
-  for (std::size_t n = 0; n < index.nodes.size(); ++n)
-    if (!in_region[n] && index.nodes[n].link >= 0 && index.links[static_cast<std::size_t>(index.nodes[n].link)].status == "review")
-      ++scope.review_outside;
-  std::int64_t active_in_region = 0;
-  for (auto& p : store.persons_in(std::vector<std::string>(region_persons.begin(), region_persons.end()))) {
-    on_person(p);
-    if (!p.retired_run) ++active_in_region;
-    std::string id = p.id;
-    scope.persons.emplace(std::move(id), std::move(p));
-  }
-  scope.persons_outside = store.active_person_count() - active_in_region;
-  spdlog::debug("incremental matching: {} of {} records in {} rounds; links read by {:.2f} s, records listed by {:.2f} s, "
-                "changed ones keyed by {:.2f} s, index built by {:.2f} s, region grown by {:.2f} s",
-                scope.records.size(), index.nodes.size(), rounds, seconds_links, seconds_nodes, seconds_changed, seconds_index,
-                seconds_grown);
-  return scope;
+std::optional<MatchScope> incremental_scope(store::Store& store, const match::MatchSettings& settings,
+                                            const match::ModelParameters& model, const RunChanges& changes, bool dry_run,
+                                            const std::function<void(store::PersonRow&)>& on_person,
+                                            const std::function<void(const char*)>& stage) {
+  Region region(store, settings, model);
+  if (!region.list_records(changes)) return std::nullopt;
+  region.seed();
+  region.grow();
+  return region.match(dry_run, on_person, stage);
 }
 
 }  // namespace hopnhat::sync
