@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
@@ -286,25 +287,39 @@ class Reconciler {
       }
       todo.emplace_back(&id, &person);
     }
-    // Golden records are built on every core a slice at a time (survivorship is a pure
-    // function); what follows — decisions, store writes, case numbering — runs here, in id order.
+    // Golden records are built a slice at a time on other threads (survivorship is a pure
+    // function) while this one writes the slice before: decisions, store writes and case
+    // numbering run here, in id order. Who has a value decision is fixed first: applying one
+    // below forgets it, and the builders must not read what this thread changes.
+    std::vector<char> has_decision(todo.size());
+    for (std::size_t t = 0; t < todo.size(); ++t) has_decision[t] = decisions.has_value_decision(*todo[t].first);
     Progress progress("persons", static_cast<std::int64_t>(todo.size()));
     constexpr std::size_t kSlice = 1 << 15;
-    std::vector<merge::GoldenRecord> built;
-    std::vector<std::string> built_text;
-    for (std::size_t from = 0; from < todo.size(); from += kSlice) {
+    struct Slice {
+      std::vector<merge::GoldenRecord> built;
+      std::vector<std::string> text;
+    };
+    auto build_slice = [&](std::size_t from) {
       const std::size_t n = std::min(kSlice, todo.size() - from);
-      built.assign(n, {});
-      built_text.assign(n, {});
+      Slice slice{std::vector<merge::GoldenRecord>(n), std::vector<std::string>(n)};
       base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
         for (std::size_t k = b; k < e; ++k) {
-          const std::string& id = *todo[from + k].first;
-          if (decisions.has_value_decision(id)) continue;  // built below, where decisions apply
-          auto m = members.find(id);  // read-only here: several threads look up at once
-          built[k] = m == members.end() ? merge::GoldenRecord{} : merge::build_golden(m->second.records, m->second.values, rules_);
-          built_text[k] = built[k].to_text();
+          if (has_decision[from + k]) continue;  // built below, where decisions apply
+          auto m = members.find(*todo[from + k].first);  // read-only while building
+          slice.built[k] = m == members.end() ? merge::GoldenRecord{} : merge::build_golden(m->second.records, m->second.values, rules_);
+          slice.text[k] = slice.built[k].to_text();
         }
       });
+      return slice;
+    };
+    std::future<Slice> next;
+    if (!todo.empty()) next = std::async(std::launch::async, build_slice, std::size_t{0});
+    for (std::size_t from = 0; from < todo.size(); from += kSlice) {
+      const std::size_t n = std::min(kSlice, todo.size() - from);
+      Slice slice = next.get();
+      if (from + kSlice < todo.size()) next = std::async(std::launch::async, build_slice, from + kSlice);
+      std::vector<merge::GoldenRecord>& built = slice.built;
+      std::vector<std::string>& built_text = slice.text;
       // Which changed (and of those, which count as updated: not created by this run), with the
       // stored text of those that had one, read before this slice writes anything (on
       // PostgreSQL a read first sends the buffered writes).
@@ -314,8 +329,10 @@ class Reconciler {
       for (std::size_t k = 0; k < n; ++k) {
         const std::string& id = *todo[from + k].first;
         const store::PersonRow& person = *todo[from + k].second;
-        if (decisions.has_value_decision(id)) {
-          const Members& m = members[id];
+        if (has_decision[from + k]) {
+          static const Members kNone;
+          auto found = members.find(id);
+          const Members& m = found == members.end() ? kNone : found->second;
           built[k] = merge::build_golden(m.records, m.values, rules_);
           decided[k] = built[k].to_json();
           decisions.apply(id, m.records, *decided[k], built[k].conflicts);
