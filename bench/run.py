@@ -102,21 +102,6 @@ def evaluate(hopnhat, config, extra):
     return json.loads(out)
 
 
-def change_one_percent(path):
-    with open(path, encoding="utf-8", newline="") as f:
-        lines = f.read().split("\r\n")
-    changed = 0
-    for i in range(1, len(lines)):
-        if lines[i] and i % 100 == 0:
-            cells = lines[i].split(",")
-            cells[4] = "Hà Nội" if cells[4] != "Hà Nội" else "Huế"  # hometown
-            lines[i] = ",".join(cells)
-            changed += 1
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write("\r\n".join(lines))
-    return changed
-
-
 def change_every_100th(path, encoding, delimiter, column, change):
     """Applies `change` to one cell of every 100th data row of a generated CSV file."""
     with open(path, encoding=encoding, newline="") as f:
@@ -132,6 +117,11 @@ def change_every_100th(path, encoding, delimiter, column, change):
     with open(path, "w", encoding=encoding, newline="") as f:
         f.write("\r\n".join(lines))
     return changed
+
+
+def change_one_percent(path):
+    """1% of the party records: their hometown."""
+    return change_every_100th(path, "utf-8", ",", 4, lambda v: "Hà Nội" if v != "Hà Nội" else "Huế")
 
 
 def change_one_percent_everywhere(data):

@@ -45,13 +45,18 @@ std::uint64_t key_hash(std::string_view s) {
 
 }  // namespace
 
-std::string MatchKeys::encode() const {
-  std::string out((block.size() + term.size()) * 8, '\0');
+std::string MatchKeys::encode(const std::uint64_t* hashes, std::size_t n) {
+  std::string out(n * 8, '\0');
   char* p = out.data();
-  for (const auto* list : {&block, &term})
-    for (std::uint64_t v : *list)
-      for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(v >> (8 * b) & 0xFF);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(hashes[i] >> (8 * b) & 0xFF);
   return out;
+}
+
+std::string MatchKeys::encode() const {
+  std::vector<std::uint64_t> all(block);
+  all.insert(all.end(), term.begin(), term.end());
+  return encode(all.data(), all.size());
 }
 
 bool MatchKeys::decode_to(std::string_view bytes, std::size_t width, std::uint64_t* out) {
@@ -297,12 +302,18 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   }
 }
 
+void FeatureTable::keys_to(std::size_t i, std::uint64_t* out) const {
+  for (std::size_t b = 0; b < block_keys_.size(); ++b) *out++ = block_keys_[b][i];
+  const std::size_t terms = terms_per_record();
+  std::copy_n(terms_.begin() + static_cast<std::ptrdiff_t>(i * terms), terms, out);
+}
+
 MatchKeys FeatureTable::keys(std::size_t i) const {
+  std::vector<std::uint64_t> all(key_width());
+  keys_to(i, all.data());
   MatchKeys k;
-  k.block.resize(block_keys_.size());
-  for (std::size_t b = 0; b < block_keys_.size(); ++b) k.block[b] = block_keys_[b][i];
-  const std::size_t terms = records_ ? terms_.size() / records_ : 0;
-  k.term.assign(terms_.begin() + static_cast<std::ptrdiff_t>(i * terms), terms_.begin() + static_cast<std::ptrdiff_t>((i + 1) * terms));
+  k.block.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(block_keys_.size()));
+  k.term.assign(all.begin() + static_cast<std::ptrdiff_t>(block_keys_.size()), all.end());
   return k;
 }
 

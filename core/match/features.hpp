@@ -58,6 +58,8 @@ struct MatchKeys {
 
   /// 8 bytes per hash, little-endian: blocks, then terms.
   std::string encode() const;
+  /// The same of `n` hashes laid out flat (blocks, then terms).
+  static std::string encode(const std::uint64_t* hashes, std::size_t n);
   /// nullopt when `bytes` does not have the layout `settings` gives (written under other settings).
   static std::optional<MatchKeys> decode(std::string_view bytes, const MatchSettings& settings);
   /// The same into `out` (blocks then terms, `width` hashes; two million records need no
@@ -105,6 +107,9 @@ class FeatureTable {
   std::uint64_t block_key(std::size_t b, std::size_t i) const { return block_keys_[b][i]; }
   /// What the store keeps of record i for incremental matching.
   MatchKeys keys(std::size_t i) const;
+  /// The same flat into `out`: key_width() hashes, blocks then terms (no allocation per record).
+  void keys_to(std::size_t i, std::uint64_t* out) const;
+  std::size_t key_width() const { return block_keys_.size() + terms_per_record(); }
   /// A value under a blocking transform ("" when the transform does not apply).
   static std::string transform(const std::string& value, const std::string& transform);
   /// Human-readable value of a comparison for a record (for explanations).
@@ -134,6 +139,7 @@ class FeatureTable {
   std::vector<std::vector<std::uint64_t>> block_keys_;  // per rule, per record (MatchKeys::block)
   std::vector<std::uint64_t> terms_;  // per record, per term-frequency comparison (MatchKeys::term)
   std::vector<int> term_slot_;        // per comparison: index into a record's terms, or -1
+  std::size_t terms_per_record() const { return records_ ? terms_.size() / records_ : 0; }
   std::vector<const sdk::SourceRecord*> source_;
   std::optional<TermFrequencies> own_frequencies_;  // when the caller gave none
   const TermFrequencies* frequencies_ = nullptr;

@@ -280,13 +280,9 @@ class SqliteStore final : public Store {
   }
 
   std::optional<PersonRow> person(const std::string& id) override {
-    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
-                         "COALESCE(split_from, '') FROM persons WHERE id = ?");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
-    if (!s.is_null(3)) p.retired_run = s.integer(3);
-    return p;
+    auto rows = persons_in({id});
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
   }
 
   std::vector<LinkRow> links_of(const std::string& person_id) override {
@@ -296,9 +292,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) override {
-    auto s = db_.prepare(kSelectRecords + std::string(" WHERE source = ? AND record_id = ?"));
-    s.bind(1, source).bind(2, record_id);
-    auto rows = read_records(s);
+    auto rows = records_in({{source, record_id}});
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
   }

@@ -49,10 +49,11 @@ std::vector<const sdk::SourceRecord*> inputs_of(const std::vector<store::StoredR
   return inputs;
 }
 
-std::vector<std::string> keys_of(const match::FeatureTable& f) {
-  std::vector<std::string> keys(f.size());
-  for (std::size_t i = 0; i < f.size(); ++i) keys[i] = f.keys(i).encode();
-  return keys;
+// Each record's match keys, flat, for its link.
+void keep_keys(const match::FeatureTable& f, MatchScope& scope) {
+  scope.key_width = f.key_width();
+  scope.keys.resize(f.size() * scope.key_width);
+  for (std::size_t i = 0; i < f.size(); ++i) f.keys_to(i, &scope.keys[i * scope.key_width]);
 }
 
 }  // namespace
@@ -101,7 +102,7 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
   } else {
     scope.result = match::run_matching(*features, settings, scope.decisions->pairs());
   }
-  scope.keys = keys_of(*features);
+  keep_keys(*features, scope);
   scope.result.stats.seconds_features = feature_seconds;
   scope.result.stats.all_records = scope.records.size();
   return scope;
@@ -126,11 +127,6 @@ class RecordIndex {
   std::vector<Node> nodes;                   // every active record, byte order
   std::vector<std::uint64_t> keys;           // per node: blocks then terms (MatchKeys)
   std::size_t width = 0;
-
-  void set_keys(std::size_t node, const match::MatchKeys& k) {
-    std::copy(k.block.begin(), k.block.end(), keys.begin() + static_cast<std::ptrdiff_t>(node * width));
-    std::copy(k.term.begin(), k.term.end(), keys.begin() + static_cast<std::ptrdiff_t>(node * width + k.block.size()));
-  }
 
   /// After every node has its keys: the blocks, term frequencies and persons' members.
   void build() {
@@ -309,7 +305,7 @@ class Region {
     auto normalized = normalize_all(recs);
     match::FeatureTable f(inputs_of(recs), settings_, &normalized);
     for (std::size_t k = 0; k < changed_nodes_.size(); ++k) {
-      index_.set_keys(changed_nodes_[k], f.keys(k));
+      f.keys_to(k, &index_.keys[changed_nodes_[k] * index_.width]);
       loaded_.slot.emplace(changed_nodes_[k], static_cast<std::uint32_t>(loaded_.records.size()));
       loaded_.records.push_back(std::move(recs[k]));
       loaded_.normalized.push_back(std::move(normalized[k]));
@@ -399,7 +395,7 @@ class Region {
     match::FeatureTable features(inputs_of(scope.records), settings_, &scope.normalized, &index_.frequencies());
     const double prepare = seconds_since(t0_) - blocking;
     scope.result = match::match_with_model(features, settings_, model_, pairs, scope.decisions->pairs());
-    scope.keys = keys_of(features);
+    keep_keys(features, scope);
     scope.result.stats.seconds_features = prepare;
     scope.result.stats.seconds_blocking = blocking;
     scope.result.stats.incremental = true;

@@ -43,7 +43,8 @@ struct MatchScope {
   std::vector<store::StoredRecord> records;        // in (source, record id) byte order
   std::vector<text::NormalizedFields> normalized;  // parallel to records
   std::vector<std::string> current;                // per record: its person before this run, or ""
-  std::vector<std::string> keys;                   // per record: MatchKeys::encode(), for its link
+  std::vector<std::uint64_t> keys;  // per record, key_width of them: its MatchKeys flat, for its link
+  std::size_t key_width = 0;
   /// By record_key(): the links of the records, and of records deleted this run.
   std::unordered_map<std::string, store::LinkRow> links;
   /// The persons those links name (every person, in a full run), by id.

@@ -186,7 +186,7 @@ class Reconciler {
                           score,
                           result.rule[i],
                           run_id_,
-                          std::move(scope_->keys[i])};
+                          match::MatchKeys::encode(&scope_->keys[i * scope_->key_width], scope_->key_width)};
       auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
       if (it != links.end()) {
         it->second.run_id = -1;  // seen: an active record still has this link
