@@ -76,6 +76,8 @@ struct Buffer {
     if (fresh) rows.push_back(std::move(row));
     else rows[it->second] = std::move(row);
   }
+  /// A row no other in the buffer replaces (see Store::add_record).
+  void add(std::vector<PgParam> row) { rows.push_back(std::move(row)); }
   void clear() {
     rows.clear();
     at.clear();
@@ -250,6 +252,10 @@ class PgStore final : public Store {
     records_.put(r.source + '\x1f' + r.id, {r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id), normalized});
     maybe_flush();
   }
+  void add_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
+    new_records_.add({r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id), pg(run_id), normalized});
+    maybe_flush();
+  }
   void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {
     flush();
     db_.exec("UPDATE source_records SET deleted_run = $1 WHERE source = $2 AND record_id = $3", {pg(run_id), source, record_id});
@@ -276,8 +282,11 @@ class PgStore final : public Store {
                       "ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {person_id});
   }
   void put_link(const LinkRow& l) override {
-    links_.put(l.source + '\x1f' + l.record_id, {l.source, l.record_id, l.person_id, l.status, l.score ? pg(*l.score) : PgParam(), l.rule, pg(l.run_id),
-                                                    bytea_text(l.match_keys)});
+    links_.put(l.source + '\x1f' + l.record_id, link_row(l));
+    maybe_flush();
+  }
+  void add_link(const LinkRow& l) override {
+    new_links_.add(link_row(l));
     maybe_flush();
   }
 
@@ -313,8 +322,11 @@ class PgStore final : public Store {
     return rows.front();
   }
   void put_person(const PersonRow& p) override {
-    persons_.put(p.id, {p.id, pg(p.created_run), pg(p.updated_run), pg(p.retired_run), p.golden,
-                        p.merged_into.empty() ? PgParam() : PgParam(p.merged_into), p.split_from.empty() ? PgParam() : PgParam(p.split_from)});
+    persons_.put(p.id, person_row(p));
+    maybe_flush();
+  }
+  void add_person(const PersonRow& p) override {
+    new_persons_.add(person_row(p));
     maybe_flush();
   }
   std::int64_t next_counter(const std::string& name) override {
@@ -464,8 +476,17 @@ class PgStore final : public Store {
       "SELECT source, record_id, content_hash, origin, CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
       "first_run, changed_run, deleted_run, normalized FROM source_records";
 
+  static std::vector<PgParam> link_row(const LinkRow& l) {
+    return {l.source, l.record_id, l.person_id, l.status, l.score ? pg(*l.score) : PgParam(), l.rule, pg(l.run_id), bytea_text(l.match_keys)};
+  }
+  static std::vector<PgParam> person_row(const PersonRow& p) {
+    return {p.id, pg(p.created_run), pg(p.updated_run), pg(p.retired_run), p.golden,
+            p.merged_into.empty() ? PgParam() : PgParam(p.merged_into), p.split_from.empty() ? PgParam() : PgParam(p.split_from)};
+  }
+
   void maybe_flush() {
-    if (records_.rows.size() + links_.rows.size() + persons_.rows.size() + changes_.rows.size() + conflicts_.rows.size() >= kFlushRows)
+    if (records_.rows.size() + links_.rows.size() + persons_.rows.size() + changes_.rows.size() + conflicts_.rows.size() +
+            new_records_.rows.size() + new_links_.rows.size() + new_persons_.rows.size() >= kFlushRows)
       flush();
   }
 
@@ -479,6 +500,9 @@ class PgStore final : public Store {
     records_.clear();
     links_.clear();
     persons_.clear();
+    new_records_.clear();
+    new_links_.clear();
+    new_persons_.clear();
     changes_.clear();
     conflicts_.clear();
     next_conflict_id_ = 0;  // read again: what was numbered may have been rolled back
@@ -493,19 +517,29 @@ class PgStore final : public Store {
     buffer.clear();
   }
 
+  // New rows go straight into their table: nothing to merge them with.
+  void copy(Buffer& buffer, const char* table_and_columns) {
+    if (buffer.rows.empty()) return;
+    db_.copy_in(std::string("COPY ") + table_and_columns + " FROM STDIN", buffer.copy_data());
+    buffer.clear();
+  }
+
   // Persons first: links, conflicts and changes refer to them.
   void flush() {
+    copy(new_persons_, "persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from)");
     merge(persons_, "stage_persons",
           "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
           "SELECT id, created_run, updated_run, retired_run, golden, merged_into, split_from FROM stage_persons "
           "ON CONFLICT (id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, "
           "golden = excluded.golden, merged_into = excluded.merged_into, split_from = excluded.split_from");
+    copy(new_records_, "source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, normalized)");
     merge(records_, "stage_records",
           "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
           "SELECT source, record_id, content_hash, origin, fields, attributes, run, run, NULL, normalized FROM stage_records "
           "ON CONFLICT (source, record_id) DO UPDATE SET content_hash = excluded.content_hash, origin = excluded.origin, "
           "fields = excluded.fields, attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, "
           "normalized = excluded.normalized");
+    copy(new_links_, "links(source, record_id, person_id, status, score, rule, run_id, match_keys)");
     merge(links_, "stage_links",
           "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) "
           "SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM stage_links "
@@ -632,6 +666,7 @@ class PgStore final : public Store {
   PgConn db_;
   bool locked_ = false, migrated_ = false, in_transaction_ = false;
   Buffer records_, links_, persons_, changes_, conflicts_;
+  Buffer new_records_, new_links_, new_persons_;  // rows the store does not hold yet
   std::int64_t next_conflict_id_ = 0, first_buffered_conflict_ = 0;  // 0: not read in this transaction
   struct Counter {
     std::int64_t next = 1, reserved = 0;

@@ -17,6 +17,33 @@ namespace {
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql"};
 
+// The inserts the put_* writes extend with ON CONFLICT and the add_* ones run as they are;
+// write_*() binds a row to either and runs it.
+constexpr const char* kInsertRecord =
+    "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
+constexpr const char* kInsertLink =
+    "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertPerson =
+    "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
+    "VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''))";
+
+void write_record(Statement& s, const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) {
+  s.bind(1, r.source).bind(2, r.id).bind(3, r.content_hash).bind(4, r.origin)
+      .bind(5, fields_json(r)).bind(6, attributes_json(r)).bind(7, run_id).bind(8, run_id).bind(9, normalized).run();
+}
+
+void write_link(Statement& s, const LinkRow& l) {
+  s.bind(1, l.source).bind(2, l.record_id).bind(3, l.person_id).bind(4, l.status);
+  if (l.score) s.bind(5, *l.score); else s.bind_null(5);
+  s.bind(6, l.rule).bind(7, l.run_id).bind_blob(8, l.match_keys).run();
+}
+
+void write_person(Statement& s, const PersonRow& p) {
+  s.bind(1, p.id).bind(2, p.created_run).bind(3, p.updated_run).bind_optional(4, p.retired_run).bind(5, p.golden)
+      .bind(6, p.merged_into).bind(7, p.split_from).run();
+}
+
 
 class SqliteStore final : public Store {
  public:
@@ -136,13 +163,16 @@ class SqliteStore final : public Store {
   }
 
   void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
-    if (!put_record_) put_record_.emplace(db_.prepare(
-        "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(source, record_id) DO UPDATE SET "
+    if (!put_record_) put_record_.emplace(db_.prepare(std::string(kInsertRecord) +
+        " ON CONFLICT(source, record_id) DO UPDATE SET "
         "content_hash = excluded.content_hash, origin = excluded.origin, fields = excluded.fields, "
         "attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, normalized = excluded.normalized"));
-    put_record_->bind(1, r.source).bind(2, r.id).bind(3, r.content_hash).bind(4, r.origin)
-        .bind(5, fields_json(r)).bind(6, attributes_json(r)).bind(7, run_id).bind(8, run_id).bind(9, normalized).run();
+    write_record(*put_record_, r, run_id, normalized);
+  }
+
+  void add_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
+    if (!add_record_) add_record_.emplace(db_.prepare(kInsertRecord));
+    write_record(*add_record_, r, run_id, normalized);
   }
 
   void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {
@@ -168,13 +198,15 @@ class SqliteStore final : public Store {
   }
 
   void put_link(const LinkRow& l) override {
-    if (!put_link_) put_link_.emplace(db_.prepare(
-        "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
+    if (!put_link_) put_link_.emplace(db_.prepare(std::string(kInsertLink) +
+        " ON CONFLICT(source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
         "score = excluded.score, rule = excluded.rule, run_id = excluded.run_id, match_keys = excluded.match_keys"));
-    put_link_->bind(1, l.source).bind(2, l.record_id).bind(3, l.person_id).bind(4, l.status);
-    if (l.score) put_link_->bind(5, *l.score); else put_link_->bind_null(5);
-    put_link_->bind(6, l.rule).bind(7, l.run_id).bind_blob(8, l.match_keys).run();
+    write_link(*put_link_, l);
+  }
+
+  void add_link(const LinkRow& l) override {
+    if (!add_link_) add_link_.emplace(db_.prepare(kInsertLink));
+    write_link(*add_link_, l);
   }
 
   std::vector<PersonRow> persons() override {
@@ -194,12 +226,15 @@ class SqliteStore final : public Store {
   }
 
   void put_person(const PersonRow& p) override {
-    if (!put_person_) put_person_.emplace(db_.prepare(
-        "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, '')) "
-        "ON CONFLICT(id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, golden = excluded.golden, "
+    if (!put_person_) put_person_.emplace(db_.prepare(std::string(kInsertPerson) +
+        " ON CONFLICT(id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, golden = excluded.golden, "
         "merged_into = excluded.merged_into, split_from = excluded.split_from"));
-    put_person_->bind(1, p.id).bind(2, p.created_run).bind(3, p.updated_run).bind_optional(4, p.retired_run).bind(5, p.golden)
-        .bind(6, p.merged_into).bind(7, p.split_from).run();
+    write_person(*put_person_, p);
+  }
+
+  void add_person(const PersonRow& p) override {
+    if (!add_person_) add_person_.emplace(db_.prepare(kInsertPerson));
+    write_person(*add_person_, p);
   }
 
   std::int64_t next_counter(const std::string& name) override {
@@ -524,7 +559,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<RunLock> run_lock_;  // declared before db_: released after the connection closed
   Db db_;
-  std::optional<Statement> put_record_, put_link_, put_person_, put_change_;
+  std::optional<Statement> put_record_, add_record_, put_link_, add_link_, put_person_, add_person_, put_change_;
   std::map<std::string, std::int64_t> counters_;  // this transaction's counters, last value given
 };
 

@@ -181,6 +181,11 @@ class Store {
   virtual std::vector<RecordState> record_states(const std::string& source) = 0;
   /// Inserts or replaces a record (clearing its deletion); `first_run` kept when it existed.
   virtual void put_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) = 0;
+  /// Inserts a record the store does not hold, deleted or not (the caller knows: it read the
+  /// source's record states). The add_* writes skip the conflict handling of the put_* ones:
+  /// SQLite with foreign keys on spends twice an insert on an upsert, and PostgreSQL can copy
+  /// new rows straight into the table. Adding a row that exists fails the statement.
+  virtual void add_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) = 0;
   virtual void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) = 0;
 
   virtual std::vector<LinkRow> links() = 0;
@@ -189,12 +194,16 @@ class Store {
   /// must not use this store.
   virtual void each_live_link(const std::function<void(LinkRow&&)>& visit) = 0;
   virtual void put_link(const LinkRow& link) = 0;
+  /// Inserts a link the store does not hold (see add_record).
+  virtual void add_link(const LinkRow& link) = 0;
 
   virtual std::vector<PersonRow> persons() = 0;
   /// Every person in id order, one at a time (a million golden records need not be in memory
   /// at once). `visit` must not use this store.
   virtual void each_person(const std::function<void(PersonRow&&)>& visit) = 0;
   virtual void put_person(const PersonRow& person) = 0;
+  /// Inserts a person the store does not hold (see add_record).
+  virtual void add_person(const PersonRow& person) = 0;
   /// The next value of a named counter (1, 2, …); part of the current transaction.
   virtual std::int64_t next_counter(const std::string& name) = 0;
 

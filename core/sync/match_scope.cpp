@@ -232,7 +232,10 @@ class Region {
     std::size_t live_links = 0;
     for (std::size_t i = 0; i < index_.links.size(); ++i) {
       const auto& l = index_.links[i];
-      if (l.status == "deleted") continue;
+      if (l.status == "deleted") {  // ended; its record may be back this run, and write to it
+        if (changes.stored.count(record_key(l.source, l.record_id))) ended_links_.push_back(static_cast<std::uint32_t>(i));
+        continue;
+      }
       ++live_links;
       if (!changes.deleted.empty() && changes.deleted.count(record_key(l.source, l.record_id)))
         deleted_links_.push_back(static_cast<std::uint32_t>(i));
@@ -380,6 +383,10 @@ class Region {
       auto& l = index_.links[i];
       scope.links.emplace(record_key(l.source, l.record_id), l);
     }
+    for (std::uint32_t i : ended_links_) {  // records back after a deletion: seeds, so in the region
+      auto& l = index_.links[i];
+      scope.links.emplace(record_key(l.source, l.record_id), l);
+    }
     stage("load");
     auto t1 = Clock::now();
     std::vector<std::uint64_t> pairs;
@@ -485,6 +492,7 @@ class Region {
   Loaded loaded_;
   std::vector<std::uint32_t> changed_nodes_;  // records this run stored
   std::vector<std::uint32_t> deleted_links_;  // links of records this run deleted
+  std::vector<std::uint32_t> ended_links_;    // links ended before, of records this run stored again
   std::vector<char> in_region_;               // per node
   std::vector<std::uint32_t> frontier_;       // added to the region, their pairs not scored yet
   std::set<std::string> persons_;             // the persons the region holds

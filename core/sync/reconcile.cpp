@@ -197,7 +197,8 @@ class Reconciler {
         affected_.insert(have.person_id);
       }
       affected_.insert(want.person_id);
-      store_.put_link(want);
+      if (it == links.end()) store_.add_link(want);  // the scope holds every stored link of its records
+      else store_.put_link(want);
     }
     for (auto& [key, l] : links) {
       if (l.run_id == -1 || l.status == "deleted") continue;
@@ -359,7 +360,8 @@ class Reconciler {
           person.updated_run = run_id_;
           person.retired_run.reset();
           person.merged_into.clear();
-          store_.put_person(person);
+          if (person.created_run == run_id_) store_.add_person(person);  // created by this run: first written here
+          else store_.put_person(person);
           std::string().swap(person.golden);  // written: not kept for the rest of the run
         }
         for (const auto& f : golden.conflicts)

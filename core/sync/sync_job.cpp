@@ -135,10 +135,12 @@ class SourceWriter final : public sdk::RecordSink {
       for (std::size_t k = b; k < e; ++k) batch[k].content_hash = sdk::compute_content_hash(batch[k]);
     });
     std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
+    std::vector<char> unknown;                       // per to_store: the store has no row of it
     const auto& known = stored();
     for (const auto& rec : batch) {
       ++report_.read;
       auto it = known.find(rec.id);
+      unknown.push_back(it == known.end());
       if (it == known.end() || it->second.deleted) {
         ++report_.new_records;
         to_store.push_back(&rec);
@@ -147,6 +149,7 @@ class SourceWriter final : public sdk::RecordSink {
         to_store.push_back(&rec);
       } else {
         ++report_.unchanged;
+        unknown.pop_back();
       }
     }
     std::vector<std::string> normalized(to_store.size());
@@ -154,7 +157,8 @@ class SourceWriter final : public sdk::RecordSink {
       for (std::size_t k = b; k < e; ++k) normalized[k] = text::to_json_text(text::normalize_record(to_store[k]->fields));
     });
     for (std::size_t k = 0; k < to_store.size(); ++k) {
-      store_.put_record(*to_store[k], run_id_, normalized[k]);
+      if (unknown[k]) store_.add_record(*to_store[k], run_id_, normalized[k]);
+      else store_.put_record(*to_store[k], run_id_, normalized[k]);
       changes_.stored.insert(record_key(source_, to_store[k]->id));
     }
     batch.clear();

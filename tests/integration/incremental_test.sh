@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 "$HOPNHAT" sync --config inc/hopnhat.json --report r1.json >/dev/null 2>&1 || fail "first sync"
 [[ $(json r1.json "j['match']['incremental']") == False ]] || fail "a first run matched incrementally"
 cp -r inc whole
+cp inc/civil_servants.csv civil.orig
 for d in inc whole; do
 python3 - "$d" <<'PY'
 import csv, io, sys
@@ -81,6 +82,22 @@ done
 # Nothing changed since: the next run matches nothing and writes nothing.
 "$HOPNHAT" sync --config inc/hopnhat.json --report r2b.json >/dev/null 2>&1 || fail "unchanged sync"
 assert_eq "$(json r2b.json "j['match']['records']"),$(json r2b.json "j['persons']['updated']")" "0,0" "an unchanged incremental run"
+
+# The ten records deleted come back: their ended links are written again, not added twice.
+for d in inc whole fresh; do
+  python3 - civil.orig "$d/civil_servants.csv" <<'PY'
+import csv, io, sys
+read = lambda p: list(csv.reader(io.StringIO(open(p, encoding="utf-8-sig").read()), delimiter=";"))
+back = read(sys.argv[1])[-10:]
+rows = read(sys.argv[2]) + back
+out = io.StringIO(); csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+open(sys.argv[2], "w", encoding="utf-8").write(out.getvalue())
+PY
+done
+"$HOPNHAT" sync --config inc/hopnhat.json --report r2c.json >/dev/null 2>&1 || fail "incremental sync with records back"
+"$HOPNHAT" sync --config whole/hopnhat.json --rematch --keep-model >/dev/null 2>&1 || fail "sync matching every record, records back"
+assert_eq "$(json r2c.json "(j['match']['incremental'], j['sources'][1]['new'])")" "(True, 10)" "records back after a deletion"
+compare inc whole "after deleted records came back"
 
 # New survivorship rules: every golden record is rebuilt by the next run, no file having changed.
 for d in inc fresh; do

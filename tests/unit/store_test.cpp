@@ -64,6 +64,34 @@ TEST_CASE("records, links and persons round-trip, text with tabs and line ends i
   CHECK(store->runs(10).at(0).status == "succeeded");
 }
 
+TEST_CASE("rows added as new read back like put ones, a put after an add wins, and adding a stored row fails") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  auto run = store->create_run("2026-01-01T00:00:00Z", false);
+  store->add_person({"P0000001", run, run, std::nullopt, R"({"a":1})", "", ""});
+  store->add_person({"P0000002", run, run, std::nullopt, "{}", "", "P0000001"});
+  store->add_record(record("1", "Nguyễn Văn An"), run, R"({"full_name":"Nguyễn Văn An"})");
+  store->add_link({"party", "1", "P0000001", "linked", std::nullopt, "single", run, std::string("\x00k", 2)});
+  store->put_person({"P0000001", run, run, std::nullopt, R"({"a":2})", "", ""});
+  CHECK(store->person("P0000001")->golden == R"({"a":2})");
+  CHECK(store->person("P0000002")->split_from == "P0000001");
+  CHECK(store->person("P0000002")->merged_into.empty());
+  auto recs = store->active_records();
+  REQUIRE(recs.size() == 1);
+  CHECK(recs[0].first_run == run);
+  CHECK(recs[0].changed_run == run);
+  CHECK(recs[0].record.attributes == record("1", "").attributes);
+  REQUIRE(store->links().size() == 1);
+  CHECK(store->links()[0].match_keys == std::string("\x00k", 2));
+  CHECK_FALSE(store->links()[0].score);
+  CHECK_THROWS([&] {  // at once, or (PostgreSQL) when a read sends the buffered insert
+    store->add_link({"party", "1", "P0000002", "linked", 0.5, "probabilistic", run, "k"});
+    store->links();
+  }());
+  store->rollback();
+}
+
 TEST_CASE("the last write of a key wins, and reads see every write of the transaction") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
