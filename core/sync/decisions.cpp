@@ -66,10 +66,10 @@ void RunDecisions::catch_up() {
   }
 }
 
-void RunDecisions::finish(const std::map<std::string, store::PersonRow>& persons, const std::unordered_set<std::string>& alive) {
+void RunDecisions::finish(const std::map<std::string, store::PersonRow>& persons, const std::function<bool(const std::string&)>& alive) {
   for (auto& [key, d] : values_) {
     auto p = persons.find(key.first);
-    std::string why = p == persons.end() || !alive.count(key.first)
+    std::string why = p == persons.end() || !alive(key.first)
                           ? "the person " + key.first + " no longer exists" +
                                 (p != persons.end() && !p->second.merged_into.empty() ? " (merged into " + p->second.merged_into + ")" : "")
                           : "the person " + key.first + " was not reconciled";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -34,7 +35,7 @@ class RunDecisions {
     return it != values_.end() && it->first.first == person;
   }
   /// Marks value decisions on persons that no longer exist (retired or merged away) orphaned.
-  void finish(const std::map<std::string, store::PersonRow>& persons, const std::unordered_set<std::string>& alive);
+  void finish(const std::map<std::string, store::PersonRow>& persons, const std::function<bool(const std::string&)>& alive);
 
   /// Applies value decisions committed by administrators while this run was going (PostgreSQL
   /// lets them commit meanwhile), so that the golden records this run wrote do not hide them.

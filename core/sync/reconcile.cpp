@@ -10,7 +10,6 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
@@ -140,25 +139,30 @@ class Reconciler {
     auto& persons = scope_->persons;
     match::PersonAssignment assignment = match::assign_persons(result.cluster_of, result.clusters, scope_->current);
     decltype(scope_->current)().swap(scope_->current);
-    cluster_person_ = assignment.cluster_person;
+    cluster_person_ = std::move(assignment.cluster_person);
     for (std::size_t c = 0; c < cluster_person_.size(); ++c) {
       if (!cluster_person_[c].empty()) continue;
       cluster_person_[c] = new_person_id(store_);
       store::PersonRow row{cluster_person_[c], run_id_, run_id_, std::nullopt, "", "", assignment.split_from[c]};
-      persons[row.id] = row;  // stored with its golden record below (foreign keys are checked at commit)
+      // Stored with its golden record below (foreign keys are checked at commit). New ids count
+      // up past the stored ones: the hint puts them at the end at no search.
+      persons.emplace_hint(persons.end(), row.id, row);
       ++report_.persons.created;
       if (!row.split_from.empty()) ++report_.persons.split;
     }
-    alive_.insert(cluster_person_.begin(), cluster_person_.end());
+    cluster_of_person_.reserve(cluster_person_.size());
+    for (std::size_t c = 0; c < cluster_person_.size(); ++c)
+      cluster_of_person_.emplace(cluster_person_[c], static_cast<std::uint32_t>(c));
+    affected_cluster_.assign(cluster_person_.size(), 0);
     // The persons this run may have changed: a member record new or changed, a link made, moved
     // or ended, a merge, a value decision. The others keep their golden record and cases.
     const auto& records = scope_->records;
     for (std::size_t i = 0; i < records.size(); ++i)
-      if (records[i].changed_run == run_id_) affected_.insert(person_of(i));
+      if (records[i].changed_run == run_id_) affected_cluster_[result.cluster_of[i]] = 1;
     for (const auto& [absorbed, cluster] : assignment.merged) {
       auto& row = persons[absorbed];
-      affected_.insert(absorbed);
-      affected_.insert(cluster_person_[cluster]);
+      affect(absorbed);
+      affected_cluster_[cluster] = 1;
       if (row.retired_run) continue;
       row.merged_into = cluster_person_[cluster];
       ++report_.persons.merged;
@@ -166,6 +170,22 @@ class Reconciler {
   }
 
   const std::string& person_of(std::size_t record) const { return cluster_person_[scope_->result.cluster_of[record]]; }
+
+  // The cluster a person keeps this run, or -1 for a person that keeps none (merged away,
+  // retired).
+  std::int64_t cluster_of(const std::string& person) const {
+    auto it = cluster_of_person_.find(person);
+    return it == cluster_of_person_.end() ? std::int64_t{-1} : std::int64_t{it->second};
+  }
+  void affect(const std::string& person) {
+    std::int64_t c = cluster_of(person);
+    if (c >= 0) affected_cluster_[static_cast<std::size_t>(c)] = 1;
+    else affected_.insert(person);
+  }
+  bool affected(const std::string& person) const {
+    std::int64_t c = cluster_of(person);
+    return c >= 0 ? affected_cluster_[static_cast<std::size_t>(c)] != 0 : affected_.contains(person);
+  }
 
   // Links: written where they differ from the stored ones; those of records gone are ended.
   void write_links() {
@@ -194,9 +214,9 @@ class Reconciler {
         have.run_id = run_id_;
         if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
         if (have == want) continue;
-        affected_.insert(have.person_id);
+        affect(have.person_id);
       }
-      affected_.insert(want.person_id);
+      affected_cluster_[result.cluster_of[i]] = 1;
       if (it == links.end()) store_.add_link(want);  // the scope holds every stored link of its records
       else store_.put_link(want);
     }
@@ -204,7 +224,7 @@ class Reconciler {
       if (l.run_id == -1 || l.status == "deleted") continue;
       l.status = "deleted";  // the link stays for history
       l.run_id = run_id_;
-      affected_.insert(l.person_id);
+      affect(l.person_id);
       store_.put_link(l);
     }
     std::unordered_map<std::string, store::LinkRow>().swap(links);
@@ -215,7 +235,7 @@ class Reconciler {
   // back to the rules.
   bool rebuilt(const std::string& id, const store::PersonRow& person) const {
     GoldenState g = stored_golden(id);
-    return rules_changed_ || affected_.count(id) || scope_->decisions->has_value_decision(id) || g.empty ||
+    return rules_changed_ || affected(id) || scope_->decisions->has_value_decision(id) || g.empty ||
            person.retired_run || !person.merged_into.empty() || g.decided;
   }
 
@@ -248,20 +268,28 @@ class Reconciler {
   void rebuild_golden() {
     RunDecisions& decisions = *scope_->decisions;
     const auto& records = scope_->records;
+    // Records grouped by cluster, in record order (a counting sort): cluster c's members are
+    // member[first[c]] up to member[first[c + 1]].
+    const auto& cluster_of_record = scope_->result.cluster_of;
+    std::vector<std::uint32_t> first(cluster_person_.size() + 1, 0), member(records.size());
+    for (std::uint32_t c : cluster_of_record) ++first[c + 1];
+    for (std::size_t c = 0; c < cluster_person_.size(); ++c) first[c + 1] += first[c];
+    {
+      std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+      for (std::size_t i = 0; i < records.size(); ++i) member[next[cluster_of_record[i]]++] = static_cast<std::uint32_t>(i);
+    }
     struct Members {
       std::vector<const store::StoredRecord*> records;
       std::vector<const text::NormalizedFields*> values;  // values[k] of records[k]
     };
-    // Only the members of the persons rebuilt are gathered.
-    std::unordered_map<std::string, Members> members;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const std::string& id = person_of(i);
-      auto p = scope_->persons.find(id);
-      if (p != scope_->persons.end() && !rebuilt(id, p->second)) continue;
-      Members& m = members[id];
-      m.records.push_back(&records[i]);
-      m.values.push_back(&scope_->normalized[i]);
-    }
+    auto members_of = [&](std::uint32_t c) {
+      Members m;
+      for (std::uint32_t k = first[c]; k < first[c + 1]; ++k) {
+        m.records.push_back(&records[member[k]]);
+        m.values.push_back(&scope_->normalized[member[k]]);
+      }
+      return m;
+    };
     std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
     for (auto& c : store_.conflicts(true)) {
       std::string key = conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field);
@@ -270,9 +298,15 @@ class Reconciler {
     }
 
     // Who is rebuilt, in id order; the others retire or keep what they have.
-    std::vector<std::pair<const std::string*, store::PersonRow*>> todo;
+    struct Todo {
+      const std::string* id;
+      store::PersonRow* person;
+      std::uint32_t cluster;
+    };
+    std::vector<Todo> todo;
     for (auto& [id, person] : scope_->persons) {
-      if (!alive_.count(id)) {
+      const std::int64_t cluster = cluster_of(id);
+      if (cluster < 0) {
         if (!person.retired_run) {
           person.retired_run = run_id_;
           person.updated_run = run_id_;
@@ -286,14 +320,14 @@ class Reconciler {
         for (const auto& key : open_of_person[id]) still_open_.insert(key);  // its cases stand as they are
         continue;
       }
-      todo.emplace_back(&id, &person);
+      todo.push_back({&id, &person, static_cast<std::uint32_t>(cluster)});
     }
     // Golden records are built a slice at a time on other threads (survivorship is a pure
     // function) while this one writes the slice before: decisions, store writes and case
     // numbering run here, in id order. Who has a value decision is fixed first: applying one
     // below forgets it, and the builders must not read what this thread changes.
     std::vector<char> has_decision(todo.size());
-    for (std::size_t t = 0; t < todo.size(); ++t) has_decision[t] = decisions.has_value_decision(*todo[t].first);
+    for (std::size_t t = 0; t < todo.size(); ++t) has_decision[t] = decisions.has_value_decision(*todo[t].id);
     Progress progress("persons", static_cast<std::int64_t>(todo.size()));
     constexpr std::size_t kSlice = 1 << 15;
     struct Slice {
@@ -306,8 +340,8 @@ class Reconciler {
       base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
         for (std::size_t k = b; k < e; ++k) {
           if (has_decision[from + k]) continue;  // built below, where decisions apply
-          auto m = members.find(*todo[from + k].first);  // read-only while building
-          slice.built[k] = m == members.end() ? merge::GoldenRecord{} : merge::build_golden(m->second.records, m->second.values, rules_);
+          const Members m = members_of(todo[from + k].cluster);
+          slice.built[k] = merge::build_golden(m.records, m.values, rules_);
           slice.text[k] = slice.built[k].to_text();
         }
       });
@@ -328,12 +362,10 @@ class Reconciler {
       std::vector<char> changed(n), updated(n);
       std::vector<std::string> before(n);
       for (std::size_t k = 0; k < n; ++k) {
-        const std::string& id = *todo[from + k].first;
-        const store::PersonRow& person = *todo[from + k].second;
+        const std::string& id = *todo[from + k].id;
+        const store::PersonRow& person = *todo[from + k].person;
         if (has_decision[from + k]) {
-          static const Members kNone;
-          auto found = members.find(id);
-          const Members& m = found == members.end() ? kNone : found->second;
+          const Members m = members_of(todo[from + k].cluster);
           built[k] = merge::build_golden(m.records, m.values, rules_);
           decided[k] = built[k].to_json();
           decisions.apply(id, m.records, *decided[k], built[k].conflicts);
@@ -347,8 +379,8 @@ class Reconciler {
       }
       for (std::size_t k = 0; k < n; ++k) {
         progress.advance();
-        const std::string& id = *todo[from + k].first;
-        store::PersonRow& person = *todo[from + k].second;
+        const std::string& id = *todo[from + k].id;
+        store::PersonRow& person = *todo[from + k].person;
         const merge::GoldenRecord& golden = built[k];
         if (changed[k]) {
           if (updated[k]) {
@@ -403,7 +435,7 @@ class Reconciler {
 
   void finish() {
     RunDecisions& decisions = *scope_->decisions;
-    decisions.finish(scope_->persons, alive_);
+    decisions.finish(scope_->persons, [this](const std::string& id) { return cluster_of(id) >= 0; });
     decisions.catch_up();
     report_.decisions.applied = decisions.applied();
     report_.decisions.orphaned = decisions.orphaned();
@@ -423,7 +455,11 @@ class Reconciler {
   absl::flat_hash_map<std::string, GoldenState> golden_of_;
   std::optional<MatchScope> scope_;
   std::vector<std::string> cluster_person_;   // per cluster: its person
-  std::unordered_set<std::string> alive_;     // persons that keep a cluster
+  // Persons that keep a cluster, by id (views into cluster_person_, which no longer changes).
+  absl::flat_hash_map<std::string_view, std::uint32_t> cluster_of_person_;
+  // What the run may have changed (see assign_persons): per cluster, and the persons that keep
+  // none by id.
+  std::vector<char> affected_cluster_;
   absl::flat_hash_set<std::string> affected_;
   absl::flat_hash_set<std::uint32_t> in_review_;  // records in a review pair
   std::map<std::string, store::ConflictRow> open_;  // open cases, by what they are about
