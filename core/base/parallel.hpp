@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -47,6 +48,26 @@ void parallel_slices(std::size_t n, Body&& body, std::size_t min_items = 512) {
   for (auto& t : threads) t.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+/// Sorts `v` by `less`: one slice per core sorted at once, then the slices merged. Not stable.
+template <typename T, typename Less = std::less<>>
+void parallel_sort(std::vector<T>& v, Less less = {}) {
+  const std::size_t n = v.size();
+  const unsigned workers = worker_count(n, std::size_t{1} << 16);
+  if (workers <= 1) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  const std::size_t step = (n + workers - 1) / workers;
+  auto at = [&](std::size_t k) { return v.begin() + static_cast<std::ptrdiff_t>(std::min(n, k)); };
+  parallel_slices(
+      workers, [&](std::size_t b, std::size_t e, unsigned) {
+        for (std::size_t w = b; w < e; ++w) std::sort(at(w * step), at((w + 1) * step), less);
+      },
+      1);
+  for (std::size_t width = step; width < n; width *= 2)
+    for (std::size_t lo = 0; lo + width < n; lo += 2 * width) std::inplace_merge(at(lo), at(lo + width), at(lo + 2 * width), less);
 }
 
 }  // namespace hopnhat::base

@@ -7,6 +7,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/parallel.hpp"
+
 namespace hopnhat::match {
 namespace {
 
@@ -22,7 +24,7 @@ std::vector<std::uint64_t> candidate_pairs(const FeatureTable& f, const MatchSet
     keyed.clear();
     for (std::size_t i = 0; i < f.size(); ++i)
       if (std::uint64_t k = f.block_key(b, i)) keyed.emplace_back(k, static_cast<std::uint32_t>(i));
-    std::sort(keyed.begin(), keyed.end());
+    base::parallel_sort(keyed);
     for (std::size_t lo = 0; lo < keyed.size();) {
       std::size_t hi = lo;
       while (hi < keyed.size() && keyed[hi].first == keyed[lo].first) ++hi;
@@ -36,7 +38,7 @@ std::vector<std::uint64_t> candidate_pairs(const FeatureTable& f, const MatchSet
       lo = hi;
     }
   }
-  std::sort(pairs.begin(), pairs.end());
+  base::parallel_sort(pairs);
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   return pairs;
 }
@@ -366,7 +368,7 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
                                 &levels[k * width]);
     if (p.probability >= s.candidate || p.identity_equal) scored.push_back(p);
   }
-  std::sort(scored.begin(), scored.end(), [](const ScoredPair& x, const ScoredPair& y) {
+  base::parallel_sort(scored, [](const ScoredPair& x, const ScoredPair& y) {
     if (x.identity_equal != y.identity_equal) return x.identity_equal;
     if (x.probability != y.probability) return x.probability > y.probability;
     return x.a != y.a ? x.a < y.a : x.b < y.b;

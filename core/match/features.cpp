@@ -1,6 +1,7 @@
 #include "match/features.hpp"
 
 #include <algorithm>
+#include <future>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -285,14 +286,22 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::copy(in.term.begin(), in.term.end(), terms_.begin() + static_cast<std::ptrdiff_t>(i * terms));
     for (std::size_t b = 0; b < settings.blocking.size(); ++b) block_keys_[b][i] = in.block[b];
   };
+  // The next slice is prepared on other threads while this one interns the last.
   constexpr std::size_t kSlice = 1 << 15;
-  std::vector<Prepared> prepared(std::min(kSlice, records_));
-  for (std::size_t from = 0; from < records_; from += kSlice) {
-    const std::size_t n = std::min(kSlice, records_ - from);
-    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) prepare(from + k, prepared[k]);
+  std::vector<Prepared> ready(std::min(kSlice, records_)), next(ready.size());
+  auto prepare_slice = [&](std::size_t from, std::vector<Prepared>& out) {
+    base::parallel_slices(std::min(kSlice, records_ - from), [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) prepare(from + k, out[k]);
     });
-    for (std::size_t k = 0; k < n; ++k) intern(from + k, prepared[k]);
+  };
+  std::future<void> preparing;
+  if (records_ > 0) preparing = std::async(std::launch::async, prepare_slice, std::size_t{0}, std::ref(next));
+  for (std::size_t from = 0; from < records_; from += kSlice) {
+    preparing.get();
+    ready.swap(next);
+    if (from + kSlice < records_) preparing = std::async(std::launch::async, prepare_slice, from + kSlice, std::ref(next));
+    const std::size_t n = std::min(kSlice, records_ - from);
+    for (std::size_t k = 0; k < n; ++k) intern(from + k, ready[k]);
   }
   if (!frequencies_) {
     own_frequencies_.emplace(settings);

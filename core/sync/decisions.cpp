@@ -1,6 +1,8 @@
 #include "sync/decisions.hpp"
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <spdlog/spdlog.h>
 
@@ -9,20 +11,32 @@
 
 namespace hopnhat::sync {
 
-RunDecisions::RunDecisions(store::Store& store, const std::unordered_map<std::string, std::uint32_t>& index_of, bool dry_run)
+namespace {
+
+// The index of a record in records sorted in (source, record id) byte order, or -1.
+std::int64_t find_record(const std::vector<store::StoredRecord>& records, const std::pair<std::string, std::string>& key) {
+  auto it = std::lower_bound(records.begin(), records.end(), key, [](const store::StoredRecord& r, const auto& k) {
+    return std::tie(r.record.source, r.record.id) < std::tie(k.first, k.second);
+  });
+  if (it == records.end() || it->record.source != key.first || it->record.id != key.second) return -1;
+  return it - records.begin();
+}
+
+}  // namespace
+
+RunDecisions::RunDecisions(store::Store& store, const std::vector<store::StoredRecord>& records, bool dry_run)
     : store_(store), dry_run_(dry_run) {
   for (auto& d : store.decisions(true)) {
     newest_seen_ = std::max(newest_seen_, d.id);
     if (d.kind == "same" || d.kind == "different") {
       if (d.records.size() != 2) continue;
-      auto a = index_of.find(d.records[0].first + '\x1f' + d.records[0].second);
-      auto b = index_of.find(d.records[1].first + '\x1f' + d.records[1].second);
-      if (a == index_of.end() || b == index_of.end()) {
-        const auto& gone = a == index_of.end() ? d.records[0] : d.records[1];
+      const std::int64_t a = find_record(records, d.records[0]), b = find_record(records, d.records[1]);
+      if (a < 0 || b < 0) {
+        const auto& gone = a < 0 ? d.records[0] : d.records[1];
         orphan(d, "the record " + gone.first + ":" + gone.second + " is no longer in its source");
         continue;
       }
-      (d.kind == "same" ? pairs_.same : pairs_.different).emplace_back(a->second, b->second);
+      (d.kind == "same" ? pairs_.same : pairs_.different).emplace_back(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b));
       ++applied_;
     } else if (d.kind == "choose" || d.kind == "value") {
       values_[{d.person_id, d.field}] = d;  // decisions come oldest first: the newest wins

@@ -20,8 +20,9 @@ namespace hopnhat::sync {
 
 class RunDecisions {
  public:
-  /// `index_of` maps "source\x1fid" of every active record to its index in the run.
-  RunDecisions(store::Store& store, const std::unordered_map<std::string, std::uint32_t>& index_of, bool dry_run);
+  /// `records`: the run's records in (source, record id) byte order; pair decisions name them
+  /// by their index there.
+  RunDecisions(store::Store& store, const std::vector<store::StoredRecord>& records, bool dry_run);
 
   const match::PairDecisions& pairs() const { return pairs_; }
   /// Applies the value decisions on `person` to its golden record (the stored JSON shape);

@@ -35,14 +35,6 @@ std::vector<text::NormalizedFields> normalize_all(std::vector<store::StoredRecor
   return out;
 }
 
-std::unordered_map<std::string, std::uint32_t> index_records(const std::vector<store::StoredRecord>& records) {
-  std::unordered_map<std::string, std::uint32_t> index_of;
-  index_of.reserve(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i)
-    index_of.emplace(record_key(records[i].record.source, records[i].record.id), static_cast<std::uint32_t>(i));
-  return index_of;
-}
-
 std::vector<const sdk::SourceRecord*> inputs_of(const std::vector<store::StoredRecord>& records) {
   std::vector<const sdk::SourceRecord*> inputs(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) inputs[i] = &records[i].record;
@@ -78,7 +70,7 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
   stage("load");
 
   scope.current.resize(scope.records.size());
-  for (std::size_t i = 0; i < scope.records.size(); ++i) {
+  for (std::size_t i = 0; i < scope.records.size() && !scope.links.empty(); ++i) {  // empty: a first run
     const auto& r = scope.records[i].record;
     auto l = scope.links.find(record_key(r.source, r.id));
     if (l != scope.links.end() && l->second.status != "deleted") {
@@ -86,7 +78,7 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
       if (p != scope.persons.end() && !p->second.retired_run) scope.current[i] = l->second.person_id;
     }
   }
-  scope.decisions = std::make_unique<RunDecisions>(store, index_records(scope.records), dry_run);
+  scope.decisions = std::make_unique<RunDecisions>(store, scope.records, dry_run);
   // What only matching needs is freed as soon as it is done: the peak of a run is here.
   auto t0 = Clock::now();
   auto features = std::make_unique<match::FeatureTable>(inputs_of(scope.records), settings, &scope.normalized);
@@ -398,7 +390,7 @@ class Region {
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
     const double blocking = seconds_since(t1);
 
-    scope.decisions = std::make_unique<RunDecisions>(store_, index_records(scope.records), dry_run);
+    scope.decisions = std::make_unique<RunDecisions>(store_, scope.records, dry_run);
     match::FeatureTable features(inputs_of(scope.records), settings_, &scope.normalized, &index_.frequencies());
     const double prepare = seconds_since(t0_) - blocking;
     scope.result = match::match_with_model(features, settings_, model_, pairs, scope.decisions->pairs());

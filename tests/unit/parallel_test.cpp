@@ -29,6 +29,21 @@ TEST_CASE("parallel slices cover every index once, and an exception in a slice c
                     "the middle slice failed");
 }
 
+TEST_CASE("a parallel sort sorts like std::sort, by any order, at any size") {
+  std::uint64_t state = 42;
+  auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (std::size_t n : {0u, 1u, 65535u, 65536u, 65537u, 300001u}) {
+    std::vector<std::uint64_t> v(n);
+    for (auto& x : v) x = next() % 1000;  // many equal keys
+    auto want = v;
+    std::sort(want.begin(), want.end());
+    base::parallel_sort(v);
+    CHECK(v == want);
+    base::parallel_sort(v, std::greater<>());
+    CHECK(std::is_sorted(v.rbegin(), v.rend()));
+  }
+}
+
 TEST_CASE("match features do not depend on the threads: interned ids follow the record order") {
   // Enough records for the features to be prepared on several threads.
   std::vector<sdk::SourceRecord> records(3000);
