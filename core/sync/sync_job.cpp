@@ -54,10 +54,11 @@ class StageTimer {
 
 // Receives the records of one read and stores them a batch at a time, so that a source of a
 // million rows is never all in memory: checks ids, counts new, changed and unchanged records,
-// normalises the new and changed ones on every core and writes them in read order. The importer
-// fills the next batch while a worker thread hashes and stores the last one (one batch in
-// flight, so the store is used by one thread at a time and in read order); a store error stops
-// the read and is rethrown by finish().
+// normalises the new and changed ones on every core and writes them in read order. A pipeline of
+// three stages, one batch in each: the importer fills the next batch while workers prepare the
+// last (hash, count, normalise) and another thread stores the one before (so the store is used
+// by one thread at a time, in read order). An error in either stops the read and is rethrown by
+// finish().
 class SourceWriter final : public sdk::RecordSink {
  public:
   SourceWriter(store::Store& store, std::int64_t run_id, std::string source, SourceReport& report, std::int64_t expected,
@@ -98,9 +99,16 @@ class SourceWriter final : public sdk::RecordSink {
 
   /// Writes what is left; rethrows what stopped the read.
   void finish() {
-    if (in_flight_.valid()) in_flight_.get();
+    if (preparing_.valid()) {
+      Prepared last = preparing_.get();
+      if (storing_.valid()) storing_.get();
+      store_batch(last);
+    } else if (storing_.valid()) {
+      storing_.get();
+    }
     if (error_) std::rethrow_exception(error_);
-    write_batch(batch_);
+    Prepared rest = prepare_batch(std::move(batch_));
+    store_batch(rest);
   }
   /// Every id this read returned (for deletions).
   bool seen(const std::string& id) const { return origin_by_id_.contains(id); }
@@ -119,49 +127,63 @@ class SourceWriter final : public sdk::RecordSink {
  private:
   static constexpr std::size_t kBatch = 1 << 15;
 
-  // Waits for the batch in flight (rethrowing what stopped it), then sends this one.
+  // A batch with what the store stage needs of it.
+  struct Prepared {
+    std::vector<sdk::SourceRecord> records;
+    std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
+    std::vector<char> unknown;                       // per to_store: the store has no row of it
+    std::vector<std::string> normalized;             // per to_store
+  };
+
+  // Moves each batch one stage on: the prepared one to the store stage (once the one before is
+  // stored), this one to the prepare stage. Rethrows what stopped either.
   void hand_over() {
-    if (in_flight_.valid()) in_flight_.get();
-    in_flight_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable { write_batch(batch); });
+    if (preparing_.valid()) {
+      Prepared prepared = preparing_.get();
+      if (storing_.valid()) storing_.get();
+      storing_ = std::async(std::launch::async, [this, p = std::move(prepared)]() mutable { store_batch(p); });
+    }
+    preparing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable { return prepare_batch(std::move(batch)); });
     batch_ = {};
     batch_.reserve(kBatch);
   }
 
-  void write_batch(std::vector<sdk::SourceRecord>& batch) {
-    const std::size_t n = batch.size();
-    if (n == 0) return;
+  Prepared prepare_batch(std::vector<sdk::SourceRecord>&& batch) {
+    Prepared p;
+    p.records = std::move(batch);
+    auto& records = p.records;
     // Hashing and normalising are the costly part and independent per record.
-    base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) batch[k].content_hash = sdk::compute_content_hash(batch[k]);
+    base::parallel_slices(records.size(), [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) records[k].content_hash = sdk::compute_content_hash(records[k]);
     });
-    std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
-    std::vector<char> unknown;                       // per to_store: the store has no row of it
     const auto& known = stored();
-    for (const auto& rec : batch) {
+    for (const auto& rec : records) {
       ++report_.read;
       auto it = known.find(rec.id);
-      unknown.push_back(it == known.end());
       if (it == known.end() || it->second.deleted) {
         ++report_.new_records;
-        to_store.push_back(&rec);
       } else if (it->second.content_hash != rec.content_hash) {
         ++report_.changed;
-        to_store.push_back(&rec);
       } else {
         ++report_.unchanged;
-        unknown.pop_back();
+        continue;
       }
+      p.to_store.push_back(&rec);
+      p.unknown.push_back(it == known.end());
     }
-    std::vector<std::string> normalized(to_store.size());
-    base::parallel_slices(to_store.size(), [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) normalized[k] = text::to_json_text(text::normalize_record(to_store[k]->fields));
+    p.normalized.resize(p.to_store.size());
+    base::parallel_slices(p.to_store.size(), [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k) p.normalized[k] = text::to_json_text(text::normalize_record(p.to_store[k]->fields));
     });
-    for (std::size_t k = 0; k < to_store.size(); ++k) {
-      if (unknown[k]) store_.add_record(*to_store[k], run_id_, normalized[k]);
-      else store_.put_record(*to_store[k], run_id_, normalized[k]);
-      changes_.stored.insert(record_key(source_, to_store[k]->id));
+    return p;
+  }
+
+  void store_batch(const Prepared& p) {
+    for (std::size_t k = 0; k < p.to_store.size(); ++k) {
+      if (p.unknown[k]) store_.add_record(*p.to_store[k], run_id_, p.normalized[k]);
+      else store_.put_record(*p.to_store[k], run_id_, p.normalized[k]);
+      changes_.stored.insert(record_key(source_, p.to_store[k]->id));
     }
-    batch.clear();
   }
 
   store::Store& store_;
@@ -175,7 +197,9 @@ class SourceWriter final : public sdk::RecordSink {
   absl::flat_hash_map<std::string, std::string> origin_by_id_;
   std::exception_ptr error_;
   Progress progress_;
-  std::future<void> in_flight_;  // last: its destruction waits for the worker, which uses the rest
+  // Last: their destruction waits for the workers, which use the rest.
+  std::future<Prepared> preparing_;
+  std::future<void> storing_;
 };
 
 class SourceFailure : public std::runtime_error {
