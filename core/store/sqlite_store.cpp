@@ -519,7 +519,7 @@ class SqliteStore final : public Store {
   static constexpr const char* kSelectRecords =
       "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
   static constexpr const char* kSelectRecordsForMatching =
-      "SELECT source, record_id, content_hash, origin, CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
+      "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
       "first_run, changed_run, deleted_run, normalized FROM source_records";
 
   static std::vector<StoredRecord> read_records(Statement& s) {
