@@ -3,6 +3,7 @@
 #include "admin/audit.hpp"
 #include "admin/crypto.hpp"
 #include "admin/users.hpp"
+#include "merge/golden_text.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "text/normalize.hpp"
 
@@ -74,9 +75,9 @@ bool apply_decided_value(const store::DecisionRow& d, nlohmann::json& golden) {
 bool write_decided_value(store::Store& store, const store::DecisionRow& d) {
   auto p = store.person(d.person_id);
   if (!p || p->golden.empty()) return false;
-  nlohmann::json golden = nlohmann::json::parse(p->golden);
+  nlohmann::json golden = merge::decode_golden(p->golden);
   if (!apply_decided_value(d, golden)) return false;
-  p->golden = golden.dump();
+  p->golden = merge::encode_golden(golden);
   store.put_person(*p);
   return true;
 }

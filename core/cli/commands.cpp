@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "gen/generator.hpp"
 #include "hopnhat/sdk/fields.hpp"
+#include "merge/golden_text.hpp"
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
@@ -146,7 +147,7 @@ int cmd_persons(const CommonArgs& args) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& p : persons) {
         if (p.retired_run) continue;
-        out.push_back({{"person_id", p.id}, {"fields", nlohmann::json::parse(p.golden)},
+        out.push_back({{"person_id", p.id}, {"fields", merge::decode_golden(p.golden)},
                        {"records", records.count(p.id) ? records[p.id] : nlohmann::json::array()},
                        {"created_run", p.created_run}, {"updated_run", p.updated_run}});
       }
@@ -157,7 +158,7 @@ int cmd_persons(const CommonArgs& args) {
       std::cout << "\n";
       for (const auto& p : persons) {
         if (p.retired_run) continue;
-        auto g = nlohmann::json::parse(p.golden);
+        auto g = merge::decode_golden(p.golden);
         std::cout << p.id;
         for (const auto& f : sdk::kCanonicalFields) {
           std::string name(f.name);

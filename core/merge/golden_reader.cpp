@@ -1,8 +1,28 @@
 #include "merge/golden_reader.hpp"
 
 #include <stdexcept>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "merge/golden_text.hpp"
 
 namespace hopnhat::merge {
+
+struct GoldenReader::State {
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document document;
+  std::string buffer;                     // the text with simdjson's padding after it
+  std::vector<sdk::Provenance> origins;   // of the compact record being read
+
+  simdjson::ondemand::document& parse(const std::string& person_id, std::string_view text);
+};
+
+GoldenReader::GoldenReader() : state_(std::make_unique<State>()) {}
+GoldenReader::~GoldenReader() = default;
+GoldenReader::GoldenReader(GoldenReader&&) noexcept = default;
+GoldenReader& GoldenReader::operator=(GoldenReader&&) noexcept = default;
+
 namespace {
 
 [[noreturn]] void fail(const std::string& person_id, const simdjson::simdjson_error& e) {
@@ -11,26 +31,52 @@ namespace {
 
 }  // namespace
 
-simdjson::ondemand::document& GoldenReader::parse(const std::string& person_id, std::string_view text) {
-  buffer_.assign(text);
-  buffer_.append(simdjson::SIMDJSON_PADDING, '\0');
+simdjson::ondemand::document& GoldenReader::State::parse(const std::string& person_id, std::string_view text) {
+  buffer.assign(text);
+  buffer.append(simdjson::SIMDJSON_PADDING, '\0');
   try {
-    document_ = parser_.iterate(buffer_.data(), text.size(), buffer_.size());
+    document = parser.iterate(buffer.data(), text.size(), buffer.size());
   } catch (const simdjson::simdjson_error& e) {
     fail(person_id, e);
   }
-  return document_;
+  return document;
 }
 
 void GoldenReader::read(const std::string& person_id, std::string_view text, std::map<std::string, sdk::PersonValue>& out) {
   out.clear();
-  auto& doc = parse(person_id, text);
+  auto& doc = state_->parse(person_id, text);
+  // Stored records list their fields in key order: each one goes at the end of the map.
+  auto entry = [&out](std::string key) -> sdk::PersonValue& {
+    return out.empty() || out.rbegin()->first < key ? out.emplace_hint(out.end(), std::move(key), sdk::PersonValue{})->second : out[key];
+  };
   try {
-    for (auto field : doc.get_object()) {
-      // Stored records list their fields in key order: each one goes at the end of the map.
-      std::string key(field.unescaped_key().value());
-      sdk::PersonValue& v = out.empty() || out.rbegin()->first < key ? out.emplace_hint(out.end(), std::move(key), sdk::PersonValue{})->second
-                                                                     : out[key];
+    if (is_compact_golden(text)) {
+      auto& origins = state_->origins;
+      origins.clear();
+      for (auto origin : doc["p"].get_array()) {  // [source, record_id, run, rule]
+        sdk::Provenance& o = origins.emplace_back();
+        int k = 0;
+        for (auto part : origin.get_array()) {
+          switch (k++) {
+            case 0: o.source = std::string_view(part.get_string()); break;
+            case 1: o.record_id = std::string_view(part.get_string()); break;
+            case 2: o.run_id = part.get_int64(); break;
+            default: o.rule = std::string_view(part.get_string()); break;
+          }
+        }
+      }
+      for (auto field : doc["f"].get_object()) {  // field: [value, provenance index]
+        sdk::PersonValue& v = entry(std::string(field.unescaped_key().value()));
+        int k = 0;
+        for (auto part : field.value().get_array()) {
+          if (k++ == 0) v.value = std::string_view(part.get_string());
+          else v.provenance = origins.at(static_cast<std::size_t>(part.get_uint64()));
+        }
+      }
+      return;
+    }
+    for (auto field : doc.get_object()) {  // the documented shape (older stores)
+      sdk::PersonValue& v = entry(std::string(field.unescaped_key().value()));
       for (auto member : field.value().get_object()) {
         std::string_view key = member.unescaped_key().value();
         if (key == "value") v.value = std::string_view(member.value().get_string());
@@ -42,13 +88,16 @@ void GoldenReader::read(const std::string& person_id, std::string_view text, std
     }
   } catch (const simdjson::simdjson_error& e) {
     fail(person_id, e);
+  } catch (const std::out_of_range&) {
+    throw std::runtime_error("person " + person_id + ": its stored golden record names a provenance it does not list");
   }
 }
 
 void GoldenReader::add_fields(const std::string& person_id, std::string_view text, std::set<std::string>& fields) {
-  auto& doc = parse(person_id, text);
+  auto& doc = state_->parse(person_id, text);
   try {
-    for (auto field : doc.get_object()) {
+    auto object = is_compact_golden(text) ? doc["f"].get_object() : doc.get_object();
+    for (auto field : object) {
       std::string_view key = field.unescaped_key().value();
       if (!fields.count(std::string(key))) fields.emplace(key);
     }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "base/json_text.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
+#include "merge/golden_text.hpp"
 #include "text/normalize.hpp"
 
 namespace hopnhat::merge {
@@ -76,31 +76,14 @@ nlohmann::json GoldenRecord::to_json() const {
 
 
 std::string GoldenRecord::to_text() const {
-  // nlohmann's objects are ordered by key: the fields, and within each the five members.
-  std::vector<const GoldenValue*> order;
+  std::vector<const GoldenValue*> order;  // by field name, as the stored text lists them
   order.reserve(values.size());
   for (const GoldenValue& v : values) order.push_back(&v);
   std::sort(order.begin(), order.end(), [](const GoldenValue* a, const GoldenValue* b) { return a->field < b->field; });
-  std::string out;
-  out.reserve(64 + values.size() * 120);
-  out += '{';
-  for (const GoldenValue* v : order) {
-    if (out.size() > 1) out += ',';
-    base::append_json_string(out, v->field);
-    out += ":{\"record_id\":";
-    base::append_json_string(out, v->record->record.id);
-    out += ",\"rule\":";
-    base::append_json_string(out, v->rule);
-    out += ",\"run\":";
-    out += std::to_string(v->record->changed_run);
-    out += ",\"source\":";
-    base::append_json_string(out, v->record->record.source);
-    out += ",\"value\":";
-    base::append_json_string(out, v->value);
-    out += '}';
-  }
-  out += '}';
-  return out;
+  GoldenTextWriter writer;
+  for (const GoldenValue* v : order)
+    writer.add(v->field, v->value, v->record->record.source, v->record->record.id, v->record->changed_run, v->rule);
+  return writer.finish();
 }
 
 }  // namespace hopnhat::merge

@@ -45,7 +45,8 @@ struct GoldenRecord {
 
   /// field → {value, source, record_id, run, rule}: the stored shape, as a JSON tree.
   nlohmann::json to_json() const;
-  /// The same as to_json().dump(), byte for byte, written directly: a million of them per run.
+  /// The stored text (merge/golden_text.hpp), equal to encode_golden(to_json()) byte for byte,
+  /// written directly: a million of them per run.
   std::string to_text() const;
 };
 

@@ -10,6 +10,7 @@
 #include "admin/crypto.hpp"
 #include "admin/decisions.hpp"
 #include "hopnhat/sdk/fields.hpp"
+#include "merge/golden_text.hpp"
 #include "sync/open_store.hpp"
 
 namespace hopnhat::server {
@@ -42,7 +43,7 @@ long long query_number(const Request& r, const std::string& key, long long fallb
 
 json golden_of(const std::optional<store::PersonRow>& p) {
   if (!p || p->golden.empty()) return json::object();
-  return json::parse(p->golden);
+  return merge::decode_golden(p->golden);
 }
 
 std::string value_of(const json& golden, const char* field) {

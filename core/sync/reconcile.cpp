@@ -19,6 +19,7 @@
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
+#include "merge/golden_text.hpp"
 #include "sync/match_scope.hpp"
 #include "sync/decisions.hpp"
 #include "sync/progress.hpp"
@@ -48,7 +49,7 @@ std::string conflict_key(const std::string& kind, const std::string& person, con
 // The fields whose golden value differs between the stored golden JSON and the new one.
 void record_changes(store::Store& store, std::int64_t run_id, const std::string& started_at, const std::string& person,
                     const std::string& old_text, const nlohmann::json& now) {
-  const nlohmann::json before = nlohmann::json::parse(old_text);
+  const nlohmann::json before = merge::decode_golden(old_text);
   auto value_of = [](const nlohmann::json& golden, const std::string& field) -> std::string {
     auto it = golden.find(field);
     return it == golden.end() ? "" : it->value("value", "");
@@ -114,8 +115,7 @@ class Reconciler {
     // needs of it is whether there is one, whether a decision set a value in it, and a hash to
     // tell whether a rebuilt one changed. The text itself is read again for the few that did.
     auto keep_golden_state = [&](store::PersonRow& p) {
-      golden_of_[p.id] = {std::hash<std::string>{}(p.golden), p.golden.empty(),
-                          p.golden.find("\"rule\":\"decision\"") != std::string::npos};
+      golden_of_[p.id] = {std::hash<std::string>{}(p.golden), p.golden.empty(), merge::golden_has_decision(p.golden)};
       std::string().swap(p.golden);
     };
     auto stage = [this](const char* name) { this->stage(name); };
@@ -369,13 +369,18 @@ class Reconciler {
           built[k] = merge::build_golden(m.records, m.values, rules_);
           decided[k] = built[k].to_json();
           decisions.apply(id, m.records, *decided[k], built[k].conflicts);
-          built_text[k] = decided[k]->dump();
+          built_text[k] = merge::encode_golden(*decided[k]);
         }
         const GoldenState old = stored_golden(id);
         changed[k] = old.empty || old.hash != std::hash<std::string>{}(built_text[k]) || person.retired_run;
         updated[k] = changed[k] && !(person.created_run == run_id_ && old.empty);
         if (updated[k] && !old.empty)
           if (auto stored = store_.person(id)) before[k] = std::move(stored->golden);
+        // A record stored in the older layout is written again in the compact one; only a
+        // different content makes its person updated.
+        if (updated[k] && !person.retired_run && !before[k].empty() && !merge::is_compact_golden(before[k]) &&
+            merge::decode_golden(before[k]) == (decided[k] ? *decided[k] : built[k].to_json()))
+          updated[k] = false;
       }
       for (std::size_t k = 0; k < n; ++k) {
         progress.advance();

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "merge/golden_reader.hpp"
+#include "merge/golden_text.hpp"
 #include "merge/survivorship.hpp"
 #include "plugin/isolated.hpp"
 #include "store/row_json.hpp"
@@ -81,16 +83,54 @@ TEST_CASE("a record's normalised values round-trip through the store's JSON, inv
   CHECK(text::normalize_record({{"family_name", "Lê"}, {"given_name", "Lợi"}}).values().at("full_name") == "Lê Lợi");
 }
 
-TEST_CASE("a golden record's stored text equals what the JSON library writes, whatever its characters") {
-  store::StoredRecord r;
+TEST_CASE("a golden record's stored text reads back as its JSON shape, whatever its characters") {
+  store::StoredRecord r, q;
   r.record.source = "nguồn \"A\"";
   r.record.id = "id\\1\t\x01";
   r.changed_run = 12345678901;
+  q.record.source = "party";
+  q.record.id = "decision";  // an id that looks like a rule is not one
+  q.changed_run = 2;
   merge::GoldenRecord g;
-  g.values.push_back({"org_unit", "Phòng \"Nội vụ\"\n\x1f\x7f", &r, "source_priority"});
-  g.values.push_back({"birth_date", "", &r, "only_value"});  // written in key order, not in this one
-  CHECK(g.to_text() == g.to_json().dump());
-  CHECK(merge::GoldenRecord{}.to_text() == "{}");
+  g.values.push_back({"org_unit", "Phòng \"Nội vụ\"\n\x1f\x7f,\"decision\"]", &r, "source_priority"});
+  g.values.push_back({"phone", "0912", &q, "only_value"});
+  g.values.push_back({"birth_date", "", &r, "source_priority"});  // written in key order, not in this one
+  const std::string text = g.to_text();
+  CHECK(text == merge::encode_golden(g.to_json()));  // the direct writer and the tree's agree byte for byte
+  CHECK(merge::decode_golden(text) == g.to_json());
+  CHECK(merge::is_compact_golden(text));
+  CHECK(text.find("12345678901") == text.rfind("12345678901"));  // a provenance shared is written once
+  CHECK_FALSE(merge::golden_has_decision(text));
+  CHECK(merge::GoldenRecord{}.to_text() == R"({"p":[],"f":{}})");
+  CHECK(merge::decode_golden(merge::GoldenRecord{}.to_text()) == nlohmann::json::object());
+  CHECK_THROWS_WITH(merge::decode_golden(R"({"p":[],"f":{"phone":["1",0]}})"), Catch::Contains("not valid"));
+  CHECK_THROWS_WITH(merge::decode_golden("[1]"), Catch::Contains("not a JSON object"));
+}
+
+TEST_CASE("golden records stored before the compact layout read as they were written") {
+  const nlohmann::json shape = {
+      {"birth_date", {{"value", "1965-09-12"}, {"source", "civil"}, {"record_id", "C1"}, {"run", 3}, {"rule", "decision"}}},
+      {"phone", {{"value", "0912"}, {"source", "party"}, {"record_id", "9"}, {"run", 1}, {"rule", "only_value"}}}};
+  for (const std::string& text : {shape.dump(), merge::encode_golden(shape)}) {
+    INFO(text);
+    CHECK(merge::decode_golden(text) == shape);
+    CHECK(merge::golden_has_decision(text));
+    merge::GoldenReader reader;
+    std::map<std::string, sdk::PersonValue> values;
+    reader.read("P1", text, values);
+    REQUIRE(values.size() == 2);
+    CHECK(values["birth_date"].value == "1965-09-12");
+    CHECK(values["birth_date"].provenance.record_id == "C1");
+    CHECK(values["birth_date"].provenance.run_id == 3);
+    CHECK(values["birth_date"].provenance.rule == "decision");
+    CHECK(values["phone"].provenance.source == "party");
+    std::set<std::string> fields;
+    reader.add_fields("P1", text, fields);
+    CHECK(fields == std::set<std::string>{"birth_date", "phone"});
+  }
+  merge::GoldenReader reader;
+  std::map<std::string, sdk::PersonValue> values;
+  CHECK_THROWS_WITH(reader.read("P7", R"({"p":[],"f":{"phone":["1",3]}})", values), Catch::Contains("person P7"));
 }
 
 TEST_CASE("a record's raw fields are stored as the JSON library writes them; text that is not UTF-8 is refused") {
@@ -115,7 +155,7 @@ TEST_CASE("survivorship: field priority, then source priority, understood values
   merge::SurvivorshipRules rules{{"civil", "party"}, {{"birth_date", {"party", "civil"}}}};
   auto golden = merge::build_golden({&party, &civil}, {&np, &nc}, rules);
   auto g = golden.to_json();
-  CHECK(golden.to_text() == g.dump());  // the direct writer and the JSON library agree byte for byte
+  CHECK(merge::decode_golden(golden.to_text()) == g);
   CHECK(g["birth_date"]["value"] == "1965-09-12");  // field priority: party first
   CHECK(g["birth_date"]["source"] == "party");
   CHECK(g["full_name"]["source"] == "civil");       // source priority
