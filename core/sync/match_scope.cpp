@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <span>
 
 #include <absl/container/flat_hash_map.h>
@@ -124,16 +125,19 @@ class RecordIndex {
   void build() {
     const std::size_t rules = settings_.blocking.size();
     blocks_.assign(rules, {});
-    base::parallel_slices(
-        rules,
-        [&](std::size_t from, std::size_t to, unsigned) {  // a few large sorts, shared by the cores
-          for (std::size_t b = from; b < to; ++b) {
-            for (std::size_t n = 0; n < nodes.size(); ++n)
-              if (std::uint64_t k = keys[n * width + b]) blocks_[b].emplace_back(k, static_cast<std::uint32_t>(n));
-            std::sort(blocks_[b].begin(), blocks_[b].end());
-          }
-        },
-        1);
+    // A few large sorts, on other threads while this one counts terms and indexes persons.
+    auto sorting = std::async(std::launch::async, [&] {
+      base::parallel_slices(
+          rules,
+          [&](std::size_t from, std::size_t to, unsigned) {
+            for (std::size_t b = from; b < to; ++b) {
+              for (std::size_t n = 0; n < nodes.size(); ++n)
+                if (std::uint64_t k = keys[n * width + b]) blocks_[b].emplace_back(k, static_cast<std::uint32_t>(n));
+              std::sort(blocks_[b].begin(), blocks_[b].end());
+            }
+          },
+          1);
+    });
     // Each person's members in one array (a million small vectors would each be an allocation).
     person_index_.reserve(nodes.size() / 2);
     std::vector<std::uint32_t> person_of(nodes.size(), kNone);
@@ -144,6 +148,7 @@ class RecordIndex {
       person_of[n] = it->second;
     }
     frequencies_.finish();
+    sorting.get();
     member_start_.assign(person_index_.size() + 1, 0);
     for (std::uint32_t p : person_of)
       if (p != kNone) ++member_start_[p + 1];
