@@ -46,7 +46,9 @@ def timed_own_rss(cmd):
 
 def timed_sync(hopnhat, config, report):
     """A sync of `config` with its run report in `report`: the report, and the figures both
-    stores publish (wall time, peak RSS of the sync alone, per-stage seconds)."""
+    stores publish (wall time, peak RSS of the sync alone, per-stage seconds). What was written
+    before (the generator's files, a night's changes) goes to disk first, not during the run."""
+    os.sync()
     wall, rss = timed_own_rss([hopnhat, "--log-level", "warn", "sync", "--config", config, "--report", report])
     rep = json.load(open(report))
     return rep, {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss),

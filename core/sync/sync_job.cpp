@@ -22,6 +22,7 @@
 #include "sync/progress.hpp"
 #include "sync/export_job.hpp"
 #include "sync/reconcile.hpp"
+#include "sync/record_hash.hpp"
 #include "store/run_lock.hpp"
 #include "sync/open_store.hpp"
 #include "text/normalize.hpp"
@@ -162,7 +163,7 @@ class SourceWriter final : public sdk::RecordSink {
       auto it = known.find(rec.id);
       if (it == known.end() || it->second.deleted) {
         ++report_.new_records;
-      } else if (it->second.content_hash != rec.content_hash) {
+      } else if (!same_content(it->second.content_hash, rec)) {
         ++report_.changed;
       } else {
         ++report_.unchanged;

@@ -11,35 +11,25 @@ namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
 namespace {
 
-// Two independent 64-bit FNV-1a streams (different offset bases) give a 128-bit digest; the
-// input is length-prefixed so that ("ab","c") and ("a","bc") differ.
-struct Digest {
-  std::uint64_t a = 0xcbf29ce484222325ULL;
-  std::uint64_t b = 0x84222325cbf29ce4ULL;
-  void byte(unsigned char c) {
-    a = (a ^ c) * 0x100000001b3ULL;
-    b = (b ^ c) * 0x100000001b3ULL;
-    b ^= b >> 29;
-  }
-  void text(const std::string& s) {
-    std::uint64_t n = s.size();
-    for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(n >> (8 * i)));
-    for (char c : s) byte(static_cast<unsigned char>(c));
-  }
-};
+void append_text(std::string& out, const std::string& s) {  // length-prefixed: ("ab","c") ≠ ("a","bc")
+  const std::uint64_t n = s.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out += s;
+}
 
 }  // namespace
 
 std::string compute_content_hash(const SourceRecord& record) {
-  Digest d;
-  d.text(record.id);
-  d.byte('F');
-  for (const auto& [k, v] : record.fields) { d.text(k); d.text(v); }
-  d.byte('A');
-  for (const auto& [k, v] : record.attributes) { d.text(k); d.text(v); }
-  char out[33];
-  std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(d.a),
-                static_cast<unsigned long long>(d.b));
+  thread_local std::string bytes;
+  bytes.clear();
+  append_text(bytes, record.id);
+  bytes += 'F';
+  for (const auto& [k, v] : record.fields) { append_text(bytes, k); append_text(bytes, v); }
+  bytes += 'A';
+  for (const auto& [k, v] : record.attributes) { append_text(bytes, k); append_text(bytes, v); }
+  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  char out[34];
+  std::snprintf(out, sizeof out, "2%016llx%016llx", static_cast<unsigned long long>(h.high64), static_cast<unsigned long long>(h.low64));
   return out;
 }
 

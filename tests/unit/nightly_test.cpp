@@ -6,6 +6,7 @@
 #include "plugin/isolated.hpp"
 #include "store/row_json.hpp"
 #include "store/run_lock.hpp"
+#include "sync/record_hash.hpp"
 #include "temp_dir.hpp"
 #include "text/normalize.hpp"
 
@@ -165,4 +166,29 @@ TEST_CASE("survivorship: field priority, then source priority, understood values
   REQUIRE(golden.conflicts.size() == 1);                         // the birth dates disagree
   CHECK(golden.conflicts[0].field == "birth_date");
   CHECK(golden.conflicts[0].candidates.size() == 2);
+}
+
+TEST_CASE("a record's content hash: XXH3 now, and a store's older FNV hashes still compare") {
+  sdk::SourceRecord r;  // a party record as a store written by an older hopnhat holds it
+  r.id = "10000007";
+  r.fields = {{"birth_date", "02/04/1972"}, {"citizen_id", "027172644595"}, {"full_name", "Nguyễn Thị Tiên"},
+              {"gender", "Nữ"}, {"hometown", "Đà Nẵng"}, {"party_card_no", "10000007"}, {"party_join_date", "08/05/2008"},
+              {"party_official_date", "13/02/2009"}, {"party_unit", "Chi bộ Nội vụ"}};
+  r.content_hash = sdk::compute_content_hash(r);
+  CHECK(r.content_hash.size() == 33);
+  CHECK(r.content_hash[0] == '2');
+  const std::string stored = "8b1434d54f2c467370b3181bfca83af0";  // what that store keeps
+  CHECK(sync::legacy_content_hash(r) == stored);
+  CHECK(sync::same_content(stored, r));
+  CHECK(sync::same_content(r.content_hash, r));
+  sdk::SourceRecord moved = r;
+  moved.fields["hometown"] = "Huế";
+  moved.content_hash = sdk::compute_content_hash(moved);
+  CHECK_FALSE(sync::same_content(stored, moved));
+  CHECK_FALSE(sync::same_content(r.content_hash, moved));
+  sdk::SourceRecord split = r;  // the same bytes cut elsewhere are other content
+  split.attributes = {{"a", "bc"}};
+  sdk::SourceRecord split2 = r;
+  split2.attributes = {{"ab", "c"}};
+  CHECK(sdk::compute_content_hash(split) != sdk::compute_content_hash(split2));
 }

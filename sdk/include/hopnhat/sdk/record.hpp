@@ -103,7 +103,9 @@ struct PersonRecord {
 
 namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
-/// A stable digest (hex) of a record's id, fields and attributes; equal content, equal hash.
+/// A stable digest of a record's id, fields and attributes; equal content, equal hash: "2" and
+/// 32 hex digits of XXH3-128. (hopnhat before this form stored 32 hex digits of two FNV-1a
+/// streams; the host still compares records against those.)
 std::string compute_content_hash(const SourceRecord& record);
 /// A stable 128-bit digest (hex) of `bytes` and `salt`. A file importer keeps the digest of its
 /// file, salted with its version and options, as its state: when the next read finds the same
