@@ -1,6 +1,7 @@
 #include "sync/export_job.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <future>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/parallel.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_reader.hpp"
 
@@ -17,12 +19,28 @@ namespace hopnhat::sync {
 
 namespace {
 
-// What an export needs besides the golden values, gathered before the persons stream by.
-// Open-addressing maps: a million persons are looked up once each.
+// What an export needs besides the golden values, gathered before the persons stream by. The
+// live links are sorted by person (in the order the persons stream: byte order of their ids)
+// and taken in a walk beside the stream; cases and history, few, sit in open-addressing maps.
 struct ExportContext {
-  absl::flat_hash_map<std::string, std::vector<sdk::LinkedRecord>> records_of;
+  struct Link {
+    std::string person_id;
+    sdk::LinkedRecord record;
+  };
+  std::vector<Link> links;
+  std::vector<std::uint32_t> by_person;  // indices into links: by person id, then (source, record id)
+  std::size_t next = 0;                  // the walk's place in by_person
   absl::flat_hash_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
   absl::flat_hash_map<std::string, std::vector<sdk::ValueChange>> history_of;
+
+  /// The records of `person`; persons must be asked for in id order.
+  std::vector<sdk::LinkedRecord> records_of(const std::string& person) {
+    std::vector<sdk::LinkedRecord> out;
+    while (next < by_person.size() && links[by_person[next]].person_id < person) ++next;
+    for (; next < by_person.size() && links[by_person[next]].person_id == person; ++next)
+      out.push_back(std::move(links[by_person[next]].record));
+    return out;
+  }
 };
 
 ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
@@ -30,13 +48,19 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> attributes;  // "source\x1fid" → columns
   if (needs.attributes)
     for (auto& r : store.active_records()) attributes[r.record.source + '\x1f' + r.record.id] = std::move(r.record.attributes);
-  store.each_live_link([&](store::LinkRow&& l) {  // in (source, record id) order: each person's records in that order
+  store.each_live_link([&](store::LinkRow&& l) {  // in (source, record id) order
     sdk::LinkedRecord linked{std::move(l.source), std::move(l.record_id), std::move(l.status), {}};
     if (needs.attributes) {
       auto it = attributes.find(linked.source + '\x1f' + linked.record_id);
       if (it != attributes.end()) linked.attributes = std::move(it->second);
     }
-    ctx.records_of[l.person_id].push_back(std::move(linked));
+    ctx.links.push_back({std::move(l.person_id), std::move(linked)});
+  });
+  ctx.by_person.resize(ctx.links.size());
+  for (std::size_t i = 0; i < ctx.by_person.size(); ++i) ctx.by_person[i] = static_cast<std::uint32_t>(i);
+  base::parallel_sort(ctx.by_person, [&links = ctx.links](std::uint32_t a, std::uint32_t b) {
+    int c = links[a].person_id.compare(links[b].person_id);
+    return c != 0 ? c < 0 : a < b;  // a person's records stay in (source, record id) order
   });
   for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
   if (needs.history)
@@ -94,7 +118,7 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
     sdk::PersonRecord& p = batch.emplace_back();
     p.person_id = std::move(row.id);
     reader.read(p.person_id, row.golden, p.fields);
-    if (auto it = ctx.records_of.find(p.person_id); it != ctx.records_of.end()) p.records = std::move(it->second);
+    p.records = ctx.records_of(p.person_id);
     if (auto it = ctx.conflicts_of.find(p.person_id); it != ctx.conflicts_of.end()) p.conflicts = std::move(it->second);
     if (auto it = ctx.history_of.find(p.person_id); it != ctx.history_of.end()) p.history = std::move(it->second);
     if (batch.size() >= kBatch) hand_over();
