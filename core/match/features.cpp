@@ -1,11 +1,11 @@
 #include "match/features.hpp"
 
 #include <algorithm>
-#include <future>
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <future>
 
 #include <xxhash.h>
 
@@ -305,7 +305,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   }
   if (!frequencies_) {
     own_frequencies_.emplace(settings);
-    for (std::size_t i = 0; i < records_; ++i) own_frequencies_->add(keys(i));
+    for (std::size_t i = 0; i < records_; ++i) own_frequencies_->add_terms(terms_.data() + i * terms, terms);
     own_frequencies_->finish();
     frequencies_ = &*own_frequencies_;
   }

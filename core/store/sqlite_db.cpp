@@ -1,8 +1,7 @@
 #include "store/sqlite_db.hpp"
 
-#include <mutex>
-
 #include <filesystem>
+#include <mutex>
 
 namespace hopnhat::store {
 

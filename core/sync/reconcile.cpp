@@ -160,8 +160,7 @@ class Reconciler {
     for (std::size_t i = 0; i < records.size(); ++i)
       if (records[i].changed_run == run_id_) affected_cluster_[result.cluster_of[i]] = 1;
     for (const auto& [absorbed, cluster] : assignment.merged) {
-      auto& row = persons[absorbed];
-      affect(absorbed);
+      auto& row = persons[absorbed];  // keeps no cluster: retired below, whatever touched it
       affected_cluster_[cluster] = 1;
       if (row.retired_run) continue;
       row.merged_into = cluster_person_[cluster];
@@ -177,14 +176,11 @@ class Reconciler {
     auto it = cluster_of_person_.find(person);
     return it == cluster_of_person_.end() ? std::int64_t{-1} : std::int64_t{it->second};
   }
+  // Marks a person's golden record to rebuild. One that keeps no cluster retires (below)
+  // whatever touched it: nothing to mark.
   void affect(const std::string& person) {
     std::int64_t c = cluster_of(person);
     if (c >= 0) affected_cluster_[static_cast<std::size_t>(c)] = 1;
-    else affected_.insert(person);
-  }
-  bool affected(const std::string& person) const {
-    std::int64_t c = cluster_of(person);
-    return c >= 0 ? affected_cluster_[static_cast<std::size_t>(c)] != 0 : affected_.contains(person);
   }
 
   // Links: written where they differ from the stored ones; those of records gone are ended.
@@ -233,9 +229,9 @@ class Reconciler {
   // A person's golden record is rebuilt when the run touched it (or the rules changed); the
   // others keep theirs. A value an administrator decided, whose decision was undone since, goes
   // back to the rules.
-  bool rebuilt(const std::string& id, const store::PersonRow& person) const {
+  bool rebuilt(const std::string& id, const store::PersonRow& person, std::uint32_t cluster) const {
     GoldenState g = stored_golden(id);
-    return rules_changed_ || affected(id) || scope_->decisions->has_value_decision(id) || g.empty ||
+    return rules_changed_ || affected_cluster_[cluster] || scope_->decisions->has_value_decision(id) || g.empty ||
            person.retired_run || !person.merged_into.empty() || g.decided;
   }
 
@@ -316,7 +312,7 @@ class Reconciler {
         continue;
       }
       ++report_.persons.total;
-      if (!rebuilt(id, person)) {
+      if (!rebuilt(id, person, static_cast<std::uint32_t>(cluster))) {
         for (const auto& key : open_of_person[id]) still_open_.insert(key);  // its cases stand as they are
         continue;
       }
@@ -462,10 +458,8 @@ class Reconciler {
   std::vector<std::string> cluster_person_;   // per cluster: its person
   // Persons that keep a cluster, by id (views into cluster_person_, which no longer changes).
   absl::flat_hash_map<std::string_view, std::uint32_t> cluster_of_person_;
-  // What the run may have changed (see assign_persons): per cluster, and the persons that keep
-  // none by id.
+  // Per cluster: whether the run may have changed its person (see assign_persons).
   std::vector<char> affected_cluster_;
-  absl::flat_hash_set<std::string> affected_;
   absl::flat_hash_set<std::uint32_t> in_review_;  // records in a review pair
   std::map<std::string, store::ConflictRow> open_;  // open cases, by what they are about
   std::set<std::string> still_open_;

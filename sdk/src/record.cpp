@@ -17,6 +17,12 @@ void append_text(std::string& out, const std::string& s) {  // length-prefixed: 
   out += s;
 }
 
+std::string hex128(XXH128_hash_t h) {
+  char out[33];
+  std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(h.high64), static_cast<unsigned long long>(h.low64));
+  return out;
+}
+
 }  // namespace
 
 std::string compute_content_hash(const SourceRecord& record) {
@@ -27,19 +33,10 @@ std::string compute_content_hash(const SourceRecord& record) {
   for (const auto& [k, v] : record.fields) { append_text(bytes, k); append_text(bytes, v); }
   bytes += 'A';
   for (const auto& [k, v] : record.attributes) { append_text(bytes, k); append_text(bytes, v); }
-  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
-  char out[34];
-  std::snprintf(out, sizeof out, "2%016llx%016llx", static_cast<unsigned long long>(h.high64), static_cast<unsigned long long>(h.low64));
-  return out;
+  return "2" + hex128(XXH3_128bits(bytes.data(), bytes.size()));
 }
 
 namespace {
-
-std::string hex128(XXH128_hash_t h) {
-  char out[33];
-  std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(h.high64), static_cast<unsigned long long>(h.low64));
-  return out;
-}
 
 // The salt's length first, so that (salt, bytes) pairs cannot run into each other.
 void start(XXH3_state_t* state, std::string_view salt) {
