@@ -1,27 +1,37 @@
-#include <unicode/unistr.h>
-
-#include <map>
+#include <array>
+#include <cstdint>
 
 #include "hopnhat/sdk/text.hpp"
+#include "utf8.hpp"
 
 namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
 namespace {
 
-// Windows-1252 bytes 0x80–0x9F by the character they show; 0xA0–0xFF are Latin-1 itself.
-const std::map<UChar32, unsigned char>& cp1252_high() {
-  static const std::map<UChar32, unsigned char> kMap = [] {
-    std::map<UChar32, unsigned char> m;
+// The characters Windows-1252 shows for bytes 0x80–0x9F, by byte (0 where the byte is unused);
+// 0xA0–0xFF are Latin-1 itself. Built once from the decoder so the two cannot disagree.
+const std::array<char32_t, 32>& cp1252_high() {
+  static const std::array<char32_t, 32> kTable = [] {
+    std::array<char32_t, 32> t{};
     for (int b = 0x80; b < 0xA0; ++b) {
       std::string out;
-      std::string byte(1, static_cast<char>(b));
-      if (!decode(byte, Encoding::kWindows1258, out)) continue;
-      icu::UnicodeString u = icu::UnicodeString::fromUTF8(out);
-      if (u.countChar32() == 1) m.emplace(u.char32At(0), static_cast<unsigned char>(b));
+      if (!decode(std::string(1, static_cast<char>(b)), Encoding::kWindows1258, out)) continue;
+      std::size_t at = 0;
+      char32_t c = out.empty() ? 0xFFFFFFFF : utf8::next(out, at);
+      if (c != 0xFFFFFFFF && at == out.size()) t[static_cast<std::size_t>(b - 0x80)] = c;
     }
-    return m;
+    return t;
   }();
-  return kMap;
+  return kTable;
+}
+
+// The byte a Windows-1252 reading turned into `c`, or -1 when no byte shows as `c`.
+int cp1252_byte(char32_t c) {
+  if (c < 0x80 || (c >= 0xA0 && c <= 0xFF)) return static_cast<int>(c);
+  const auto& high = cp1252_high();
+  for (std::size_t i = 0; i < high.size(); ++i)
+    if (high[i] == c) return static_cast<int>(0x80 + i);
+  return -1;
 }
 
 }  // namespace
@@ -36,33 +46,32 @@ std::optional<std::string> repair_legacy_text(std::string_view utf8, Encoding en
     high = high || b >= 0x80;
   }
   if (!high) return std::nullopt;
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  // The bytes a Windows-1252 reading of the legacy text started from.
   std::string bytes;
-  high = false;
-  for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
-    UChar32 c = u.char32At(i);
-    if (c < 0x80) { bytes.push_back(static_cast<char>(c)); continue; }
-    if (c >= 0xA0 && c <= 0xFF) { bytes.push_back(static_cast<char>(c)); high = true; continue; }
-    auto it = cp1252_high().find(c);
-    if (it == cp1252_high().end()) return std::nullopt;  // a character no 8-bit reading makes
-    bytes.push_back(static_cast<char>(it->second));
-    high = true;
+  bytes.reserve(utf8.size());
+  for (std::size_t at = 0; at < utf8.size();) {
+    int b = cp1252_byte(utf8::next(utf8, at));
+    if (b < 0) return std::nullopt;  // a character no 8-bit reading makes
+    bytes.push_back(static_cast<char>(b));
   }
-  if (!high) return std::nullopt;
   if (encoding == Encoding::kTcvn3 || encoding == Encoding::kVni) {
     std::string forced;
     if (!decode(bytes, encoding, forced)) return std::nullopt;
     return forced;
   }
-  int best_score = vietnamese_score(utf8);
+  // A reading wins only over a worse-scoring original and only when it reads as Vietnamese; the
+  // original is scored once a reading could win, as most text read right yields none that can.
+  std::optional<int> best_score;
   std::optional<std::string> best;
   for (Encoding e : {Encoding::kTcvn3, Encoding::kVni}) {
     std::string candidate;
     if (!decode(bytes, e, candidate)) continue;
     int score = vietnamese_score(candidate);
-    if (score > best_score && score > 0) {
+    if (score <= 0) continue;
+    if (!best_score) best_score = vietnamese_score(utf8);
+    if (score > *best_score) {
       best_score = score;
-      best = candidate;
+      best = std::move(candidate);
     }
   }
   return best;

@@ -19,52 +19,72 @@ char detect_delimiter(std::string_view text) {
   return candidates[best];
 }
 
-hopnhat::sdk::Status parse_csv(std::string_view text, char delim, std::vector<Row>& rows) {
-  std::size_t line = 1;
-  std::size_t i = 0;
+hopnhat::sdk::Status RowReader::next(Row& row, bool& got) {
+  const std::string_view text = text_;
   const std::size_t n = text.size();
-  while (i < n) {
-    Row row;
-    row.line = line;
-    std::string cell;
-    bool row_done = false;
-    while (!row_done) {
-      cell.clear();
-      if (i < n && text[i] == '"') {
-        std::size_t start_line = line;
+  std::size_t i = at_;
+  got = false;
+  if (i >= n) return hopnhat::sdk::Status::ok();
+  row.line = line_;
+  std::size_t used = 0;  // cells of `row` filled so far; the rest keep their buffers for later rows
+  auto cell = [&]() -> std::string& {
+    if (used == row.cells.size()) row.cells.emplace_back();
+    std::string& c = row.cells[used++];
+    c.clear();
+    return c;
+  };
+  auto plain_run = [&](std::string& out) {  // up to the delimiter or the end of the line
+    std::size_t b = i;
+    while (i < n && text[i] != delim_ && text[i] != '\n' && text[i] != '\r') ++i;
+    out.append(text.substr(b, i - b));
+  };
+  for (;;) {
+    std::string& c = cell();
+    if (i < n && text[i] == '"') {
+      std::size_t start_line = line_;
+      ++i;
+      bool closed = false;
+      while (i < n) {
+        std::size_t b = i;
+        while (i < n && text[i] != '"' && text[i] != '\n') ++i;
+        c.append(text.substr(b, i - b));
+        if (i >= n) break;
+        if (text[i] == '\n') { ++line_; c.push_back('\n'); ++i; continue; }
+        if (i + 1 < n && text[i + 1] == '"') { c.push_back('"'); i += 2; continue; }
         ++i;
-        bool closed = false;
-        while (i < n) {
-          char c = text[i];
-          if (c == '"') {
-            if (i + 1 < n && text[i + 1] == '"') { cell.push_back('"'); i += 2; continue; }
-            ++i;
-            closed = true;
-            break;
-          }
-          if (c == '\n') ++line;
-          cell.push_back(c);
-          ++i;
-        }
-        if (!closed)
-          return hopnhat::sdk::Status::invalid_input("line " + std::to_string(start_line) +
-                                                     ": a quoted cell is never closed (a \" is missing)");
-        // Text after the closing quote up to the delimiter is kept, as spreadsheets do.
-        while (i < n && text[i] != delim && text[i] != '\n' && text[i] != '\r') cell.push_back(text[i++]);
-      } else {
-        while (i < n && text[i] != delim && text[i] != '\n' && text[i] != '\r') cell.push_back(text[i++]);
+        closed = true;
+        break;
       }
-      row.cells.push_back(cell);
-      if (i >= n) { row_done = true; break; }
-      if (text[i] == delim) { ++i; continue; }
-      if (text[i] == '\r') ++i;
-      if (i < n && text[i] == '\n') ++i;
-      ++line;
-      row_done = true;
+      if (!closed)
+        return hopnhat::sdk::Status::invalid_input("line " + std::to_string(start_line) +
+                                                   ": a quoted cell is never closed (a \" is missing)");
+      plain_run(c);  // text after the closing quote up to the delimiter is kept, as spreadsheets do
+    } else {
+      plain_run(c);
     }
+    if (i >= n) break;
+    if (text[i] == delim_) { ++i; continue; }
+    if (text[i] == '\r') ++i;
+    if (i < n && text[i] == '\n') ++i;
+    ++line_;
+    break;
+  }
+  row.cells.resize(used);
+  at_ = i;
+  got = true;
+  return hopnhat::sdk::Status::ok();
+}
+
+hopnhat::sdk::Status parse_csv(std::string_view text, char delim, std::vector<Row>& rows) {
+  RowReader reader(text, delim);
+  for (;;) {
+    Row row;
+    bool got = false;
+    auto st = reader.next(row, got);
+    if (!st) return st;
+    if (!got) return hopnhat::sdk::Status::ok();
     rows.push_back(std::move(row));
   }
-  return hopnhat::sdk::Status::ok();
 }
 
 std::string format_cell(std::string_view value, char delim) {

@@ -1,7 +1,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "csv_format.hpp"
 #include "csv_plugin.hpp"
@@ -55,12 +54,15 @@ Status CsvImporter::check() {
 Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink, sdk::ReadResult& result) {
   Status st = check();
   if (!st) return st;
-  std::ifstream in(path_, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::io_error(display_name_ + ": reading the file failed");
-  const std::string bytes = buf.str();
-  // The same bytes under the same options as the last committed read: every record stands.
+  std::string bytes;
+  {
+    std::ifstream in(path_, std::ios::binary | std::ios::ate);
+    if (!in) return Status::io_error(display_name_ + ": the file cannot be opened for reading");
+    bytes.resize(static_cast<std::size_t>(in.tellg()));
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!in) return Status::io_error(display_name_ + ": reading the file failed");
+  }
   const std::string print = "file " + sdk::fingerprint(bytes, salt_);
   if (request.state == print) {
     ctx_->log(sdk::LogLevel::kInfo, display_name_ + ": unchanged since the last run; not read again");
@@ -81,22 +83,26 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
   if (encoding_ == sdk::Encoding::kAuto)
     ctx_->log(sdk::LogLevel::kDebug, display_name_ + ": read as " + std::string(sdk::encoding_name(used)));
 
+  bytes = std::string();  // the decoded text is all that is read from here on
   char delim = delimiter_ ? delimiter_ : detect_delimiter(text);
-  std::vector<Row> rows;
-  st = parse_csv(text, delim, rows);
-  if (!st) return Status::invalid_input(display_name_ + ": " + st.message());
-
-  // The header is the first row with any text in it.
-  std::size_t h = 0;
+  // Rows are read one at a time and handed over at once, so the host stores the first records
+  // while the rest of the file is still unread.
+  RowReader reader(text, delim);
   auto blank = [](const Row& r) {
     for (const auto& c : r.cells)
       if (c.find_first_not_of(" \t") != std::string::npos) return false;
     return true;
   };
-  while (h < rows.size() && blank(rows[h])) ++h;
-  if (h == rows.size()) return Status::invalid_input(display_name_ + ": the file has no header row");
+  // The header is the first row with any text in it.
+  Row header;
+  for (bool got = true;;) {
+    st = reader.next(header, got);
+    if (!st) return Status::invalid_input(display_name_ + ": " + st.message());
+    if (!got) return Status::invalid_input(display_name_ + ": the file has no header row");
+    if (!blank(header)) break;
+  }
   std::vector<std::string> headings;
-  for (const auto& c : rows[h].cells) headings.push_back(sdk::to_nfc(c));
+  for (const auto& c : header.cells) headings.push_back(c);
   for (std::size_t c = 0; c < headings.size(); ++c)
     if (headings[c].find_first_not_of(" \t") == std::string::npos) headings[c] = "column " + column_letter(c);
 
@@ -118,7 +124,7 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
     long c = find_heading(heading);
     if (c < 0)
       return Status::invalid_input(display_name_ + ": option fields." + field + " names the column \"" + heading +
-                                   "\", which is not in the header (line " + std::to_string(rows[h].line) + ": " +
+                                   "\", which is not in the header (line " + std::to_string(header.line) + ": " +
                                    list_headings() + ")");
     field_of[static_cast<std::size_t>(c)] = field;
     mapped.insert(field);
@@ -143,8 +149,12 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
   }
 
   const std::string file_name = std::filesystem::path(path_).filename().string();
-  for (std::size_t r = h + 1; r < rows.size(); ++r) {
-    const Row& row = rows[r];
+  Row row;
+  for (;;) {
+    bool got = false;
+    st = reader.next(row, got);
+    if (!st) return Status::invalid_input(display_name_ + ": " + st.message());
+    if (!got) break;
     if (blank(row)) continue;
     std::string origin = file_name + " line " + std::to_string(row.line);
     if (row.cells.size() > headings.size()) {
@@ -161,7 +171,7 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
     sdk::SourceRecord rec;
     rec.origin = origin;
     if (id_col >= 0) {
-      rec.id = static_cast<std::size_t>(id_col) < row.cells.size() ? sdk::to_nfc(row.cells[static_cast<std::size_t>(id_col)]) : "";
+      rec.id = static_cast<std::size_t>(id_col) < row.cells.size() ? row.cells[static_cast<std::size_t>(id_col)] : "";
       while (!rec.id.empty() && (rec.id.back() == ' ' || rec.id.back() == '\t')) rec.id.pop_back();
       while (!rec.id.empty() && (rec.id.front() == ' ' || rec.id.front() == '\t')) rec.id.erase(rec.id.begin());
       if (rec.id.empty()) {
@@ -173,11 +183,12 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
       rec.id = std::to_string(row.line);
     }
     for (std::size_t c = 0; c < headings.size(); ++c) {
-      std::string value = c < row.cells.size() ? sdk::to_nfc(row.cells[c]) : std::string();
+      // The cells of NFC text are NFC: no delimiter, quote or line end composes with a neighbour.
+      std::string value = c < row.cells.size() ? std::move(row.cells[c]) : std::string();
       if (!field_of[c].empty()) {
-        if (!value.empty()) rec.fields[field_of[c]] = value;
+        if (!value.empty()) rec.fields.emplace(field_of[c], std::move(value));
       } else if (static_cast<long>(c) != id_col) {
-        rec.attributes.emplace_back(headings[c], value);
+        rec.attributes.emplace_back(headings[c], std::move(value));
       }
     }
     if (!sink.emit(std::move(rec))) return Status::cancelled(display_name_ + ": reading stopped by the host");
