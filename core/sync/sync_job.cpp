@@ -142,7 +142,12 @@ class SourceWriter final : public sdk::RecordSink {
     if (preparing_.valid()) {
       Prepared prepared = preparing_.get();
       if (storing_.valid()) storing_.get();
-      storing_ = std::async(std::launch::async, [this, p = std::move(prepared)]() mutable { store_batch(p); });
+      storing_ = std::async(std::launch::async, [this, p = std::move(prepared)]() mutable {
+        // Taken out of the capture so that the batch is freed here: the capture itself is
+        // destroyed by whichever thread lets go of the future last, most often the reader.
+        Prepared mine = std::move(p);
+        store_batch(mine);
+      });
     }
     preparing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable { return prepare_batch(std::move(batch)); });
     batch_ = {};
@@ -153,6 +158,7 @@ class SourceWriter final : public sdk::RecordSink {
     Prepared p;
     p.records = std::move(batch);
     auto& records = p.records;
+    if (records.empty()) return p;  // an unchanged file: what the store holds is not read at all
     // Hashing and normalising are the costly part and independent per record.
     base::parallel_slices(records.size(), [&](std::size_t b, std::size_t e, unsigned) {
       for (std::size_t k = b; k < e; ++k) records[k].content_hash = sdk::compute_content_hash(records[k]);
