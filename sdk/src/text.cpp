@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "embedded_data.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -369,24 +370,56 @@ std::string fold(std::string_view utf8) {
   return out;
 }
 
-int vietnamese_score(std::string_view utf8) {
-  UErrorCode err = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-  icu::UnicodeString d = nfd->normalize(u, err);
-  int score = 0;
-  icu::UnicodeString word;
-  auto flush = [&] {
-    if (!word.isEmpty()) score += score_word(word);
-    word.remove();
-  };
-  for (int32_t i = 0; i < d.length(); i = d.moveIndex32(i, 1)) {
-    UChar32 c = d.char32At(i);
-    bool separator = c < 0x80 ? !u_isalpha(c) : u_isUWhiteSpace(c);
-    if (separator) flush(); else word.append(c);
+namespace {
+
+// Scores of words seen before, per thread: staff data repeats a few thousand names, and scoring
+// one (ICU decomposition, syllable tables) costs far more than a lookup. Bounded: emptied when
+// full, so odd data cannot grow it without limit.
+class WordScores {
+ public:
+  int get(std::string_view word) {
+    if (word.empty()) return 0;
+    auto it = scores_.find(word);
+    if (it != scores_.end()) return it->second;
+    if (scores_.size() >= kMaxWords) scores_.clear();
+    int score = compute(word);
+    scores_.emplace(std::string(word), score);
+    return score;
   }
-  flush();
-  return score;
+
+ private:
+  static constexpr std::size_t kMaxWords = 1 << 16;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static int compute(std::string_view word) {
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+    return score_word(nfd->normalize(u, err));
+  }
+  std::unordered_map<std::string, int, Hash, std::equal_to<>> scores_;
+};
+
+}  // namespace
+
+int vietnamese_score(std::string_view utf8) {
+  // Words end at ASCII other than letters and at white space; decomposing leaves those where
+  // they are, so each word is scored alone (and remembered).
+  thread_local WordScores scores;
+  int score = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const std::size_t at = i;
+    const char32_t c = utf8::next(utf8, i);
+    const bool separator = c < 0x80 ? !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                                    : c != 0xFFFFFFFF && u_isUWhiteSpace(static_cast<UChar32>(c));
+    if (!separator) continue;
+    score += scores.get(utf8.substr(start, at - start));
+    start = i;
+  }
+  return score + scores.get(utf8.substr(start));
 }
 
 std::optional<std::string> canonical_field_for_heading(std::string_view heading) {
