@@ -11,11 +11,17 @@
 
 namespace hopnhat::base {
 
-/// Appends `s` as a JSON string. Throws std::invalid_argument on text that is not UTF-8, as
-/// nlohmann::json::dump() does, so that nothing unreadable is ever stored.
-inline void append_json_string(std::string& out, std::string_view s) {
-  if (!simdjson::validate_utf8(s.data(), s.size()))
-    throw std::invalid_argument("text that is not valid UTF-8: " + std::string(s.substr(0, 40)));
+/// Throws std::invalid_argument on text that is not UTF-8, as nlohmann::json::dump() does, so
+/// that nothing unreadable is ever stored.
+inline void require_utf8(std::string_view text) {
+  if (!simdjson::validate_utf8(text.data(), text.size()))
+    throw std::invalid_argument("text that is not valid UTF-8: " + std::string(text.substr(0, 40)));
+}
+
+/// Appends `s` as a JSON string, unchecked: for a writer that checks its whole text once with
+/// require_utf8() (escaping leaves every byte of 0x80 and above as it is, so the text is UTF-8
+/// exactly when each string in it is) — one check a record instead of one a value.
+inline void append_json_string_unchecked(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t plain = 0;  // start of the run of characters copied as they are
@@ -40,6 +46,12 @@ inline void append_json_string(std::string& out, std::string_view s) {
   }
   out.append(s.data() + plain, s.size() - plain);
   out += '"';
+}
+
+/// Appends `s` as a JSON string; throws on text that is not UTF-8 (require_utf8).
+inline void append_json_string(std::string& out, std::string_view s) {
+  require_utf8(s);
+  append_json_string_unchecked(out, s);
 }
 
 }  // namespace hopnhat::base

@@ -10,11 +10,12 @@ std::string fields_json(const sdk::SourceRecord& r) {
   std::string out = "{";  // written directly: once per stored record (base/json_text.hpp)
   for (const auto& [k, v] : r.fields) {  // a std::map: in key order, as nlohmann writes objects
     if (out.size() > 1) out += ',';
-    base::append_json_string(out, k);
+    base::append_json_string_unchecked(out, k);
     out += ':';
-    base::append_json_string(out, v);
+    base::append_json_string_unchecked(out, v);
   }
   out += '}';
+  base::require_utf8(out);
   return out;
 }
 

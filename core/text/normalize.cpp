@@ -65,6 +65,7 @@ std::string normalize_decimal(std::string_view raw, bool& ok) {
 std::string clean_text(std::string_view raw) {
   std::string nfc = sdk::to_nfc(raw);
   std::string out;
+  out.reserve(nfc.size());
   bool space = false;
   for (std::size_t i = 0; i < nfc.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(nfc[i]);
@@ -300,17 +301,18 @@ std::string to_json_text(const NormalizedFields& n) {
     if (n.valid(i)) continue;
     out += first_invalid ? "\"!invalid\":[" : ",";
     first_invalid = false;
-    base::append_json_string(out, sdk::kCanonicalFields[i].name);
+    base::append_json_string_unchecked(out, sdk::kCanonicalFields[i].name);
   }
   if (!first_invalid) out += ']';
   for (std::size_t i : kByName) {
     if (n.at(i).empty()) continue;
     if (out.size() > 1) out += ',';
-    base::append_json_string(out, sdk::kCanonicalFields[i].name);
+    base::append_json_string_unchecked(out, sdk::kCanonicalFields[i].name);
     out += ':';
-    base::append_json_string(out, n.at(i));
+    base::append_json_string_unchecked(out, n.at(i));
   }
   out += '}';
+  base::require_utf8(out);
   return out;
 }
 
