@@ -27,6 +27,10 @@ class Statement {
 
   Statement& bind(int index, std::string_view text);
   Statement& bind_blob(int index, std::string_view bytes);
+  /// Bind without a copy, for the writers of millions of rows: the caller keeps the bytes
+  /// alive until run() or reset() (a chain of binds ending in run() in one expression does).
+  Statement& bind_borrowed(int index, std::string_view text);
+  Statement& bind_blob_borrowed(int index, std::string_view bytes);
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);

@@ -28,20 +28,23 @@ constexpr const char* kInsertPerson =
     "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
     "VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''))";
 
+// The three writers a run calls millions of times bind without copies: each binds and runs in
+// one go, while the row and the temporaries of the expression live.
 void write_record(Statement& s, const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) {
-  s.bind(1, r.source).bind(2, r.id).bind(3, r.content_hash).bind(4, r.origin)
-      .bind(5, fields_json(r)).bind(6, attributes_json(r)).bind(7, run_id).bind(8, run_id).bind(9, normalized).run();
+  s.bind_borrowed(1, r.source).bind_borrowed(2, r.id).bind_borrowed(3, r.content_hash).bind_borrowed(4, r.origin)
+      .bind_borrowed(5, fields_json(r)).bind_borrowed(6, attributes_json(r)).bind(7, run_id).bind(8, run_id)
+      .bind_borrowed(9, normalized).run();
 }
 
 void write_link(Statement& s, const LinkRow& l) {
-  s.bind(1, l.source).bind(2, l.record_id).bind(3, l.person_id).bind(4, l.status);
+  s.bind_borrowed(1, l.source).bind_borrowed(2, l.record_id).bind_borrowed(3, l.person_id).bind_borrowed(4, l.status);
   if (l.score) s.bind(5, *l.score); else s.bind_null(5);
-  s.bind(6, l.rule).bind(7, l.run_id).bind_blob(8, l.match_keys).run();
+  s.bind_borrowed(6, l.rule).bind(7, l.run_id).bind_blob_borrowed(8, l.match_keys).run();
 }
 
 void write_person(Statement& s, const PersonRow& p) {
-  s.bind(1, p.id).bind(2, p.created_run).bind(3, p.updated_run).bind_optional(4, p.retired_run).bind(5, p.golden)
-      .bind(6, p.merged_into).bind(7, p.split_from).run();
+  s.bind_borrowed(1, p.id).bind(2, p.created_run).bind(3, p.updated_run).bind_optional(4, p.retired_run)
+      .bind_borrowed(5, p.golden).bind_borrowed(6, p.merged_into).bind_borrowed(7, p.split_from).run();
 }
 
 
