@@ -25,15 +25,31 @@ StringPool::StringPool() {
   ids_.emplace(std::string_view(strings_.front()), 0);
 }
 
-std::uint32_t StringPool::intern(std::string_view s, bool code_points) {
+std::uint32_t StringPool::intern(std::string_view s, bool compared) {
   auto it = ids_.find(s);
   if (it == ids_.end()) {
     const auto id = static_cast<std::uint32_t>(strings_.size());
     it = ids_.emplace(std::string_view(strings_.emplace_back(s)), id).first;
     u32_.emplace_back();
   }
-  if (code_points && u32_[it->second].empty() && !s.empty()) u32_[it->second] = to_u32(strings_[it->second]);
+  if (compared && u32_[it->second].empty() && !is_ascii(s)) u32_[it->second] = to_u32(strings_[it->second]);
   return it->second;
+}
+
+double StringPool::jaro_winkler(std::uint32_t a, std::uint32_t b) const {
+  const std::u32string& ua = u32_[a];
+  const std::u32string& ub = u32_[b];
+  if (ua.empty() && ub.empty()) return match::jaro_winkler(std::string_view(strings_[a]), std::string_view(strings_[b]));
+  std::u32string ta, tb;  // an ASCII value met with one that is not (rare)
+  return match::jaro_winkler(ua.empty() ? (ta = to_u32(strings_[a])) : ua, ub.empty() ? (tb = to_u32(strings_[b])) : ub);
+}
+
+bool StringPool::within_one_edit(std::uint32_t a, std::uint32_t b) const {
+  const std::u32string& ua = u32_[a];
+  const std::u32string& ub = u32_[b];
+  if (ua.empty() && ub.empty()) return match::within_one_edit(std::string_view(strings_[a]), std::string_view(strings_[b]));
+  std::u32string ta, tb;  // an ASCII value met with one that is not (rare)
+  return match::within_one_edit(ua.empty() ? (ta = to_u32(strings_[a])) : ua, ub.empty() ? (tb = to_u32(strings_[b])) : ub);
 }
 
 namespace {
@@ -349,13 +365,13 @@ std::uint8_t FeatureTable::level(std::size_t c, std::size_t i, std::size_t j) co
       if (a.slot[1] == b.slot[1]) return 3;
       bool family = a.slot[2] == b.slot[2] || text::family_name_variants(pool_.text(a.slot[2]), pool_.text(b.slot[2]));
       if (family && a.slot[4] == b.slot[4]) return 2;
-      if (jaro_winkler(pool_.code_points(a.slot[1]), pool_.code_points(b.slot[1])) >= 0.90) return 1;
+      if (pool_.jaro_winkler(a.slot[1], b.slot[1]) >= 0.90) return 1;
       return 0;
     }
     case ComparisonKind::kText: {
       if (a.slot[0] == b.slot[0]) return 3;
       if (a.slot[1] == b.slot[1]) return 2;
-      if (jaro_winkler(pool_.code_points(a.slot[1]), pool_.code_points(b.slot[1])) >= 0.90) return 1;
+      if (pool_.jaro_winkler(a.slot[1], b.slot[1]) >= 0.90) return 1;
       return 0;
     }
     case ComparisonKind::kDate: {
@@ -374,7 +390,7 @@ std::uint8_t FeatureTable::level(std::size_t c, std::size_t i, std::size_t j) co
     }
     case ComparisonKind::kIdentifier: {
       if (a.slot[0] == b.slot[0]) return 2;
-      if (damerau_levenshtein(pool_.code_points(a.slot[0]), pool_.code_points(b.slot[0]), 1) <= 1) return 1;
+      if (pool_.within_one_edit(a.slot[0], b.slot[0])) return 1;
       return 0;
     }
     case ComparisonKind::kExact: return a.slot[0] == b.slot[0] ? 1 : 0;

@@ -23,20 +23,24 @@ inline constexpr std::uint8_t kNullLevel = 255;  // a value missing on either si
 
 /// Interned strings; id 0 is the empty string. Millions of values are interned per run, so the
 /// index is an open-addressing table (absl) over views of strings that never move (a deque),
-/// and code points are kept only for the values compared by edit distance.
+/// and code points are kept only for the values compared by edit distance that are not ASCII
+/// (folded names and most identifiers are ASCII: their bytes are compared instead).
+/// Interning is for one thread; the const comparisons may run on many at once.
 class StringPool {
  public:
   StringPool();
-  /// `code_points`: the value will be compared by Jaro-Winkler or Damerau-Levenshtein.
-  std::uint32_t intern(std::string_view s, bool code_points = false);
+  /// `compared`: the value will be compared by Jaro-Winkler or edit distance.
+  std::uint32_t intern(std::string_view s, bool compared = false);
   const std::string& text(std::uint32_t id) const { return strings_[id]; }
-  /// Only for ids interned with `code_points`.
-  const std::u32string& code_points(std::uint32_t id) const { return u32_[id]; }
+  /// Only for ids interned with `compared`.
+  double jaro_winkler(std::uint32_t a, std::uint32_t b) const;
+  /// Only for ids interned with `compared`: at most one edit apart (see within_one_edit).
+  bool within_one_edit(std::uint32_t a, std::uint32_t b) const;
 
  private:
   absl::flat_hash_map<std::string_view, std::uint32_t> ids_;
   std::deque<std::string> strings_;
-  std::vector<std::u32string> u32_;
+  std::vector<std::u32string> u32_;  // empty for ASCII values
 };
 
 /// Per comparison kind, what the slots hold:

@@ -1,6 +1,7 @@
 #include "match/similarity.hpp"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace hopnhat::match {
@@ -27,13 +28,27 @@ std::u32string to_u32(std::string_view s) {
   return out;
 }
 
-double jaro_winkler(std::u32string_view a, std::u32string_view b) {
+namespace {
+
+template <class Char>
+double jaro_winkler_of(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;
   if (a == b) return 1.0;
   const std::size_t la = a.size(), lb = b.size();
   const std::size_t window = std::max<std::size_t>(std::max(la, lb) / 2, 1) - 1;
-  std::vector<char> ma(la, 0), mb(lb, 0);
+  // Match flags on the stack for names and ids (called millions of times a run).
+  constexpr std::size_t kShort = 64;
+  std::array<char, kShort> short_a{}, short_b{};
+  std::vector<char> long_a, long_b;
+  char* ma = short_a.data();
+  char* mb = short_b.data();
+  if (la > kShort || lb > kShort) {
+    long_a.assign(la, 0);
+    long_b.assign(lb, 0);
+    ma = long_a.data();
+    mb = long_b.data();
+  }
   std::size_t matches = 0;
   for (std::size_t i = 0; i < la; ++i) {
     std::size_t lo = i > window ? i - window : 0, hi = std::min(lb, i + window + 1);
@@ -57,6 +72,31 @@ double jaro_winkler(std::u32string_view a, std::u32string_view b) {
   std::size_t prefix = 0;
   while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]) ++prefix;
   return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+template <class Char>
+bool within_one_edit_of(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
+  if (a.size() < b.size()) std::swap(a, b);
+  if (a.size() - b.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < b.size() && a[i] == b[i]) ++i;
+  if (i == b.size()) return true;  // equal, or `a` has one more at the end
+  if (a.size() > b.size()) return a.substr(i + 1) == b.substr(i);  // one inserted
+  if (a.substr(i + 1) == b.substr(i + 1)) return true;              // one substituted
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);  // a swap
+}
+
+}  // namespace
+
+double jaro_winkler(std::u32string_view a, std::u32string_view b) { return jaro_winkler_of(a, b); }
+double jaro_winkler(std::string_view a, std::string_view b) { return jaro_winkler_of(a, b); }
+bool within_one_edit(std::u32string_view a, std::u32string_view b) { return within_one_edit_of(a, b); }
+bool within_one_edit(std::string_view a, std::string_view b) { return within_one_edit_of(a, b); }
+
+bool is_ascii(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
 }
 
 int damerau_levenshtein(std::u32string_view a, std::u32string_view b, int limit) {

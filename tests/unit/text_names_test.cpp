@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "match/similarity.hpp"
 #include "text/names.hpp"
 #include "text/repair.hpp"
@@ -52,4 +55,38 @@ TEST_CASE("Jaro-Winkler and Damerau-Levenshtein on code points") {
   CHECK(match::damerau_levenshtein(to_u32("001090012345"), to_u32("001090012354")) == 1);  // transposition
   CHECK(match::damerau_levenshtein(to_u32("001090012345"), to_u32("001090012346")) == 1);
   CHECK(match::damerau_levenshtein(to_u32("abc"), to_u32("xyz"), 1) == 2);  // stops past the limit
+}
+
+TEST_CASE("Byte forms of the similarities agree with the code-point ones") {
+  using match::to_u32;
+  CHECK(match::jaro_winkler(std::string_view("martha"), std::string_view("marhta")) == match::jaro_winkler(to_u32("martha"), to_u32("marhta")));
+  CHECK(match::within_one_edit(std::string_view("001090012345"), std::string_view("001090012354")));  // a swap
+  CHECK(match::within_one_edit(std::string_view("00109001234"), std::string_view("001090012345")));   // one missing
+  CHECK_FALSE(match::within_one_edit(std::string_view("001090012345"), std::string_view("001090012453")));
+  CHECK(match::within_one_edit(to_u32("nguyễn"), to_u32("nguyên")));  // one code point, two bytes
+  CHECK_FALSE(match::within_one_edit(std::string_view("nguyễn"), std::string_view("nguyên")));
+  // Every pair of strings of up to five letters over a small alphabet (and a longer name):
+  // within_one_edit is damerau_levenshtein(.., 1) <= 1, Jaro-Winkler the same on bytes.
+  std::vector<std::string> words{""};
+  for (int len = 1; len <= 4; ++len) {
+    std::vector<std::string> longer;
+    for (const auto& w : words)
+      if (static_cast<int>(w.size()) == len - 1)
+        for (char c : std::string("abc")) longer.push_back(w + c);
+    words.insert(words.end(), longer.begin(), longer.end());
+  }
+  words.push_back("nguyen van an");
+  words.push_back("nguyen van na");
+  int checked = 0;
+  for (const auto& a : words)
+    for (const auto& b : words) {
+      const bool one = match::damerau_levenshtein(to_u32(a), to_u32(b), 1) <= 1;
+      REQUIRE(match::within_one_edit(std::string_view(a), std::string_view(b)) == one);
+      REQUIRE(match::within_one_edit(to_u32(a), to_u32(b)) == one);
+      REQUIRE(match::jaro_winkler(std::string_view(a), std::string_view(b)) == match::jaro_winkler(to_u32(a), to_u32(b)));
+      ++checked;
+    }
+  CHECK(checked > 10000);
+  CHECK(match::is_ascii("nguyen"));
+  CHECK_FALSE(match::is_ascii("nguyễn"));
 }
