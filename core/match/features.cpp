@@ -22,14 +22,15 @@ namespace hopnhat::match {
 StringPool::StringPool() {
   strings_.emplace_back();
   u32_.emplace_back();
-  ids_.emplace(std::string_view(strings_.front()), 0);
+  ids_.emplace(Key{std::string_view(strings_.front()), XXH3_64bits("", 0)}, 0);
 }
 
 std::uint32_t StringPool::intern(std::string_view s, bool compared) {
-  auto it = ids_.find(s);
+  const Key key{s, XXH3_64bits(s.data(), s.size())};
+  auto it = ids_.find(key);
   if (it == ids_.end()) {
     const auto id = static_cast<std::uint32_t>(strings_.size());
-    it = ids_.emplace(std::string_view(strings_.emplace_back(s)), id).first;
+    it = ids_.emplace(Key{std::string_view(strings_.emplace_back(s)), key.hash}, id).first;
     u32_.emplace_back();
   }
   if (compared && u32_[it->second].empty() && !is_ascii(s)) u32_[it->second] = to_u32(strings_[it->second]);

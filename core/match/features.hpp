@@ -38,7 +38,19 @@ class StringPool {
   bool within_one_edit(std::uint32_t a, std::uint32_t b) const;
 
  private:
-  absl::flat_hash_map<std::string_view, std::uint32_t> ids_;
+  // Keys carry their hash: growing the table rehashes millions of keys, which would otherwise
+  // read every string again (a cache miss each).
+  struct Key {
+    std::string_view text;
+    std::uint64_t hash;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const { return k.hash; }
+  };
+  struct KeyEqual {
+    bool operator()(const Key& a, const Key& b) const { return a.hash == b.hash && a.text == b.text; }
+  };
+  absl::flat_hash_map<Key, std::uint32_t, KeyHash, KeyEqual> ids_;
   std::deque<std::string> strings_;
   std::vector<std::u32string> u32_;  // empty for ASCII values
 };
