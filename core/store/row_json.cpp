@@ -22,19 +22,31 @@ std::string fields_json(const sdk::SourceRecord& r) {
 std::string attributes_json(const sdk::SourceRecord& r) { return pairs_json(r.attributes); }
 
 void read_record_json(const std::string& fields, const std::string& attributes, sdk::SourceRecord& r) {
-  const nlohmann::json f = nlohmann::json::parse(fields);
-  for (auto& [k, v] : f.items()) r.fields.emplace(k, v.get<std::string>());
+  if (fields != "{}") {  // matching reads millions of records without their raw fields
+    const nlohmann::json f = nlohmann::json::parse(fields);
+    for (auto& [k, v] : f.items()) r.fields.emplace(k, v.get<std::string>());
+  }
   r.attributes = read_pairs_json(attributes);
 }
 
 std::string pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& [k, v] : pairs) a.push_back({k, v});
-  return a.dump();
+  std::string out = "[";  // written directly: once per stored record (base/json_text.hpp)
+  for (const auto& [k, v] : pairs) {
+    if (out.size() > 1) out += ',';
+    out += '[';
+    base::append_json_string_unchecked(out, k);
+    out += ',';
+    base::append_json_string_unchecked(out, v);
+    out += ']';
+  }
+  out += ']';
+  base::require_utf8(out);
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> read_pairs_json(const std::string& text) {
   std::vector<std::pair<std::string, std::string>> out;
+  if (text == "[]") return out;
   for (const auto& pair : nlohmann::json::parse(text)) out.emplace_back(pair[0], pair[1]);
   return out;
 }

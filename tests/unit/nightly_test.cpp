@@ -141,6 +141,15 @@ TEST_CASE("a record's raw fields are stored as the JSON library writes them; tex
   CHECK(store::fields_json(r) == expected.dump());
   r.fields["hometown"] = "H\xe0 N\xf4i";  // Windows-1258 bytes, never decoded
   CHECK_THROWS_AS(store::fields_json(r), std::invalid_argument);
+  // Raw columns likewise, and they read back as they were.
+  std::vector<std::pair<std::string, std::string>> pairs{{"Ghi chú", "a \"b\"\n\x02"}, {"Mã", "\\x"}, {"", ""}};
+  nlohmann::json as_array = nlohmann::json::array();
+  for (const auto& [k, v] : pairs) as_array.push_back({k, v});
+  CHECK(store::pairs_json(pairs) == as_array.dump());
+  CHECK(store::read_pairs_json(store::pairs_json(pairs)) == pairs);
+  CHECK(store::pairs_json({}) == "[]");
+  CHECK(store::read_pairs_json("[]").empty());
+  CHECK_THROWS_AS(store::pairs_json({{"x", "\xff"}}), std::invalid_argument);
 }
 
 TEST_CASE("survivorship: field priority, then source priority, understood values first, with provenance") {
