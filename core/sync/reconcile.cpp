@@ -184,6 +184,8 @@ class Reconciler {
   }
 
   // Links: written where they differ from the stored ones; those of records gone are ended.
+  // The rows are made a batch ahead on another thread while this one writes (the store is
+  // the slow part, and a first run writes two million).
   void write_links() {
     const match::MatchResult& result = scope_->result;
     auto& links = scope_->links;
@@ -191,30 +193,43 @@ class Reconciler {
       in_review_.insert(p.a);
       in_review_.insert(p.b);
     }
-    for (std::size_t i = 0; i < scope_->records.size(); ++i) {
-      const auto& r = scope_->records[i].record;
-      std::optional<double> score;
-      if (result.score[i] >= 0) score = result.score[i];
-      store::LinkRow want{r.source,
-                          r.id,
-                          person_of(i),
-                          in_review_.count(static_cast<std::uint32_t>(i)) ? "review" : "linked",
-                          score,
-                          result.rule[i],
-                          run_id_,
-                          match::MatchKeys::encode(&scope_->keys[i * scope_->key_width], scope_->key_width)};
-      auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
-      if (it != links.end()) {
-        it->second.run_id = -1;  // seen: an active record still has this link
-        store::LinkRow have = it->second;
-        have.run_id = run_id_;
-        if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
-        if (have == want) continue;
-        affect(have.person_id);
+    auto make_rows = [this, &result](std::size_t from, std::size_t to) {
+      std::vector<store::LinkRow> rows;
+      rows.reserve(to - from);
+      for (std::size_t i = from; i < to; ++i) {
+        const auto& r = scope_->records[i].record;
+        std::optional<double> score;
+        if (result.score[i] >= 0) score = result.score[i];
+        rows.push_back({r.source, r.id, person_of(i), in_review_.count(static_cast<std::uint32_t>(i)) ? "review" : "linked",
+                        score, result.rule[i], run_id_,
+                        match::MatchKeys::encode(&scope_->keys[i * scope_->key_width], scope_->key_width)});
       }
-      affected_cluster_[result.cluster_of[i]] = 1;
-      if (it == links.end()) store_.add_link(want);  // the scope holds every stored link of its records
-      else store_.put_link(want);
+      return rows;
+    };
+    constexpr std::size_t kBatch = 1 << 16;
+    const std::size_t total = scope_->records.size();
+    std::future<std::vector<store::LinkRow>> next;
+    if (total > 0) next = std::async(std::launch::async, make_rows, std::size_t{0}, std::min(kBatch, total));
+    for (std::size_t from = 0; from < total; from += kBatch) {
+      std::vector<store::LinkRow> rows = next.get();
+      if (from + kBatch < total) next = std::async(std::launch::async, make_rows, from + kBatch, std::min(from + 2 * kBatch, total));
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        const std::size_t i = from + k;
+        const store::LinkRow& want = rows[k];
+        const auto& r = scope_->records[i].record;
+        auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
+        if (it != links.end()) {
+          it->second.run_id = -1;  // seen: an active record still has this link
+          store::LinkRow have = it->second;
+          have.run_id = run_id_;
+          if (have.score && want.score && std::abs(*have.score - *want.score) < 1e-9) have.score = want.score;
+          if (have == want) continue;
+          affect(have.person_id);
+        }
+        affected_cluster_[result.cluster_of[i]] = 1;
+        if (it == links.end()) store_.add_link(want);  // the scope holds every stored link of its records
+        else store_.put_link(want);
+      }
     }
     for (auto& [key, l] : links) {
       if (l.run_id == -1 || l.status == "deleted") continue;
