@@ -23,11 +23,12 @@ inline void require_utf8(std::string_view text) {
 /// exactly when each string in it is) — one check a record instead of one a value.
 inline void append_json_string_unchecked(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
   out += '"';
   std::size_t plain = 0;  // start of the run of characters copied as they are
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c != '"' && c != '\\') [[likely]] continue;
     out.append(s.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {

@@ -7,7 +7,11 @@
 namespace hopnhat::store {
 
 std::string fields_json(const sdk::SourceRecord& r) {
-  std::string out = "{";  // written directly: once per stored record (base/json_text.hpp)
+  std::size_t size = 2;
+  for (const auto& [k, v] : r.fields) size += k.size() + v.size() + 6;
+  std::string out;
+  out.reserve(size);  // escapes aside, the exact size
+  out += '{';  // written directly: once per stored record (base/json_text.hpp)
   for (const auto& [k, v] : r.fields) {  // a std::map: in key order, as nlohmann writes objects
     if (out.size() > 1) out += ',';
     base::append_json_string_unchecked(out, k);

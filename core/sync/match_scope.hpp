@@ -22,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <absl/container/flat_hash_set.h>
+
 #include "match/engine.hpp"
 #include "match/settings.hpp"
 #include "store/store.hpp"
@@ -32,8 +34,9 @@ namespace hopnhat::sync {
 
 /// The records this run stored (new or changed) and marked deleted, by record_key().
 struct RunChanges {
-  std::set<std::string> stored;
-  std::set<std::string> deleted;
+  // Hash sets: a first run stores two million records, each noted here by the store's thread.
+  absl::flat_hash_set<std::string> stored;
+  absl::flat_hash_set<std::string> deleted;
 };
 
 std::string record_key(const std::string& source, const std::string& id);

@@ -295,7 +295,9 @@ std::string to_json_text(const NormalizedFields& n) {
               [](std::size_t a, std::size_t b) { return sdk::kCanonicalFields[a].name < sdk::kCanonicalFields[b].name; });
     return order;
   }();
-  std::string out = "{";
+  std::string out;
+  out.reserve(256);  // most records' values fit; written millions of times a run
+  out += '{';
   bool first_invalid = true;
   for (std::size_t i : kByName) {
     if (n.valid(i)) continue;
