@@ -37,20 +37,26 @@ std::uint32_t StringPool::intern(std::string_view s, bool compared) {
   return it->second;
 }
 
+namespace {
+
+// `compare` on two values' bytes when both are ASCII (no code points kept), else on their code
+// points (an ASCII one met with one that is not is converted here: rare).
+template <class Compare>
+auto on_values(const std::string& ta, const std::u32string& ua, const std::string& tb, const std::u32string& ub,
+               Compare compare) {
+  if (ua.empty() && ub.empty()) return compare(std::string_view(ta), std::string_view(tb));
+  std::u32string ca, cb;
+  return compare(std::u32string_view(ua.empty() ? (ca = to_u32(ta)) : ua), std::u32string_view(ub.empty() ? (cb = to_u32(tb)) : ub));
+}
+
+}  // namespace
+
 double StringPool::jaro_winkler(std::uint32_t a, std::uint32_t b) const {
-  const std::u32string& ua = u32_[a];
-  const std::u32string& ub = u32_[b];
-  if (ua.empty() && ub.empty()) return match::jaro_winkler(std::string_view(strings_[a]), std::string_view(strings_[b]));
-  std::u32string ta, tb;  // an ASCII value met with one that is not (rare)
-  return match::jaro_winkler(ua.empty() ? (ta = to_u32(strings_[a])) : ua, ub.empty() ? (tb = to_u32(strings_[b])) : ub);
+  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return match::jaro_winkler(x, y); });
 }
 
 bool StringPool::within_one_edit(std::uint32_t a, std::uint32_t b) const {
-  const std::u32string& ua = u32_[a];
-  const std::u32string& ub = u32_[b];
-  if (ua.empty() && ub.empty()) return match::within_one_edit(std::string_view(strings_[a]), std::string_view(strings_[b]));
-  std::u32string ta, tb;  // an ASCII value met with one that is not (rare)
-  return match::within_one_edit(ua.empty() ? (ta = to_u32(strings_[a])) : ua, ub.empty() ? (tb = to_u32(strings_[b])) : ub);
+  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return match::within_one_edit(x, y); });
 }
 
 namespace {
