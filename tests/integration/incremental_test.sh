@@ -11,6 +11,13 @@ source "$(dirname "$0")/lib.sh"
 "$HOPNHAT" gen --persons 3000 --seed 12 --out inc >/dev/null
 "$HOPNHAT" sync --config inc/hopnhat.json --report r1.json >/dev/null 2>&1 || fail "first sync"
 [[ $(json r1.json "j['match']['incremental']") == False ]] || fail "a first run matched incrementally"
+# Matching every record again under the same model must change nothing: no person, golden value
+# or case differs from what the first run made.
+cp -r inc first
+"$HOPNHAT" sync --config first/hopnhat.json --rematch --keep-model --report rf.json >/dev/null 2>&1 || fail "rematch of the first run"
+[[ $(json rf.json "j['match']['records']") == $(json r1.json "j['match']['records']") ]] || fail "the rematch saw other records"
+[[ $(json rf.json "[j['persons'][k] for k in ('created', 'updated', 'merged', 'split', 'retired')] + [j['conflicts']['opened'], j['conflicts']['closed']]") == "[0, 0, 0, 0, 0, 0, 0]" ]] ||
+  fail "matching the same records again under the same model changed: $(json rf.json "j['persons'], j['conflicts']")"
 cp -r inc whole
 cp inc/civil_servants.csv civil.orig
 for d in inc whole; do
