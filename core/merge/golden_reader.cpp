@@ -14,6 +14,12 @@ struct GoldenReader::State {
   simdjson::ondemand::document document;
   std::string buffer;                     // the text with simdjson's padding after it
   std::vector<sdk::Provenance> origins;   // of the compact record being read
+  struct Field {
+    std::string key;  // unescaped
+    std::string value;
+    std::size_t origin = 0;
+  };
+  std::vector<Field> fields;  // of the compact record being read (buffers reused)
 
   simdjson::ondemand::document& parse(const std::string& person_id, std::string_view text);
 };
@@ -43,7 +49,6 @@ simdjson::ondemand::document& GoldenReader::State::parse(const std::string& pers
 }
 
 void GoldenReader::read(const std::string& person_id, std::string_view text, std::map<std::string, sdk::PersonValue>& out) {
-  out.clear();
   auto& doc = state_->parse(person_id, text);
   // Stored records list their fields in key order: each one goes at the end of the map.
   auto entry = [&out](std::string key) -> sdk::PersonValue& {
@@ -65,16 +70,41 @@ void GoldenReader::read(const std::string& person_id, std::string_view text, std
           }
         }
       }
+      auto& fields = state_->fields;
+      std::size_t n = 0;
+      bool ordered = true;  // as GoldenTextWriter writes them
       for (auto field : doc["f"].get_object()) {  // field: [value, provenance index]
-        sdk::PersonValue& v = entry(std::string(field.unescaped_key().value()));
+        if (n == fields.size()) fields.emplace_back();
+        State::Field& f = fields[n++];
+        f.key = std::string_view(field.unescaped_key().value());
         int k = 0;
         for (auto part : field.value().get_array()) {
-          if (k++ == 0) v.value = std::string_view(part.get_string());
-          else v.provenance = origins.at(static_cast<std::size_t>(part.get_uint64()));
+          if (k++ == 0) f.value = std::string_view(part.get_string());
+          else f.origin = static_cast<std::size_t>(part.get_uint64());
         }
+        if (f.origin >= origins.size()) throw std::out_of_range("provenance");
+        ordered = ordered && (n == 1 || fields[n - 2].key < f.key);
       }
+      if (!ordered) {
+        out.clear();
+        for (std::size_t i = 0; i < n; ++i) entry(fields[i].key) = {fields[i].value, origins[fields[i].origin]};
+        return;
+      }
+      // Into the map in place: a stream of persons mostly has the same fields, so the nodes (and
+      // their strings' buffers) of the person read before serve this one.
+      auto it = out.begin();
+      for (std::size_t i = 0; i < n; ++i) {
+        const State::Field& f = fields[i];
+        while (it != out.end() && it->first < f.key) it = out.erase(it);
+        if (it == out.end() || it->first != f.key) it = out.emplace_hint(it, f.key, sdk::PersonValue{});
+        it->second.value = f.value;
+        it->second.provenance = origins[f.origin];
+        ++it;
+      }
+      out.erase(it, out.end());
       return;
     }
+    out.clear();
     for (auto field : doc.get_object()) {  // the documented shape (older stores)
       sdk::PersonValue& v = entry(std::string(field.unescaped_key().value()));
       for (auto member : field.value().get_object()) {

@@ -33,13 +33,13 @@ struct ExportContext {
   absl::flat_hash_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
   absl::flat_hash_map<std::string, std::vector<sdk::ValueChange>> history_of;
 
-  /// The records of `person`; persons must be asked for in id order.
-  std::vector<sdk::LinkedRecord> records_of(const std::string& person) {
-    std::vector<sdk::LinkedRecord> out;
+  /// The records of `person` into `out` (its buffer reused); persons must be asked for in id
+  /// order.
+  void records_of(const std::string& person, std::vector<sdk::LinkedRecord>& out) {
+    out.clear();
     while (next < by_person.size() && links[by_person[next]].person_id < person) ++next;
     for (; next < by_person.size() && links[by_person[next]].person_id == person; ++next)
       out.push_back(std::move(links[by_person[next]].record));
-    return out;
   }
 };
 
@@ -106,7 +106,7 @@ std::vector<std::string> present_fields(store::Store& store) {
 
 void each_export_person(store::Store& store, const ExportNeeds& needs, std::vector<std::string>& fields,
                         const std::function<bool(const std::vector<std::string>&)>& begin,
-                        const std::function<bool(sdk::PersonRecord&&)>& visit) {
+                        const std::function<bool(const sdk::PersonRecord&)>& visit) {
   auto t0 = std::chrono::steady_clock::now();
   auto since = [](auto t) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); };
   fields = present_fields(store);
@@ -116,34 +116,38 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
   ExportContext ctx = gather_context(store, needs);
   spdlog::debug("export: fields present found in {:.2f} s, links and cases gathered in {:.2f} s", seconds_fields, since(t1));
   // The store is read and golden records parsed here while another thread hands the previous
-  // batch to the exporter (which is called from that one thread, in person order).
+  // batch to the exporter (which is called from that one thread, in person order). The two
+  // batches take turns: each comes back to be filled again, its persons' maps and strings reused
+  // (most persons have the same fields), so a million persons cost few allocations.
   constexpr std::size_t kBatch = 2048;
   merge::GoldenReader reader;
-  std::vector<sdk::PersonRecord> batch;
-  std::future<bool> in_flight;  // the exporter's answer for the batch before: go on?
+  std::vector<sdk::PersonRecord> batch, spare;
+  std::size_t filled = 0;  // persons of `batch` that are this batch's (the rest wait for reuse)
+  std::future<bool> in_flight;  // the exporter's answer for `spare`, in its hands: go on?
   bool go_on = true;
   auto hand_over = [&] {
     if (in_flight.valid()) go_on = in_flight.get() && go_on;
-    if (!go_on || batch.empty()) return;
-    in_flight = std::async(std::launch::async, [&visit, handed = std::move(batch)]() mutable {
-      // Freed on this thread, not by the reader that lets go of the future (see SourceWriter).
-      std::vector<sdk::PersonRecord> persons = std::move(handed);
-      for (auto& p : persons)
-        if (!visit(std::move(p))) return false;
+    if (!go_on || filled == 0) return;
+    std::swap(batch, spare);
+    in_flight = std::async(std::launch::async, [&visit, &persons = spare, n = filled] {
+      for (std::size_t k = 0; k < n; ++k)
+        if (!visit(persons[k])) return false;
       return true;
     });
-    batch = {};
-    batch.reserve(kBatch);
+    filled = 0;
   };
   store.each_person([&](store::PersonRow&& row) {
     if (!go_on || row.retired_run) return;
-    sdk::PersonRecord& p = batch.emplace_back();
+    sdk::PersonRecord& p = filled < batch.size() ? batch[filled] : batch.emplace_back();
+    ++filled;
     p.person_id = std::move(row.id);
     reader.read(p.person_id, row.golden, p.fields);
-    p.records = ctx.records_of(p.person_id);
+    ctx.records_of(p.person_id, p.records);
+    p.conflicts.clear();
+    p.history.clear();
     if (auto it = ctx.conflicts_of.find(p.person_id); it != ctx.conflicts_of.end()) p.conflicts = std::move(it->second);
     if (auto it = ctx.history_of.find(p.person_id); it != ctx.history_of.end()) p.history = std::move(it->second);
-    if (batch.size() >= kBatch) hand_over();
+    if (filled >= kBatch) hand_over();
   });
   hand_over();  // the last batch
   if (in_flight.valid()) in_flight.get();
@@ -164,7 +168,7 @@ std::string run_export(store::Store& store, std::int64_t run_id, const RunReport
         st = exp.exporter->begin(header);
         return static_cast<bool>(st);
       },
-      [&](sdk::PersonRecord&& p) {
+      [&](const sdk::PersonRecord& p) {
         st = exp.exporter->write(p);
         return static_cast<bool>(st);
       });

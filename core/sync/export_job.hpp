@@ -26,7 +26,7 @@ struct ExportNeeds {
 /// (one thread, in person order), while this thread reads the store; it must not use the store.
 void each_export_person(store::Store& store, const ExportNeeds& needs, std::vector<std::string>& present_fields,
                         const std::function<bool(const std::vector<std::string>&)>& begin,
-                        const std::function<bool(sdk::PersonRecord&&)>& visit);
+                        const std::function<bool(const sdk::PersonRecord&)>& visit);
 
 /// Runs `exp` over the store's persons within the current run; fills `rep`. Returns an error
 /// sentence ("export NAME: …") or "" on success.

@@ -134,6 +134,38 @@ TEST_CASE("golden records stored before the compact layout read as they were wri
   CHECK_THROWS_WITH(reader.read("P7", R"({"p":[],"f":{"phone":["1",3]}})", values), Catch::Contains("person P7"));
 }
 
+TEST_CASE("a golden reader reusing one map leaves in it exactly the values of the last record read") {
+  auto golden = [](std::vector<std::pair<std::string, std::string>> fields) {
+    nlohmann::json g = nlohmann::json::object();
+    for (const auto& [k, v] : fields) g[k] = {{"value", v}, {"source", "s" + k}, {"record_id", v}, {"run", 2}, {"rule", "r"}};
+    return g;
+  };
+  const std::vector<nlohmann::json> persons = {
+      golden({{"birth_date", "1965"}, {"full_name", "Lê Văn Tám"}, {"phone", "0912"}}),
+      golden({{"full_name", "Trần Thị Bé"}}),                                         // fewer
+      golden({{"address", "Huế"}, {"full_name", "Ngô Ba"}, {"zz_last", "x"}}),        // before, between, after
+      golden({}),                                                                     // none
+      golden({{"birth_date", "1970"}, {"gender", "Nữ"}})};
+  merge::GoldenReader reused, fresh_reader;
+  std::map<std::string, sdk::PersonValue> values;
+  for (const auto& g : persons) {
+    for (const std::string& text : {merge::encode_golden(g), g.dump(), std::string(R"({"p":[["s","1",1,"r"]],"f":{"z":["2",0],"a":["1",0]}})")}) {
+      INFO(text);
+      reused.read("P1", text, values);
+      std::map<std::string, sdk::PersonValue> fresh;
+      fresh_reader.read("P1", text, fresh);
+      REQUIRE(values.size() == fresh.size());
+      for (const auto& [k, v] : fresh) {
+        REQUIRE(values.count(k));
+        CHECK(values[k].value == v.value);
+        CHECK(values[k].provenance.source == v.provenance.source);
+        CHECK(values[k].provenance.record_id == v.provenance.record_id);
+      }
+    }
+    CHECK(values.size() == 2);  // the last text: fields out of key order, read all the same
+  }
+}
+
 TEST_CASE("a record's raw fields are stored as the JSON library writes them; text that is not UTF-8 is refused") {
   sdk::SourceRecord r;
   r.fields = {{"full_name", "Nguyễn \"Văn\" An\t"}, {"birth_date", "1/2/1965\x01"}, {"org_unit", "a\\b"}};

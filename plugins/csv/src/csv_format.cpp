@@ -87,16 +87,26 @@ hopnhat::sdk::Status parse_csv(std::string_view text, char delim, std::vector<Ro
   }
 }
 
-std::string format_cell(std::string_view value, char delim) {
-  std::string v(value);
-  if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos) v.insert(v.begin(), '\'');
-  if (v.find_first_of(std::string("\"\r\n") + delim) == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+void append_cell(std::string& out, std::string_view v, char delim) {
+  const bool formula = !v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos;
+  const char special[] = {'"', '\r', '\n', delim, '\0'};
+  const bool quoted = v.find_first_of(std::string_view(special, 4)) != std::string_view::npos;
+  if (quoted) out += '"';
+  if (formula) out += '\'';
+  if (!quoted) {
+    out.append(v);
+    return;
   }
-  out.push_back('"');
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string format_cell(std::string_view value, char delim) {
+  std::string out;
+  append_cell(out, value, delim);
   return out;
 }
 

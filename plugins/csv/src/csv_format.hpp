@@ -42,6 +42,8 @@ hopnhat::sdk::Status parse_csv(std::string_view text, char delimiter, std::vecto
 /// A cell for writing: quoted when needed, and prefixed with ' when a spreadsheet would take it
 /// for a formula (= + - @ tab CR at the start).
 std::string format_cell(std::string_view value, char delimiter);
+/// The same appended to `out` (a row written without a string per cell).
+void append_cell(std::string& out, std::string_view value, char delimiter);
 
 /// "A", "B", …, "AA" for 0-based column `index`.
 std::string column_letter(std::size_t index);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hopnhat/sdk/plugin.hpp"
@@ -44,6 +45,9 @@ class CsvExporter {
   std::string temp_path_;
   std::vector<std::string> columns_option_;
   std::vector<std::string> columns_;
+  std::vector<std::pair<std::string, std::size_t>> by_name_;  // columns by name, with their place
+  std::vector<const std::string*> cells_;                     // the row being written (reused)
+  std::string row_;
   bool vietnamese_headings_ = true;
   bool bom_ = true;
   char delimiter_ = ',';
