@@ -123,13 +123,13 @@ void GoldenReader::read(const std::string& person_id, std::string_view text, std
   }
 }
 
-void GoldenReader::add_fields(const std::string& person_id, std::string_view text, std::set<std::string>& fields) {
+void GoldenReader::add_fields(const std::string& person_id, std::string_view text, std::set<std::string, std::less<>>& fields) {
   auto& doc = state_->parse(person_id, text);
   try {
     auto object = is_compact_golden(text) ? doc["f"].get_object() : doc.get_object();
     for (auto field : object) {
       std::string_view key = field.unescaped_key().value();
-      if (!fields.count(std::string(key))) fields.emplace(key);
+      if (!fields.contains(key)) fields.emplace(key);  // looked up without a string made
     }
   } catch (const simdjson::simdjson_error& e) {
     fail(person_id, e);

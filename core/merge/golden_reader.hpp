@@ -25,7 +25,7 @@ class GoldenReader {
   /// the person and what is wrong when the text is not a golden record.
   void read(const std::string& person_id, std::string_view text, std::map<std::string, sdk::PersonValue>& out);
   /// Adds the fields `text` has a golden value for to `fields`.
-  void add_fields(const std::string& person_id, std::string_view text, std::set<std::string>& fields);
+  void add_fields(const std::string& person_id, std::string_view text, std::set<std::string, std::less<>>& fields);
 
  private:
   struct State;

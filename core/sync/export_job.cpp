@@ -92,13 +92,13 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
 // The canonical fields some living person has a golden value for, in canonical order.
 std::vector<std::string> present_fields(store::Store& store) {
   merge::GoldenReader reader;
-  std::set<std::string> present;
+  std::set<std::string, std::less<>> present;
   store.each_person([&](store::PersonRow&& row) {
     if (!row.retired_run) reader.add_fields(row.id, row.golden, present);
   });
   std::vector<std::string> out;
   for (const auto& f : sdk::kCanonicalFields)
-    if (present.count(std::string(f.name))) out.emplace_back(f.name);
+    if (present.contains(f.name)) out.emplace_back(f.name);
   return out;
 }
 

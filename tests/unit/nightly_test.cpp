@@ -125,9 +125,9 @@ TEST_CASE("golden records stored before the compact layout read as they were wri
     CHECK(values["birth_date"].provenance.run_id == 3);
     CHECK(values["birth_date"].provenance.rule == "decision");
     CHECK(values["phone"].provenance.source == "party");
-    std::set<std::string> fields;
+    std::set<std::string, std::less<>> fields;
     reader.add_fields("P1", text, fields);
-    CHECK(fields == std::set<std::string>{"birth_date", "phone"});
+    CHECK(fields == std::set<std::string, std::less<>>{"birth_date", "phone"});
   }
   merge::GoldenReader reader;
   std::map<std::string, sdk::PersonValue> values;
