@@ -23,7 +23,8 @@ struct ExportNeeds {
 /// Streams every person not retired, in id order: first `begin` with the canonical fields
 /// present among them (registry order, also left in `present_fields`), then `visit` for each
 /// person until one of them returns false. `visit` runs on another thread than the caller's
-/// (one thread, in person order), while this thread reads the store; it must not use the store.
+/// (one thread, in person order), while this thread reads the store; it must not use the store,
+/// nor keep the person past the call (its storage is filled again with later persons).
 void each_export_person(store::Store& store, const ExportNeeds& needs, std::vector<std::string>& present_fields,
                         const std::function<bool(const std::vector<std::string>&)>& begin,
                         const std::function<bool(const sdk::PersonRecord&)>& visit);
