@@ -20,6 +20,7 @@ struct GoldenReader::State {
     std::size_t origin = 0;
   };
   std::vector<Field> fields;  // of the compact record being read (buffers reused)
+  static constexpr std::size_t kNoOrigin = ~std::size_t{0};  // a value listed without one
 
   simdjson::ondemand::document& parse(const std::string& person_id, std::string_view text);
 };
@@ -71,23 +72,28 @@ void GoldenReader::read(const std::string& person_id, std::string_view text, std
         }
       }
       auto& fields = state_->fields;
+      auto origin_of = [&origins](const State::Field& f) {
+        return f.origin == State::kNoOrigin ? sdk::Provenance{} : origins[f.origin];
+      };
       std::size_t n = 0;
       bool ordered = true;  // as GoldenTextWriter writes them
       for (auto field : doc["f"].get_object()) {  // field: [value, provenance index]
         if (n == fields.size()) fields.emplace_back();
         State::Field& f = fields[n++];
         f.key = std::string_view(field.unescaped_key().value());
+        f.value.clear();
+        f.origin = State::kNoOrigin;
         int k = 0;
         for (auto part : field.value().get_array()) {
           if (k++ == 0) f.value = std::string_view(part.get_string());
           else f.origin = static_cast<std::size_t>(part.get_uint64());
         }
-        if (f.origin >= origins.size()) throw std::out_of_range("provenance");
+        if (f.origin != State::kNoOrigin && f.origin >= origins.size()) throw std::out_of_range("provenance");
         ordered = ordered && (n == 1 || fields[n - 2].key < f.key);
       }
       if (!ordered) {
         out.clear();
-        for (std::size_t i = 0; i < n; ++i) entry(fields[i].key) = {fields[i].value, origins[fields[i].origin]};
+        for (std::size_t i = 0; i < n; ++i) entry(fields[i].key) = {fields[i].value, origin_of(fields[i])};
         return;
       }
       // Into the map in place: a stream of persons mostly has the same fields, so the nodes (and
@@ -98,7 +104,7 @@ void GoldenReader::read(const std::string& person_id, std::string_view text, std
         while (it != out.end() && it->first < f.key) it = out.erase(it);
         if (it == out.end() || it->first != f.key) it = out.emplace_hint(it, f.key, sdk::PersonValue{});
         it->second.value = f.value;
-        it->second.provenance = origins[f.origin];
+        it->second.provenance = origin_of(f);
         ++it;
       }
       out.erase(it, out.end());

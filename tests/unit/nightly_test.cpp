@@ -164,6 +164,11 @@ TEST_CASE("a golden reader reusing one map leaves in it exactly the values of th
     }
     CHECK(values.size() == 2);  // the last text: fields out of key order, read all the same
   }
+  reused.read("P2", R"({"p":[],"f":{"a":["1"]}})", values);  // a value listed without its provenance
+  REQUIRE(values.size() == 1);
+  CHECK(values["a"].value == "1");
+  CHECK(values["a"].provenance.source.empty());
+  CHECK(values["a"].provenance.rule.empty());
 }
 
 TEST_CASE("a record's raw fields are stored as the JSON library writes them; text that is not UTF-8 is refused") {
