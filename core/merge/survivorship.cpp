@@ -1,6 +1,7 @@
 #include "merge/survivorship.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
@@ -27,13 +28,20 @@ std::size_t rank_of(const std::vector<std::string>& order, const std::string& so
 
 GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records,
                           const std::vector<const text::NormalizedFields*>& normalized, const SurvivorshipRules& rules) {
+  // Called for every person of a run: the priority list of each field is found once per call,
+  // and the candidates' buffer is reused from person to person.
+  std::array<const std::vector<std::string>*, text::NormalizedFields::kFields> orders;
+  orders.fill(&rules.source_priority);
+  for (const auto& [name, order] : rules.field_priority)
+    for (std::size_t index = 0; index < sdk::kCanonicalFields.size(); ++index)
+      if (sdk::kCanonicalFields[index].name == name) orders[index] = &order;
+  thread_local std::vector<Candidate> cands;
   GoldenRecord out;
+  out.values.reserve(sdk::kCanonicalFields.size());
   for (std::size_t index = 0; index < sdk::kCanonicalFields.size(); ++index) {
     const sdk::FieldInfo& field = sdk::kCanonicalFields[index];
-    const std::string name(field.name);
-    auto fp = rules.field_priority.find(name);
-    const auto& order = fp != rules.field_priority.end() ? fp->second : rules.source_priority;
-    std::vector<Candidate> cands;
+    const auto& order = *orders[index];
+    cands.clear();
     for (std::size_t k = 0; k < records.size(); ++k) {
       const store::StoredRecord* r = records[k];
       std::string value(normalized[k]->at(index));
@@ -42,19 +50,22 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
       cands.push_back({r, std::move(value), std::move(key), normalized[k]->valid(index), rank_of(order, r->record.source)});
     }
     if (cands.empty()) continue;
-    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    auto before = [](const Candidate& a, const Candidate& b) {
       if (a.valid != b.valid) return a.valid;  // an understood value beats one that is not
       if (a.rank != b.rank) return a.rank < b.rank;
       if (a.record->changed_run != b.record->changed_run) return a.record->changed_run > b.record->changed_run;
       if (a.record->record.source != b.record->record.source) return a.record->record.source < b.record->record.source;
       return a.record->record.id < b.record->record.id;
-    });
+    };
+    // A person has a few records: a stable insertion sort, without stable_sort's buffer.
+    for (std::size_t i = 1; i < cands.size(); ++i)
+      for (std::size_t j = i; j > 0 && before(cands[j], cands[j - 1]); --j) std::swap(cands[j], cands[j - 1]);
     const Candidate& win = cands.front();
     bool all_same = std::all_of(cands.begin(), cands.end(), [&](const Candidate& c) { return c.compare_key == win.compare_key; });
     std::string_view rule = cands.size() == 1 ? "only_value" : all_same ? "agreement" : "source_priority";
     out.values.push_back({field.name, win.value, win.record, rule});
     if (!all_same && field.critical) {
-      ConflictFinding f{name, "value_mismatch", nlohmann::json::array()};
+      ConflictFinding f{std::string(field.name), "value_mismatch", nlohmann::json::array()};
       for (const auto& c : cands)
         f.candidates.push_back({{"source", c.record->record.source}, {"record_id", c.record->record.id}, {"value", c.value}});
       out.conflicts.push_back(std::move(f));
