@@ -49,10 +49,4 @@ inline void append_json_string_unchecked(std::string& out, std::string_view s) {
   out += '"';
 }
 
-/// Appends `s` as a JSON string; throws on text that is not UTF-8 (require_utf8).
-inline void append_json_string(std::string& out, std::string_view s) {
-  require_utf8(s);
-  append_json_string_unchecked(out, s);
-}
-
 }  // namespace hopnhat::base

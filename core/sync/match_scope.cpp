@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <set>
 #include <span>
 
 #include <absl/container/flat_hash_map.h>

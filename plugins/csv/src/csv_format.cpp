@@ -26,7 +26,7 @@ hopnhat::sdk::Status RowReader::next(Row& row, bool& got) {
   got = false;
   if (i >= n) return hopnhat::sdk::Status::ok();
   row.line = line_;
-  std::size_t used = 0;  // cells of `row` filled so far; the rest keep their buffers for later rows
+  std::size_t used = 0;  // cells of `row` filled so far (the cells it had are reused, then trimmed)
   auto cell = [&]() -> std::string& {
     if (used == row.cells.size()) row.cells.emplace_back();
     std::string& c = row.cells[used++];
