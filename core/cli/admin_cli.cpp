@@ -138,13 +138,15 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   format(audit_list);
   audit_list->add_option("--limit", st->limit, "how many (default 50)");
 
-  auto* store_cmd = app.add_subcommand("store", "the store's schema: status, migrate");
+  auto* store_cmd = app.add_subcommand("store", "the store's schema and integrity: status, migrate, check");
   store_cmd->require_subcommand(1);
   auto* store_status = store_cmd->add_subcommand("status", "the backend, the schema version and the migrations not applied yet");
   add_config(store_status);
   format(store_status);
   auto* store_migrate = store_cmd->add_subcommand("migrate", "apply the migrations the store lacks (a sync does it too)");
   add_config(store_migrate);
+  auto* store_check = store_cmd->add_subcommand("check", "check the store's pages and that every reference between rows holds; exit 1 if not");
+  add_config(store_check);
 
   auto* serve = app.add_subcommand("serve", "the administrators' web UI (Vietnamese) and JSON API");
   add_config(serve);
@@ -236,10 +238,16 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         if (json) std::cout << out.dump(2) << "\n";
         return sync::kExitOk;
       });
-    if (*store_status || *store_migrate) {
+    if (*store_status || *store_migrate || *store_check) {
       try {
         auto cfg = config::load_config(args.config);
         auto store = sync::open_store(cfg, static_cast<bool>(*store_migrate));
+        if (*store_check) {
+          auto problems = store->integrity_problems();
+          for (const auto& p : problems) std::cout << p << "\n";
+          std::cout << store->describe() << (problems.empty() ? ": ok\n" : ": " + std::to_string(problems.size()) + " problems\n");
+          return problems.empty() ? sync::kExitOk : sync::kExitFailed;
+        }
         if (*store_migrate) {
           auto pending = store->pending_migrations();
           store->begin();  // migrations run inside the first transaction

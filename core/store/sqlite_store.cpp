@@ -54,6 +54,22 @@ class SqliteStore final : public Store {
     db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
   }
 
+  void set_reference_checks(bool on) override {
+    db_.exec(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");  // a no-op inside a transaction
+  }
+
+  std::vector<std::string> integrity_problems() override {
+    std::vector<std::string> out;
+    auto quick = db_.prepare("PRAGMA quick_check");
+    while (quick.step())
+      if (quick.text(0) != "ok") out.push_back("quick_check: " + quick.text(0));
+    auto refs = db_.prepare("SELECT \"table\", parent, COUNT(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2");
+    while (refs.step())
+      out.push_back(std::to_string(refs.integer(2)) + " rows of " + refs.text(0) + " reference a row of " + refs.text(1) +
+                    " that does not exist");
+    return out;
+  }
+
   void begin() override {
     db_.exec("BEGIN IMMEDIATE");
     // Foreign keys are checked at commit, as PostgreSQL's DEFERRABLE INITIALLY DEFERRED ones
@@ -277,14 +293,17 @@ class SqliteStore final : public Store {
 
   std::int64_t put_conflict(const ConflictRow& c) override {
     if (c.id == 0) {
-      auto s = db_.prepare("INSERT INTO conflicts(person_id, field, kind, status, candidates, opened_run, closed_run) VALUES (?, ?, ?, ?, ?, ?, ?)");
-      s.bind(1, c.person_id).bind(2, c.field).bind(3, c.kind).bind(4, c.status).bind(5, c.candidates)
-          .bind(6, c.opened_run).bind_optional(7, c.closed_run).run();
+      if (!add_conflict_) add_conflict_.emplace(db_.prepare(
+          "INSERT INTO conflicts(person_id, field, kind, status, candidates, opened_run, closed_run) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      add_conflict_->bind_borrowed(1, c.person_id).bind_borrowed(2, c.field).bind_borrowed(3, c.kind).bind_borrowed(4, c.status)
+          .bind_borrowed(5, c.candidates).bind(6, c.opened_run).bind_optional(7, c.closed_run).run();
       return sqlite3_last_insert_rowid(db_.handle());
     }
-    auto s = db_.prepare("UPDATE conflicts SET status = CASE WHEN ?1 = 'open' AND status IN ('resolved', 'deferred') THEN status ELSE ?1 END, "
-                         "candidates = ?2, closed_run = ?3, person_id = ?4 WHERE id = ?5");
-    s.bind(1, c.status).bind(2, c.candidates).bind_optional(3, c.closed_run).bind(4, c.person_id).bind(5, c.id).run();
+    if (!update_conflict_) update_conflict_.emplace(db_.prepare(
+        "UPDATE conflicts SET status = CASE WHEN ?1 = 'open' AND status IN ('resolved', 'deferred') THEN status ELSE ?1 END, "
+        "candidates = ?2, closed_run = ?3, person_id = ?4 WHERE id = ?5"));
+    update_conflict_->bind_borrowed(1, c.status).bind_borrowed(2, c.candidates).bind_optional(3, c.closed_run)
+        .bind_borrowed(4, c.person_id).bind(5, c.id).run();
     return c.id;
   }
 
@@ -562,7 +581,8 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<RunLock> run_lock_;  // declared before db_: released after the connection closed
   Db db_;
-  std::optional<Statement> put_record_, add_record_, put_link_, add_link_, put_person_, add_person_, put_change_;
+  std::optional<Statement> put_record_, add_record_, put_link_, add_link_, put_person_, add_person_, put_change_, add_conflict_,
+      update_conflict_;
   std::map<std::string, std::int64_t> counters_;  // this transaction's counters, last value given
 };
 

@@ -149,6 +149,17 @@ class Store {
   virtual int latest_schema_version() = 0;
   virtual std::vector<std::string> pending_migrations() = 0;
 
+  /// Whether the backend checks, row by row, that what a row references exists (SQLite's
+  /// foreign_keys; on by default). A sync turns it off before begin(): its writer keeps the
+  /// references by construction (a link names a person of this run's clusters), and probing the
+  /// persons for each of two million links, and the links for each new person, costs more than
+  /// a second per million persons. integrity_problems() checks every reference afterwards.
+  /// PostgreSQL keeps its own (deferred) checks: there it changes nothing.
+  virtual void set_reference_checks(bool on) = 0;
+  /// What is wrong with the store, one sentence each: SQLite's quick_check, and rows that
+  /// reference a row that does not exist. Empty when all is well. Reads every table.
+  virtual std::vector<std::string> integrity_problems() = 0;
+
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;

@@ -484,8 +484,10 @@ class Reconciler {
 
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
                const merge::SurvivorshipRules& rules, const RunChanges& changes, const ReconcileOptions& options,
-               RunReport& report) {
-  Reconciler(store, run_id, settings, rules, report).run(changes, options);
+               RunReport& report, base::BackgroundDisposal& disposal) {
+  auto reconciler = std::make_unique<Reconciler>(store, run_id, settings, rules, report);
+  reconciler->run(changes, options);
+  disposal.add(std::move(reconciler));  // its state holds every record of a full run
 }
 
 }  // namespace hopnhat::sync

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "base/parallel.hpp"
 #include "match/settings.hpp"
 #include "merge/survivorship.hpp"
 #include "store/store.hpp"
@@ -22,9 +23,9 @@ struct ReconcileOptions {
 };
 
 /// `changes`: what the import stages of this run stored and deleted (an incremental run starts
-/// from them).
+/// from them). What the reconciliation held is freed through `disposal`, beside the next stage.
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& match_settings,
                const merge::SurvivorshipRules& rules, const RunChanges& changes, const ReconcileOptions& options,
-               RunReport& report);
+               RunReport& report, base::BackgroundDisposal& disposal);
 
 }  // namespace hopnhat::sync

@@ -268,6 +268,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
 }  // namespace
 
 RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, const SyncOptions& options) {
+  base::BackgroundDisposal disposal;  // destroyed last: waits for what it frees
   RunReport report;
   report.dry_run = options.dry_run;
   report.started_at = now_iso();
@@ -287,6 +288,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
   }
   store->lock_runs(options.dry_run ? "a dry run" : "a sync");  // LockedError: exit code 4
   try {
+    store->set_reference_checks(false);  // kept by construction; `hopnhat store check` verifies them
     store->begin();
   } catch (const std::exception& e) {
     report.status = "failed";
@@ -327,7 +329,8 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     {
       StageTimer t(report, "reconcile");
       reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, changes,
-                {options.rematch, options.keep_model}, report);
+                {options.rematch, options.keep_model}, report, disposal);
+      disposal.add(std::move(changes));
     }
     {
       // Exporters run in a dry run too: they see ctx.dry_run() and only say what they would do.

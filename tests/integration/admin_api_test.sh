@@ -86,6 +86,7 @@ assert_eq "$(code -b lan.jar -H "X-CSRF-Token: $CSRF" -d '{}' "${URL}api/decisio
 assert_eq "$(code -b lan.jar "${URL}api/conflicts/$CID")" "200" "the case"
 assert_eq "$(json body.json "j['status']")" "open" "the case after undo"
 "$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "sync after undo"
+store_check hopnhat.json
 "$HOPNHAT" persons --config hopnhat.json --format json > p.json
 assert_eq "$(python3 -c "import json; print([p for p in json.load(open('p.json')) if p['person_id']=='$PERSON'][0]['fields']['$FIELD']['rule'] != 'decision')")" "True" "after undo"
 
@@ -112,6 +113,7 @@ assert len(keep) == len(lines) - 1, "record not found"
 open(path, "wb").write("".join(keep).encode(enc))
 PY
 "$HOPNHAT" sync --config hopnhat.json --report r-orphan.json >/dev/null 2>&1 || fail "sync after the record went away: $(cat r-orphan.json)"
+store_check hopnhat.json
 assert_eq "$(json r-orphan.json "j['decisions']['orphaned']")" "1" "orphaned decisions"
 "$HOPNHAT" decisions list --config hopnhat.json --format json > dl.json
 assert_eq "$(json dl.json "[d['status'] for d in j if d['id']==$(json d2.json "j['id']")]")" "['orphaned']" "the decision's status"

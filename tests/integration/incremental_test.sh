@@ -47,6 +47,7 @@ edit(d + "/civil_servants.csv", ";", civil)
 PY
 done
 "$HOPNHAT" sync --config inc/hopnhat.json --report r2.json >/dev/null 2>&1 || fail "incremental sync"
+store_check inc/hopnhat.json
 "$HOPNHAT" sync --config whole/hopnhat.json --rematch --keep-model --report rw.json >/dev/null 2>&1 || fail "sync matching every record"
 mkdir fresh && cp inc/*.csv inc/hopnhat.json fresh/
 
@@ -102,6 +103,7 @@ open(sys.argv[2], "w", encoding="utf-8").write(out.getvalue())
 PY
 done
 "$HOPNHAT" sync --config inc/hopnhat.json --report r2c.json >/dev/null 2>&1 || fail "incremental sync with records back"
+store_check inc/hopnhat.json
 "$HOPNHAT" sync --config whole/hopnhat.json --rematch --keep-model >/dev/null 2>&1 || fail "sync matching every record, records back"
 assert_eq "$(json r2c.json "(j['match']['incremental'], j['sources'][1]['new'])")" "(True, 10)" "records back after a deletion"
 compare inc whole "after deleted records came back"
@@ -116,6 +118,7 @@ json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 done
 "$HOPNHAT" sync --config inc/hopnhat.json --report r3.json >/dev/null 2>&1 || fail "sync with new rules"
+store_check inc/hopnhat.json
 "$HOPNHAT" sync --config fresh/hopnhat.json >/dev/null 2>&1 || fail "fresh sync with new rules"
 [[ $(json r3.json "j['persons']['updated']") -gt 300 ]] || fail "new rules did not rebuild the golden records"
 [[ $(json r3.json "j['match']['incremental']") == False ]] || fail "new rules did not re-match every record"
@@ -130,6 +133,7 @@ c["survivorship"]["source_priority"] = list(reversed(c["survivorship"]["source_p
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 "$HOPNHAT" sync --config inc/hopnhat.json --rematch --keep-model --report r4.json >/dev/null 2>&1 || fail "sync under the kept model"
+store_check inc/hopnhat.json
 [[ $(json r4.json "j['persons']['updated']") -gt 300 ]] || fail "the rules changed back but the golden records were not rebuilt"
 "$HOPNHAT" sync --config inc/hopnhat.json --report r5.json >/dev/null 2>&1 || fail "sync after the kept model"
 assert_eq "$(json r5.json "(j['persons']['updated'], j['match']['incremental'])")" "(0, True)" "the run after a kept model"
@@ -151,6 +155,7 @@ db.commit()
 PY
 "$HOPNHAT" persons --config inc/hopnhat.json --format json > layout.before
 "$HOPNHAT" sync --config inc/hopnhat.json --report r6.json >/dev/null 2>&1 || fail "sync over golden records of the older layout"
+store_check inc/hopnhat.json
 assert_eq "$(json r6.json "j['persons']['updated']")" "0" "golden records rebuilt as they were"
 "$HOPNHAT" persons --config inc/hopnhat.json --format json > layout.after
 python3 - inc/hopnhat.db <<'PY' || fail "golden records read differently after the layout changed, or kept the old one"
@@ -160,4 +165,15 @@ assert [p["fields"] for p in before] == [p["fields"] for p in after]
 db = sqlite3.connect(sys.argv[1])
 assert db.execute("SELECT count(*) FROM persons WHERE retired_run IS NULL AND golden NOT LIKE '{\"p\":[%'").fetchone()[0] == 0
 PY
+# store check finds what a broken writer would leave: a link to a person that does not exist.
+python3 - inc/hopnhat.db <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) "
+           "SELECT source, record_id || '-x', 'P9999999', status, score, rule, run_id FROM links LIMIT 1")
+db.commit()
+PY
+run_rc "$HOPNHAT" store check --config inc/hopnhat.json
+assert_eq "$RC" "1" "store check of a dangling link"
+assert_contains "$OUT" "1 rows of links reference a row of persons that does not exist" "store check output"
 echo "incremental test passed"

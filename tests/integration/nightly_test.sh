@@ -23,6 +23,7 @@ done
 "$HOPNHAT" sync --config data/hopnhat.json --report after-crashes.json >/dev/null 2>&1 || fail "the run after the crashes failed"
 dump data/hopnhat.json > crashed.dump
 cmp -s reference.dump crashed.dump || fail "the store after kill -9 differs from an uninterrupted run"
+store_check data/hopnhat.json
 assert_eq "$(json after-crashes.json "j['status']")" "succeeded" "status after crashes"
 "$HOPNHAT" runs list --config data/hopnhat.json --format json > runs.json
 assert_eq "$(json runs.json "all(r['status'] in ('succeeded', 'failed') for r in j)")" "True" "no half-done run is recorded"

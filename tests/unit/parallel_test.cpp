@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/parallel.hpp"
@@ -27,6 +29,30 @@ TEST_CASE("parallel slices cover every index once, and an exception in a slice c
                       if (b <= 50000 && 50000 < e) throw std::runtime_error("the middle slice failed");
                     }),
                     "the middle slice failed");
+}
+
+TEST_CASE("background disposal destroys what it is given on another thread, and waits for it") {
+  struct Tracer {
+    std::thread::id* destroyed_on;
+    explicit Tracer(std::thread::id* on) : destroyed_on(on) {}
+    Tracer(Tracer&& o) noexcept : destroyed_on(std::exchange(o.destroyed_on, nullptr)) {}
+    ~Tracer() {
+      if (destroyed_on) *destroyed_on = std::this_thread::get_id();
+    }
+  };
+  std::thread::id a, b;
+  {
+    base::BackgroundDisposal disposal;
+    disposal.add(Tracer(&a));
+    disposal.add(std::vector<Tracer>{});  // any movable type
+    auto big = std::make_unique<Tracer>(&b);
+    disposal.add(std::move(big));
+    CHECK_FALSE(big);
+  }  // waits here
+  CHECK(a != std::thread::id());
+  CHECK(a != std::this_thread::get_id());
+  CHECK(b != std::this_thread::get_id());
+  CHECK(b != std::thread::id());
 }
 
 TEST_CASE("a parallel sort sorts like std::sort, by any order, at any size") {

@@ -258,3 +258,26 @@ TEST_CASE("one run at a time: a second store object cannot take the run lock") {
   auto third = ts.open(false);
   CHECK_NOTHROW(third->lock_runs("a sync"));
 }
+
+TEST_CASE("a link to a missing person: refused at commit with reference checks, found by integrity_problems without") {
+  FOR_EACH_BACKEND(ts);
+  {
+    auto store = ts.open();
+    store->begin();
+    auto run = store->create_run("2026-01-01T00:00:00Z", false);
+    store->add_link({"party", "1", "P0000404", "linked", 1.0, "citizen_id", run, ""});
+    CHECK_THROWS(store->commit());
+    store->rollback();
+  }
+  auto store = ts.open(false);
+  CHECK(store->integrity_problems().empty());
+  if (ts.backend() != "sqlite") return;  // PostgreSQL always checks; nothing to turn off
+  store.reset();
+  store = ts.open(false);
+  store->set_reference_checks(false);
+  store->begin();
+  auto run = store->create_run("2026-01-01T00:00:00Z", false);
+  store->add_link({"party", "1", "P0000404", "linked", 1.0, "citizen_id", run, ""});
+  store->commit();
+  CHECK(store->integrity_problems() == std::vector<std::string>{"1 rows of links reference a row of persons that does not exist"});
+}
