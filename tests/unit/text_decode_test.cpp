@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "hopnhat/sdk/record.hpp"
 #include "hopnhat/sdk/text.hpp"
@@ -72,6 +74,27 @@ TEST_CASE("a UTF-8 byte-order mark is dropped") {
 TEST_CASE("decomposed input becomes NFC") {
   // "ễ" written as e + circumflex + tilde
   CHECK(to_nfc("Nguye\xCC\x82\xCC\x83n") == "Nguyễn");
+}
+
+TEST_CASE("a long text is normalised line by line: the same as each line alone, offsets kept") {
+  CHECK(to_nfc("An\nNguye\xCC\x82\xCC\x83n\nB\xCC\x81\r\nHo\xCC\x80" "a") == "An\nNguyễn\nB\xCC\x81\r\nHòa");
+  CHECK(to_nfc("x\n\xCC\x81y") == "x\n\xCC\x81y");  // a mark after a line feed composes with nothing
+  const std::vector<std::string> pieces = {"Nguyễn", "Văn", " ", ",", "e\xCC\x82\xCC\x83", "o\xCC\x80", "\xCC\x81",
+                                           "\n", "\r\n", "\xE4\xB8\xAD", "\xFF", "Ho\xCC\x9B\xCC\x81", "ß", ""};
+  std::uint64_t state = 7;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int n = static_cast<int>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 59);
+    for (int k = 0; k < n * 2; ++k)
+      text += pieces[((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % pieces.size()];
+    std::string by_line;
+    std::size_t from = 0;
+    for (std::size_t feed; (feed = text.find('\n', from)) != std::string::npos; from = feed + 1)
+      by_line += to_nfc(text.substr(from, feed - from)) + "\n";
+    by_line += to_nfc(text.substr(from));
+    INFO(text);
+    CHECK(to_nfc(text) == by_line);
+  }
 }
 
 TEST_CASE("fold makes comparison keys: lower case, no diacritics, đ as d, single spaces") {
