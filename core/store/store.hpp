@@ -201,9 +201,9 @@ class Store {
   virtual void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) = 0;
 
   virtual std::vector<LinkRow> links() = 0;
-  /// The links not deleted, in (source, record id) order, one at a time, with only person_id,
-  /// source, record_id and status set: what an export needs of two million of them. `visit`
-  /// must not use this store.
+  /// The links not deleted, in (person id, source, record id) byte order, one at a time, with
+  /// only person_id, source, record_id and status set: what an export needs of two million of
+  /// them, in the order it walks the persons. `visit` must not use this store.
   virtual void each_live_link(const std::function<void(LinkRow&&)>& visit) = 0;
   virtual void put_link(const LinkRow& link) = 0;
   /// Inserts a link the store does not hold (see add_record).

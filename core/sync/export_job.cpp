@@ -24,16 +24,15 @@ namespace hopnhat::sync {
 namespace {
 
 // What an export needs besides the golden values, gathered before the persons stream by. The
-// live links are sorted by person (in the order the persons stream: byte order of their ids)
-// and taken in a walk beside the stream; cases and history, few, sit in open-addressing maps.
+// live links come from the store in the order the persons stream (byte order of their ids) and
+// are taken in a walk beside the stream; cases and history, few, sit in open-addressing maps.
 struct ExportContext {
   struct Link {
     std::string person_id;
     sdk::LinkedRecord record;
   };
-  std::vector<Link> links;
-  std::vector<std::uint32_t> by_person;  // indices into links: by person id, then (source, record id)
-  std::size_t next = 0;                  // the walk's place in by_person
+  std::vector<Link> links;  // by person id, then (source, record id)
+  std::size_t next = 0;     // the walk's place in links
   absl::flat_hash_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
   absl::flat_hash_map<std::string, std::vector<sdk::ValueChange>> history_of;
 
@@ -41,9 +40,8 @@ struct ExportContext {
   /// order.
   void records_of(const std::string& person, std::vector<sdk::LinkedRecord>& out) {
     out.clear();
-    while (next < by_person.size() && links[by_person[next]].person_id < person) ++next;
-    for (; next < by_person.size() && links[by_person[next]].person_id == person; ++next)
-      out.push_back(std::move(links[by_person[next]].record));
+    while (next < links.size() && links[next].person_id < person) ++next;
+    for (; next < links.size() && links[next].person_id == person; ++next) out.push_back(std::move(links[next].record));
   }
 };
 
@@ -53,7 +51,7 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> attributes;  // "source\x1fid" → columns
   if (needs.attributes)
     for (auto& r : store.active_records()) attributes[r.record.source + '\x1f' + r.record.id] = std::move(r.record.attributes);
-  store.each_live_link([&](store::LinkRow&& l) {  // in (source, record id) order
+  store.each_live_link([&](store::LinkRow&& l) {  // in (person id, source, record id) order
     sdk::LinkedRecord linked{std::move(l.source), std::move(l.record_id), std::move(l.status), {}};
     if (needs.attributes) {
       auto it = attributes.find(linked.source + '\x1f' + linked.record_id);
@@ -61,31 +59,8 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
     }
     ctx.links.push_back({std::move(l.person_id), std::move(linked)});
   });
-  const auto sorting = std::chrono::steady_clock::now();
-  // Sorted on the ids' first eight bytes packed big-endian into an integer (byte order, and the
-  // whole of an id like P0000001), the strings compared only where those agree.
-  struct Key {
-    std::uint64_t prefix;
-    std::uint32_t link;
-  };
-  std::vector<Key> keys(ctx.links.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const std::string& id = ctx.links[i].person_id;
-    std::uint64_t prefix = 0;
-    for (std::size_t k = 0; k < 8; ++k)
-      prefix = prefix << 8 | (k < id.size() ? static_cast<unsigned char>(id[k]) : 0u);
-    keys[i] = {prefix, static_cast<std::uint32_t>(i)};
-  }
-  base::parallel_sort(keys, [&links = ctx.links](const Key& a, const Key& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    int c = links[a.link].person_id.compare(links[b.link].person_id);
-    return c != 0 ? c < 0 : a.link < b.link;  // a person's records stay in (source, record id) order
-  });
-  ctx.by_person.resize(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) ctx.by_person[i] = keys[i].link;
-  spdlog::debug("export: {} live links read in {:.2f} s, sorted by person in {:.2f} s", ctx.links.size(),
-                std::chrono::duration<double>(sorting - start).count(),
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - sorting).count());
+  spdlog::debug("export: {} live links read in {:.2f} s", ctx.links.size(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
   if (needs.history)
     for (auto& c : store.person_changes(""))

@@ -2,6 +2,8 @@
 // trips, transactions and savepoints, deletions, counters, history, ordering, the run lock.
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include "store/run_lock.hpp"
 #include "store/store.hpp"
 #include "store_backends.hpp"
@@ -25,10 +27,10 @@ sdk::SourceRecord record(const std::string& id, const std::string& name, const s
 TEST_CASE("a new store gets the current schema version; nothing is pending after") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
-  CHECK(store->pending_migrations().size() == 7);
+  CHECK(store->pending_migrations().size() == 8);
   store->begin();
-  CHECK(store->schema_version() == 7);
-  CHECK(store->latest_schema_version() == 7);
+  CHECK(store->schema_version() == 8);
+  CHECK(store->latest_schema_version() == 8);
   store->commit();
   CHECK(store->pending_migrations().empty());
   CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
@@ -115,6 +117,24 @@ TEST_CASE("rows come back in byte order, the same on both backends") {
   std::vector<std::string> ids;
   for (const auto& r : store->active_records()) ids.push_back(r.record.id);
   CHECK(ids == std::vector<std::string>{"10", "9", "B", "_x", "a", "b", "Ă"});
+  store->commit();
+}
+
+TEST_CASE("live links come by person, then source and record id, in byte order; deleted ones not at all") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  auto run = store->create_run("2026-01-01T00:00:00Z", false);
+  for (const char* p : {"P10", "P9", "Pă", "PB"}) store->put_person({p, run, run, std::nullopt, "{}", "", ""});
+  const std::vector<std::tuple<const char*, const char*, const char*, const char*>> links = {
+      {"party", "2", "P9", "linked"}, {"civil", "7", "P10", "review"}, {"party", "1", "P9", "linked"},
+      {"civil", "3", "Pă", "linked"}, {"office", "1", "PB", "deleted"}, {"civil", "1", "P9", "linked"},
+      {"party", "10", "P10", "linked"}};
+  for (const auto& [source, id, person, status] : links) store->add_link({source, id, person, status, std::nullopt, "r", run, ""});
+  std::vector<std::string> seen;
+  store->each_live_link([&](LinkRow&& l) { seen.push_back(l.person_id + " " + l.source + ":" + l.record_id + " " + l.status); });
+  CHECK(seen == std::vector<std::string>{"P10 civil:7 review", "P10 party:10 linked", "P9 civil:1 linked", "P9 party:1 linked",
+                                         "P9 party:2 linked", "Pă civil:3 linked"});
   store->commit();
 }
 
