@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace hopnhat::base {
 
 /// Threads worth starting for `items` pieces of work: one per core, none for small loops (fewer
@@ -89,7 +91,11 @@ class BackgroundDisposal {
   template <typename T>
   void add(T&& object) {
     auto owned = std::make_shared<std::decay_t<T>>(std::forward<T>(object));
-    pending_.push_back(std::async(std::launch::async, [owned = std::move(owned)]() mutable { owned.reset(); }));
+    pending_.push_back(std::async(std::launch::async, [owned = std::move(owned)]() mutable {
+      // On Linux a thread has its own nice value: freeing waits for a core the run leaves idle.
+      (void)setpriority(PRIO_PROCESS, 0, 19);
+      owned.reset();
+    }));
   }
 
  private:

@@ -70,11 +70,16 @@ std::uint64_t key_hash(std::string_view s) {
 }  // namespace
 
 std::string MatchKeys::encode(const std::uint64_t* hashes, std::size_t n) {
-  std::string out(n * 8, '\0');
+  std::string out;
+  encode_to(hashes, n, out);
+  return out;
+}
+
+void MatchKeys::encode_to(const std::uint64_t* hashes, std::size_t n, std::string& out) {
+  out.resize(n * 8);
   char* p = out.data();
   for (std::size_t i = 0; i < n; ++i)
     for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(hashes[i] >> (8 * b) & 0xFF);
-  return out;
 }
 
 std::string MatchKeys::encode() const {

@@ -76,6 +76,8 @@ struct MatchKeys {
   std::string encode() const;
   /// The same of `n` hashes laid out flat (blocks, then terms).
   static std::string encode(const std::uint64_t* hashes, std::size_t n);
+  /// The same, into `out` (its buffer reused).
+  static void encode_to(const std::uint64_t* hashes, std::size_t n, std::string& out);
   /// nullopt when `bytes` does not have the layout `settings` gives (written under other settings).
   static std::optional<MatchKeys> decode(std::string_view bytes, const MatchSettings& settings);
   /// The same into `out` (blocks then terms, `width` hashes; two million records need no

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <future>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -75,7 +76,7 @@ class Reconciler {
     match(changes, options);
     stage("match");
     assign_persons();
-    write_links();
+    diff_links();
     stage("links");
     rebuild_golden();
     open_review_cases();
@@ -183,42 +184,29 @@ class Reconciler {
     if (c >= 0) affected_cluster_[static_cast<std::size_t>(c)] = 1;
   }
 
-  // Links: written where they differ from the stored ones; those of records gone are ended.
-  // The rows are made a batch ahead on another thread while this one writes (the store is
-  // the slow part, and a first run writes two million).
-  void write_links() {
+  // Links: those that differ from the stored ones are found here (they decide which persons
+  // are rebuilt) and written during the golden stage, a share before each slice of persons, so
+  // that the store writes them while the other core builds golden records; those of records
+  // gone are ended here.
+  void diff_links() {
     const match::MatchResult& result = scope_->result;
     auto& links = scope_->links;
     for (const auto& p : result.review) {
       in_review_.insert(p.a);
       in_review_.insert(p.b);
     }
-    auto make_rows = [this, &result](std::size_t from, std::size_t to) {
-      std::vector<store::LinkRow> rows;
-      rows.reserve(to - from);
-      for (std::size_t i = from; i < to; ++i) {
-        const auto& r = scope_->records[i].record;
-        std::optional<double> score;
-        if (result.score[i] >= 0) score = result.score[i];
-        rows.push_back({r.source, r.id, person_of(i), in_review_.count(static_cast<std::uint32_t>(i)) ? "review" : "linked",
-                        score, result.rule[i], run_id_,
-                        match::MatchKeys::encode(&scope_->keys[i * scope_->key_width], scope_->key_width)});
-      }
-      return rows;
-    };
-    constexpr std::size_t kBatch = 1 << 16;
     const std::size_t total = scope_->records.size();
-    std::future<std::vector<store::LinkRow>> next;
-    if (total > 0) next = std::async(std::launch::async, make_rows, std::size_t{0}, std::min(kBatch, total));
-    for (std::size_t from = 0; from < total; from += kBatch) {
-      std::vector<store::LinkRow> rows = next.get();
-      if (from + kBatch < total) next = std::async(std::launch::async, make_rows, from + kBatch, std::min(from + 2 * kBatch, total));
-      for (std::size_t k = 0; k < rows.size(); ++k) {
-        const std::size_t i = from + k;
-        const store::LinkRow& want = rows[k];
+    if (links.empty()) {  // a first run: every record's link is new
+      pending_links_.resize(total);
+      for (std::size_t i = 0; i < total; ++i) pending_links_[i] = {static_cast<std::uint32_t>(i), true};
+      for (std::uint32_t c : result.cluster_of) affected_cluster_[c] = 1;
+    } else {
+      store::LinkRow want;
+      for (std::size_t i = 0; i < total; ++i) {
         const auto& r = scope_->records[i].record;
-        auto it = links.empty() ? links.end() : links.find(record_key(r.source, r.id));  // empty: a first run
+        auto it = links.find(record_key(r.source, r.id));
         if (it != links.end()) {
+          make_link(i, want);
           it->second.run_id = -1;  // seen: an active record still has this link
           store::LinkRow have = it->second;
           have.run_id = run_id_;
@@ -227,8 +215,7 @@ class Reconciler {
           affect(have.person_id);
         }
         affected_cluster_[result.cluster_of[i]] = 1;
-        if (it == links.end()) store_.add_link(want);  // the scope holds every stored link of its records
-        else store_.put_link(want);
+        pending_links_.push_back({static_cast<std::uint32_t>(i), it == links.end()});  // the scope holds every stored link of its records
       }
     }
     for (auto& [key, l] : links) {
@@ -239,6 +226,37 @@ class Reconciler {
       store_.put_link(l);
     }
     std::unordered_map<std::string, store::LinkRow>().swap(links);
+  }
+
+  /// Record i's link as this run makes it, into `row` (its buffers reused).
+  void make_link(std::size_t i, store::LinkRow& row) const {
+    const match::MatchResult& result = scope_->result;
+    const auto& r = scope_->records[i].record;
+    row.source = r.source;
+    row.record_id = r.id;
+    row.person_id = person_of(i);
+    row.status = in_review_.count(static_cast<std::uint32_t>(i)) ? "review" : "linked";
+    row.score.reset();
+    if (result.score[i] >= 0) row.score = result.score[i];
+    row.rule = result.rule[i];
+    row.run_id = run_id_;
+    match::MatchKeys::encode_to(&scope_->keys[i * scope_->key_width], scope_->key_width, row.match_keys);
+  }
+
+  /// Writes the links found by diff_links() up to `share` (0..1) of them.
+  void write_links(double share) {
+    const auto upto = std::min(pending_links_.size(), static_cast<std::size_t>(share * static_cast<double>(pending_links_.size())));
+    store::LinkRow row;
+    for (; links_written_ < upto; ++links_written_) {
+      const PendingLink& p = pending_links_[links_written_];
+      make_link(p.record, row);
+      if (p.fresh) store_.add_link(row);
+      else store_.put_link(row);
+    }
+    if (links_written_ == pending_links_.size()) {
+      std::vector<PendingLink>().swap(pending_links_);
+      links_written_ = 0;
+    }
   }
 
   // A person's golden record is rebuilt when the run touched it (or the rules changed); the
@@ -345,7 +363,9 @@ class Reconciler {
       std::vector<merge::GoldenRecord> built;
       std::vector<std::string> text;
     };
-    auto build_slice = [&](std::size_t from) {
+    // While links are left to write, one thread builds: this one has the store's work, the
+    // builder the other core (two builders would take turns with the store on two cores).
+    auto build_slice = [&](std::size_t from, bool one_thread) {
       const std::size_t n = std::min(kSlice, todo.size() - from);
       Slice slice{std::vector<merge::GoldenRecord>(n), std::vector<std::string>(n)};
       base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
@@ -355,15 +375,18 @@ class Reconciler {
           slice.built[k] = merge::build_golden(m.records, m.values, rules_);
           slice.text[k] = slice.built[k].to_text();
         }
-      });
+      }, one_thread ? std::numeric_limits<std::size_t>::max() : 512);
       return slice;
     };
     std::future<Slice> next;
-    if (!todo.empty()) next = std::async(std::launch::async, build_slice, std::size_t{0});
+    if (!todo.empty()) next = std::async(std::launch::async, build_slice, std::size_t{0}, !pending_links_.empty());
     for (std::size_t from = 0; from < todo.size(); from += kSlice) {
       const std::size_t n = std::min(kSlice, todo.size() - from);
+      // The store writes a share of the links while the other threads build this slice.
+      write_links(static_cast<double>(from + n) / static_cast<double>(todo.size()));
       Slice slice = next.get();
-      if (from + kSlice < todo.size()) next = std::async(std::launch::async, build_slice, from + kSlice);
+      if (from + kSlice < todo.size())
+        next = std::async(std::launch::async, build_slice, from + kSlice, !pending_links_.empty());
       std::vector<merge::GoldenRecord>& built = slice.built;
       std::vector<std::string>& built_text = slice.text;
       // Which changed (and of those, which count as updated: not created by this run), with the
@@ -416,6 +439,7 @@ class Reconciler {
           keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
       }
     }
+    write_links(1.0);  // what is left (all of them when no person is rebuilt)
   }
 
   // A review case for each pair of clusters a person must decide about.
@@ -476,6 +500,12 @@ class Reconciler {
   // Per cluster: whether the run may have changed its person (see assign_persons).
   std::vector<char> affected_cluster_;
   absl::flat_hash_set<std::uint32_t> in_review_;  // records in a review pair
+  struct PendingLink {
+    std::uint32_t record;
+    bool fresh;  // no stored link: added, not upserted
+  };
+  std::vector<PendingLink> pending_links_;  // in record order: diff_links() found them, write_links() writes them
+  std::size_t links_written_ = 0;
   std::map<std::string, store::ConflictRow> open_;  // open cases, by what they are about
   std::set<std::string> still_open_;
 };
