@@ -9,6 +9,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -91,11 +92,15 @@ class BackgroundDisposal {
   template <typename T>
   void add(T&& object) {
     auto owned = std::make_shared<std::decay_t<T>>(std::forward<T>(object));
-    pending_.push_back(std::async(std::launch::async, [owned = std::move(owned)]() mutable {
-      // On Linux a thread has its own nice value: freeing waits for a core the run leaves idle.
-      (void)setpriority(PRIO_PROCESS, 0, 19);
-      owned.reset();
-    }));
+    try {
+      pending_.push_back(std::async(std::launch::async, [owned = std::move(owned)]() mutable {
+        // On Linux a thread has its own nice value: freeing waits for a core the run leaves idle.
+        (void)setpriority(PRIO_PROCESS, 0, 19);
+        owned.reset();
+      }));
+    } catch (const std::system_error&) {
+      // No thread to be had: the object died with the task that could not start, here.
+    }
   }
 
  private:
