@@ -5,7 +5,9 @@
 #include <unicode/unistr.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <set>
@@ -24,9 +26,24 @@ namespace {
 void append_utf8(std::string& out, char32_t cp) { utf8::append(out, cp); }
 
 // Returns the offset of the first ill-formed byte, or npos.
+bool nfc_changes(std::string_view utf8, std::string& out);  // below, beside ICU
+
+// How many bytes from `i` on are ASCII, eight at a time (a staff file is mostly ASCII: digits,
+// dates, codes, the letters of names without their marks).
+std::size_t ascii_run(std::string_view s, std::size_t i) {
+  const std::size_t from = i;
+  for (std::uint64_t word; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+  }
+  return i - from;
+}
+
 std::size_t first_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
+    i += ascii_run(s, i);
+    if (i >= s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     std::size_t n;
     char32_t cp;
@@ -277,7 +294,7 @@ Status decode(std::string_view bytes, Encoding encoding, std::string& out, Encod
   raw.reserve(bytes.size() + bytes.size() / 4);
   Status st = decode_as(bytes, encoding, raw, bad_offset);
   if (!st) return st;
-  out = to_nfc(raw);
+  if (!nfc_changes(raw, out)) out = std::move(raw);  // most files: no second copy
   return Status::ok();
 }
 
@@ -340,15 +357,20 @@ struct FoldTable {
 
 }  // namespace
 
-std::string to_nfc(std::string_view utf8) {
-  // Precomposed Latin text (every Vietnamese letter has a precomposed form) is already NFC: only
-  // the lines holding anything else go through ICU. A line feed never composes with what stands
-  // before or after it, so each line normalises alone, and a file of a hundred megabytes with a
-  // few decomposed names costs one pass instead of two conversions of the whole text.
-  std::string out;
+namespace {
+
+// Fills `out` with the NFC form of `utf8` and returns true, or returns false (leaving `out`
+// alone) when `utf8` is NFC as it is. Precomposed Latin text (every Vietnamese letter has a
+// precomposed form) is already NFC: only the lines holding anything else go through ICU. A line
+// feed never composes with what stands before or after it, so each line normalises alone, and a
+// file of a hundred megabytes with a few decomposed names costs one pass instead of two
+// conversions of the whole text.
+bool nfc_changes(std::string_view utf8, std::string& out) {
   bool changed = false;
   std::size_t done = 0;  // utf8[0, done) is in `out` (once changed)
   for (std::size_t i = 0; i < utf8.size();) {
+    i += ascii_run(utf8, i);
+    if (i >= utf8.size()) break;
     if (static_cast<unsigned char>(utf8[i]) < 0x80) {
       ++i;
       continue;
@@ -360,15 +382,24 @@ std::string to_nfc(std::string_view utf8) {
     const std::size_t line = feed == std::string_view::npos || feed < done ? done : feed + 1;
     std::size_t end = utf8.find('\n', at);
     if (end == std::string_view::npos) end = utf8.size();
-    if (!changed) out.reserve(utf8.size() + utf8.size() / 16);
+    if (!changed) {
+      out.clear();
+      out.reserve(utf8.size() + utf8.size() / 16);
+    }
     changed = true;
     out.append(utf8.substr(done, line - done));
     out += to_nfc_icu(utf8.substr(line, end - line));
     done = i = end;
   }
-  if (!changed) return std::string(utf8);
-  out.append(utf8.substr(done));
-  return out;
+  if (changed) out.append(utf8.substr(done));
+  return changed;
+}
+
+}  // namespace
+
+std::string to_nfc(std::string_view utf8) {
+  std::string out;
+  return nfc_changes(utf8, out) ? out : std::string(utf8);
 }
 
 std::string fold(std::string_view utf8) {
