@@ -146,6 +146,8 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
   std::vector<sdk::PersonRecord> batch, spare;
   std::future<bool> in_flight;  // the exporter's answer for `spare`, in its hands: go on?
   bool go_on = true;
+  double waited = 0;
+  auto t2 = std::chrono::steady_clock::now();
   for (std::size_t from = 0; go_on && from < entries.size(); from += kBatch) {
     const std::size_t n = std::min(kBatch, entries.size() - from);
     if (batch.size() < n) batch.resize(n);
@@ -164,7 +166,9 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
           for (std::size_t k = b; k < e; ++k) readers[w].read(batch[k].person_id, entries[from + k].golden, batch[k].fields);
         },
         256);
+    auto w0 = std::chrono::steady_clock::now();
     if (in_flight.valid()) go_on = in_flight.get();
+    waited += since(w0);
     if (!go_on) break;
     std::swap(batch, spare);
     in_flight = std::async(std::launch::async, [&visit, &persons = spare, n] {
@@ -174,6 +178,7 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
     });
   }
   if (in_flight.valid()) in_flight.get();
+  spdlog::debug("export: streamed in {:.2f} s, waiting {:.2f} s for the exporter", since(t2), waited);
 }
 
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
