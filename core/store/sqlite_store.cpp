@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "store/invariants.hpp"
 #include "store/run_lock.hpp"
 #include "store/row_json.hpp"
 #include "store/store.hpp"
@@ -64,10 +65,15 @@ class SqliteStore final : public Store {
     auto quick = db_.prepare("PRAGMA quick_check");
     while (quick.step())
       if (quick.text(0) != "ok") out.push_back("quick_check: " + quick.text(0));
+    if (schema_version() == 0) return out;  // no tables yet: nothing else to check
     auto refs = db_.prepare("SELECT \"table\", parent, COUNT(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2");
     while (refs.step())
       out.push_back(std::to_string(refs.integer(2)) + " rows of " + refs.text(0) + " reference a row of " + refs.text(1) +
                     " that does not exist");
+    for (const Invariant& inv : kInvariants) {
+      auto s = db_.prepare(inv.count_sql);
+      if (s.step() && s.integer(0) > 0) out.push_back(std::to_string(s.integer(0)) + " " + inv.rows_that);
+    }
     return out;
   }
 

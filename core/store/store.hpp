@@ -156,8 +156,10 @@ class Store {
   /// a second per million persons. integrity_problems() checks every reference afterwards.
   /// PostgreSQL keeps its own (deferred) checks: there it changes nothing.
   virtual void set_reference_checks(bool on) = 0;
-  /// What is wrong with the store, one sentence each: SQLite's quick_check, and rows that
-  /// reference a row that does not exist. Empty when all is well. Reads every table.
+  /// What is wrong with the store, one sentence each: SQLite's quick_check, rows that reference
+  /// a row that does not exist, and rows that break what a run keeps true (invariants.hpp:
+  /// every active record linked to a living person, no live link to a deleted record or a
+  /// retired person). Empty when all is well. Reads every table.
   virtual std::vector<std::string> integrity_problems() = 0;
 
   virtual void begin() = 0;

@@ -47,6 +47,7 @@ compare() {  # STEP
 for cfg in pg lite; do "$HOPNHAT" sync --config "data/$cfg.json" --report "$cfg-1.json" >/dev/null 2>&1 || fail "first sync ($cfg): $(cat $cfg-1.json)"; done
 assert_eq "$(json pg-1.json "j['persons']")" "$(json lite-1.json "j['persons']")" "person counts of the first run"
 compare "first run"
+for cfg in pg lite; do store_check "data/$cfg.json"; done
 for cfg in pg lite; do "$HOPNHAT" sync --config "data/$cfg.json" --report "$cfg-2.json" >/dev/null 2>&1 || fail "second sync ($cfg)"; done
 assert_eq "$(json pg-2.json "(j['sources'][0]['new'], j['sources'][0]['changed'], j['persons']['created'], j['persons']['updated'])")" "(0, 0, 0, 0)" "an unchanged re-run on PostgreSQL"
 compare "unchanged re-run"
@@ -112,6 +113,7 @@ done
 for cfg in pg lite; do "$HOPNHAT" sync --config "data/$cfg.json" --report "$cfg-4.json" >/dev/null 2>&1 || fail "sync after kill -9 ($cfg): $(cat $cfg-4.json)"; done
 assert_eq "$(json pg-4.json "[s['changed'] for s in j['sources'] if s['name']=='party'][0]")" "60" "the next run sees every change of the killed one"
 compare "after a killed run"
+for cfg in pg lite; do store_check "data/$cfg.json"; done
 
 # 5. Decisions made while a sync runs are neither lost nor overwritten. A larger agency in its
 #    own database, so that the run lasts long enough for administrators to decide meanwhile.

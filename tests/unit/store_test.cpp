@@ -297,7 +297,36 @@ TEST_CASE("a link to a missing person: refused at commit with reference checks, 
   store->set_reference_checks(false);
   store->begin();
   auto run = store->create_run("2026-01-01T00:00:00Z", false);
+  store->add_record(record("1", "An"), run, "{}");
   store->add_link({"party", "1", "P0000404", "linked", 1.0, "citizen_id", run, ""});
   store->commit();
   CHECK(store->integrity_problems() == std::vector<std::string>{"1 rows of links reference a row of persons that does not exist"});
+}
+
+TEST_CASE("integrity_problems names what a run keeps true and a store breaks") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  auto run = store->create_run("2026-01-01T00:00:00Z", false);
+  store->add_person({"P1", run, run, std::nullopt, "{}", "", ""});
+  store->add_person({"P2", run, run, run, "{}", "", ""});  // retired
+  store->add_person({"P3", run, run, std::nullopt, "{}", "", ""});  // no record at all
+  store->add_record(record("1", "An"), run, "{}");
+  store->add_record(record("2", "Bình"), run, "{}");  // no link
+  store->add_record(record("3", "Chi"), run, "{}");
+  store->add_link({"party", "1", "P1", "linked", 1.0, "citizen_id", run, ""});
+  store->add_link({"party", "3", "P2", "linked", 1.0, "citizen_id", run, ""});
+  store->add_link({"party", "9", "P1", "linked", 1.0, "citizen_id", run, ""});  // no such record
+  store->add_link({"party", "8", "P1", "deleted", 1.0, "citizen_id", run, ""});  // ended: fine
+  store->commit();
+  CHECK(store->integrity_problems() == std::vector<std::string>{"1 live links name a source record that is deleted or missing",
+                                                                "1 active source records have no live link (no person)",
+                                                                "1 live links name a retired person",
+                                                                "1 persons not retired have no live link"});
+  store->begin();
+  store->add_link({"party", "2", "P3", "linked", 1.0, "citizen_id", run, ""});
+  store->put_link({"party", "3", "P1", "linked", 1.0, "citizen_id", run, ""});
+  store->put_link({"party", "9", "P1", "deleted", 1.0, "citizen_id", run, ""});
+  store->commit();
+  CHECK(store->integrity_problems().empty());
 }
