@@ -13,6 +13,7 @@ assert_contains() { grep -qF -- "$2" <<<"$1" || fail "${3:-text} does not contai
 json() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"; }
 # run_rc CMD...: runs a command, keeping its exit code in RC and its output in OUT / ERR.
 run_rc() { set +e; OUT=$("$@" 2>"$WORK/.err"); RC=$?; ERR=$(cat "$WORK/.err"); set -e; }
-# store_check CONFIG: the store's pages and every reference between its rows hold (a sync
-# leaves reference checks to its own construction; this is where they are verified).
+# store_check CONFIG: the store's pages, every reference between its rows and what every run
+# keeps true of them hold (a sync leaves reference checks to its own construction; this is
+# where they are verified).
 store_check() { "$HOPNHAT" store check --config "$1" >"$WORK/.check" 2>&1 || fail "store check of $1: $(cat "$WORK/.check")"; }
