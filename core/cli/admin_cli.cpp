@@ -145,7 +145,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   format(store_status);
   auto* store_migrate = store_cmd->add_subcommand("migrate", "apply the migrations the store lacks (a sync does it too)");
   add_config(store_migrate);
-  auto* store_check = store_cmd->add_subcommand("check", "check the store's pages and that every reference between rows holds; exit 1 if not");
+  auto* store_check = store_cmd->add_subcommand("check", "check the store's pages, every reference between rows and what every run keeps true; exit 1 if not");
   add_config(store_check);
 
   auto* serve = app.add_subcommand("serve", "the administrators' web UI (Vietnamese) and JSON API");

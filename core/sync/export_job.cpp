@@ -1,13 +1,12 @@
 #include "sync/export_job.hpp"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <future>
 #include <limits>
 #include <memory>
-#include <future>
-#include <map>
 #include <set>
 #include <unordered_map>
 
