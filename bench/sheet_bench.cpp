@@ -61,10 +61,11 @@ int main(int argc, char** argv) {
     auto exporter = lib->create_exporter();
     std::string options = nlohmann::json{{"path", std::filesystem::absolute(argv[3]).string()}}.dump();
     if (!exporter->configure(options, ctx)) return 1;
-    sdk::ExportHeader header{1, "", {}, {}};
+    sdk::ExportHeader header{1, "", {}, {}, "", 0};
     for (const auto& f : sdk::kCanonicalFields)
       if (header.fields.size() < 25) header.fields.emplace_back(f.name);
-    if (!exporter->begin(header)) return 1;
+    sdk::ExportPlan plan;
+    if (!exporter->begin(header, plan)) return 1;
     for (long i = 0; i < rows; ++i) {
       sdk::PersonRecord p;
       p.person_id = "P" + std::to_string(1000000 + i);

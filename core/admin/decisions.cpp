@@ -79,6 +79,7 @@ bool write_decided_value(store::Store& store, const store::DecisionRow& d) {
   if (!apply_decided_value(d, golden)) return false;
   p->golden = merge::encode_golden(golden);
   store.put_person(*p);
+  store.mark_views_changed({p->id}, 0);  // outside a run: exports take it up with the next one
   return true;
 }
 

@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   sync->add_flag("--rematch", sync_options.rematch,
                  "match every record and train a new model, even when few records changed (by default a run "
                  "re-matches only the records near those that changed, up to match.incremental_limit)");
+  sync->add_flag("--full-export", sync_options.full_export,
+                 "every export writes its whole output (an exporter that can would otherwise bring its last one up to date)");
   sync->add_flag("--keep-model", sync_options.keep_model,
                  "with --rematch: match every record under the last run's model instead of training one")
       ->needs("--rematch");

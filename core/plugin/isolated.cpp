@@ -65,7 +65,8 @@ nlohmann::json header_to_json(const sdk::ExportHeader& h) {
   for (const auto& s : h.sources)
     sources.push_back({{"name", s.name}, {"read", s.read}, {"new", s.new_records}, {"changed", s.changed},
                        {"unchanged", s.unchanged}, {"deleted", s.deleted}, {"failed", s.failed}, {"error", s.error}});
-  return {{"run_id", h.run_id}, {"run_started_at", h.run_started_at}, {"fields", h.fields}, {"sources", sources}};
+  return {{"run_id", h.run_id}, {"run_started_at", h.run_started_at}, {"fields", h.fields}, {"sources", sources},
+          {"previous_state", h.previous_state}, {"previous_run", h.previous_run}};
 }
 
 sdk::ExportHeader header_from_json(const nlohmann::json& j) {
@@ -76,6 +77,8 @@ sdk::ExportHeader header_from_json(const nlohmann::json& j) {
   for (const auto& s : j.value("sources", nlohmann::json::array()))
     h.sources.push_back({s.at("name"), s.at("read"), s.at("new"), s.at("changed"), s.at("unchanged"), s.at("deleted"),
                          s.at("failed"), s.at("error")});
+  h.previous_state = j.value("previous_state", "");
+  h.previous_run = j.value("previous_run", std::int64_t{0});
   return h;
 }
 
@@ -263,10 +266,13 @@ sdk::Status IsolatedExporter::configure(const std::string& options_json, sdk::Co
   }
 }
 
-sdk::Status IsolatedExporter::begin(const sdk::ExportHeader& header) noexcept {
+sdk::Status IsolatedExporter::begin(const sdk::ExportHeader& header, sdk::ExportPlan& plan) noexcept {
   try {
-    return process_.call({{"op", "begin"}, {"header", header_to_json(header)}}, ctx_,
-                         [](const nlohmann::json&) {});
+    nlohmann::json r;
+    plan = sdk::ExportPlan{};
+    sdk::Status st = process_.call({{"op", "begin"}, {"header", header_to_json(header)}}, ctx_, [](const nlohmann::json&) {}, &r);
+    if (st && r.is_object()) plan.changes_only = r.value("changes_only", false);
+    return st;
   } catch (const std::exception& e) {
     return sdk::Status::internal(e.what());
   }
@@ -280,13 +286,23 @@ sdk::Status IsolatedExporter::write(const sdk::PersonRecord& person) noexcept {
   }
 }
 
+sdk::Status IsolatedExporter::remove(const std::string& person_id) noexcept {
+  try {
+    return process_.call({{"op", "remove"}, {"person_id", person_id}}, ctx_, [](const nlohmann::json&) {});
+  } catch (const std::exception& e) {
+    return sdk::Status::internal(e.what());
+  }
+}
+
 sdk::Status IsolatedExporter::finish(sdk::ExportResult& result) noexcept {
   try {
     nlohmann::json r;
     sdk::Status st = process_.call({{"op", "finish"}}, ctx_, [](const nlohmann::json&) {}, &r);
     if (st && r.is_object()) {
-      result.written = r.value("written", 0);
+      result.written = r.value("written", std::int64_t{0});
+      result.removed = r.value("removed", std::int64_t{0});
       result.target = r.value("target", "");
+      result.state = r.value("state", "");
     }
     return st;
   } catch (const std::exception& e) {
@@ -366,13 +382,17 @@ int serve_plugin(const std::filesystem::path& manifest_path, const std::string& 
         done["result"] = {{"full_snapshot", result.full_snapshot}, {"state", result.state}};
       } else if (name == "begin" && exporter) {
         sdk::ExportHeader h = header_from_json(op.at("header"));
-        done = done_of(exporter->begin(h));
+        sdk::ExportPlan plan;
+        done = done_of(exporter->begin(h, plan));
+        done["result"] = {{"changes_only", plan.changes_only}};
       } else if (name == "write" && exporter) {
         done = done_of(exporter->write(person_from_json(op.at("person"))));
+      } else if (name == "remove" && exporter) {
+        done = done_of(exporter->remove(op.at("person_id").get<std::string>()));
       } else if (name == "finish" && exporter) {
         sdk::ExportResult result;
         done = done_of(exporter->finish(result));
-        done["result"] = {{"written", result.written}, {"target", result.target}};
+        done["result"] = {{"written", result.written}, {"removed", result.removed}, {"target", result.target}, {"state", result.state}};
       } else {
         done = done_of(sdk::Status::internal("unknown operation \"" + name + "\" for an " + kind));
       }

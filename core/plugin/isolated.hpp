@@ -68,8 +68,9 @@ class IsolatedExporter final : public sdk::Exporter {
  public:
   explicit IsolatedExporter(const IsolationSettings& settings) : process_(settings, "exporter") {}
   sdk::Status configure(const std::string& options_json, sdk::Context& ctx) noexcept override;
-  sdk::Status begin(const sdk::ExportHeader& header) noexcept override;
+  sdk::Status begin(const sdk::ExportHeader& header, sdk::ExportPlan& plan) noexcept override;
   sdk::Status write(const sdk::PersonRecord& person) noexcept override;
+  sdk::Status remove(const std::string& person_id) noexcept override;
   sdk::Status finish(sdk::ExportResult& result) noexcept override;
 
  private:

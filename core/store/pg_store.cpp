@@ -26,7 +26,7 @@ namespace {
 
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql"};
+                                     "008_links_by_person.sql", "009_export_views.sql"};
 
 // The advisory lock that orders appends to the audit chain ("hopnhat" and 1; the run lock is "hopnhat").
 constexpr std::int64_t kAuditLockKey = 0x686f706e68617401;
@@ -109,7 +109,7 @@ class PgStore final : public Store {
     db_.exec("CREATE TEMP TABLE stage_links (source TEXT, record_id TEXT, person_id TEXT, status TEXT, score DOUBLE PRECISION, "
              "rule TEXT, run_id BIGINT, match_keys BYTEA)");
     db_.exec("CREATE TEMP TABLE stage_persons (id TEXT, created_run BIGINT, updated_run BIGINT, retired_run BIGINT, golden TEXT, "
-             "merged_into TEXT, split_from TEXT)");
+             "merged_into TEXT, split_from TEXT, view_run BIGINT)");
     db_.exec("CREATE TEMP TABLE stage_changes (person_id TEXT, run_id BIGINT, changed_at TEXT, field TEXT, old_value TEXT, new_value TEXT)");
     db_.exec("CREATE TEMP TABLE stage_conflicts (id BIGINT, person_id TEXT, field TEXT, kind TEXT, status TEXT, candidates TEXT, "
              "opened_run BIGINT, closed_run BIGINT)");
@@ -187,6 +187,7 @@ class PgStore final : public Store {
   }
   void savepoint(const std::string& name) override {
     flush();
+    settle_counters();  // the savepoint holds the numbers used so far, not a reservation past them
     db_.exec("SAVEPOINT " + name);
   }
   void release(const std::string& name) override {
@@ -281,6 +282,19 @@ class PgStore final : public Store {
   std::vector<LinkRow> links() override {
     return read_links("SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
   }
+  void each_live_link_of(const std::vector<std::string>& person_ids, const std::function<void(LinkRow&&)>& visit) override {
+    flush();
+    db_.each_row("SELECT person_id, source, record_id, status FROM links WHERE person_id = ANY($1::text[]) AND status <> 'deleted' "
+                 "ORDER BY person_id COLLATE \"C\", source COLLATE \"C\", record_id COLLATE \"C\"",
+                 {text_array(person_ids)}, [&](const PgResult& r) {
+                   LinkRow l;
+                   l.person_id = r.text(0, 0);
+                   l.source = r.text(0, 1);
+                   l.record_id = r.text(0, 2);
+                   l.status = r.text(0, 3);
+                   visit(std::move(l));
+                 });
+  }
   void each_live_link(const std::function<void(LinkRow&&)>& visit) override {
     flush();
     // Read in the primary key's order, then sorted here by person (migration 008 says why): on
@@ -336,6 +350,33 @@ class PgStore final : public Store {
                  {}, [&](const PgResult& r) {
                    visit({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
                  });
+  }
+  void mark_views_changed(const std::vector<std::string>& person_ids, std::int64_t run_id) override {
+    if (person_ids.empty()) return;
+    flush();  // the persons this run wrote are in the table
+    db_.exec("UPDATE persons SET view_run = $1 WHERE id = ANY($2::text[])", {pg(run_id), text_array(person_ids)});
+  }
+  void claim_outside_view_changes(std::int64_t run_id) override {
+    flush();
+    db_.exec("UPDATE persons SET view_run = $1 WHERE view_run = 0", {pg(run_id)});
+  }
+  void each_person_changed_since(std::int64_t since, const std::function<void(PersonRow&&)>& visit) override {
+    flush();
+    db_.each_row("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), COALESCE(split_from, '') "
+                 "FROM persons WHERE view_run > $1 OR view_run = 0 ORDER BY id COLLATE \"C\"",
+                 {pg(since)}, [&](const PgResult& r) {
+                   visit({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
+                 });
+  }
+  std::optional<ExportState> export_state(const std::string& export_name) override {
+    auto r = db_.exec("SELECT plugin, state, fields, run_id FROM export_states WHERE export = $1", {export_name});
+    if (r.rows() == 0) return std::nullopt;
+    return ExportState{r.text(0, 0), r.text(0, 1), nlohmann::json::parse(r.text(0, 2)).get<std::vector<std::string>>(), r.integer(0, 3)};
+  }
+  void put_export_state(const std::string& export_name, const ExportState& st) override {
+    db_.exec("INSERT INTO export_states(export, plugin, state, fields, run_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (export) DO UPDATE "
+             "SET plugin = excluded.plugin, state = excluded.state, fields = excluded.fields, run_id = excluded.run_id",
+             {export_name, st.plugin, st.state, nlohmann::json(st.fields).dump(), pg(st.run_id)});
   }
   std::vector<StoredRecord> records_in(const std::vector<std::pair<std::string, std::string>>& keys) override {
     std::vector<std::string> sources, ids;
@@ -437,6 +478,7 @@ class PgStore final : public Store {
   void set_conflict_status(std::int64_t id, const std::string& status) override {
     flush();
     db_.exec("UPDATE conflicts SET status = $1 WHERE id = $2", {status, pg(id)});
+    db_.exec("UPDATE persons SET view_run = 0 WHERE id = (SELECT person_id FROM conflicts WHERE id = $1)", {pg(id)});
   }
 
   std::int64_t put_decision(const DecisionRow& d) override {
@@ -519,7 +561,8 @@ class PgStore final : public Store {
   }
   static std::vector<PgParam> person_row(const PersonRow& p) {
     return {p.id, pg(p.created_run), pg(p.updated_run), pg(p.retired_run), p.golden,
-            p.merged_into.empty() ? PgParam() : PgParam(p.merged_into), p.split_from.empty() ? PgParam() : PgParam(p.split_from)};
+            p.merged_into.empty() ? PgParam() : PgParam(p.merged_into), p.split_from.empty() ? PgParam() : PgParam(p.split_from),
+            pg(p.updated_run)};  // the view run (Store::put_person)
   }
 
   void maybe_flush() {
@@ -564,12 +607,12 @@ class PgStore final : public Store {
 
   // Persons first: links, conflicts and changes refer to them.
   void flush() {
-    copy(new_persons_, "persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from)");
+    copy(new_persons_, "persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from, view_run)");
     merge(persons_, "stage_persons",
-          "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
-          "SELECT id, created_run, updated_run, retired_run, golden, merged_into, split_from FROM stage_persons "
+          "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from, view_run) "
+          "SELECT id, created_run, updated_run, retired_run, golden, merged_into, split_from, view_run FROM stage_persons "
           "ON CONFLICT (id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, "
-          "golden = excluded.golden, merged_into = excluded.merged_into, split_from = excluded.split_from");
+          "golden = excluded.golden, merged_into = excluded.merged_into, split_from = excluded.split_from, view_run = excluded.view_run");
     copy(new_records_, "source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, normalized)");
     merge(records_, "stage_records",
           "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "

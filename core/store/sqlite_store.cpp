@@ -17,7 +17,7 @@ namespace {
 // Migrations in order; a later issue appends files, never edits a shipped one.
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql"};
+                                     "008_links_by_person.sql", "009_export_views.sql"};
 
 // The inserts the put_* writes extend with ON CONFLICT and the add_* ones run as they are;
 // write_*() binds a row to either and runs it.
@@ -26,9 +26,9 @@ constexpr const char* kInsertRecord =
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
 constexpr const char* kInsertLink =
     "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* kInsertPerson =
-    "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from) "
-    "VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''))";
+constexpr const char* kInsertPerson =  // the view run is the updated run (Store::put_person)
+    "INSERT INTO persons(id, created_run, updated_run, retired_run, golden, merged_into, split_from, view_run) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), NULLIF(?7, ''), ?3)";
 
 // The three writers a run calls millions of times bind without copies: each binds and runs in
 // one go, while the row and the temporaries of the expression live.
@@ -225,6 +225,23 @@ class SqliteStore final : public Store {
     }
   }
 
+  void each_live_link_of(const std::vector<std::string>& person_ids, const std::function<void(LinkRow&&)>& visit) override {
+    auto s = db_.prepare("SELECT person_id, source, record_id, status FROM links INDEXED BY links_by_person "
+                         "WHERE person_id = ? AND status <> 'deleted' ORDER BY source, record_id");
+    for (const auto& id : person_ids) {
+      s.bind(1, id);
+      while (s.step()) {
+        LinkRow l;
+        l.person_id = s.text(0);
+        l.source = s.text(1);
+        l.record_id = s.text(2);
+        l.status = s.text(3);
+        visit(std::move(l));
+      }
+      s.reset();
+    }
+  }
+
   void put_link(const LinkRow& l) override {
     if (!put_link_) put_link_.emplace(db_.prepare(std::string(kInsertLink) +
         " ON CONFLICT(source, record_id) DO UPDATE SET person_id = excluded.person_id, status = excluded.status, "
@@ -256,13 +273,49 @@ class SqliteStore final : public Store {
   void put_person(const PersonRow& p) override {
     if (!put_person_) put_person_.emplace(db_.prepare(std::string(kInsertPerson) +
         " ON CONFLICT(id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, golden = excluded.golden, "
-        "merged_into = excluded.merged_into, split_from = excluded.split_from"));
+        "merged_into = excluded.merged_into, split_from = excluded.split_from, view_run = excluded.view_run"));
     write_person(*put_person_, p);
   }
 
   void add_person(const PersonRow& p) override {
     if (!add_person_) add_person_.emplace(db_.prepare(kInsertPerson));
     write_person(*add_person_, p);
+  }
+
+  void mark_views_changed(const std::vector<std::string>& person_ids, std::int64_t run_id) override {
+    auto s = db_.prepare("UPDATE persons SET view_run = ? WHERE id = ?");
+    for (const auto& id : person_ids) s.bind(1, run_id).bind(2, id).run();
+  }
+
+  void claim_outside_view_changes(std::int64_t run_id) override {
+    auto s = db_.prepare("UPDATE persons SET view_run = ? WHERE view_run = 0");
+    s.bind(1, run_id).run();
+  }
+
+  void each_person_changed_since(std::int64_t since, const std::function<void(PersonRow&&)>& visit) override {
+    // Two ranges of the view index, merged into id order by the sort (few rows, on a nightly run).
+    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
+                         "COALESCE(split_from, '') FROM persons WHERE view_run > ? OR view_run = 0 ORDER BY id");
+    s.bind(1, since);
+    while (s.step()) {
+      PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
+      if (!s.is_null(3)) p.retired_run = s.integer(3);
+      visit(std::move(p));
+    }
+  }
+
+  std::optional<ExportState> export_state(const std::string& export_name) override {
+    auto s = db_.prepare("SELECT plugin, state, fields, run_id FROM export_states WHERE export = ?");
+    s.bind(1, export_name);
+    if (!s.step()) return std::nullopt;
+    return ExportState{s.text(0), s.text(1), nlohmann::json::parse(s.text(2)).get<std::vector<std::string>>(), s.integer(3)};
+  }
+
+  void put_export_state(const std::string& export_name, const ExportState& st) override {
+    auto s = db_.prepare("INSERT INTO export_states(export, plugin, state, fields, run_id) VALUES (?, ?, ?, ?, ?) "
+                         "ON CONFLICT(export) DO UPDATE SET plugin = excluded.plugin, state = excluded.state, "
+                         "fields = excluded.fields, run_id = excluded.run_id");
+    s.bind(1, export_name).bind(2, st.plugin).bind(3, st.state).bind(4, nlohmann::json(st.fields).dump()).bind(5, st.run_id).run();
   }
 
   std::int64_t next_counter(const std::string& name) override {
@@ -319,6 +372,8 @@ class SqliteStore final : public Store {
   void set_conflict_status(std::int64_t id, const std::string& status) override {
     auto s = db_.prepare("UPDATE conflicts SET status = ? WHERE id = ?");
     s.bind(1, status).bind(2, id).run();
+    auto mark = db_.prepare("UPDATE persons SET view_run = 0 WHERE id = (SELECT person_id FROM conflicts WHERE id = ?)");
+    mark.bind(1, id).run();
   }
 
   void put_person_change(const PersonChange& c) override {

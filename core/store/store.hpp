@@ -135,6 +135,15 @@ struct SourceState {
   std::int64_t record_count = 0;
 };
 
+/// What an export last wrote: kept so that the next run can ask its exporter to bring that
+/// output up to date instead of writing it again (docs/plugin-guide.md, "Patching exporters").
+struct ExportState {
+  std::string plugin;   // the plugin that wrote it
+  std::string state;    // the exporter's own words for its output (sdk::ExportResult::state)
+  std::vector<std::string> fields;  // the canonical fields the exporter was given
+  std::int64_t run_id = 0;          // the run whose persons the output shows
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -207,6 +216,9 @@ class Store {
   /// only person_id, source, record_id and status set: what an export needs of two million of
   /// them, in the order it walks the persons. `visit` must not use this store.
   virtual void each_live_link(const std::function<void(LinkRow&&)>& visit) = 0;
+  /// The same for the persons with these ids only (given in id order; an export of the persons
+  /// a run changed).
+  virtual void each_live_link_of(const std::vector<std::string>& person_ids, const std::function<void(LinkRow&&)>& visit) = 0;
   virtual void put_link(const LinkRow& link) = 0;
   /// Inserts a link the store does not hold (see add_record).
   virtual void add_link(const LinkRow& link) = 0;
@@ -215,9 +227,24 @@ class Store {
   /// Every person in id order, one at a time (a million golden records need not be in memory
   /// at once). `visit` must not use this store.
   virtual void each_person(const std::function<void(PersonRow&&)>& visit) = 0;
+  /// Writes a person; its view run (below) becomes its updated_run.
   virtual void put_person(const PersonRow& person) = 0;
   /// Inserts a person the store does not hold (see add_record).
   virtual void add_person(const PersonRow& person) = 0;
+
+  /// Each person carries the last run that changed what an export shows of it (golden values,
+  /// live links, open cases, history, retirement): its "view run". put_person and add_person
+  /// set it to the person's updated_run; a run marks here the persons whose links or cases it
+  /// changed without writing them; an administrator's action outside a run marks them with 0,
+  /// which the next run takes as its own (claim_outside_view_changes). set_conflict_status
+  /// marks the case's person with 0 itself.
+  virtual void mark_views_changed(const std::vector<std::string>& person_ids, std::int64_t run_id) = 0;
+  virtual void claim_outside_view_changes(std::int64_t run_id) = 0;
+  /// The persons, retired ones too, whose view changed after run `since` or outside a run, in
+  /// id order. `visit` must not use this store.
+  virtual void each_person_changed_since(std::int64_t since, const std::function<void(PersonRow&&)>& visit) = 0;
+  virtual std::optional<ExportState> export_state(const std::string& export_name) = 0;
+  virtual void put_export_state(const std::string& export_name, const ExportState& state) = 0;
   /// The next value of a named counter (1, 2, …); part of the current transaction.
   virtual std::int64_t next_counter(const std::string& name) = 0;
 
@@ -266,7 +293,8 @@ class Store {
   /// an administrator set meanwhile (resolved, deferred): a sync that read the case before the
   /// decision must not reopen it.
   virtual std::int64_t put_conflict(const ConflictRow& conflict) = 0;
-  /// Sets a conflict's status as an administrator decides it (resolved, deferred, open again).
+  /// Sets a conflict's status as an administrator decides it (resolved, deferred, open again),
+  /// and marks the view of its person as changed outside a run.
   virtual void set_conflict_status(std::int64_t id, const std::string& status) = 0;
 };
 

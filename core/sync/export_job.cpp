@@ -7,6 +7,7 @@
 #include <future>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -44,20 +45,29 @@ struct ExportContext {
   }
 };
 
-ExportContext gather_context(store::Store& store, const ExportNeeds& needs) {
+// Of every person, or of those in `only` (in id order).
+ExportContext gather_context(store::Store& store, const ExportNeeds& needs, const std::vector<std::string>* only = nullptr) {
   ExportContext ctx;
   const auto start = std::chrono::steady_clock::now();
-  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> attributes;  // "source\x1fid" → columns
-  if (needs.attributes)
-    for (auto& r : store.active_records()) attributes[r.record.source + '\x1f' + r.record.id] = std::move(r.record.attributes);
-  store.each_live_link([&](store::LinkRow&& l) {  // in (person id, source, record id) order
-    sdk::LinkedRecord linked{std::move(l.source), std::move(l.record_id), std::move(l.status), {}};
-    if (needs.attributes) {
-      auto it = attributes.find(linked.source + '\x1f' + linked.record_id);
-      if (it != attributes.end()) linked.attributes = std::move(it->second);
+  auto take = [&ctx](store::LinkRow&& l) {  // in (person id, source, record id) order
+    ctx.links.push_back({std::move(l.person_id), {std::move(l.source), std::move(l.record_id), std::move(l.status), {}}});
+  };
+  if (only) store.each_live_link_of(*only, take);
+  else store.each_live_link(take);
+  if (needs.attributes) {
+    std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> attributes;  // "source\x1fid" → columns
+    auto keep = [&](store::StoredRecord& r) { attributes[r.record.source + '\x1f' + r.record.id] = std::move(r.record.attributes); };
+    if (only) {
+      std::vector<std::pair<std::string, std::string>> keys;
+      for (const auto& l : ctx.links) keys.emplace_back(l.record.source, l.record.record_id);
+      for (auto& r : store.records_in(keys)) keep(r);
+    } else {
+      for (auto& r : store.active_records()) keep(r);
     }
-    ctx.links.push_back({std::move(l.person_id), std::move(linked)});
-  });
+    for (auto& l : ctx.links)
+      if (auto it = attributes.find(l.record.source + '\x1f' + l.record.record_id); it != attributes.end())
+        l.record.attributes = std::move(it->second);
+  }
   spdlog::debug("export: {} live links read in {:.2f} s", ctx.links.size(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
@@ -180,30 +190,121 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
   spdlog::debug("export: streamed in {:.2f} s, waiting {:.2f} s for the exporter", since(t2), waited);
 }
 
+namespace {
+
+// The persons whose view changed since a run: the living with their golden texts, the retired
+// by id, each list in id order.
+struct ChangedPersons {
+  PersonTexts living;
+  std::vector<std::string> living_ids;
+  std::vector<std::string> retired;
+};
+
+ChangedPersons read_changed_persons(store::Store& store, std::int64_t since) {
+  ChangedPersons out;
+  store.each_person_changed_since(since, [&](store::PersonRow&& row) {
+    if (row.retired_run) {
+      out.retired.push_back(std::move(row.id));
+    } else {
+      out.living.add(row.id, row.golden);
+      out.living_ids.push_back(std::move(row.id));
+    }
+  });
+  return out;
+}
+
+// Hands the changed persons to an exporter that patches its output: write() for the living,
+// remove() for the retired, all in id order.
+sdk::Status stream_changes(store::Store& store, const ExportNeeds& needs, ChangedPersons& changed, sdk::Exporter& exporter,
+                           std::vector<merge::GoldenReader>& readers) {
+  ExportContext ctx = gather_context(store, needs, &changed.living_ids);
+  const auto& entries = changed.living.entries();
+  std::size_t next_retired = 0;
+  sdk::PersonRecord p;
+  auto remove_before = [&](const std::string* id) {  // the retired ones that sort before `id` (all when null)
+    for (; next_retired < changed.retired.size() && (!id || changed.retired[next_retired] < *id); ++next_retired)
+      if (sdk::Status st = exporter.remove(changed.retired[next_retired]); !st) return st;
+    return sdk::Status::ok();
+  };
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const std::string& id = changed.living_ids[k];
+    if (sdk::Status st = remove_before(&id); !st) return st;
+    p.person_id = id;
+    ctx.records_of(id, p.records);
+    p.conflicts.clear();
+    p.history.clear();
+    if (auto it = ctx.conflicts_of.find(id); it != ctx.conflicts_of.end()) p.conflicts = std::move(it->second);
+    if (auto it = ctx.history_of.find(id); it != ctx.history_of.end()) p.history = std::move(it->second);
+    readers[0].read(id, entries[k].golden, p.fields);
+    if (sdk::Status st = exporter.write(p); !st) return st;
+  }
+  return remove_before(nullptr);
+}
+
+}  // namespace
+
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
-                       ExportReport& rep) {
+                       ExportReport& rep, bool full_export) {
   sdk::ExportHeader header;
   header.run_id = run_id;
   header.run_started_at = run.started_at;
   for (const auto& s : run.sources)
     header.sources.push_back({s.name, s.read, s.new_records, s.changed, s.unchanged, s.deleted, s.failed, s.error});
-  // Persons stream to the exporter: a million golden records (as opposed to their stored text) are never all in memory.
+  const ExportNeeds needs{exp.needs_attributes, exp.needs_history};
   sdk::Status st;
-  each_export_person(
-      store, {exp.needs_attributes, exp.needs_history}, header.fields,
-      [&](const std::vector<std::string>&) {
-        st = exp.exporter->begin(header);
-        return static_cast<bool>(st);
-      },
-      [&](const sdk::PersonRecord& p) {
-        st = exp.exporter->write(p);
-        return static_cast<bool>(st);
-      });
+  bool begun = false;
+  rep.mode = "full";
+  // An exporter that described its last output may bring it up to date: offered when the same
+  // plugin wrote it in an earlier run and the persons changed since bring no new field (the
+  // output keeps its columns; one that no person has any more stays until a full export).
+  std::optional<store::ExportState> last;
+  if (!full_export) last = store.export_state(exp.use->name);
+  if (last && last->plugin == exp.use->plugin && !last->state.empty() && last->run_id > 0 && last->run_id < run_id) {
+    ChangedPersons changed = read_changed_persons(store, last->run_id);
+    std::vector<merge::GoldenReader> readers(base::worker_count(std::numeric_limits<std::size_t>::max()));
+    std::vector<std::string> fields = present_fields(changed.living, readers);
+    if (std::all_of(fields.begin(), fields.end(), [&](const std::string& f) {
+          return std::find(last->fields.begin(), last->fields.end(), f) != last->fields.end();
+        })) {
+      header.fields = last->fields;
+      header.previous_state = last->state;
+      header.previous_run = last->run_id;
+      sdk::ExportPlan plan;
+      st = exp.exporter->begin(header, plan);
+      begun = true;
+      if (st && plan.changes_only) {
+        rep.mode = "changes";
+        rep.since_run = last->run_id;
+        st = stream_changes(store, needs, changed, *exp.exporter, readers);
+      }
+    }
+  }
+  if (st && rep.mode == "full") {
+    // Persons stream to the exporter: a million golden records (as opposed to their stored
+    // text) are never all in memory.
+    std::vector<std::string> present;
+    each_export_person(
+        store, needs, present,
+        [&](const std::vector<std::string>& fields) {
+          if (begun) return true;  // offered a patch and declined: it has its header
+          header.fields = fields;
+          sdk::ExportPlan plan;
+          st = exp.exporter->begin(header, plan);
+          return static_cast<bool>(st);
+        },
+        [&](const sdk::PersonRecord& p) {
+          st = exp.exporter->write(p);
+          return static_cast<bool>(st);
+        });
+  }
   sdk::ExportResult result;
   if (st) st = exp.exporter->finish(result);
   if (!st) return "export " + exp.use->name + ": " + st.message();
   rep.written = result.written;
+  rep.removed = result.removed;
   rep.target = result.target;
+  // Kept with the run: a run that fails or is dry leaves the last state as it was.
+  store.put_export_state(exp.use->name, {exp.use->plugin, result.state, header.fields, run_id});
   return "";
 }
 

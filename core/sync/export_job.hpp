@@ -30,9 +30,12 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
                         const std::function<bool(const std::vector<std::string>&)>& begin,
                         const std::function<bool(const sdk::PersonRecord&)>& visit);
 
-/// Runs `exp` over the store's persons within the current run; fills `rep`. Returns an error
-/// sentence ("export NAME: …") or "" on success.
+/// Runs `exp` within the current run; fills `rep`. When the store holds the state the same
+/// exporter returned after an earlier run (and `full_export` is false), the exporter is offered
+/// it and may patch that output: then it gets only the persons whose view changed since, and
+/// the retired. The state it returns is kept with the run. Returns an error sentence
+/// ("export NAME: …") or "" on success.
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
-                       ExportReport& rep);
+                       ExportReport& rep, bool full_export);
 
 }  // namespace hopnhat::sync

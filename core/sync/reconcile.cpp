@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -73,6 +74,7 @@ class Reconciler {
         lap_(std::chrono::steady_clock::now()) {}
 
   void run(const RunChanges& changes, const ReconcileOptions& options) {
+    store_.claim_outside_view_changes(run_id_);  // administrators' actions since the last run
     match(changes, options);
     stage("match");
     assign_persons();
@@ -282,11 +284,16 @@ class Reconciler {
     still_open_.insert(key);
     auto it = open_.find(key);
     if (it == open_.end()) {
+      views_changed_.push_back(person);
       store_.put_conflict({0, person, field, kind, "open", candidates, run_id_, std::nullopt});
       ++report_.conflicts.opened;
       spdlog::info("person {}: {} on {}; a case is open", person,
                    kind == "match_review" ? "a possible match waits for review" : "its sources disagree", field);
     } else if (it->second.candidates != candidates || it->second.person_id != person) {
+      if (it->second.person_id != person) {
+        views_changed_.push_back(it->second.person_id);
+        views_changed_.push_back(person);
+      }
       it->second.candidates = candidates;
       it->second.person_id = person;
       store_.put_conflict(it->second);
@@ -421,6 +428,7 @@ class Reconciler {
         const std::string& id = *todo[from + k].id;
         store::PersonRow& person = *todo[from + k].person;
         const merge::GoldenRecord& golden = built[k];
+        if (!changed[k] && affected_cluster_[todo[from + k].cluster]) views_changed_.push_back(id);  // its links may have
         if (changed[k]) {
           if (updated[k]) {
             ++report_.persons.updated;
@@ -468,12 +476,16 @@ class Reconciler {
       }
       c.status = "closed";
       c.closed_run = run_id_;
+      views_changed_.push_back(c.person_id);
       store_.put_conflict(c);
       ++report_.conflicts.closed;
     }
   }
 
   void finish() {
+    std::sort(views_changed_.begin(), views_changed_.end());
+    views_changed_.erase(std::unique(views_changed_.begin(), views_changed_.end()), views_changed_.end());
+    store_.mark_views_changed(views_changed_, run_id_);
     RunDecisions& decisions = *scope_->decisions;
     decisions.finish(scope_->persons, [this](const std::string& id) { return cluster_of(id) >= 0; });
     decisions.catch_up();
@@ -507,6 +519,8 @@ class Reconciler {
   std::vector<PendingLink> pending_links_;  // in record order: diff_links() found them, write_links() writes them
   std::size_t links_written_ = 0;
   std::map<std::string, store::ConflictRow> open_;  // open cases, by what they are about
+  // Persons whose exported view this run changed without writing them (Store::mark_views_changed).
+  std::vector<std::string> views_changed_;
   std::set<std::string> still_open_;
 };
 

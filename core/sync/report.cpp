@@ -41,7 +41,8 @@ nlohmann::json RunReport::to_json() const {
   j["decisions"] = {{"applied", decisions.applied}, {"orphaned", decisions.orphaned}};
   j["exports"] = nlohmann::json::array();
   for (const auto& e : exports) {
-    nlohmann::json o{{"name", e.name}, {"written", e.written}, {"target", e.target}};
+    nlohmann::json o{{"name", e.name}, {"mode", e.mode}, {"written", e.written}, {"removed", e.removed}, {"target", e.target}};
+    if (e.mode == "changes") o["since_run"] = e.since_run;
     if (!e.error.empty()) o["error"] = e.error;
     j["exports"].push_back(std::move(o));
   }
@@ -77,7 +78,11 @@ std::string RunReport::summary() const {
     out << "\n";
   }
   for (const auto& e : exports) {
-    out << "  export " << e.name << ": " << e.written << " persons";
+    if (e.mode == "changes")
+      out << "  export " << e.name << ": brought up to date since run " << e.since_run << ", " << e.written << " persons written, "
+          << e.removed << " removed";
+    else
+      out << "  export " << e.name << ": " << e.written << " persons";
     if (!e.target.empty()) out << " -> " << e.target;
     if (!e.error.empty()) out << " (error: " << e.error << ")";
     out << "\n";

@@ -28,7 +28,10 @@ struct SourceReport {
 
 struct ExportReport {
   std::string name;
+  std::string mode = "full";     // full | changes (the exporter patched its last output)
+  std::int64_t since_run = 0;    // changes: the run its last output showed
   std::int64_t written = 0;
+  std::int64_t removed = 0;
   std::string target;
   std::string error;
 };

@@ -338,7 +338,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       for (auto& exp : plugins.exports) {
         ExportReport& rep = report.exports.emplace_back();
         rep.name = exp.use->name;
-        std::string error = run_export(*store, run_id, report, exp, rep);
+        std::string error = run_export(*store, run_id, report, exp, rep, options.full_export);
         if (!error.empty()) throw SourceFailure(error);
       }
     }

@@ -18,6 +18,7 @@ struct SyncOptions {
   bool dry_run = false;
   bool rematch = false;     // match every record and train a new model, however few changed
   bool keep_model = false;  // with rematch: under the last run's model, without training
+  bool full_export = false; // every export writes its whole output, even one that could patch its last
 };
 
 /// Runs one sync. Returns the report with status "succeeded", "partial" (sources with

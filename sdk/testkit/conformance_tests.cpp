@@ -3,6 +3,9 @@
 
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <set>
 
 #include "config/json_schema.hpp"
@@ -206,14 +209,16 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
     persons[i].records = {{"test", std::to_string(i), i == 2 ? "review" : "linked", {{"Ghi chú", "dòng " + std::to_string(i)}}}};
   }
   persons[2].conflicts = {{"birth_date", "value_mismatch"}};
-  sdk::ExportHeader header{7, "2026-01-01T00:00:00Z", {"full_name", "birth_date", "citizen_id"}, {{"test", 3, 3, 0, 0, 0, 0, ""}}};
+  sdk::ExportHeader header{7, "2026-01-01T00:00:00Z", {"full_name", "birth_date", "citizen_id"}, {{"test", 3, 3, 0, 0, 0, 0, ""}}, "", 0};
   auto run_export = [&](const fs::path& dir, bool dry_run) {
     TestContext ctx(dir, dry_run);
     auto exporter = library()->create_exporter();
     sdk::Status st = exporter->configure(settings().exporter_options.dump(), ctx);
     INFO(st.message());
     REQUIRE(st.is_ok());
-    REQUIRE(exporter->begin(header).is_ok());
+    sdk::ExportPlan plan;
+    REQUIRE(exporter->begin(header, plan).is_ok());
+    CHECK_FALSE(plan.changes_only);  // nothing to patch: no previous state was given
     for (const auto& p : persons) REQUIRE(exporter->write(p).is_ok());
     sdk::ExportResult result;
     st = exporter->finish(result);
@@ -234,6 +239,64 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
       CHECK(back[i].fields["full_name"] == names[i]);
       CHECK(back[i].fields["citizen_id"] == persons[i].value("citizen_id"));
     }
+  }
+  SECTION("a patched output is what a whole export writes") {
+    // An exporter that returns a state and then accepts it must, given only the changes, leave
+    // exactly the output a whole export of the new persons leaves.
+    TempDir dir;
+    auto first = run_export(dir.path, false);
+    if (first.state.empty()) return;  // it writes whole outputs only
+    auto snapshot = [](const fs::path& root) {  // every file under root: its path → its bytes
+      std::map<std::string, std::string> files;
+      for (const auto& e : fs::recursive_directory_iterator(root))
+        if (e.is_regular_file()) {
+          std::ifstream in(e.path(), std::ios::binary);
+          files[fs::relative(e.path(), root).string()].assign(std::istreambuf_iterator<char>(in), {});
+        }
+      return files;
+    };
+    // The next run: P0000001 changed its name, P0000002 retired, P0000004 is new.
+    std::vector<sdk::PersonRecord> next = {persons[0], persons[2], persons[1]};
+    next[0].fields["full_name"].value = "Nguyễn Văn Anh";
+    next[2].person_id = "P0000004";
+    sdk::ExportHeader again = header;
+    again.run_id = 8;
+    again.previous_state = first.state;
+    again.previous_run = 7;
+    {
+      TestContext ctx(dir.path, false);
+      auto exporter = library()->create_exporter();
+      REQUIRE(exporter->configure(settings().exporter_options.dump(), ctx).is_ok());
+      sdk::ExportPlan plan;
+      REQUIRE(exporter->begin(again, plan).is_ok());
+      if (!plan.changes_only) return;  // it chose to write the whole output
+      REQUIRE(exporter->write(next[0]).is_ok());
+      REQUIRE(exporter->remove("P0000002").is_ok());
+      REQUIRE(exporter->write(next[2]).is_ok());
+      sdk::ExportResult result;
+      sdk::Status st = exporter->finish(result);
+      INFO(st.message());
+      REQUIRE(st.is_ok());
+      CHECK(result.written == 2);
+      CHECK(result.removed == 1);
+      CHECK_FALSE(result.state.empty());
+    }
+    auto patched = snapshot(dir.path);
+    TempDir whole_dir;
+    {
+      TestContext ctx(whole_dir.path, false);
+      auto exporter = library()->create_exporter();
+      REQUIRE(exporter->configure(settings().exporter_options.dump(), ctx).is_ok());
+      sdk::ExportHeader fresh = again;
+      fresh.previous_state.clear();
+      fresh.previous_run = 0;
+      sdk::ExportPlan plan;
+      REQUIRE(exporter->begin(fresh, plan).is_ok());
+      for (const auto& p : next) REQUIRE(exporter->write(p).is_ok());
+      sdk::ExportResult result;
+      REQUIRE(exporter->finish(result).is_ok());
+    }
+    CHECK(patched == snapshot(whole_dir.path));
   }
   SECTION("a dry run writes nothing") {
     TempDir dir;

@@ -31,7 +31,7 @@ std::unique_ptr<store::Store> fresh_store(TestStore& ts) {
 
 }  // namespace
 
-TEST_CASE("passwords are Argon2id hashes; a wrong one fails; five failures lock the account") {
+TEST_CASE("passwords are Argon2id hashes, a wrong one fails, five failures lock the account") {
   FOR_EACH_BACKEND(ts);
   auto s = fresh_store(ts);
   admin::add_user(*s, "lan", admin::Role::kReviewer, "mat-khau-dai-du", "test");

@@ -172,7 +172,7 @@ TEST_CASE("person ids: a split gives the new person its lineage") {
   CHECK(a.split_from[1] == "P0000004");
 }
 
-TEST_CASE("match keys: encoded and decoded whole; a layout of other settings is refused") {
+TEST_CASE("match keys: encoded and decoded whole, a layout of other settings is refused") {
   Agency a;
   const auto settings = match::default_settings();
   match::FeatureTable features(a.inputs, settings);

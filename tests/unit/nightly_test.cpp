@@ -12,7 +12,7 @@
 
 using namespace hopnhat;
 
-TEST_CASE("a second lock on a store is refused with the holder named; released, it can be taken") {
+TEST_CASE("a second lock on a store is refused with the holder named, released, it can be taken") {
   TempDir dir;
   auto store = dir.path / "h.db";
   {
@@ -60,9 +60,11 @@ TEST_CASE("records and persons survive the isolation protocol unchanged") {
   CHECK(q.history[0].new_value == "Phó Trưởng phòng");
   CHECK(q.history[0].run_id == 4);
 
-  sdk::ExportHeader h{7, "2026-11-28T01:00:00Z", {"full_name"}, {{"party", 10, 2, 1, 7, 0, 1, ""}}};
+  sdk::ExportHeader h{7, "2026-11-28T01:00:00Z", {"full_name"}, {{"party", 10, 2, 1, 7, 0, 1, ""}}, "state\nof the file", 6};
   auto hb = plugin::header_from_json(nlohmann::json::parse(plugin::header_to_json(h).dump()));
   CHECK(hb.run_id == 7);
+  CHECK(hb.previous_state == h.previous_state);
+  CHECK(hb.previous_run == 6);
   CHECK(hb.run_started_at == h.run_started_at);
   REQUIRE(hb.sources.size() == 1);
   CHECK(hb.sources[0].read == 10);
@@ -171,7 +173,7 @@ TEST_CASE("a golden reader reusing one map leaves in it exactly the values of th
   CHECK(values["a"].provenance.rule.empty());
 }
 
-TEST_CASE("a record's raw fields are stored as the JSON library writes them; text that is not UTF-8 is refused") {
+TEST_CASE("a record's raw fields are stored as the JSON library writes them, text that is not UTF-8 is refused") {
   sdk::SourceRecord r;
   r.fields = {{"full_name", "Nguyễn \"Văn\" An\t"}, {"birth_date", "1/2/1965\x01"}, {"org_unit", "a\\b"}};
   nlohmann::json expected = r.fields;

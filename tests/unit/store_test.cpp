@@ -24,13 +24,13 @@ sdk::SourceRecord record(const std::string& id, const std::string& name, const s
 }
 }  // namespace
 
-TEST_CASE("a new store gets the current schema version; nothing is pending after") {
+TEST_CASE("a new store gets the current schema version, nothing is pending after") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
-  CHECK(store->pending_migrations().size() == 8);
+  CHECK(store->pending_migrations().size() == 9);
   store->begin();
-  CHECK(store->schema_version() == 8);
-  CHECK(store->latest_schema_version() == 8);
+  CHECK(store->schema_version() == 9);
+  CHECK(store->latest_schema_version() == 9);
   store->commit();
   CHECK(store->pending_migrations().empty());
   CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
@@ -120,7 +120,7 @@ TEST_CASE("rows come back in byte order, the same on both backends") {
   store->commit();
 }
 
-TEST_CASE("live links come by person, then source and record id, in byte order; deleted ones not at all") {
+TEST_CASE("live links come by person, then source and record id, in byte order, deleted ones not at all") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
   store->begin();
@@ -192,7 +192,7 @@ TEST_CASE("rolling back to a savepoint undoes one source alone") {
   CHECK_FALSE(store->source_state("party"));
 }
 
-TEST_CASE("a deleted record is no longer active; putting it again revives it") {
+TEST_CASE("a deleted record is no longer active, putting it again revives it") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
   store->begin();
@@ -232,7 +232,7 @@ TEST_CASE("new cases are numbered one after another, readable and updatable befo
   CHECK(store->conflicts(false).size() == 3);
 }
 
-TEST_CASE("counters count up inside the transaction; old runs are pruned") {
+TEST_CASE("counters count up inside the transaction, old runs are pruned") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
   store->begin();

@@ -9,7 +9,7 @@
 
 using namespace hopnhat;
 
-TEST_CASE("old and new tone placement give the same key; different diacritics do not") {
+TEST_CASE("old and new tone placement give the same key, different diacritics do not") {
   CHECK(text::tone_key("Hoà") == text::tone_key("Hòa"));
   CHECK(text::tone_key("Thuý") == text::tone_key("Thúy"));
   CHECK(text::tone_key("Nguyễn Văn Hoà") == text::tone_key("NGUYỄN VĂN HÒA"));

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <unistd.h>
 
 #include "csv_format.hpp"
@@ -11,6 +13,11 @@ namespace hopnhat_csv {
 
 using hopnhat::sdk::Status;
 namespace sdk = hopnhat::sdk;
+
+namespace {
+constexpr std::string_view kStateFormat = "hopnhat-csv-export 1";
+constexpr std::string_view kFileSalt = "hopnhat-csv-export";
+}  // namespace
 
 Status CsvExporter::configure(const std::string& options_json, sdk::Context& ctx) {
   ctx_ = &ctx;
@@ -33,16 +40,46 @@ Status CsvExporter::configure(const std::string& options_json, sdk::Context& ctx
   Status st = opt.status();
   if (!st) return st;
   path_ = sdk::resolve_path(ctx, path);
+  options_digest_ = sdk::fingerprint(options_json, "options");
   return Status::ok();
 }
 
-Status CsvExporter::begin(const sdk::ExportHeader& header) {
+// Four lines: the format, the file's fingerprint, the options' digest, the columns (tab-separated).
+std::string CsvExporter::state_of(const std::string& file_fingerprint) const {
+  std::string out(kStateFormat);
+  out += '\n' + file_fingerprint + '\n' + options_digest_ + '\n';
+  for (std::size_t i = 0; i < columns_.size(); ++i) out += (i ? "\t" : "") + columns_[i];
+  return out;
+}
+
+bool CsvExporter::can_patch(const std::string& previous_state) const {
+  if (previous_state.empty()) return false;
+  std::istringstream in(previous_state);
+  std::string format, file, options;
+  if (!std::getline(in, format) || format != kStateFormat || !std::getline(in, file) || !std::getline(in, options)) return false;
+  if (options != options_digest_ || previous_state != state_of(file)) return false;  // other options or columns
+  // The file must be the one this exporter wrote: not edited, replaced or removed since.
+  auto now = sdk::fingerprint_file(path_, kFileSalt);
+  return now && *now == file;
+}
+
+Status CsvExporter::begin(const sdk::ExportHeader& header, sdk::ExportPlan& plan) {
   columns_ = columns_option_.empty() ? header.fields : columns_option_;
   by_name_.clear();
   for (std::size_t i = 0; i < columns_.size(); ++i) by_name_.emplace_back(columns_[i], i);
   std::sort(by_name_.begin(), by_name_.end());
-  written_ = 0;
+  written_ = removed_ = 0;
+  patching_ = plan.changes_only = can_patch(header.previous_state);
+  old_.clear();
+  old_next_ = 0;
   if (ctx_->dry_run()) return Status::ok();
+  if (patching_) {
+    std::ifstream in(path_, std::ios::binary);
+    old_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) return Status::io_error(path_ + ": cannot read the last export");
+    if (old_.compare(0, 3, "\xEF\xBB\xBF") == 0) old_next_ = 3;
+    old_next_ = old_row_end(old_next_);  // past the heading, which the same options and columns write again
+  }
   std::error_code ec;
   std::filesystem::path target(path_);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
@@ -50,6 +87,10 @@ Status CsvExporter::begin(const sdk::ExportHeader& header) {
   temp_path_ = path_ + ".tmp-" + std::to_string(::getpid());
   out_.open(temp_path_, std::ios::binary | std::ios::trunc);
   if (!out_) return Status::io_error(temp_path_ + ": cannot write the file");
+  return write_header();
+}
+
+Status CsvExporter::write_header() {
   if (bom_) out_ << "\xEF\xBB\xBF";
   out_ << "person_id";
   for (const auto& c : columns_) {
@@ -60,9 +101,61 @@ Status CsvExporter::begin(const sdk::ExportHeader& header) {
   return Status::ok();
 }
 
+// Where the row starting at `row_start` ends (past its CRLF): at the first line feed outside
+// quotes (a quoted cell may hold line breaks; its quotes come in pairs).
+std::size_t CsvExporter::old_row_end(std::size_t row_start) const {
+  std::size_t quotes = 0, from = row_start;
+  while (from < old_.size()) {
+    const char* nl = static_cast<const char*>(std::memchr(old_.data() + from, '\n', old_.size() - from));
+    const std::size_t end = nl ? static_cast<std::size_t>(nl - old_.data()) + 1 : old_.size();
+    quotes += static_cast<std::size_t>(std::count(old_.data() + from, old_.data() + end, '"'));
+    from = end;
+    if (quotes % 2 == 0) break;
+  }
+  return from;
+}
+
+// The person id in a row's first cell (ids are written plain: no quotes, no delimiter).
+std::string_view CsvExporter::old_row_id(std::size_t row_start, std::size_t row_end) const {
+  std::string_view row(old_.data() + row_start, row_end - row_start);
+  const char stops[] = {delimiter_, '\r', '\n'};
+  return row.substr(0, row.find_first_of(std::string_view(stops, 3)));
+}
+
+bool CsvExporter::copy_old_rows_before(std::string_view person_id) {
+  const std::size_t from = old_next_;
+  while (old_next_ < old_.size()) {
+    const std::size_t end = old_row_end(old_next_);
+    const std::string_view id = old_row_id(old_next_, end);
+    if (id >= person_id) {
+      if (id == person_id) {
+        out_.write(old_.data() + from, static_cast<std::streamsize>(old_next_ - from));
+        old_next_ = end;
+        return true;
+      }
+      break;
+    }
+    old_next_ = end;
+  }
+  out_.write(old_.data() + from, static_cast<std::streamsize>(old_next_ - from));
+  return false;
+}
+
+Status CsvExporter::remove(const std::string& person_id) {
+  if (!patching_) return Status::internal("remove() without a patch under way");
+  if (ctx_->dry_run()) {
+    ++removed_;
+    return Status::ok();
+  }
+  if (copy_old_rows_before(person_id)) ++removed_;
+  if (!out_) return Status::io_error(temp_path_ + ": writing failed (disk full?)");
+  return Status::ok();
+}
+
 Status CsvExporter::write(const sdk::PersonRecord& person) {
   ++written_;
   if (ctx_->dry_run()) return Status::ok();
+  if (patching_) copy_old_rows_before(person.person_id);
   // The person's fields and the columns are both in name order: one walk finds each column's
   // value (a million rows of twenty columns make no lookups).
   static const std::string kEmpty;
@@ -86,8 +179,13 @@ Status CsvExporter::write(const sdk::PersonRecord& person) {
 
 Status CsvExporter::finish(sdk::ExportResult& result) {
   result.written = written_;
+  result.removed = removed_;
   result.target = path_;
   if (ctx_->dry_run()) return Status::ok();
+  if (patching_) {
+    out_.write(old_.data() + old_next_, static_cast<std::streamsize>(old_.size() - old_next_));
+    std::string().swap(old_);
+  }
   out_.flush();
   bool ok = static_cast<bool>(out_);
   out_.close();
@@ -96,8 +194,12 @@ Status CsvExporter::finish(sdk::ExportResult& result) {
     std::filesystem::remove(temp_path_, ec);
     return Status::io_error(temp_path_ + ": writing failed (disk full?)");
   }
+  // Fingerprinted before it replaces the last export: a file changed after this point is not
+  // this one, and the next run writes it whole.
+  auto written = sdk::fingerprint_file(temp_path_, kFileSalt);
   std::filesystem::rename(temp_path_, path_, ec);
   if (ec) return Status::io_error(path_ + ": cannot replace the file (" + ec.message() + ")");
+  if (written) result.state = state_of(*written);
   return Status::ok();
 }
 

@@ -32,14 +32,33 @@ class CsvImporter {
   std::string salt_;  // what else decides the records besides the file's bytes (fingerprint)
 };
 
+// Writes the roster whole, or patches the file it wrote in an earlier run: its state names the
+// file's fingerprint, the options and the columns, and when all three still hold, the rows of
+// the persons the host sends replace theirs (rows are in person-id order), those it removes go,
+// and the others are copied as they are.
 class CsvExporter {
  public:
   hopnhat::sdk::Status configure(const std::string& options_json, hopnhat::sdk::Context& ctx);
-  hopnhat::sdk::Status begin(const hopnhat::sdk::ExportHeader& header);
+  hopnhat::sdk::Status begin(const hopnhat::sdk::ExportHeader& header, hopnhat::sdk::ExportPlan& plan);
   hopnhat::sdk::Status write(const hopnhat::sdk::PersonRecord& person);
+  hopnhat::sdk::Status remove(const std::string& person_id);
   hopnhat::sdk::Status finish(hopnhat::sdk::ExportResult& result);
 
  private:
+  std::string state_of(const std::string& file_fingerprint) const;
+  bool can_patch(const std::string& previous_state) const;
+  hopnhat::sdk::Status write_header();
+  /// Copies the old rows of persons before `person_id`; drops that person's own row, if any,
+  /// and says whether there was one.
+  bool copy_old_rows_before(std::string_view person_id);
+  std::string_view old_row_id(std::size_t row_start, std::size_t row_end) const;
+  std::size_t old_row_end(std::size_t row_start) const;
+
+  std::string options_digest_;
+  bool patching_ = false;
+  std::string old_;          // patching: the file as the last run left it
+  std::size_t old_next_ = 0; // the first old row not copied or dropped yet
+  std::int64_t removed_ = 0;
   hopnhat::sdk::Context* ctx_ = nullptr;
   std::string path_;
   std::string temp_path_;

@@ -88,11 +88,31 @@ struct ExportHeader {
   std::string run_started_at;          // ISO 8601
   std::vector<std::string> fields;     // the canonical fields present, in registry order
   std::vector<SourceSummary> sources;  // every configured source, in configuration order
+  /// What this exporter returned as ExportResult::state in the last run that committed with
+  /// its export, and that run's id; "" and 0 when there is none (a first run, a new export, a
+  /// `sync --full-export`). An exporter that recognises its output by it may answer begin()
+  /// with ExportPlan::changes_only.
+  std::string previous_state;
+  std::int64_t previous_run = 0;
+};
+
+/// The exporter's answer to begin().
+struct ExportPlan {
+  /// False (the default): the host writes every living person. True, only when previous_state
+  /// is set and the exporter can bring the output it describes up to date: the host then calls
+  /// write() for each person whose golden values, records, open cases or history changed since
+  /// previous_run, and remove() for each retired since, both in person-id order, interleaved.
+  bool changes_only = false;
 };
 
 struct ExportResult {
   std::int64_t written = 0;  // persons written (or that would be written in a dry run)
+  std::int64_t removed = 0;  // persons removed (changes_only)
   std::string target;        // what was written: a path, a URL, …
+  /// The exporter's words for the output it just wrote (say, its file's fingerprint and
+  /// columns), handed back as ExportHeader::previous_state in the next run; "" when it cannot
+  /// bring that output up to date later. Kept only when the run commits.
+  std::string state;
 };
 
 /// The host's view of an importer. Plugin authors use HOPNHAT_IMPORTER instead of deriving.
@@ -109,13 +129,18 @@ class Importer {
   virtual Status read(const ReadRequest& request, RecordSink& sink, ReadResult& result) noexcept = 0;
 };
 
-/// The host's view of an exporter: begin, one write per person, finish.
+/// The host's view of an exporter: begin, one write (or remove) per person, finish. Plugin
+/// authors write `Status begin(const ExportHeader&)` or, to patch their last output,
+/// `Status begin(const ExportHeader&, ExportPlan&)` and `Status remove(const std::string&)`.
 class Exporter {
  public:
   virtual ~Exporter() = default;
   virtual Status configure(const std::string& options_json, Context& ctx) noexcept = 0;
-  virtual Status begin(const ExportHeader& header) noexcept = 0;
+  virtual Status begin(const ExportHeader& header, ExportPlan& plan) noexcept = 0;
   virtual Status write(const PersonRecord& person) noexcept = 0;
+  /// Only after begin() answered changes_only: the person (retired or merged into another)
+  /// leaves the output.
+  virtual Status remove(const std::string& person_id) noexcept = 0;
   /// Completes the output atomically (e.g. writes a temporary file, then renames it).
   virtual Status finish(ExportResult& result) noexcept = 0;
 };
@@ -163,8 +188,16 @@ class ExporterAdapter final : public Exporter {
   Status configure(const std::string& o, Context& c) noexcept override {
     return guarded([&] { return impl_.configure(o, c); });
   }
-  Status begin(const ExportHeader& h) noexcept override { return guarded([&] { return impl_.begin(h); }); }
+  Status begin(const ExportHeader& h, ExportPlan& plan) noexcept override {
+    plan = ExportPlan{};
+    if constexpr (requires(Impl& i) { i.begin(h, plan); }) return guarded([&] { return impl_.begin(h, plan); });
+    else return guarded([&] { return impl_.begin(h); });
+  }
   Status write(const PersonRecord& p) noexcept override { return guarded([&] { return impl_.write(p); }); }
+  Status remove(const std::string& id) noexcept override {
+    if constexpr (requires(Impl& i) { i.remove(id); }) return guarded([&] { return impl_.remove(id); });
+    return Status::internal("the host asked to remove a person from an export that writes whole outputs");
+  }
   Status finish(ExportResult& r) noexcept override { return guarded([&] { return impl_.finish(r); }); }
 
  private:
