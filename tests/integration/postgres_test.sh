@@ -15,10 +15,11 @@ pg_psql postgres -c "CREATE ROLE hopnhat LOGIN PASSWORD '$HOPNHAT_PG_PASSWORD'" 
 python3 - "$PG_PORT" <<'PY'
 import json, sys
 c = json.load(open("data/hopnhat.json"))
-c["exports"] = []
+c["exports"] = [{"name": "roster", "plugin": "csv", "options": {"path": "out/pg-roster.csv"}}]
 c["store"] = {"postgres": "postgresql://hopnhat:${HOPNHAT_PG_PASSWORD}@127.0.0.1:%s/hopnhat" % sys.argv[1],
               "postgres_options": {"sslmode": "disable", "connect_timeout": "10"}}
 json.dump(c, open("data/pg.json", "w"), ensure_ascii=False)
+c["exports"][0]["options"]["path"] = "out/lite-roster.csv"
 c["store"] = {"sqlite": "lite.db"}
 json.dump(c, open("data/lite.json", "w"), ensure_ascii=False)
 PY
@@ -43,6 +44,8 @@ compare() {  # STEP
   for part in persons links conflicts; do
     cmp -s "pg.$part" "lite.$part" || fail "$1: $part differ between PostgreSQL and SQLite: $(diff "pg.$part" "lite.$part" | head -5)"
   done
+  # The rosters too: written whole by the first run, patched by the later ones.
+  cmp -s data/out/pg-roster.csv data/out/lite-roster.csv || fail "$1: the rosters differ: $(diff data/out/pg-roster.csv data/out/lite-roster.csv | head -5)"
 }
 for cfg in pg lite; do "$HOPNHAT" sync --config "data/$cfg.json" --report "$cfg-1.json" >/dev/null 2>&1 || fail "first sync ($cfg): $(cat $cfg-1.json)"; done
 assert_eq "$(json pg-1.json "j['persons']")" "$(json lite-1.json "j['persons']")" "person counts of the first run"
@@ -67,6 +70,7 @@ PY
 for cfg in pg lite; do "$HOPNHAT" sync --config "data/$cfg.json" --report "$cfg-3.json" >/dev/null 2>&1 || fail "third sync ($cfg)"; done
 assert_eq "$(json pg-3.json "[(s['changed'], s['deleted']) for s in j['sources'] if s['name']=='civil'][0]")" "(40, 25)" "changes seen on PostgreSQL"
 compare "incremental run with changes and deletions"
+assert_eq "$(json pg-3.json "(j['exports'][0]['mode'], j['exports'][0]['since_run'])")" "('changes', $(json pg-2.json "j['run_id']"))" "the roster patched on PostgreSQL"
 
 # 3. The run lock is an advisory lock: while another session holds it, a sync exits 4 at once.
 KEY=$((0x686f706e686174))

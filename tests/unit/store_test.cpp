@@ -159,6 +159,54 @@ TEST_CASE("a person's value changes are kept with their run's date, oldest first
   CHECK(store->person_changes("P0000009").empty());
 }
 
+TEST_CASE("a person's view run: set by writes, marked by runs and administrators, read by exports") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  auto ids = [&](std::int64_t since) {
+    std::vector<std::string> out;
+    store->each_person_changed_since(since, [&](PersonRow&& p) { out.push_back(p.id + (p.retired_run ? "-" : "")); });
+    return out;
+  };
+  store->begin();
+  auto r1 = store->create_run("t", false);
+  for (const char* id : {"P0000003", "P0000001", "P0000002", "P0000004"}) store->add_person({id, r1, r1, std::nullopt, "{}", "", ""});
+  store->commit();
+  CHECK(ids(0) == std::vector<std::string>{"P0000001", "P0000002", "P0000003", "P0000004"});
+  CHECK(ids(r1).empty());
+
+  store->begin();
+  auto r2 = store->create_run("t", false);
+  store->put_person({"P0000002", r1, r2, r2, "{}", "", ""});  // retired by run 2
+  store->mark_views_changed({"P0000004"}, r2);                // its links changed, its golden record not
+  auto cid = store->put_conflict({0, "P0000003", "birth_date", "value_mismatch", "open", "[]", r2, std::nullopt});
+  store->commit();
+  CHECK(ids(r1) == std::vector<std::string>{"P0000002-", "P0000004"});
+
+  // An administrator between runs: marked 0, seen by every export until a run takes it.
+  store->begin();
+  store->set_conflict_status(cid, "resolved");
+  store->commit();
+  CHECK(ids(r2) == std::vector<std::string>{"P0000003"});
+  store->begin();
+  auto r3 = store->create_run("t", false);
+  store->claim_outside_view_changes(r3);
+  store->commit();
+  CHECK(ids(r2) == std::vector<std::string>{"P0000003"});
+  CHECK(ids(r3).empty());
+
+  CHECK_FALSE(store->export_state("roster"));
+  store->begin();
+  store->put_export_state("roster", {"csv", "state\nof it", {"full_name", "birth_date"}, r3});
+  store->put_export_state("roster", {"csv", "newer", {"full_name"}, r3});
+  store->commit();
+  auto st = store->export_state("roster");
+  REQUIRE(st);
+  CHECK(st->plugin == "csv");
+  CHECK(st->state == "newer");
+  CHECK(st->fields == std::vector<std::string>{"full_name"});
+  CHECK(st->run_id == r3);
+}
+
 TEST_CASE("a rolled-back transaction leaves nothing behind") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();

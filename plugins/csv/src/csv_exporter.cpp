@@ -52,15 +52,24 @@ std::string CsvExporter::state_of(const std::string& file_fingerprint) const {
   return out;
 }
 
-bool CsvExporter::can_patch(const std::string& previous_state) const {
+// Reads the last export into old_ when the state describes it: the same options and columns,
+// and the file as this exporter wrote it (not edited, replaced or removed since).
+bool CsvExporter::can_patch(const std::string& previous_state) {
+  old_.clear();
   if (previous_state.empty()) return false;
-  std::istringstream in(previous_state);
+  std::istringstream state(previous_state);
   std::string format, file, options;
-  if (!std::getline(in, format) || format != kStateFormat || !std::getline(in, file) || !std::getline(in, options)) return false;
+  if (!std::getline(state, format) || format != kStateFormat || !std::getline(state, file) || !std::getline(state, options)) return false;
   if (options != options_digest_ || previous_state != state_of(file)) return false;  // other options or columns
-  // The file must be the one this exporter wrote: not edited, replaced or removed since.
-  auto now = sdk::fingerprint_file(path_, kFileSalt);
-  return now && *now == file;
+  std::ifstream in(path_, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  old_.resize(static_cast<std::size_t>(in.tellg()));
+  in.seekg(0);
+  if (!in.read(old_.data(), static_cast<std::streamsize>(old_.size())) || sdk::fingerprint(old_, kFileSalt) != file) {
+    std::string().swap(old_);
+    return false;
+  }
+  return true;
 }
 
 Status CsvExporter::begin(const sdk::ExportHeader& header, sdk::ExportPlan& plan) {
@@ -70,13 +79,12 @@ Status CsvExporter::begin(const sdk::ExportHeader& header, sdk::ExportPlan& plan
   std::sort(by_name_.begin(), by_name_.end());
   written_ = removed_ = 0;
   patching_ = plan.changes_only = can_patch(header.previous_state);
-  old_.clear();
   old_next_ = 0;
-  if (ctx_->dry_run()) return Status::ok();
+  if (ctx_->dry_run()) {
+    std::string().swap(old_);
+    return Status::ok();
+  }
   if (patching_) {
-    std::ifstream in(path_, std::ios::binary);
-    old_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (!in && !in.eof()) return Status::io_error(path_ + ": cannot read the last export");
     if (old_.compare(0, 3, "\xEF\xBB\xBF") == 0) old_next_ = 3;
     old_next_ = old_row_end(old_next_);  // past the heading, which the same options and columns write again
   }

@@ -46,7 +46,7 @@ class CsvExporter {
 
  private:
   std::string state_of(const std::string& file_fingerprint) const;
-  bool can_patch(const std::string& previous_state) const;
+  bool can_patch(const std::string& previous_state);
   hopnhat::sdk::Status write_header();
   /// Copies the old rows of persons before `person_id`; drops that person's own row, if any,
   /// and says whether there was one.
