@@ -25,10 +25,12 @@ sync_both() {
 "$HOPNHAT" sync --config d/hopnhat.json --report r1.json >/dev/null 2>&1 || fail "first sync"
 assert_eq "$(json r1.json "(j['exports'][0]['mode'], j['exports'][0]['written'] > 1000)")" "('full', True)" "the first run"
 cp d/out/roster.csv roster.first
+INODE=$(stat -c %i d/out/roster.csv)
 
 sync_both unchanged
 assert_eq "$(mode unchanged.json)" "('changes', 0, 0)" "a run with nothing changed"
 cmp -s d/out/roster.csv roster.first || fail "a run with nothing changed changed the roster"
+assert_eq "$(stat -c %i d/out/roster.csv)" "$INODE" "a run with nothing changed leaves the file itself (not a copy)"
 
 # Values changed, two records gone, one new (a copy of a party member under a new card number).
 python3 - <<'PY'

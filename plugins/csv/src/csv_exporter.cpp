@@ -69,6 +69,7 @@ bool CsvExporter::can_patch(const std::string& previous_state) {
     std::string().swap(old_);
     return false;
   }
+  old_fingerprint_ = file;
   return true;
 }
 
@@ -190,6 +191,15 @@ Status CsvExporter::finish(sdk::ExportResult& result) {
   result.removed = removed_;
   result.target = path_;
   if (ctx_->dry_run()) return Status::ok();
+  std::error_code ec;
+  if (patching_ && written_ == 0 && removed_ == 0) {
+    // No row replaced or removed: the last export is what this one would write, and stays.
+    out_.close();
+    std::filesystem::remove(temp_path_, ec);
+    std::string().swap(old_);
+    result.state = state_of(old_fingerprint_);
+    return Status::ok();
+  }
   if (patching_) {
     out_.write(old_.data() + old_next_, static_cast<std::streamsize>(old_.size() - old_next_));
     std::string().swap(old_);
@@ -197,7 +207,6 @@ Status CsvExporter::finish(sdk::ExportResult& result) {
   out_.flush();
   bool ok = static_cast<bool>(out_);
   out_.close();
-  std::error_code ec;
   if (!ok) {
     std::filesystem::remove(temp_path_, ec);
     return Status::io_error(temp_path_ + ": writing failed (disk full?)");

@@ -57,6 +57,7 @@ class CsvExporter {
   std::string options_digest_;
   bool patching_ = false;
   std::string old_;          // patching: the file as the last run left it
+  std::string old_fingerprint_;
   std::size_t old_next_ = 0; // the first old row not copied or dropped yet
   std::int64_t removed_ = 0;
   hopnhat::sdk::Context* ctx_ = nullptr;
