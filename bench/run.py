@@ -60,7 +60,8 @@ def one_percent_run(hopnhat, config, data, report):
     """Changes 1% of the party records, syncs again; the figures of that run."""
     changed = change_one_percent(os.path.join(data, "party_members.csv"))
     inc, figures = timed_sync(hopnhat, config, report)
-    return {"changed_records": changed, "reported_changed": sum(s["changed"] for s in inc["sources"]), **figures}
+    return {"changed_records": changed, "reported_changed": sum(s["changed"] for s in inc["sources"]),
+            "exports": exports_of(inc), **figures}
 
 
 def spread_run(hopnhat, config, data, report):
@@ -68,7 +69,13 @@ def spread_run(hopnhat, config, data, report):
     syncs again; the figures of that run."""
     changed = change_one_percent_everywhere(data)
     inc, figures = timed_sync(hopnhat, config, report)
-    return {"changed_records": changed, "reported_changed": sum(s["changed"] for s in inc["sources"]), **figures}
+    return {"changed_records": changed, "reported_changed": sum(s["changed"] for s in inc["sources"]),
+            "exports": exports_of(inc), **figures}
+
+
+def exports_of(report):
+    """Per export: whether it was written whole or patched, and how many persons it wrote."""
+    return [{"name": e["name"], "mode": e["mode"], "written": e["written"], "removed": e["removed"]} for e in report["exports"]]
 
 
 def postgres_runs(hopnhat, out, persons):
@@ -207,9 +214,14 @@ def main():
     print(f"| stages (s) | {', '.join(f'{k} {v}' for k, v in f['stages'].items())} |")
     print(f"| candidate pairs; compared per second | {f['match']['candidate_pairs']:,}; "
           f"{f['match']['per_second']['pairs_compared']:,.0f} |")
-    print(f"| 1% of party records changed: wall | {o['wall_seconds']} s ({o['reported_changed']} changed) |")
+    def exported(run):
+        return "; ".join(f"export {x['name']} {x['mode']}, {x['written']:,} written" for x in run["exports"])
+    print(f"| 1% of party records changed: wall, share of the full sync | {o['wall_seconds']} s, "
+          f"{o['wall_seconds'] / f['wall_seconds']:.0%} ({o['reported_changed']} changed; {exported(o)}) |")
+    print(f"| 1% of party records changed: stages (s) | {', '.join(f'{k} {v}' for k, v in o['stages'].items())} |")
     e = results["one_percent_everywhere"]
-    print(f"| 1% of every source's records changed: wall | {e['wall_seconds']} s ({e['reported_changed']} changed) |")
+    print(f"| 1% of every source's records changed: wall, share | {e['wall_seconds']} s, "
+          f"{e['wall_seconds'] / f['wall_seconds']:.0%} ({e['reported_changed']} changed; {exported(e)}) |")
     if "postgres" in results:
         pg = results["postgres"]
         print(f"| PostgreSQL store: full sync wall, peak RSS (hopnhat) | {pg['full']['wall_seconds']} s, {pg['full']['peak_rss_mib']} MiB |")
