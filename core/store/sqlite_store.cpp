@@ -293,15 +293,21 @@ class SqliteStore final : public Store {
   }
 
   void each_person_changed_since(std::int64_t since, const std::function<void(PersonRow&&)>& visit) override {
-    // Two ranges of the view index, merged into id order by the sort (few rows, on a nightly run).
-    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
-                         "COALESCE(split_from, '') FROM persons WHERE view_run > ? OR view_run = 0 ORDER BY id");
-    s.bind(1, since);
-    while (s.step()) {
-      PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
-      if (!s.is_null(3)) p.retired_run = s.integer(3);
-      visit(std::move(p));
+    // Two ranges of the view index, sorted here: asked for in id order, SQLite walks every
+    // person by the primary key instead (a million for a night's few thousand).
+    std::vector<PersonRow> rows;
+    for (bool outside_runs : {false, true}) {
+      auto s = db_.prepare(std::string("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
+                                       "COALESCE(split_from, '') FROM persons INDEXED BY persons_by_view WHERE ") +
+                           (outside_runs ? "view_run = 0" : "view_run > ?"));
+      if (!outside_runs) s.bind(1, since);
+      while (s.step()) {
+        PersonRow& p = rows.emplace_back(PersonRow{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)});
+        if (!s.is_null(3)) p.retired_run = s.integer(3);
+      }
     }
+    std::sort(rows.begin(), rows.end(), [](const PersonRow& a, const PersonRow& b) { return a.id < b.id; });
+    for (auto& p : rows) visit(std::move(p));
   }
 
   std::optional<ExportState> export_state(const std::string& export_name) override {

@@ -240,8 +240,8 @@ class Store {
   /// marks the case's person with 0 itself.
   virtual void mark_views_changed(const std::vector<std::string>& person_ids, std::int64_t run_id) = 0;
   virtual void claim_outside_view_changes(std::int64_t run_id) = 0;
-  /// The persons, retired ones too, whose view changed after run `since` or outside a run, in
-  /// id order. `visit` must not use this store.
+  /// The persons, retired ones too, whose view changed after run `since` (>= 0) or outside a
+  /// run, in id order. `visit` must not use this store.
   virtual void each_person_changed_since(std::int64_t since, const std::function<void(PersonRow&&)>& visit) = 0;
   virtual std::optional<ExportState> export_state(const std::string& export_name) = 0;
   virtual void put_export_state(const std::string& export_name, const ExportState& state) = 0;

@@ -290,6 +290,8 @@ std::string run_export(store::Store& store, std::int64_t run_id, const RunReport
           header.fields = fields;
           sdk::ExportPlan plan;
           st = exp.exporter->begin(header, plan);
+          if (st && plan.changes_only)  // it would take every person for a change: no way to patch
+            st = sdk::Status::internal("the exporter answered changes_only without a previous state to patch");
           return static_cast<bool>(st);
         },
         [&](const sdk::PersonRecord& p) {

@@ -278,21 +278,29 @@ class Reconciler {
     store_.put_person(row);
   }
 
+  // Notes a person whose exported view changed (its cases), unless this run wrote it: then its
+  // view run is this run already (a full run writes every person, and opens tens of thousands
+  // of cases).
+  void view_changed(const std::string& person) {
+    auto it = scope_->persons.find(person);
+    if (it == scope_->persons.end() || it->second.updated_run != run_id_) views_changed_.push_back(person);
+  }
+
   // Keeps a case open (opening it when new, updating what it says when that changed).
   void keep_open(const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
                  const std::string& candidates) {
     still_open_.insert(key);
     auto it = open_.find(key);
     if (it == open_.end()) {
-      views_changed_.push_back(person);
+      view_changed(person);
       store_.put_conflict({0, person, field, kind, "open", candidates, run_id_, std::nullopt});
       ++report_.conflicts.opened;
       spdlog::info("person {}: {} on {}; a case is open", person,
                    kind == "match_review" ? "a possible match waits for review" : "its sources disagree", field);
     } else if (it->second.candidates != candidates || it->second.person_id != person) {
       if (it->second.person_id != person) {
-        views_changed_.push_back(it->second.person_id);
-        views_changed_.push_back(person);
+        view_changed(it->second.person_id);
+        view_changed(person);
       }
       it->second.candidates = candidates;
       it->second.person_id = person;
@@ -476,7 +484,7 @@ class Reconciler {
       }
       c.status = "closed";
       c.closed_run = run_id_;
-      views_changed_.push_back(c.person_id);
+      view_changed(c.person_id);
       store_.put_conflict(c);
       ++report_.conflicts.closed;
     }
