@@ -477,8 +477,10 @@ class PgStore final : public Store {
   }
   void set_conflict_status(std::int64_t id, const std::string& status) override {
     flush();
-    db_.exec("UPDATE conflicts SET status = $1 WHERE id = $2", {status, pg(id)});
+    // The person first, then the case: the order a sync takes them in (two sessions taking
+    // them in opposite orders could each wait for the other).
     db_.exec("UPDATE persons SET view_run = 0 WHERE id = (SELECT person_id FROM conflicts WHERE id = $1)", {pg(id)});
+    db_.exec("UPDATE conflicts SET status = $1 WHERE id = $2", {status, pg(id)});
   }
 
   std::int64_t put_decision(const DecisionRow& d) override {

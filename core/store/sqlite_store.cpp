@@ -376,10 +376,10 @@ class SqliteStore final : public Store {
   }
 
   void set_conflict_status(std::int64_t id, const std::string& status) override {
-    auto s = db_.prepare("UPDATE conflicts SET status = ? WHERE id = ?");
-    s.bind(1, status).bind(2, id).run();
     auto mark = db_.prepare("UPDATE persons SET view_run = 0 WHERE id = (SELECT person_id FROM conflicts WHERE id = ?)");
     mark.bind(1, id).run();
+    auto s = db_.prepare("UPDATE conflicts SET status = ? WHERE id = ?");
+    s.bind(1, status).bind(2, id).run();
   }
 
   void put_person_change(const PersonChange& c) override {

@@ -79,6 +79,7 @@ Status CsvExporter::begin(const sdk::ExportHeader& header, sdk::ExportPlan& plan
   for (std::size_t i = 0; i < columns_.size(); ++i) by_name_.emplace_back(columns_[i], i);
   std::sort(by_name_.begin(), by_name_.end());
   written_ = removed_ = 0;
+  last_id_.clear();
   patching_ = plan.changes_only = can_patch(header.previous_state);
   old_next_ = 0;
   if (ctx_->dry_run()) {
@@ -131,6 +132,14 @@ std::string_view CsvExporter::old_row_id(std::size_t row_start, std::size_t row_
   return row.substr(0, row.find_first_of(std::string_view(stops, 3)));
 }
 
+Status CsvExporter::next_in_order(const std::string& person_id) {
+  // The merge with the old rows needs the host's order (SDK: person-id order, each person once).
+  if (!last_id_.empty() && person_id <= last_id_)
+    return Status::internal("the host sent " + person_id + " after " + last_id_ + ": a patch needs persons in id order");
+  last_id_ = person_id;
+  return Status::ok();
+}
+
 bool CsvExporter::copy_old_rows_before(std::string_view person_id) {
   const std::size_t from = old_next_;
   while (old_next_ < old_.size()) {
@@ -152,6 +161,7 @@ bool CsvExporter::copy_old_rows_before(std::string_view person_id) {
 
 Status CsvExporter::remove(const std::string& person_id) {
   if (!patching_) return Status::internal("remove() without a patch under way");
+  if (Status st = next_in_order(person_id); !st) return st;
   if (ctx_->dry_run()) {
     ++removed_;
     return Status::ok();
@@ -162,6 +172,8 @@ Status CsvExporter::remove(const std::string& person_id) {
 }
 
 Status CsvExporter::write(const sdk::PersonRecord& person) {
+  if (patching_)
+    if (Status st = next_in_order(person.person_id); !st) return st;
   ++written_;
   if (ctx_->dry_run()) return Status::ok();
   if (patching_) copy_old_rows_before(person.person_id);

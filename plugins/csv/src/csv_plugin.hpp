@@ -51,6 +51,7 @@ class CsvExporter {
   /// Copies the old rows of persons before `person_id`; drops that person's own row, if any,
   /// and says whether there was one.
   bool copy_old_rows_before(std::string_view person_id);
+  hopnhat::sdk::Status next_in_order(const std::string& person_id);
   std::string_view old_row_id(std::size_t row_start, std::size_t row_end) const;
   std::size_t old_row_end(std::size_t row_start) const;
 
@@ -58,6 +59,7 @@ class CsvExporter {
   bool patching_ = false;
   std::string old_;          // patching: the file as the last run left it
   std::string old_fingerprint_;
+  std::string last_id_;      // patching: the last person written or removed
   std::size_t old_next_ = 0; // the first old row not copied or dropped yet
   std::int64_t removed_ = 0;
   hopnhat::sdk::Context* ctx_ = nullptr;
