@@ -211,18 +211,11 @@ class SqliteStore final : public Store {
     return read_links(s);
   }
 
+  // From the index links_by_person alone (it holds every column asked for, in this order).
   void each_live_link(const std::function<void(LinkRow&&)>& visit) override {
-    // From the index links_by_person alone (it holds every column asked for, in this order).
     auto s = db_.prepare("SELECT person_id, source, record_id, status FROM links INDEXED BY links_by_person "
                          "WHERE status <> 'deleted' ORDER BY person_id, source, record_id");
-    while (s.step()) {
-      LinkRow l;
-      l.person_id = s.text(0);
-      l.source = s.text(1);
-      l.record_id = s.text(2);
-      l.status = s.text(3);
-      visit(std::move(l));
-    }
+    visit_live_links(s, visit);
   }
 
   void each_live_link_of(const std::vector<std::string>& person_ids, const std::function<void(LinkRow&&)>& visit) override {
@@ -230,15 +223,20 @@ class SqliteStore final : public Store {
                          "WHERE person_id = ? AND status <> 'deleted' ORDER BY source, record_id");
     for (const auto& id : person_ids) {
       s.bind(1, id);
-      while (s.step()) {
-        LinkRow l;
-        l.person_id = s.text(0);
-        l.source = s.text(1);
-        l.record_id = s.text(2);
-        l.status = s.text(3);
-        visit(std::move(l));
-      }
+      visit_live_links(s, visit);
       s.reset();
+    }
+  }
+
+  // The rows of a (person_id, source, record_id, status) query, as LinkRows with those set.
+  static void visit_live_links(Statement& s, const std::function<void(LinkRow&&)>& visit) {
+    while (s.step()) {
+      LinkRow l;
+      l.person_id = s.text(0);
+      l.source = s.text(1);
+      l.record_id = s.text(2);
+      l.status = s.text(3);
+      visit(std::move(l));
     }
   }
 

@@ -106,6 +106,22 @@ sync_both isolated
 [[ $(json isolated.json "j['exports'][0]['mode'] == 'changes' and j['exports'][0]['written'] > 0") == True ]] ||
   fail "the isolated exporter: $(mode isolated.json)"
 
+# A field no person had before (an Email column in the civil-service file) makes a whole export:
+# the roster gains a column.
+python3 - <<'PY'
+import csv, io
+path = "d/civil_servants.csv"
+rows = list(csv.reader(io.StringIO(open(path, encoding="utf-8-sig").read()), delimiter=";"))
+rows[0].append("Email")
+for r in rows[1:]: r.append("")
+rows[5][-1] = "lan@noivu.gov.vn"
+out = io.StringIO(); csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+open(path, "w", encoding="utf-8").write(out.getvalue())
+PY
+sync_both new_field
+assert_eq "$(json new_field.json "j['exports'][0]['mode']")" "full" "with a new field"
+assert_contains "$(head -1 d/out/roster.csv)" "Email" "the new column"
+
 # A roster edited by hand is not patched: the whole file is written again.
 echo "P9999999,someone" >> d/out/roster.csv
 sync_both edited
