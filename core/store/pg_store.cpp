@@ -286,14 +286,7 @@ class PgStore final : public Store {
     flush();
     db_.each_row("SELECT person_id, source, record_id, status FROM links WHERE person_id = ANY($1::text[]) AND status <> 'deleted' "
                  "ORDER BY person_id COLLATE \"C\", source COLLATE \"C\", record_id COLLATE \"C\"",
-                 {text_array(person_ids)}, [&](const PgResult& r) {
-                   LinkRow l;
-                   l.person_id = r.text(0, 0);
-                   l.source = r.text(0, 1);
-                   l.record_id = r.text(0, 2);
-                   l.status = r.text(0, 3);
-                   visit(std::move(l));
-                 });
+                 {text_array(person_ids)}, [&](const PgResult& r) { visit(live_link(r)); });
   }
   void each_live_link(const std::function<void(LinkRow&&)>& visit) override {
     flush();
@@ -304,13 +297,7 @@ class PgStore final : public Store {
     std::vector<LinkRow> links;
     db_.each_row("SELECT person_id, source, record_id, status FROM links WHERE status <> 'deleted' "
                  "ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"",
-                 {}, [&](const PgResult& r) {
-                   LinkRow& l = links.emplace_back();
-                   l.person_id = r.text(0, 0);
-                   l.source = r.text(0, 1);
-                   l.record_id = r.text(0, 2);
-                   l.status = r.text(0, 3);
-                 });
+                 {}, [&](const PgResult& r) { links.push_back(live_link(r)); });
     struct Key {
       std::uint64_t prefix;
       std::uint32_t link;
@@ -344,12 +331,7 @@ class PgStore final : public Store {
 
   std::vector<PersonRow> persons() override { return read_persons("ORDER BY id COLLATE \"C\"", {}); }
   void each_person(const std::function<void(PersonRow&&)>& visit) override {
-    flush();
-    db_.each_row("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), COALESCE(split_from, '') "
-                 "FROM persons ORDER BY id COLLATE \"C\"",
-                 {}, [&](const PgResult& r) {
-                   visit({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
-                 });
+    each_person_row("ORDER BY id COLLATE \"C\"", {}, visit);
   }
   void mark_views_changed(const std::vector<std::string>& person_ids, std::int64_t run_id) override {
     if (person_ids.empty()) return;
@@ -361,12 +343,7 @@ class PgStore final : public Store {
     db_.exec("UPDATE persons SET view_run = $1 WHERE view_run = 0", {pg(run_id)});
   }
   void each_person_changed_since(std::int64_t since, const std::function<void(PersonRow&&)>& visit) override {
-    flush();
-    db_.each_row("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), COALESCE(split_from, '') "
-                 "FROM persons WHERE view_run > $1 OR view_run = 0 ORDER BY id COLLATE \"C\"",
-                 {pg(since)}, [&](const PgResult& r) {
-                   visit({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
-                 });
+    each_person_row("WHERE view_run > $1 OR view_run = 0 ORDER BY id COLLATE \"C\"", {pg(since)}, visit);
   }
   std::optional<ExportState> export_state(const std::string& export_name) override {
     auto r = db_.exec("SELECT plugin, state, fields, run_id FROM export_states WHERE export = $1", {export_name});
@@ -558,6 +535,16 @@ class PgStore final : public Store {
       "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
       "first_run, changed_run, deleted_run, normalized FROM source_records";
 
+  // A (person_id, source, record_id, status) row: what exports read of a live link.
+  static LinkRow live_link(const PgResult& r) {
+    LinkRow l;
+    l.person_id = r.text(0, 0);
+    l.source = r.text(0, 1);
+    l.record_id = r.text(0, 2);
+    l.status = r.text(0, 3);
+    return l;
+  }
+
   static std::vector<PgParam> link_row(const LinkRow& l) {
     return {l.source, l.record_id, l.person_id, l.status, l.score ? pg(*l.score) : PgParam(), l.rule, pg(l.run_id), bytea_text(l.match_keys)};
   }
@@ -669,13 +656,18 @@ class PgStore final : public Store {
     return out;
   }
 
-  std::vector<PersonRow> read_persons(const std::string& tail, const std::vector<PgParam>& params) {
+  // The persons `tail` ("WHERE …", "ORDER BY …") selects, one at a time.
+  void each_person_row(const std::string& tail, const std::vector<PgParam>& params, const std::function<void(PersonRow&&)>& visit) {
     flush();
-    std::vector<PersonRow> out;
     db_.each_row("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), COALESCE(split_from, '') FROM persons " + tail,
                  params, [&](const PgResult& r) {
-                   out.push_back({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
+                   visit({r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.optional_integer(0, 3), r.text(0, 4), r.text(0, 5), r.text(0, 6)});
                  });
+  }
+
+  std::vector<PersonRow> read_persons(const std::string& tail, const std::vector<PgParam>& params) {
+    std::vector<PersonRow> out;
+    each_person_row(tail, params, [&](PersonRow&& p) { out.push_back(std::move(p)); });
     return out;
   }
 

@@ -259,13 +259,8 @@ class SqliteStore final : public Store {
   }
 
   void each_person(const std::function<void(PersonRow&&)>& visit) override {
-    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
-                         "COALESCE(split_from, '') FROM persons ORDER BY id");
-    while (s.step()) {
-      PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
-      if (!s.is_null(3)) p.retired_run = s.integer(3);
-      visit(std::move(p));
-    }
+    auto s = db_.prepare(std::string(kSelectPersons) + " ORDER BY id");
+    while (s.step()) visit(person_row(s));
   }
 
   void put_person(const PersonRow& p) override {
@@ -295,14 +290,10 @@ class SqliteStore final : public Store {
     // person by the primary key instead (a million for a night's few thousand).
     std::vector<PersonRow> rows;
     for (bool outside_runs : {false, true}) {
-      auto s = db_.prepare(std::string("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
-                                       "COALESCE(split_from, '') FROM persons INDEXED BY persons_by_view WHERE ") +
+      auto s = db_.prepare(std::string(kSelectPersons) + " INDEXED BY persons_by_view WHERE " +
                            (outside_runs ? "view_run = 0" : "view_run > ?"));
       if (!outside_runs) s.bind(1, since);
-      while (s.step()) {
-        PersonRow& p = rows.emplace_back(PersonRow{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)});
-        if (!s.is_null(3)) p.retired_run = s.integer(3);
-      }
+      while (s.step()) rows.push_back(person_row(s));
     }
     std::sort(rows.begin(), rows.end(), [](const PersonRow& a, const PersonRow& b) { return a.id < b.id; });
     for (auto& p : rows) visit(std::move(p));
@@ -435,17 +426,12 @@ class SqliteStore final : public Store {
   }
 
   std::vector<PersonRow> persons_in(const std::vector<std::string>& ids) override {
-    auto s = db_.prepare("SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), "
-                         "COALESCE(split_from, '') FROM persons WHERE id = ?");
+    auto s = db_.prepare(std::string(kSelectPersons) + " WHERE id = ?");
     std::vector<PersonRow> out;
     out.reserve(ids.size());
     for (const auto& id : ids) {
       s.bind(1, id);
-      if (s.step()) {
-        PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
-        if (!s.is_null(3)) p.retired_run = s.integer(3);
-        out.push_back(std::move(p));
-      }
+      if (s.step()) out.push_back(person_row(s));
       s.reset();
     }
     return out;
@@ -550,6 +536,15 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr const char* kSelectPersons =
+      "SELECT id, created_run, updated_run, retired_run, golden, COALESCE(merged_into, ''), COALESCE(split_from, '') FROM persons";
+
+  static PersonRow person_row(const Statement& s) {
+    PersonRow p{s.text(0), s.integer(1), s.integer(2), std::nullopt, s.text(4), s.text(5), s.text(6)};
+    if (!s.is_null(3)) p.retired_run = s.integer(3);
+    return p;
+  }
+
   static constexpr const char* kSelectLinks = "SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links";
 
   static std::vector<LinkRow> read_links(Statement& s) {

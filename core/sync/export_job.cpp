@@ -36,12 +36,17 @@ struct ExportContext {
   absl::flat_hash_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
   absl::flat_hash_map<std::string, std::vector<sdk::ValueChange>> history_of;
 
-  /// The records of `person` into `out` (its buffer reused); persons must be asked for in id
-  /// order.
-  void records_of(const std::string& person, std::vector<sdk::LinkedRecord>& out) {
-    out.clear();
-    while (next < links.size() && links[next].person_id < person) ++next;
-    for (; next < links.size() && links[next].person_id == person; ++next) out.push_back(std::move(links[next].record));
+  /// Sets `p` to the person `id` with its records, cases and history (not its golden values;
+  /// its buffers reused). Persons must be asked for in id order: the walk over the links needs it.
+  void fill(std::string_view id, sdk::PersonRecord& p) {
+    p.person_id.assign(id);
+    p.records.clear();
+    while (next < links.size() && links[next].person_id < p.person_id) ++next;
+    for (; next < links.size() && links[next].person_id == p.person_id; ++next) p.records.push_back(std::move(links[next].record));
+    p.conflicts.clear();
+    p.history.clear();
+    if (auto it = conflicts_of.find(p.person_id); it != conflicts_of.end()) p.conflicts = std::move(it->second);
+    if (auto it = history_of.find(p.person_id); it != history_of.end()) p.history = std::move(it->second);
   }
 };
 
@@ -160,15 +165,7 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
   for (std::size_t from = 0; go_on && from < entries.size(); from += kBatch) {
     const std::size_t n = std::min(kBatch, entries.size() - from);
     if (batch.size() < n) batch.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {  // in person order: the walk over the links needs it
-      sdk::PersonRecord& p = batch[k];
-      p.person_id.assign(entries[from + k].id);
-      ctx.records_of(p.person_id, p.records);
-      p.conflicts.clear();
-      p.history.clear();
-      if (auto it = ctx.conflicts_of.find(p.person_id); it != ctx.conflicts_of.end()) p.conflicts = std::move(it->second);
-      if (auto it = ctx.history_of.find(p.person_id); it != ctx.history_of.end()) p.history = std::move(it->second);
-    }
+    for (std::size_t k = 0; k < n; ++k) ctx.fill(entries[from + k].id, batch[k]);
     base::parallel_slices(
         n,
         [&](std::size_t b, std::size_t e, unsigned w) {
@@ -196,7 +193,6 @@ namespace {
 // by id, each list in id order.
 struct ChangedPersons {
   PersonTexts living;
-  std::vector<std::string> living_ids;
   std::vector<std::string> retired;
 };
 
@@ -207,7 +203,6 @@ ChangedPersons read_changed_persons(store::Store& store, std::int64_t since) {
       out.retired.push_back(std::move(row.id));
     } else {
       out.living.add(row.id, row.golden);
-      out.living_ids.push_back(std::move(row.id));
     }
   });
   return out;
@@ -217,8 +212,11 @@ ChangedPersons read_changed_persons(store::Store& store, std::int64_t since) {
 // remove() for the retired, all in id order.
 sdk::Status stream_changes(store::Store& store, const ExportNeeds& needs, ChangedPersons& changed, sdk::Exporter& exporter,
                            std::vector<merge::GoldenReader>& readers) {
-  ExportContext ctx = gather_context(store, needs, &changed.living_ids);
   const auto& entries = changed.living.entries();
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const auto& e : entries) ids.emplace_back(e.id);
+  ExportContext ctx = gather_context(store, needs, &ids);
   std::size_t next_retired = 0;
   sdk::PersonRecord p;
   auto remove_before = [&](const std::string* id) {  // the retired ones that sort before `id` (all when null)
@@ -227,15 +225,9 @@ sdk::Status stream_changes(store::Store& store, const ExportNeeds& needs, Change
     return sdk::Status::ok();
   };
   for (std::size_t k = 0; k < entries.size(); ++k) {
-    const std::string& id = changed.living_ids[k];
-    if (sdk::Status st = remove_before(&id); !st) return st;
-    p.person_id = id;
-    ctx.records_of(id, p.records);
-    p.conflicts.clear();
-    p.history.clear();
-    if (auto it = ctx.conflicts_of.find(id); it != ctx.conflicts_of.end()) p.conflicts = std::move(it->second);
-    if (auto it = ctx.history_of.find(id); it != ctx.history_of.end()) p.history = std::move(it->second);
-    readers[0].read(id, entries[k].golden, p.fields);
+    if (sdk::Status st = remove_before(&ids[k]); !st) return st;
+    ctx.fill(ids[k], p);
+    readers[0].read(p.person_id, entries[k].golden, p.fields);
     if (sdk::Status st = exporter.write(p); !st) return st;
   }
   return remove_before(nullptr);

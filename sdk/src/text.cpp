@@ -25,7 +25,6 @@ namespace {
 
 void append_utf8(std::string& out, char32_t cp) { utf8::append(out, cp); }
 
-// Returns the offset of the first ill-formed byte, or npos.
 bool nfc_changes(std::string_view utf8, std::string& out);  // below, beside ICU
 
 // How many bytes from `i` on are ASCII, eight at a time (a staff file is mostly ASCII: digits,
@@ -39,6 +38,7 @@ std::size_t ascii_run(std::string_view s, std::size_t i) {
   return i - from;
 }
 
+// Returns the offset of the first ill-formed byte, or npos.
 std::size_t first_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
