@@ -17,9 +17,14 @@ ZipArchive::ZipArchive(const std::string& path, std::uint64_t max_total_bytes) :
   }
   zip_int64_t n = zip_get_num_entries(archive_, 0);
   for (zip_int64_t i = 0; i < n; ++i) {
-    std::string name = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
-    if (name.empty() || name[0] == '/' || name.find("..") != std::string::npos || name.find('\\') != std::string::npos)
+    const char* raw = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
+    std::string name = raw ? raw : "";
+    if (name.empty() || name[0] == '/' || name.find("..") != std::string::npos || name.find('\\') != std::string::npos) {
+      // A constructor that throws runs no destructor: the archive is closed here.
+      zip_discard(archive_);
+      archive_ = nullptr;
       throw SheetError(path + ": refused: the archive holds an entry with a path trick (\"" + name + "\")");
+    }
   }
 }
 
