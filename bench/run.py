@@ -10,7 +10,7 @@
 4. a second sync after 1% of the party records changed: wall time side by side with the full one;
 5. the same full and 1%-changed syncs into a PostgreSQL store on a throw-away local server
    (BENCH_POSTGRES=0 skips it);
-6. FEBRL dataset 3 (../shared/bench/febrl) with bench/febrl/febrl3.json: pairwise F1;
+6. FEBRL dataset 3 (bench/data/febrl) with bench/febrl/febrl3.json: pairwise F1;
 7. a 200,000-row, 25-field XLSX roster written and read back by the spreadsheet plugin.
 Prints a Markdown table and writes the raw figures to OUT/bench.json.
 """
@@ -189,7 +189,7 @@ def main():
 
     febrl_dir = os.path.join(out, "febrl")
     os.makedirs(febrl_dir)
-    shutil.copy(os.path.join(ROOT, "..", "shared", "bench", "febrl", "dataset3.csv"), febrl_dir)
+    shutil.copy(os.path.join(ROOT, "bench", "data", "febrl", "dataset3.csv"), febrl_dir)
     shutil.copy(os.path.join(ROOT, "bench", "febrl", "febrl3.json"), febrl_dir)
     fconfig = os.path.join(febrl_dir, "febrl3.json")
     wall, _ = timed([hopnhat, "--log-level", "warn", "sync", "--config", fconfig])

@@ -10,10 +10,26 @@ import assert from 'node:assert/strict';
 const {URL, CONFIG, HOPNHAT, OUT} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const step = (s) => console.log('· ' + s);
+// Waits until `predicate(arg)` holds in the page. Polls page.evaluate, which calls the function
+// over the DevTools protocol: page.waitForFunction of playwright-core 1.49 (the version that runs
+// on Debian 12's Node 18) evaluates its predicate from a string, which the admin UI's
+// Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+async function until(page, predicate, arg, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await page.evaluate(predicate, arg)) return;
+    } catch (e) {
+      if (!/Execution context was destroyed|navigation/i.test(e.message)) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${predicate}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 // The queue of one kind, once this very page has rendered (not the queue that was on screen).
 async function openQueue(page, kind) {
   await page.goto(`${URL}#/conflicts?kind=${kind}`);
-  await page.waitForFunction((k) => {
+  await until(page, (k) => {
     const sel = document.querySelector('#f-kind');
     return sel && sel.value === k && (document.querySelector('#queue') || document.querySelector('#queue-empty'));
   }, kind);
@@ -36,7 +52,7 @@ try {
   await page.fill('#user', 'lan');
   await page.fill('#password', 'sai-mat-khau');
   await page.press('#password', 'Enter');
-  await page.waitForFunction(() => document.querySelector('#login-error').textContent.length > 0);
+  await until(page, () => document.querySelector('#login-error').textContent.length > 0);
   assert.match(await page.textContent('#login-error'), /Sai tên đăng nhập/);
   await page.fill('#password', 'mat-khau-reviewer');
   await page.press('#password', 'Enter');
@@ -69,7 +85,7 @@ try {
   await page.waitForSelector('#toast.show');
   assert.match(await page.textContent('#toast'), /Đã lưu quyết định số \d+/);
   // The page moves on to the next case of the queue (or the queue itself).
-  await page.waitForFunction((old) => document.querySelector('h1').textContent !== old, `Xung đột #${id}`);
+  await until(page, (old) => document.querySelector('h1').textContent !== old, `Xung đột #${id}`);
 
   step('the case left the queue');
   await openQueue(page, 'value_mismatch');
@@ -107,12 +123,12 @@ try {
 
   step('English on request');
   await page.click('#lang');
-  await page.waitForFunction(() => document.querySelector('#nav').textContent.includes('Conflict queue'));
+  await until(page, () => document.querySelector('#nav').textContent.includes('Conflict queue'));
   await page.click('#lang');
 
   step('undo the decision: the case is back');
   await page.goto(`${URL}#/decisions`);
-  await page.waitForFunction(() => document.querySelector('h1').textContent === 'Quyết định' && document.querySelector('table.decisions'));
+  await until(page, () => document.querySelector('h1').textContent === 'Quyết định' && !!document.querySelector('table.decisions'));
   const undo = page.locator('table.decisions tr', {hasText: person}).locator('button[id^="undo-"]').first();
   await undo.click();
   await page.waitForSelector('#toast.show');

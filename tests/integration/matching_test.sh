@@ -16,7 +16,7 @@ assert q["review_share"] <= 0.03, q
 PY
 
 # FEBRL dataset 3 with the worked configuration of docs/matching.md.
-FEBRL="$SOURCE_DIR/../shared/bench/febrl/dataset3.csv"
+FEBRL="$SOURCE_DIR/bench/data/febrl/dataset3.csv"
 [[ -f "$FEBRL" ]] || fail "FEBRL data not found at $FEBRL"
 mkdir febrl && cp "$FEBRL" "$SOURCE_DIR/bench/febrl/febrl3.json" febrl/
 "$HOPNHAT" sync --config febrl/febrl3.json >/dev/null 2>&1
