@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -189,6 +191,41 @@ int cmd_runs(const CommonArgs& args) {
   });
 }
 
+int cmd_model_show(const CommonArgs& args) {
+  return with_config([&] {
+    auto cfg = load(args);
+    auto store = open_existing(cfg);
+    auto text = store->latest_model();
+    if (!text) throw std::runtime_error("no trained model in the store yet: run `hopnhat sync` first");
+    nlohmann::json model = nlohmann::json::parse(*text);
+    const double lambda = model.at("lambda").get<double>();
+    if (args.format == "json") {
+      nlohmann::json out{{"prior", {{"lambda", lambda}, {"weight", std::log2(lambda / (1 - lambda))}}},
+                         {"comparisons", nlohmann::json::array()}};
+      for (const auto& c : model.at("comparisons")) {
+        nlohmann::json levels = nlohmann::json::array();
+        for (const auto& l : c.at("levels")) {
+          double m = l.at("m").get<double>(), u = l.at("u").get<double>();
+          levels.push_back({{"level", l.at("level")}, {"m", m}, {"u", u}, {"weight", std::log2(m / u)}});
+        }
+        out["comparisons"].push_back({{"label", c.at("label")}, {"levels", levels}});
+      }
+      out["settings"] = model.value("settings", nlohmann::json::object());
+      std::cout << out.dump(2) << "\n";
+      return static_cast<int>(sync::kExitOk);
+    }
+    std::printf("prior: share of matches among all pairs %.3g (weight %+.2f)\n", lambda, std::log2(lambda / (1 - lambda)));
+    for (const auto& c : model.at("comparisons")) {
+      std::printf("%s\n", c.at("label").get<std::string>().c_str());
+      for (const auto& l : c.at("levels")) {
+        double m = l.at("m").get<double>(), u = l.at("u").get<double>();
+        std::printf("  %-36s m %.6f  u %.6f  weight %+7.2f\n", l.at("level").get<std::string>().c_str(), m, u, std::log2(m / u));
+      }
+    }
+    return static_cast<int>(sync::kExitOk);
+  });
+}
+
 int cmd_runs_show(const CommonArgs& args, std::int64_t id) {
   return with_config([&] {
     auto cfg = load(args);
@@ -215,10 +252,10 @@ int cmd_runs_show(const CommonArgs& args, std::int64_t id) {
   });
 }
 
-int cmd_gen(long persons, const std::filesystem::path& out, unsigned long seed) {
-  gen::GenSummary s = gen::generate({persons, seed, out});
-  std::cout << "wrote " << s.persons << " persons to " << out.string() << ": party " << s.party_records << ", civil "
-            << s.civil_records << ", office " << s.office_records << " records (truth.csv, hopnhat.json)\n";
+int cmd_gen(const gen::GenOptions& options) {
+  gen::GenSummary s = gen::generate(options);
+  std::cout << "wrote " << s.persons << " persons to " << options.out_dir.string() << ": party " << s.party_records << ", civil "
+            << s.civil_records << ", office " << s.office_records << " records (truth.csv, truth_persons.csv, hopnhat.json)\n";
   return sync::kExitOk;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gen/generator.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
@@ -24,10 +25,11 @@ int cmd_links(const CommonArgs& args);
 int cmd_persons(const CommonArgs& args);
 int cmd_runs(const CommonArgs& args);
 int cmd_runs_show(const CommonArgs& args, std::int64_t id);
+int cmd_model_show(const CommonArgs& args);
 int cmd_explain(const CommonArgs& args, const std::string& person, const std::vector<std::string>& pair);
 int cmd_conflicts_list(const CommonArgs& args);
 int cmd_conflicts_show(const CommonArgs& args, std::int64_t id);
-int cmd_gen(long persons, const std::filesystem::path& out, unsigned long seed);
+int cmd_gen(const gen::GenOptions& options);
 int cmd_help_exit_codes();
 
 }  // namespace hopnhat::cli

@@ -44,6 +44,7 @@ void print_text(const match::Explanation& e, const std::string& a, const std::st
     std::cout << (t.weight >= 0 ? "+" : "") << fixed(t.weight, 2) << "  " << t.level << " (m " << fixed(t.m, 4) << ", u "
               << fixed(t.u, 6) << ")\n";
   }
+  for (const auto& note : e.notes) std::cout << "  note: " << note << "\n";
   std::cout << "  total weight " << fixed(e.total_weight, 2) << ", probability " << fixed(e.probability, 4) << ": "
             << e.decision << "\n\n";
 }

@@ -7,6 +7,7 @@
 #include "cli/admin_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_log_sink.hpp"
+#include "gen/generator.hpp"
 #include "plugin/isolated.hpp"
 #include "hopnhat/sdk/version.hpp"
 #include "sync/sync_job.hpp"
@@ -84,6 +85,12 @@ int main(int argc, char** argv) {
   explain->add_option("--pair", explain_pair, "two records, SOURCE:ID SOURCE:ID")->expected(2);
   explain->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
+  auto* model = app.add_subcommand("model", "the trained match model");
+  model->require_subcommand(1);
+  auto* model_show = model->add_subcommand("show", "m, u and weight per comparison level, and the prior (the newest model)");
+  add_config(model_show);
+  model_show->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
   auto* conflicts = app.add_subcommand("conflicts", "disagreements between sources and matches waiting for review");
   conflicts->require_subcommand(1);
   auto* conflicts_list = conflicts->add_subcommand("list", "the open conflicts and review cases");
@@ -110,6 +117,12 @@ int main(int argc, char** argv) {
   gen->add_option("--persons", gen_persons, "how many persons")->required()->check(CLI::Range(1L, 20000000L));
   gen->add_option("--out", gen_out, "output folder")->required();
   gen->add_option("--seed", seed, "random seed (same seed, same files)");
+  gen::NoiseKnobs gen_noise;
+  auto share = CLI::Range(0.0, 1.0);
+  gen->add_option("--missing-cccd", gen_noise.missing_cccd, "share of party and office rows without a CCCD (default 0.12 / 0.08)")->check(share);
+  gen->add_option("--cccd-typo", gen_noise.cccd_typo, "share of rows of every source with one CCCD digit mistyped (default: 0.01 of civil rows)")->check(share);
+  gen->add_option("--namesakes", gen_noise.namesakes, "share of persons with the full name and birth year of another (default 0.03)")->check(share);
+  gen->add_option("--name-typo", gen_noise.name_typo, "share of rows of every source with a typing error in the name (default: 0.03 of civil rows)")->check(share);
 
   // The child side of `isolation: process` (docs/plugin-guide.md); not for people.
   auto* plugin_host = app.add_subcommand("plugin-host", "");
@@ -157,9 +170,10 @@ int main(int argc, char** argv) {
       }
       return cli::cmd_explain(args, explain_person, explain_pair);
     }
+    if (*model_show) return cli::cmd_model_show(args);
     if (*conflicts_list) return cli::cmd_conflicts_list(args);
     if (*conflicts_show) return cli::cmd_conflicts_show(args, conflict_id);
-    if (*gen) return cli::cmd_gen(gen_persons, gen_out, seed);
+    if (*gen) return cli::cmd_gen({gen_persons, seed, gen_out, gen_noise});
     if (auto rc = run_admin_command()) return *rc;
     if (*exit_codes) return cli::cmd_help_exit_codes();
   } catch (const std::exception& e) {

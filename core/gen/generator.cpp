@@ -239,7 +239,7 @@ GenSummary generate(const GenOptions& opt) {
   for (std::int64_t n = 0; n < opt.persons; ++n) {
     Person p;
     // About three persons in a hundred are namesakes of an earlier one, born the same year.
-    if (!people.empty() && rnd.chance(0.03)) {
+    if (!people.empty() && rnd.chance(opt.noise.namesakes.value_or(0.03))) {
       const Person& twin = people[static_cast<std::size_t>(rnd.below(static_cast<int>(people.size())))];
       p.family = twin.family; p.middle = twin.middle; p.given = twin.given; p.male = twin.male; p.year = twin.year;
       p.month = 1 + rnd.below(12);
@@ -307,8 +307,10 @@ GenSummary generate(const GenOptions& opt) {
       std::string birth = date_dmy(p);
       if (rnd.chance(0.05)) birth = pad(p.month, 2) + "/" + std::to_string(p.year);
       else if (rnd.chance(0.04)) birth = std::to_string(p.year);
-      std::string cccd = rnd.chance(0.12) ? "" : p.cccd;  // older members never had it entered
+      std::string cccd = rnd.chance(opt.noise.missing_cccd.value_or(0.12)) ? "" : p.cccd;  // older members never had it entered
+      if (!cccd.empty() && opt.noise.cccd_typo && rnd.chance(*opt.noise.cccd_typo)) cccd = mistype_digit(rnd, cccd);
       std::string party_name = p.full();
+      if (opt.noise.name_typo && rnd.chance(*opt.noise.name_typo)) party_name = typo(rnd, party_name);
       if (rnd.chance(0.05)) party_name = swap_tone_placement(party_name);
       if (rnd.chance(0.02) && !p.middle.empty()) party_name = drop_middle(p);
       std::string join = pad(1 + rnd.below(28), 2) + "/" + pad(1 + rnd.below(12), 2) + "/" + std::to_string(p.join_year);
@@ -320,11 +322,11 @@ GenSummary generate(const GenOptions& opt) {
     if (p.civil) {
       std::string id = "CB" + pad(static_cast<int>(100000 + i), 6);
       std::string name = p.full();
-      if (rnd.chance(0.03)) name = typo(rnd, name);
+      if (rnd.chance(opt.noise.name_typo.value_or(0.03))) name = typo(rnd, name);
       if (rnd.chance(0.03)) name = to_nfd(name);             // decomposed Unicode from a Mac or a web form
       else if (rnd.chance(0.01)) name = tcvn3_mojibake(name);  // legacy text that went through Windows-1252
       std::string cccd = rnd.chance(0.05) ? "" : p.cccd;
-      if (!cccd.empty() && rnd.chance(0.01)) cccd = mistype_digit(rnd, cccd);
+      if (!cccd.empty() && rnd.chance(opt.noise.cccd_typo.value_or(0.01))) cccd = mistype_digit(rnd, cccd);
       char coef[16];
       std::snprintf(coef, sizeof coef, "%.2f", p.coefficient);
       write_row(civil, {id, name, std::to_string(p.year) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2),
@@ -338,17 +340,29 @@ GenSummary generate(const GenOptions& opt) {
       if (rnd.chance(0.05)) name = strip_diacritics(name);
       if (rnd.chance(0.05)) name = to_upper(name);
       if (rnd.chance(0.04) && !p.middle.empty()) name = drop_middle(p);
+      if (opt.noise.name_typo && rnd.chance(*opt.noise.name_typo)) name = typo(rnd, name);
       std::string birth = date_dmy(p);
       if (rnd.chance(0.03) && p.day <= 12 && p.day != p.month) birth = pad(p.month, 2) + "/" + pad(p.day, 2) + "/" + std::to_string(p.year);
       std::string cccd = p.cccd;
       if (cccd[0] == '0' && rnd.chance(0.3)) cccd.erase(0, 1);  // the spreadsheet took it for a number
-      if (rnd.chance(0.08)) cccd.clear();
+      if (opt.noise.cccd_typo && rnd.chance(*opt.noise.cccd_typo)) cccd = mistype_digit(rnd, cccd);
+      if (rnd.chance(opt.noise.missing_cccd.value_or(0.08))) cccd.clear();
       write_row(office_utf8, {std::to_string(++stt), id, name, birth, p.male ? "Nam" : "Nữ", cccd, p.phone, p.unit, p.position}, ',');
       truth << "office," << id << "," << person_key << "\r\n";
       ++sum.office_records;
     }
   }
   office << encode_tcvn3(office_utf8.str());
+
+  // The true values of each person, for measuring golden records (bench/golden_eval.py).
+  std::ofstream persons(opt.out_dir / "truth_persons.csv", std::ios::binary);
+  if (!persons) throw std::runtime_error((opt.out_dir / "truth_persons.csv").string() + ": cannot write");
+  persons << "person,full_name,birth_date,gender,citizen_id\r\n";
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const Person& p = people[i];
+    write_row(persons, {"G" + pad(static_cast<int>(i + 1), 7), p.full(),
+                        std::to_string(p.year) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2), p.male ? "Nam" : "Nữ", p.cccd}, ',');
+  }
 
   std::ofstream cfg(opt.out_dir / "hopnhat.json", std::ios::binary);
   cfg << R"({

@@ -7,14 +7,25 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace hopnhat::gen {
+
+/// The noise knobs: each, when set, replaces the generator's own rate (so that data made
+/// without them stays the same for a seed). Shares are of rows (records) unless said otherwise.
+struct NoiseKnobs {
+  std::optional<double> missing_cccd;  // party and office rows without a CCCD (default 12% / 8%)
+  std::optional<double> cccd_typo;     // rows whose CCCD has one digit mistyped, every source (default 1% of civil rows)
+  std::optional<double> namesakes;     // persons with the full name and birth year of another (default 3%)
+  std::optional<double> name_typo;     // rows with a typing error in the name, every source (default 3% of civil rows)
+};
 
 struct GenOptions {
   std::int64_t persons = 100;
   std::uint64_t seed = 1;
   std::filesystem::path out_dir;
+  NoiseKnobs noise;
 };
 
 struct GenSummary {
@@ -24,7 +35,8 @@ struct GenSummary {
   std::int64_t office_records = 0;
 };
 
-/// Writes party_members.csv, civil_servants.csv, office_staff_tcvn3.csv, truth.csv and
+/// Writes party_members.csv, civil_servants.csv, office_staff_tcvn3.csv, truth.csv (record →
+/// person), truth_persons.csv (each person's true full_name, birth_date, gender, citizen_id) and
 /// hopnhat.json (a configuration that syncs them) into `out_dir`. Throws std::runtime_error.
 GenSummary generate(const GenOptions& options);
 

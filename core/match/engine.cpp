@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "base/parallel.hpp"
+#include "text/citizen_id.hpp"
 
 namespace hopnhat::match {
 namespace {
@@ -107,15 +108,16 @@ std::vector<double> prior_m(std::size_t levels) {
 // Unsupervised EM on blocked pairs would instead take namesakes (same name, same year) for
 // matches, because blocking makes them agree on exactly what it blocked on.
 bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::vector<char>& identity_equal,
-                           std::size_t width, const MatchSettings& s, ModelParameters& model) {
+                           std::size_t width, const MatchSettings& s, double all_pairs, ModelParameters& model) {
   std::size_t labelled = 0;
   for (char e : identity_equal) labelled += e ? 1 : 0;
   if (labelled < 50) return false;
+  std::vector<std::size_t> identity_comparisons;
   for (std::size_t c = 0; c < width; ++c) {
     const bool is_identity = s.comparisons[c].value.canonical && s.comparisons[c].value.name == s.identity_field;
     std::size_t n_levels = model.u[c].size();
-    if (is_identity) {  // every labelled pair agrees here by construction: keep the prior
-      model.m[c] = prior_m(n_levels);
+    if (is_identity) {  // every labelled pair agrees here by construction: learnt below
+      identity_comparisons.push_back(c);
       continue;
     }
     std::vector<double> counts(n_levels, 0.5);  // Jeffreys pseudo-counts: no level is impossible
@@ -126,6 +128,28 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
     }
     double total = std::accumulate(counts.begin(), counts.end(), 0.0);
     for (std::size_t l = 0; l < n_levels; ++l) model.m[c][l] = counts[l] / total;
+  }
+  // The citizen-ID comparison itself (equal · one keystroke apart · different) is learnt from the
+  // pairs that every *other* comparison alone makes near-certain matches (99%, under a prior of
+  // the labelled share of all pairs): how often one person's records carry a mistyped or another
+  // number. Blocking on the citizen ID brings every equal pair and only the mistyped ones that
+  // also share a name key, so the mistyped level is if anything underrated.
+  const double prior = std::log2(static_cast<double>(labelled) / std::max(all_pairs, 1.0));
+  for (std::size_t c : identity_comparisons) {
+    std::vector<double> counts(model.u[c].size(), 0.5);
+    for (std::size_t p = 0; p * width < levels.size(); ++p) {
+      std::uint8_t l = levels[p * width + c];
+      if (l == kNullLevel) continue;
+      double w = prior;
+      for (std::size_t o = 0; o < width; ++o) {
+        std::uint8_t lo = levels[p * width + o];
+        if (lo == kNullLevel || std::find(identity_comparisons.begin(), identity_comparisons.end(), o) != identity_comparisons.end()) continue;
+        w += std::log2(model.m[o][lo] / model.u[o][lo]);
+      }
+      if (w >= std::log2(99.0)) counts[l] += 1.0;
+    }
+    double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    for (std::size_t l = 0; l < counts.size(); ++l) model.m[c][l] = counts[l] / total;
   }
   return true;
 }
@@ -145,16 +169,15 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector
   // With labelled pairs, m and u are fixed and EM finds only the share of matches. Because u is
   // measured on random pairs, that share is over all pairs of records (pairs blocking left out
   // are taken as non-matches), and so is the prior used when scoring. Without labels, EM
-  // estimates m, u and the share together over the candidate pairs.
-  const bool supervised = learn_m_from_identity(levels, identity_equal, width, s, model);
+  // estimates m and the share over the candidate pairs, u staying what random pairs show: u
+  // re-estimated over blocked pairs learns that non-matches agree on what blocking chose them
+  // by (the blocking bias), and EM then takes most candidate pairs for matches.
+  const bool supervised = learn_m_from_identity(levels, identity_equal, width, s, all_pairs, model);
   if (supervised) model.lambda = std::min(0.1, 1.0 / std::max(all_pairs, 10.0) * static_cast<double>(levels.size() / std::max<std::size_t>(width, 1)));
 
   for (int it = 0; it < s.em_iterations; ++it) {
-    std::vector<std::vector<double>> m_acc(width), u_acc(width);
-    for (std::size_t c = 0; c < width; ++c) {
-      m_acc[c].assign(model.m[c].size(), kFloor);
-      u_acc[c].assign(model.u[c].size(), kFloor);
-    }
+    std::vector<std::vector<double>> m_acc(width);
+    for (std::size_t c = 0; c < width; ++c) m_acc[c].assign(model.m[c].size(), kFloor);
     double g_total = 0, total = 0;
     for (const auto& [pattern, count] : patterns) {
       double lm = std::log(model.lambda), lu = std::log(1 - model.lambda);
@@ -172,7 +195,6 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector
         auto l = static_cast<std::uint8_t>(pattern[c]);
         if (l == kNullLevel) continue;
         m_acc[c][l] += g * count;
-        u_acc[c][l] += (1 - g) * count;
       }
     }
     if (supervised) total = all_pairs;
@@ -182,12 +204,10 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector
     if (!supervised) {
       for (std::size_t c = 0; c < width; ++c) {
         double sm = std::accumulate(m_acc[c].begin(), m_acc[c].end(), 0.0);
-        double su = std::accumulate(u_acc[c].begin(), u_acc[c].end(), 0.0);
         for (std::size_t l = 0; l < m_acc[c].size(); ++l) {
-          double nm = std::max(m_acc[c][l] / sm, kFloor), nu = std::max(u_acc[c][l] / su, kFloor);
-          change = std::max({change, std::abs(nm - model.m[c][l]), std::abs(nu - model.u[c][l])});
+          double nm = std::max(m_acc[c][l] / sm, kFloor);
+          change = std::max(change, std::abs(nm - model.m[c][l]));
           model.m[c][l] = nm;
-          model.u[c][l] = nu;
         }
       }
     }
@@ -195,16 +215,28 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector
     if (change < 1e-6) break;
   }
   stats.supervised = supervised;
+  // Without labels, λ was the share of matches among the candidate pairs; scores weigh u from
+  // random pairs, so their prior is the share among all pairs (blocking is taken to find the
+  // matches), as in the supervised case.
+  if (!supervised)
+    model.lambda = std::clamp(model.lambda * static_cast<double>(levels.size() / std::max<std::size_t>(width, 1)) /
+                                  std::max(all_pairs, 1.0), 1e-12, 0.5);
   return model;
 }
 
 struct UnionFind {
+  const FeatureTable& features;
   std::vector<std::uint32_t> parent;
-  std::vector<std::uint32_t> identity;  // per root: the cluster's valid citizen ID, or 0
+  std::vector<std::uint32_t> identity;  // per root: the cluster's first valid citizen ID, or 0
+  // Per root: its further citizen IDs (one keystroke from the first; few clusters have any).
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> more_ids;
   // Per root: records that an administrator said are a different person (few, so a map).
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> apart;
-  explicit UnionFind(const FeatureTable& f) : parent(f.size()), identity(f.size()) {
+  // Members of each cluster as a circular list (next), and each root's size: a join splices.
+  std::vector<std::uint32_t> next, size;
+  explicit UnionFind(const FeatureTable& f) : features(f), parent(f.size()), identity(f.size()), next(f.size()), size(f.size(), 1) {
     std::iota(parent.begin(), parent.end(), 0u);
+    std::iota(next.begin(), next.end(), 0u);
     for (std::size_t i = 0; i < f.size(); ++i) identity[i] = f.identity(i);
   }
   std::uint32_t find(std::uint32_t x) {
@@ -220,16 +252,47 @@ struct UnionFind {
     }
     return false;
   }
-  // Joins the clusters of a and b unless that would hold two different citizen IDs (unless
+  template <typename F>
+  void each_id(std::uint32_t root, F&& f) {
+    if (!identity[root]) return;
+    f(identity[root]);
+    if (auto it = more_ids.find(root); it != more_ids.end())
+      for (std::uint32_t id : it->second) f(id);
+  }
+  // Whether any citizen ID of one cluster contradicts one of the other.
+  bool ids_contradict(std::uint32_t ra, std::uint32_t rb) {
+    if (!identity[ra] || !identity[rb]) return false;
+    bool contradict = false;
+    each_id(ra, [&](std::uint32_t x) {
+      each_id(rb, [&](std::uint32_t y) {
+        if (x != y && text::relate_citizen_ids(features.pool().text(x), features.pool().text(y)) ==
+                          text::CitizenIdRelation::kContradicting)
+          contradict = true;
+      });
+    });
+    return contradict;
+  }
+  // Joins the clusters of a and b unless that would hold two contradicting citizen IDs (unless
   // `forced` by a decision) or two records decided to be different persons.
   bool join(std::uint32_t a, std::uint32_t b, bool forced = false) {
     std::uint32_t ra = find(a), rb = find(b);
     if (ra == rb) return true;
-    if (!forced && identity[ra] && identity[rb] && identity[ra] != identity[rb]) return false;
+    if (!forced && ids_contradict(ra, rb)) return false;
     if (!apart.empty() && kept_apart(ra, rb)) return false;
     if (ra > rb) std::swap(ra, rb);
     parent[rb] = ra;
-    if (!identity[ra]) identity[ra] = identity[rb];
+    std::swap(next[ra], next[rb]);
+    size[ra] += size[rb];
+    std::vector<std::uint32_t> ids;
+    each_id(rb, [&](std::uint32_t id) { ids.push_back(id); });
+    more_ids.erase(rb);
+    for (std::uint32_t id : ids) {
+      if (!identity[ra]) identity[ra] = id;
+      else if (id != identity[ra]) {
+        auto& list = more_ids[ra];
+        if (std::find(list.begin(), list.end(), id) == list.end()) list.push_back(id);
+      }
+    }
     auto it = apart.find(rb);
     if (it != apart.end()) {
       auto moved = std::move(it->second);
@@ -288,7 +351,11 @@ ScoredPair score_levels(const FeatureTable& f, const MatchSettings& s, const Mod
   p.probability = 1.0 / (1.0 + std::exp2(-w));
   std::uint32_t ia = f.identity(p.a), ib = f.identity(p.b);
   p.identity_equal = ia && ia == ib;
-  p.identity_conflict = ia && ib && ia != ib;
+  if (ia && ib && ia != ib) {
+    auto relation = text::relate_citizen_ids(f.pool().text(ia), f.pool().text(ib));
+    p.identity_near = relation == text::CitizenIdRelation::kOneKeystroke;
+    p.identity_conflict = relation == text::CitizenIdRelation::kContradicting;
+  }
   if (p.identity_equal) p.probability = 1.0;
   return p;
 }
@@ -388,9 +455,34 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
         out.score[r] = 1.0;
         out.rule[r] = "decision";
       }
+  // A record joins a person through one strong pair only when it resembles that person as a
+  // whole: the mean probability over every pair across the two clusters must reach `candidate`.
+  // Otherwise records chain: a record without an identifier that resembles two namesakes would
+  // join them, and on data with no identifier at all clusters grow through one pair at a time.
+  constexpr std::uint32_t kMaxCrossPairs = 4096;  // beyond it a cluster is far larger than any person
+  auto supported = [&](const ScoredPair& p) {
+    std::uint32_t ra = uf.find(p.a), rb = uf.find(p.b);
+    if (ra == rb || uf.size[ra] + uf.size[rb] <= 2) return true;
+    if (static_cast<std::uint64_t>(uf.size[ra]) * uf.size[rb] > kMaxCrossPairs) return false;
+    double sum = 0;
+    std::uint32_t x = ra;
+    do {
+      std::uint32_t y = rb;
+      do {
+        bool same = std::min(x, y) == p.a && std::max(x, y) == p.b;
+        sum += same ? p.probability : score_pair(f, s, out.model, x, y).probability;
+        y = uf.next[y];
+      } while (y != rb);
+      x = uf.next[x];
+    } while (x != ra);
+    ++out.stats.linkage_checks;
+    bool ok = sum / (static_cast<double>(uf.size[ra]) * uf.size[rb]) >= s.candidate;
+    if (!ok) ++out.stats.linkage_refused;
+    return ok;
+  };
   std::vector<const ScoredPair*> pending;  // possible review cases
   for (const ScoredPair& p : scored) {
-    bool definite = p.identity_equal || (p.probability >= s.definite && !p.identity_conflict);
+    bool definite = p.identity_equal || (p.probability >= s.definite && !p.identity_conflict && supported(p));
     if (definite && uf.join(p.a, p.b)) {
       for (std::uint32_t r : {p.a, p.b}) {
         out.score[r] = std::max(out.score[r], p.probability);
@@ -409,6 +501,12 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
     out.cluster_of[i] = it->second;
   }
   out.clusters = number.size();
+  std::vector<std::uint32_t> sizes(out.clusters, 0);
+  for (std::uint32_t c : out.cluster_of) ++sizes[c];
+  for (std::uint32_t n : sizes) {
+    ++out.stats.cluster_sizes[n];
+    out.stats.largest_cluster = std::max<std::size_t>(out.stats.largest_cluster, n);
+  }
   // One review case per pair of clusters: the strongest pair between them.
   std::unordered_map<std::uint64_t, bool> seen;
   for (const ScoredPair* p : pending) {
@@ -444,10 +542,26 @@ Explanation explain_pair(const FeatureTable& f, const MatchSettings& s, const Mo
     }
     e.terms.push_back(std::move(t));
   }
+  // The citizen IDs as evidence beyond the comparison: each against its own record, and the two
+  // against each other.
+  for (std::uint32_t r : {a, b}) {
+    if (!f.identity(r)) continue;
+    const std::string& id = f.pool().text(f.identity(r));
+    text::CitizenIdCheck check = text::check_citizen_id(id, f.canonical(r, "birth_date"), f.canonical(r, "gender"));
+    std::string who = r == a ? "first record" : "second record";
+    if (check.suspect) e.notes.push_back("citizen ID of the " + who + " is suspect: " + check.reason);
+    else if (check.year_checked || check.gender_checked)
+      e.notes.push_back("citizen ID of the " + who + " agrees with its birth year and gender");
+  }
+  if (p.identity_near)
+    e.notes.push_back("the citizen IDs are one keystroke apart (embedded century, gender and year equal): "
+                      "joined only when the whole evidence reaches definite");
+  else if (p.identity_conflict)
+    e.notes.push_back("the citizen IDs differ in two or more digits or in what they embed: never joined automatically");
   e.total_weight = p.weight;
   e.probability = p.probability;
   if (p.identity_equal) e.decision = "linked: the same valid citizen ID";
-  else if (p.identity_conflict) e.decision = "never linked automatically: two different valid citizen IDs";
+  else if (p.identity_conflict) e.decision = "never linked automatically: two citizen IDs that cannot be one number";
   else if (p.probability >= s.definite) e.decision = "linked (at or above definite " + std::to_string(s.definite).substr(0, 4) + ")";
   else if (p.probability >= s.candidate) e.decision = "review (between candidate and definite)";
   else e.decision = "not linked (below candidate " + std::to_string(s.candidate).substr(0, 4) + ")";

@@ -5,8 +5,11 @@
 //   training    m and u per level, and the share of matches, by expectation–maximisation over the
 //               candidate pairs (no labels needed), starting from u measured on random pairs
 //   scoring     match weight = prior + Σ log2(m/u), u scaled by term frequency where configured
-//   clustering  pairs at or above `definite` join records, strongest first, never putting two
-//               different valid citizen IDs in one cluster; equal valid citizen IDs always join
+//   clustering  pairs at or above `definite` join records, strongest first, when the two clusters
+//               resemble each other as wholes (mean probability over all their pairs reaches
+//               `candidate`: no chaining through one record), never putting two
+//               contradicting valid citizen IDs in one cluster (two or more digits apart, or
+//               different embedded century, gender or year); equal valid citizen IDs always join
 //   review      pairs between `candidate` and `definite` (or blocked by the citizen-ID rule) whose
 //               records ended in different clusters become review cases
 //
@@ -15,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,7 +42,12 @@ struct ScoredPair {
   double weight = 0;
   double probability = 0;
   bool identity_equal = false;     // both carry the same valid citizen ID
-  bool identity_conflict = false;  // both carry valid, different citizen IDs
+  /// Both carry valid citizen IDs one keystroke apart (text::CitizenIdRelation::kOneKeystroke):
+  /// joined only when the whole evidence reaches `definite`.
+  bool identity_near = false;
+  /// Both carry valid citizen IDs that cannot be one number (two or more digits apart, or the
+  /// embedded century, gender or year differ): never joined automatically.
+  bool identity_conflict = false;
 };
 
 struct MatchStats {
@@ -48,6 +57,10 @@ struct MatchStats {
   double seconds_features = 0, seconds_blocking = 0, seconds_comparing = 0, seconds_training = 0, seconds_clustering = 0;
   int em_iterations = 0;
   bool supervised = false;  // m learnt from pairs sharing a valid citizen ID
+  std::map<std::size_t, std::size_t> cluster_sizes;  // records per cluster → clusters of that size
+  std::size_t largest_cluster = 0;
+  std::size_t linkage_checks = 0;   // joins of clusters weighed as wholes (more than two records)
+  std::size_t linkage_refused = 0;  // of them, refused: one strong pair, too little resemblance overall
   bool incremental = false;     // only the records near changed ones were matched, under the last model
   std::size_t all_records = 0;  // active records of the run (records: those matched)
 };
@@ -96,6 +109,9 @@ struct WeightTerm {
 };
 
 struct Explanation {
+  /// What the citizen IDs say beyond the comparison: each record's CCCD against its own birth
+  /// date and gender ("suspect: …"), and how the two CCCDs relate.
+  std::vector<std::string> notes;
   double prior_weight = 0;
   std::vector<WeightTerm> terms;
   double total_weight = 0;

@@ -32,7 +32,7 @@ nlohmann::json Explainer::to_json(const Explanation& e, const std::string& a, co
     terms.push_back({{"comparison", t.comparison}, {"a", t.value_a}, {"b", t.value_b}, {"level", t.level},
                      {"m", t.m}, {"u", t.u}, {"weight", t.weight}});
   return {{"a", a}, {"b", b}, {"prior_weight", e.prior_weight}, {"terms", terms}, {"total_weight", e.total_weight},
-          {"probability", e.probability}, {"decision", e.decision}};
+          {"probability", e.probability}, {"decision", e.decision}, {"notes", e.notes}};
 }
 
 }  // namespace hopnhat::match

@@ -170,6 +170,12 @@ std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, std::o
   return a ? text::clean_text(*a) : std::string();
 }
 
+std::string FeatureTable::canonical(std::size_t record, std::string_view field) const {
+  bool valid = true;
+  std::string value = value_of(record, {std::string(field), true}, text::field_index(field), valid);
+  return valid ? value : std::string();
+}
+
 FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records, const MatchSettings& settings,
                            const std::vector<text::NormalizedFields>* normalized, const TermFrequencies* frequencies)
     : settings_(settings), normalized_(normalized), records_(records.size()), width_(settings.comparisons.size()),

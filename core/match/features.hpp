@@ -132,6 +132,8 @@ class FeatureTable {
   static std::string transform(const std::string& value, const std::string& transform);
   /// Human-readable value of a comparison for a record (for explanations).
   std::string display(std::size_t record, std::size_t comparison) const;
+  /// A record's normalised value of a canonical field ("" when absent or not understood).
+  std::string canonical(std::size_t record, std::string_view field) const;
 
   /// Comparison level of records i and j for comparison c (kNullLevel when either lacks it).
   std::uint8_t level(std::size_t c, std::size_t i, std::size_t j) const;

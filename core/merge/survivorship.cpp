@@ -2,10 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <optional>
+#include <tuple>
 
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
+#include "match/similarity.hpp"
 #include "merge/golden_text.hpp"
+#include "text/citizen_id.hpp"
+#include "text/names.hpp"
 #include "text/normalize.hpp"
 
 namespace hopnhat::merge {
@@ -17,6 +23,17 @@ struct Candidate {
   std::string compare_key; // what "the same value" means for this field
   bool valid;
   std::size_t rank;        // position of the source in the priority list
+  std::size_t group = 0;   // index of its value group
+};
+
+// The candidates that say the same thing (one compare key), and what stands behind them.
+struct ValueGroup {
+  std::size_t first;            // its best candidate (candidates are in rule order)
+  bool valid = true;
+  bool plausible = true;        // names: some spelling in it could be Vietnamese (no typing error)
+  bool contained = false;       // a more precise group says all this one says
+  int sources = 0;              // distinct sources saying it, or saying less but nothing else
+  bool consistent = false;      // agrees with what the citizen ID embeds (citizen_id, birth_date)
 };
 
 std::size_t rank_of(const std::vector<std::string>& order, const std::string& source) {
@@ -24,18 +41,149 @@ std::size_t rank_of(const std::vector<std::string>& order, const std::string& so
   return it == order.end() ? order.size() : static_cast<std::size_t>(it - order.begin());
 }
 
+std::vector<std::string_view> words(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ') ++j;
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+// Whether `more` says all that `less` says and more: a full date its month or year ("1996-09-07"
+// ⊃ "1996-09" ⊃ "1996"); a name its form without a middle name ("nguyen trong khanh" ⊃ "nguyen
+// khanh": same family and given name, the shorter one's words in order).
+bool contains(sdk::FieldType type, std::string_view more, std::string_view less) {
+  if (more.size() <= less.size()) return false;
+  if (type == sdk::FieldType::kDate) return more.substr(0, less.size()) == less && more[less.size()] == '-';
+  if (type != sdk::FieldType::kName) return false;
+  auto m = words(more), l = words(less);
+  if (l.size() < 2 || m.size() <= l.size() || m.front() != l.front() || m.back() != l.back()) return false;
+  std::size_t k = 0;
+  for (auto w : m)
+    if (k < l.size() && w == l[k]) ++k;
+  return k == l.size();
+}
+
+// Differences a typist makes, which explain an odd value out rather than a different fact:
+// names one edit apart (folded), dates with day and month swapped, a year apart or one digit
+// apart.
+bool error_pattern(sdk::FieldType type, std::string_view a, std::string_view b) {
+  if (type == sdk::FieldType::kName) return match::within_one_edit(a, b);
+  if (type == sdk::FieldType::kDate && a.size() == 10 && b.size() == 10) {
+    if (a.substr(0, 4) == b.substr(0, 4) && a.substr(5, 2) == b.substr(8, 2) && a.substr(8, 2) == b.substr(5, 2)) return true;
+    if (a.substr(4) == b.substr(4)) {
+      int ya = std::atoi(std::string(a.substr(0, 4)).c_str()), yb = std::atoi(std::string(b.substr(0, 4)).c_str());
+      if (std::abs(ya - yb) == 1) return true;
+    }
+    int differing = 0;
+    for (std::size_t i = 0; i < 10; ++i) differing += a[i] != b[i];
+    return differing == 1;
+  }
+  return false;
+}
+
+// Distinct sources among the candidates of `groups` (bit per candidate's source, by first sight).
+int distinct_sources(const std::vector<Candidate>& cands, const std::vector<char>& take) {
+  std::vector<std::string_view> seen;
+  for (std::size_t k = 0; k < cands.size(); ++k) {
+    if (!take[cands[k].group]) continue;
+    std::string_view s = cands[k].record->record.source;
+    if (std::find(seen.begin(), seen.end(), s) == seen.end()) seen.push_back(s);
+  }
+  return static_cast<int>(seen.size());
+}
+
+// What the person's citizen IDs embed, when they agree: the birth year and gender every valid
+// CCCD of the records that is consistent with its own record says; 0 / "" otherwise.
+struct EmbeddedFacts {
+  int year = 0;
+  std::string gender;
+};
+
+EmbeddedFacts embedded_facts(const std::vector<const text::NormalizedFields*>& normalized, std::size_t id_index,
+                             std::size_t date_index, std::size_t gender_index) {
+  EmbeddedFacts facts;
+  bool first = true, years_agree = true;
+  for (const auto* n : normalized) {
+    std::string_view id = n->at(id_index);
+    if (id.empty() || !n->valid(id_index)) continue;
+    text::CitizenIdCheck check = text::check_citizen_id(id, n->valid(date_index) ? n->at(date_index) : "",
+                                                        n->valid(gender_index) ? n->at(gender_index) : "");
+    if (check.suspect) continue;  // a CCCD its own record contradicts vouches for nothing
+    int year = text::citizen_id_birth_year(id);
+    if (first) {
+      facts.year = year;
+      facts.gender = text::citizen_id_gender(id);
+      first = false;
+    } else if (year != facts.year) {
+      years_agree = false;
+    }
+  }
+  if (!years_agree) facts.year = 0;
+  return facts;
+}
+
+bool has_diacritics(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  return false;
+}
+
+// The spelling of a group of names that say the same (one folded key): a possible Vietnamese
+// one, with diacritics ("Lê Bá Thịnh" over "Le Ba Thinh"), written so by the most sources; the
+// first in rule order among equals.
+std::size_t best_spelling(const std::vector<Candidate>& cands, std::size_t group) {
+  std::size_t best = cands.size();
+  int best_plausible = 0, best_marks = 0, best_support = 0;
+  for (std::size_t k = 0; k < cands.size(); ++k) {
+    if (cands[k].group != group) continue;
+    int plausible = text::plausible_vietnamese_name(cands[k].value) ? 1 : 0;
+    int marks = has_diacritics(cands[k].value) ? 1 : 0;
+    std::vector<std::string_view> sources;
+    for (const auto& c : cands)
+      if (c.group == group && c.value == cands[k].value &&
+          std::find(sources.begin(), sources.end(), c.record->record.source) == sources.end())
+        sources.push_back(c.record->record.source);
+    int support = static_cast<int>(sources.size());
+    if (best == cands.size() || std::tie(plausible, marks, support) > std::tie(best_plausible, best_marks, best_support)) {
+      best = k;
+      best_plausible = plausible;
+      best_marks = marks;
+      best_support = support;
+    }
+  }
+  return best;
+}
+
+std::optional<std::size_t> index_of(std::string_view name) {
+  for (std::size_t i = 0; i < sdk::kCanonicalFields.size(); ++i)
+    if (sdk::kCanonicalFields[i].name == name) return i;
+  return std::nullopt;
+}
+
+const std::size_t kIdIndex = *index_of("citizen_id");
+const std::size_t kDateIndex = *index_of("birth_date");
+const std::size_t kGenderIndex = *index_of("gender");
+
 }  // namespace
 
 GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records,
                           const std::vector<const text::NormalizedFields*>& normalized, const SurvivorshipRules& rules) {
   // Called for every person of a run: the priority list of each field is found once per call,
-  // and the candidates' buffer is reused from person to person.
+  // and the buffers are reused from person to person.
   std::array<const std::vector<std::string>*, text::NormalizedFields::kFields> orders;
   orders.fill(&rules.source_priority);
   for (const auto& [name, order] : rules.field_priority)
-    for (std::size_t index = 0; index < sdk::kCanonicalFields.size(); ++index)
-      if (sdk::kCanonicalFields[index].name == name) orders[index] = &order;
+    if (auto index = index_of(name)) orders[*index] = &order;
   thread_local std::vector<Candidate> cands;
+  thread_local std::vector<ValueGroup> groups;
+  thread_local std::vector<char> take;
+  const EmbeddedFacts facts = records.size() > 1 ? embedded_facts(normalized, kIdIndex, kDateIndex, kGenderIndex) : EmbeddedFacts{};
   GoldenRecord out;
   out.values.reserve(sdk::kCanonicalFields.size());
   for (std::size_t index = 0; index < sdk::kCanonicalFields.size(); ++index) {
@@ -60,14 +208,115 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
     // A person has a few records: a stable insertion sort, without stable_sort's buffer.
     for (std::size_t i = 1; i < cands.size(); ++i)
       for (std::size_t j = i; j > 0 && before(cands[j], cands[j - 1]); --j) std::swap(cands[j], cands[j - 1]);
-    const Candidate& win = cands.front();
-    bool all_same = std::all_of(cands.begin(), cands.end(), [&](const Candidate& c) { return c.compare_key == win.compare_key; });
-    std::string_view rule = cands.size() == 1 ? "only_value" : all_same ? "agreement" : "source_priority";
-    out.values.push_back({field.name, win.value, win.record, rule});
-    if (!all_same && field.critical) {
+    if (cands.size() == 1) {
+      out.values.push_back({field.name, cands[0].value, cands[0].record, "only_value"});
+      continue;
+    }
+
+    // Value groups, in rule order of their best candidate.
+    groups.clear();
+    for (std::size_t k = 0; k < cands.size(); ++k) {
+      std::size_t g = 0;
+      while (g < groups.size() && cands[groups[g].first].compare_key != cands[k].compare_key) ++g;
+      if (g == groups.size()) groups.push_back({k, cands[k].valid});
+      cands[k].group = g;
+    }
+    if (groups.size() == 1) {  // one fact, perhaps several spellings
+      std::size_t best = field.type == sdk::FieldType::kName ? best_spelling(cands, 0) : 0;
+      out.values.push_back({field.name, cands[best].value, cands[best].record, "agreement"});
+      continue;
+    }
+
+    // What each group says, how many sources stand behind it, and whether the citizen ID backs it.
+    take.assign(groups.size(), 0);
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      for (std::size_t h = 0; h < groups.size(); ++h)
+        if (h != g && groups[h].valid && contains(field.type, cands[groups[h].first].compare_key, cands[groups[g].first].compare_key))
+          groups[g].contained = true;
+    const bool names = field.type == sdk::FieldType::kName;
+    if (names)
+      for (std::size_t g = 0; g < groups.size(); ++g)
+        groups[g].plausible = text::plausible_vietnamese_name(cands[best_spelling(cands, g)].value);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      std::fill(take.begin(), take.end(), 0);
+      take[g] = 1;
+      for (std::size_t h = 0; h < groups.size(); ++h)  // what says less supports what says more
+        if (h != g && contains(field.type, cands[groups[g].first].compare_key, cands[groups[h].first].compare_key)) take[h] = 1;
+      groups[g].sources = distinct_sources(cands, take);
+      const std::string& v = cands[groups[g].first].value;
+      if (index == kIdIndex && groups[g].valid) {
+        // With several records, a CCCD none of them contradicts: its year and gender agree with
+        // the person's other records.
+        int agree = 0, disagree = 0;
+        for (const auto* n : normalized) {
+          std::string_view d = n->valid(kDateIndex) ? n->at(kDateIndex) : "";
+          std::string_view gd = n->valid(kGenderIndex) ? n->at(kGenderIndex) : "";
+          text::CitizenIdCheck c = text::check_citizen_id(v, d, gd);
+          if (c.suspect) ++disagree;
+          else if (c.year_checked || c.gender_checked) ++agree;
+        }
+        groups[g].consistent = agree > 0 && disagree == 0;
+      } else if (index == kDateIndex && facts.year && groups[g].valid) {
+        groups[g].consistent = v.size() >= 4 && std::atoi(v.substr(0, 4).c_str()) == facts.year;
+      } else if (index == kGenderIndex && !facts.gender.empty() && groups[g].valid) {
+        groups[g].consistent = v == facts.gender;
+      }
+    }
+
+    // The standing of the groups that are not contained in another: valid, consistent with the
+    // citizen ID, more sources; the first in rule order among equals (source priority).
+    std::size_t win = groups.size();
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (groups[g].contained) continue;
+      if (win == groups.size()) { win = g; continue; }
+      const ValueGroup& a = groups[g];
+      const ValueGroup& b = groups[win];
+      if (a.valid != b.valid) { if (a.valid) win = g; continue; }
+      if (a.plausible != b.plausible) { if (a.plausible) win = g; continue; }
+      if (a.consistent != b.consistent) { if (a.consistent) win = g; continue; }
+      if (a.sources > b.sources) win = g;
+    }
+    // Why it won, against the strongest other maximal group.
+    std::string_view rule = "more_precise";
+    bool undecided = false;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (g == win || groups[g].contained) continue;
+      const ValueGroup& a = groups[win];
+      const ValueGroup& b = groups[g];
+      std::string_view why;
+      if (a.valid != b.valid) why = "valid_value";
+      else if (a.plausible != b.plausible) why = "plausible_spelling";
+      else if (a.consistent != b.consistent) why = "consistent_with_cccd";
+      else if (a.sources != b.sources) why = "agreement";
+      else {
+        why = "source_priority";
+        // Equal standing: a typing pattern explains the difference, or a person must decide.
+        if (!error_pattern(field.type, cands[a.first].compare_key, cands[b.first].compare_key) || field.type == sdk::FieldType::kDate ||
+            index == kIdIndex)
+          undecided = true;
+      }
+      // The weakest reason that was needed names the rule.
+      auto strength = [](std::string_view r) {
+        return r == "source_priority" ? 0 : r == "agreement" ? 1 : r == "consistent_with_cccd" ? 2 : r == "plausible_spelling" ? 3
+             : r == "valid_value" ? 4 : 5;
+      };
+      if (strength(why) < strength(rule)) rule = why;
+    }
+    std::size_t best = names ? best_spelling(cands, win) : groups[win].first;
+    out.values.push_back({field.name, cands[best].value, cands[best].record, rule});
+    if (undecided && field.critical) {
       ConflictFinding f{std::string(field.name), "value_mismatch", nlohmann::json::array()};
-      for (const auto& c : cands)
-        f.candidates.push_back({{"source", c.record->record.source}, {"record_id", c.record->record.id}, {"value", c.value}});
+      for (const auto& c : cands) {
+        nlohmann::json cand{{"source", c.record->record.source}, {"record_id", c.record->record.id}, {"value", c.value}};
+        if (index == kIdIndex && c.valid) {
+          const auto* n = normalized[static_cast<std::size_t>(
+              std::find(records.begin(), records.end(), c.record) - records.begin())];
+          text::CitizenIdCheck check = text::check_citizen_id(c.value, n->valid(kDateIndex) ? n->at(kDateIndex) : "",
+                                                              n->valid(kGenderIndex) ? n->at(kGenderIndex) : "");
+          if (check.suspect) cand["suspect"] = check.reason;
+        }
+        f.candidates.push_back(std::move(cand));
+      }
       out.conflicts.push_back(std::move(f));
     }
   }

@@ -1,9 +1,20 @@
 // Survivorship: the golden value of each canonical field of one person, with its provenance,
-// and the conflicts found on the way (trusted sources disagreeing on a critical field).
+// and the conflicts a person must decide (critical fields the evidence cannot settle).
 //
-// Rule order for a field: the sources of survivorship.fields[field] (else source_priority),
-// then the most recently changed record, then the record id. Values are compared normalised
-// (full_name on its folded key, so "Nguyễn Văn An" and "NGUYEN VAN AN" do not conflict).
+// Values are compared on what they say before where they come from (docs/matching.md):
+//  1. values that say the same (full_name on its folded key) form one group; its spelling is a
+//     possible Vietnamese one, with diacritics ("Lê Bá Thịnh" over "Le Ba Thinh"), written so by
+//     the most sources, else the best source's;
+//  2. a group another contains gives way to it and supports it: a full date over its month or
+//     year, a name with its middle name over the name without (rule `more_precise`);
+//  3. among the rest: an understood value over one that is not (`valid_value`); a name whose
+//     every word could be Vietnamese over one with a typing error ("Thhanh", `plausible_spelling`); the citizen ID
+//     that agrees with the records' birth year and gender, the birth date and gender that agree
+//     with the citizen IDs (`consistent_with_cccd`); more distinct sources (`agreement`);
+//  4. among equals, the sources of survivorship.fields[field] (else source_priority), then the
+//     most recently changed record, then the record id (`source_priority`). Such a tie on a
+//     critical field opens a conflict, except names a typing error apart (one edit).
+// An administrator's decision overrides all of it (`decision`, applied by sync/decisions).
 // Pure function; thread-safe.
 #pragma once
 
@@ -36,7 +47,8 @@ struct GoldenValue {
   std::string_view field;               // a name in sdk::kCanonicalFields (static storage)
   std::string value;
   const store::StoredRecord* record;    // the winning record: source, id and the run it changed in
-  std::string_view rule;                // "only_value", "agreement", "source_priority"
+  std::string_view rule;                // only_value, agreement, more_precise, valid_value, plausible_spelling,
+                                        // consistent_with_cccd, source_priority (decision: later)
 };
 
 struct GoldenRecord {

@@ -31,6 +31,14 @@ nlohmann::json RunReport::to_json() const {
                 {"skipped_blocks", match.skipped_blocks},
                 {"em_iterations", match.em_iterations},
                 {"review_records", review_records},
+                {"clusters", {{"sizes", [&] {
+                                 nlohmann::json sizes = nlohmann::json::object();
+                                 for (auto [size, count] : match.cluster_sizes) sizes[std::to_string(size)] = count;
+                                 return sizes;
+                               }()},
+                              {"largest", match.largest_cluster},
+                              {"joins_weighed", match.linkage_checks},
+                              {"joins_refused", match.linkage_refused}}},
                 {"seconds", {{"features", match.seconds_features}, {"blocking", match.seconds_blocking},
                              {"comparing", match.seconds_comparing}, {"training", match.seconds_training},
                              {"clustering", match.seconds_clustering}}},

@@ -164,4 +164,54 @@ double family_name_share(std::string_view family) {
   return it == idx.share.end() ? 0.0 : it->second;
 }
 
+namespace {
+
+// Syllable shapes without diacritics: the language's onsets, nuclei and finals, folded (ă, â → a;
+// ê → e; ô, ơ → o; ư → u; đ → d).
+bool folded_syllable(std::string_view w) {
+  static const std::set<std::string, std::less<>> kOnsets = {"", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m",
+                                                             "n", "ng", "ngh", "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"};
+  static const std::set<std::string, std::less<>> kNuclei = {
+      "a", "e", "i", "o", "u", "y", "ai", "ao", "au", "ay", "eo", "eu", "ia", "ie", "iu", "oa", "oe", "oi", "oo", "ua", "ue",
+      "ui", "uo", "uu", "uy", "ye", "ieu", "oai", "oao", "oay", "oeo", "uay", "uoi", "uou", "uya", "uye", "uyu", "yeu"};
+  static const std::set<std::string, std::less<>> kCodas = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
+  auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
+  std::size_t i = 0;
+  while (i < w.size() && !vowel(w[i])) ++i;
+  std::size_t j = i;
+  while (j < w.size() && vowel(w[j])) ++j;
+  std::string onset(w.substr(0, i)), nucleus(w.substr(i, j - i));
+  std::string_view coda = w.substr(j);
+  if (onset == "q" && !nucleus.empty() && nucleus[0] == 'u') { onset = "qu"; nucleus.erase(0, 1); }
+  if (onset == "g" && nucleus.size() > 1 && nucleus[0] == 'i') { onset = "gi"; nucleus.erase(0, 1); }
+  if (onset == "gi" && nucleus.empty()) nucleus = "i";
+  return kOnsets.count(onset) && kNuclei.count(nucleus) && kCodas.count(coda);
+}
+
+}  // namespace
+
+bool plausible_vietnamese_name(std::string_view name) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+  if (U_FAILURE(err)) return true;
+  std::size_t start = 0;
+  bool any = false;
+  while (start <= name.size()) {
+    std::size_t end = name.find(' ', start);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view word = name.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    any = true;
+    icu::UnicodeString decomposed = nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))), err);
+    int tones = 0;
+    for (int32_t i = 0; i < decomposed.length(); i = decomposed.moveIndex32(i, 1)) {
+      UChar32 c = decomposed.char32At(i);
+      if (c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323) ++tones;
+    }
+    if (tones > 1 || !folded_syllable(sdk::fold(word))) return false;
+  }
+  return any;
+}
+
 }  // namespace hopnhat::text

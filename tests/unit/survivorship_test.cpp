@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+
+#include <deque>
+
+#include "merge/survivorship.hpp"
+
+using namespace hopnhat;
+
+namespace {
+
+// One person's records, each from its own source; survivorship with civil trusted first.
+struct Person {
+  std::deque<store::StoredRecord> records;
+  std::deque<text::NormalizedFields> normalized;
+
+  Person& add(const std::string& source, std::map<std::string, std::string> fields) {
+    store::StoredRecord r;
+    r.record.source = source;
+    r.record.id = source + std::to_string(records.size());
+    r.record.fields = fields;
+    r.changed_run = 1;
+    records.push_back(r);
+    normalized.push_back(text::normalize_record(fields));
+    return *this;
+  }
+
+  merge::GoldenRecord golden() const {
+    std::vector<const store::StoredRecord*> rs;
+    std::vector<const text::NormalizedFields*> ns;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      rs.push_back(&records[i]);
+      ns.push_back(&normalized[i]);
+    }
+    return merge::build_golden(rs, ns, {{"civil", "party", "office"}, {}});
+  }
+};
+
+const merge::GoldenValue& value_of(const merge::GoldenRecord& g, std::string_view field) {
+  for (const auto& v : g.values)
+    if (v.field == field) return v;
+  throw std::runtime_error("no golden " + std::string(field));
+}
+
+bool conflict_on(const merge::GoldenRecord& g, const std::string& field) {
+  for (const auto& c : g.conflicts)
+    if (c.field == field) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("survivorship: a name with diacritics wins over the same name without, whatever the source") {
+  auto g = Person().add("civil", {{"full_name", "Le Ba Thinh"}}).add("party", {{"full_name", "Lê Bá Thịnh"}}).golden();
+  CHECK(value_of(g, "full_name").value == "Lê Bá Thịnh");
+  CHECK(value_of(g, "full_name").rule == "agreement");
+  CHECK_FALSE(conflict_on(g, "full_name"));
+}
+
+TEST_CASE("survivorship: the more precise value wins: a full date over its year, a name over the name without its middle") {
+  auto g = Person()
+               .add("civil", {{"full_name", "Nguyễn Khánh"}, {"birth_date", "1996"}})
+               .add("party", {{"full_name", "Nguyễn Trọng Khánh"}, {"birth_date", "07/09/1996"}})
+               .golden();
+  CHECK(value_of(g, "birth_date").value == "1996-09-07");
+  CHECK(value_of(g, "birth_date").rule == "more_precise");
+  CHECK(value_of(g, "full_name").value == "Nguyễn Trọng Khánh");
+  CHECK(value_of(g, "full_name").rule == "more_precise");
+  CHECK(g.conflicts.empty());
+}
+
+TEST_CASE("survivorship: two sources that agree win over the trusted source alone (a day/month swap)") {
+  auto g = Person()
+               .add("civil", {{"birth_date", "1970-05-03"}})
+               .add("party", {{"birth_date", "03/05/1970"}})
+               .add("office", {{"birth_date", "03/05/1970"}})
+               .golden();
+  CHECK(value_of(g, "birth_date").value == "1970-05-03");
+  auto h = Person()
+               .add("civil", {{"birth_date", "1970-03-05"}})
+               .add("party", {{"birth_date", "03/05/1970"}})
+               .add("office", {{"birth_date", "03/05/1970"}})
+               .golden();
+  CHECK(value_of(h, "birth_date").value == "1970-05-03");
+  CHECK(value_of(h, "birth_date").rule == "agreement");
+  CHECK_FALSE(conflict_on(h, "birth_date"));
+}
+
+TEST_CASE("survivorship: the CCCD consistent with the birth year and gender wins over one they contradict") {
+  auto g = Person()
+               .add("civil", {{"citizen_id", "001181555001"}, {"birth_date", "1980-02-03"}, {"gender", "Nữ"}})
+               .add("party", {{"citizen_id", "001180555001"}, {"birth_date", "03/02/1980"}, {"gender", "Nữ"}})
+               .golden();
+  CHECK(value_of(g, "citizen_id").value == "001180555001");
+  CHECK(value_of(g, "citizen_id").rule == "consistent_with_cccd");
+  CHECK_FALSE(conflict_on(g, "citizen_id"));
+}
+
+TEST_CASE("survivorship: a birth date the CCCDs' year digits confirm wins over one a year off") {
+  auto g = Person()
+               .add("civil", {{"citizen_id", "001180555001"}, {"birth_date", "1981-02-03"}, {"gender", "Nữ"}})
+               .add("party", {{"citizen_id", "001180555001"}, {"birth_date", "03/02/1980"}, {"gender", "Nữ"}})
+               .golden();
+  CHECK(value_of(g, "birth_date").value == "1980-02-03");
+  CHECK(value_of(g, "birth_date").rule == "consistent_with_cccd");
+}
+
+TEST_CASE("survivorship: a name with a typing error gives way, and two full dates with nothing to decide open a case") {
+  auto g = Person()
+               .add("civil", {{"full_name", "Nguyễn Thhanh Hạnh"}, {"birth_date", "1975-01-02"}})
+               .add("party", {{"full_name", "Nguyễn Thanh Hạnh"}, {"birth_date", "08/11/1975"}})
+               .golden();
+  CHECK(value_of(g, "full_name").value == "Nguyễn Thanh Hạnh");
+  CHECK(value_of(g, "full_name").rule == "plausible_spelling");
+  CHECK_FALSE(conflict_on(g, "full_name"));
+  CHECK(value_of(g, "birth_date").value == "1975-01-02");  // the trusted source, for now
+  CHECK(value_of(g, "birth_date").rule == "source_priority");
+  CHECK(conflict_on(g, "birth_date"));
+}
+
+TEST_CASE("survivorship: names that differ beyond a typing error, one source each, open a case") {
+  auto g = Person().add("civil", {{"full_name", "Trần Văn Minh"}}).add("party", {{"full_name", "Trần Quốc Tuấn"}}).golden();
+  CHECK(conflict_on(g, "full_name"));
+  CHECK(value_of(g, "full_name").rule == "source_priority");
+}
