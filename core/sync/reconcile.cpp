@@ -295,7 +295,10 @@ class Reconciler {
       view_changed(person);
       store_.put_conflict({0, person, field, kind, "open", candidates, run_id_, std::nullopt});
       ++report_.conflicts.opened;
-      spdlog::info("person {}: {} on {}; a case is open", person,
+      ++(kind == "match_review" ? opened_reviews_ : opened_values_);
+      // One line per case only at debug level: a full run can open tens of thousands; the
+      // run's summary line (finish) counts them.
+      spdlog::debug("person {}: {} on {}; a case is open", person,
                    kind == "match_review" ? "a possible match waits for review" : "its sources disagree", field);
     } else if (it->second.candidates != candidates || it->second.person_id != person) {
       if (it->second.person_id != person) {
@@ -500,10 +503,13 @@ class Reconciler {
     report_.decisions.applied = decisions.applied();
     report_.decisions.orphaned = decisions.orphaned();
     report_.conflicts.open = static_cast<std::int64_t>(still_open_.size());
+    spdlog::info("cases: {} opened ({} possible matches to review, {} values the sources disagree on), {} closed, {} open",
+                 report_.conflicts.opened, opened_reviews_, opened_values_, report_.conflicts.closed, report_.conflicts.open);
     report_.persons.total += scope_->persons_outside;
     report_.review_records = static_cast<std::int64_t>(in_review_.size()) + scope_->review_outside;
   }
 
+  std::int64_t opened_reviews_ = 0, opened_values_ = 0;  // cases opened this run, by kind
   store::Store& store_;
   const std::int64_t run_id_;
   const match::MatchSettings& settings_;
