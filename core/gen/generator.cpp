@@ -162,6 +162,16 @@ std::string tcvn3_mojibake(const std::string& s) {
 }
 
 // One digit of the last six changed: a CCCD that is still valid but belongs to nobody here.
+// A keystroke anywhere in the number: a digit substituted (two in three) or two neighbours
+// swapped, the province and the embedded century, gender and year digits included.
+std::string mistype_any_digit(Random& rnd, std::string id) {
+  std::size_t at = static_cast<std::size_t>(rnd.below(static_cast<int>(id.size()) - 1));
+  if (rnd.below(3) < 2) id[at] = static_cast<char>('0' + (id[at] - '0' + 1 + rnd.below(9)) % 10);
+  else if (id[at] != id[at + 1]) std::swap(id[at], id[at + 1]);
+  else id[at] = static_cast<char>('0' + (id[at] - '0' + 1) % 10);
+  return id;
+}
+
 std::string mistype_digit(Random& rnd, std::string id) {
   std::size_t at = id.size() - 1 - static_cast<std::size_t>(rnd.below(6));
   id[at] = static_cast<char>('0' + (id[at] - '0' + 1 + rnd.below(9)) % 10);
@@ -308,7 +318,7 @@ GenSummary generate(const GenOptions& opt) {
       if (rnd.chance(0.05)) birth = pad(p.month, 2) + "/" + std::to_string(p.year);
       else if (rnd.chance(0.04)) birth = std::to_string(p.year);
       std::string cccd = rnd.chance(opt.noise.missing_cccd.value_or(0.12)) ? "" : p.cccd;  // older members never had it entered
-      if (!cccd.empty() && opt.noise.cccd_typo && rnd.chance(*opt.noise.cccd_typo)) cccd = mistype_digit(rnd, cccd);
+      if (!cccd.empty() && opt.noise.cccd_typo && rnd.chance(*opt.noise.cccd_typo)) cccd = mistype_any_digit(rnd, cccd);
       std::string party_name = p.full();
       if (opt.noise.name_typo && rnd.chance(*opt.noise.name_typo)) party_name = typo(rnd, party_name);
       if (rnd.chance(0.05)) party_name = swap_tone_placement(party_name);
@@ -326,7 +336,8 @@ GenSummary generate(const GenOptions& opt) {
       if (rnd.chance(0.03)) name = to_nfd(name);             // decomposed Unicode from a Mac or a web form
       else if (rnd.chance(0.01)) name = tcvn3_mojibake(name);  // legacy text that went through Windows-1252
       std::string cccd = rnd.chance(0.05) ? "" : p.cccd;
-      if (!cccd.empty() && rnd.chance(opt.noise.cccd_typo.value_or(0.01))) cccd = mistype_digit(rnd, cccd);
+      if (!cccd.empty() && rnd.chance(opt.noise.cccd_typo.value_or(0.01)))
+        cccd = opt.noise.cccd_typo ? mistype_any_digit(rnd, cccd) : mistype_digit(rnd, cccd);
       char coef[16];
       std::snprintf(coef, sizeof coef, "%.2f", p.coefficient);
       write_row(civil, {id, name, std::to_string(p.year) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2),
@@ -345,7 +356,7 @@ GenSummary generate(const GenOptions& opt) {
       if (rnd.chance(0.03) && p.day <= 12 && p.day != p.month) birth = pad(p.month, 2) + "/" + pad(p.day, 2) + "/" + std::to_string(p.year);
       std::string cccd = p.cccd;
       if (cccd[0] == '0' && rnd.chance(0.3)) cccd.erase(0, 1);  // the spreadsheet took it for a number
-      if (opt.noise.cccd_typo && rnd.chance(*opt.noise.cccd_typo)) cccd = mistype_digit(rnd, cccd);
+      if (opt.noise.cccd_typo && rnd.chance(*opt.noise.cccd_typo)) cccd = mistype_any_digit(rnd, cccd);
       if (rnd.chance(opt.noise.missing_cccd.value_or(0.08))) cccd.clear();
       write_row(office_utf8, {std::to_string(++stt), id, name, birth, p.male ? "Nam" : "Nữ", cccd, p.phone, p.unit, p.position}, ',');
       truth << "office," << id << "," << person_key << "\r\n";

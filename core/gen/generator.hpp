@@ -16,7 +16,7 @@ namespace hopnhat::gen {
 /// without them stays the same for a seed). Shares are of rows (records) unless said otherwise.
 struct NoiseKnobs {
   std::optional<double> missing_cccd;  // party and office rows without a CCCD (default 12% / 8%)
-  std::optional<double> cccd_typo;     // rows whose CCCD has one digit mistyped, every source (default 1% of civil rows)
+  std::optional<double> cccd_typo;     // rows whose CCCD has one keystroke error anywhere, every source (default: 1% of civil rows, in the serial)
   std::optional<double> namesakes;     // persons with the full name and birth year of another (default 3%)
   std::optional<double> name_typo;     // rows with a typing error in the name, every source (default 3% of civil rows)
 };

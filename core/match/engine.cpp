@@ -265,8 +265,8 @@ struct UnionFind {
     bool contradict = false;
     each_id(ra, [&](std::uint32_t x) {
       each_id(rb, [&](std::uint32_t y) {
-        if (x != y && text::relate_citizen_ids(features.pool().text(x), features.pool().text(y)) ==
-                          text::CitizenIdRelation::kContradicting)
+        if (x != y && text::relate_citizen_ids(features.pool().text(x), features.pool().text(y), features.suspect_id(x),
+                                               features.suspect_id(y)) == text::CitizenIdRelation::kContradicting)
           contradict = true;
       });
     });
@@ -352,7 +352,7 @@ ScoredPair score_levels(const FeatureTable& f, const MatchSettings& s, const Mod
   std::uint32_t ia = f.identity(p.a), ib = f.identity(p.b);
   p.identity_equal = ia && ia == ib;
   if (ia && ib && ia != ib) {
-    auto relation = text::relate_citizen_ids(f.pool().text(ia), f.pool().text(ib));
+    auto relation = text::relate_citizen_ids(f.pool().text(ia), f.pool().text(ib), f.identity_suspect(p.a), f.identity_suspect(p.b));
     p.identity_near = relation == text::CitizenIdRelation::kOneKeystroke;
     p.identity_conflict = relation == text::CitizenIdRelation::kContradicting;
   }

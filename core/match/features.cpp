@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "base/parallel.hpp"
+#include "text/citizen_id.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
 #include "match/similarity.hpp"
@@ -187,6 +188,9 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   }
   features_.resize(records_ * width_);
   identity_.assign(records_, 0);
+  suspect_.assign(records_, 0);
+  static const std::size_t kBirthDate = *text::field_index("birth_date");
+  static const std::size_t kGender = *text::field_index("gender");
   std::size_t terms = 0;
   for (std::size_t c = 0; c < width_; ++c)
     if (settings.comparisons[c].term_frequency) term_slot_[c] = static_cast<int>(terms++);
@@ -217,6 +221,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   // order, so that ids, and everything that follows from them, do not depend on the threads.
   struct Prepared {
     std::string identity;
+    bool suspect = false;  // the identity contradicts the record's birth year or gender
     std::vector<std::array<std::string, 5>> text;  // per comparison, the slots that hold strings
     std::vector<std::array<std::uint32_t, 2>> date;  // per comparison of dates: packed, precision
     std::vector<std::uint64_t> block;                // per blocking rule (MatchKeys)
@@ -231,6 +236,13 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       valids[k] = valid;
     }
     out.identity = identity_field && valids[0] ? values[0] : std::string();
+    out.suspect = false;
+    if (!out.identity.empty() && identity_field->type == sdk::FieldType::kCitizenId) {
+      const text::NormalizedFields& n = (*normalized_)[i];
+      auto date = n.valid(kBirthDate) ? n.at(kBirthDate) : std::string_view();
+      auto gender = n.valid(kGender) ? n.at(kGender) : std::string_view();
+      out.suspect = text::check_citizen_id(out.identity, date, gender).suspect;
+    }
     out.text.assign(width_, {});
     out.date.assign(width_, {0, 0});
     for (std::size_t c = 0; c < width_; ++c) {
@@ -289,8 +301,13 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       if (complete) out.block[b] = key_hash(key);
     }
   };
+  absl::flat_hash_set<std::uint32_t> confirmed_ids;  // identity values some record does not contradict
   auto intern = [&](std::size_t i, const Prepared& in) {
-    if (!in.identity.empty()) identity_[i] = pool_.intern(in.identity);
+    if (!in.identity.empty()) {
+      identity_[i] = pool_.intern(in.identity);
+      suspect_[i] = in.suspect;
+      (in.suspect ? suspect_ids_ : confirmed_ids).insert(identity_[i]);
+    }
     for (std::size_t c = 0; c < width_; ++c) {
       const ComparisonSpec& spec = settings.comparisons[c];
       Feature& f = features_[i * width_ + c];
@@ -337,6 +354,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     const std::size_t n = std::min(kSlice, records_ - from);
     for (std::size_t k = 0; k < n; ++k) intern(from + k, ready[k]);
   }
+  for (std::uint32_t id : confirmed_ids) suspect_ids_.erase(id);
   if (!frequencies_) {
     own_frequencies_.emplace(settings);
     for (std::size_t i = 0; i < records_; ++i) own_frequencies_->add_terms(terms_.data() + i * terms, terms);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "hopnhat/sdk/record.hpp"
 #include "match/settings.hpp"
@@ -121,6 +122,11 @@ class FeatureTable {
   const StringPool& pool() const { return pool_; }
   /// The valid identity value (citizen ID) of a record, or 0.
   std::uint32_t identity(std::size_t record) const { return identity_[record]; }
+  /// Whether a record's citizen ID contradicts the record's own birth year or gender.
+  bool identity_suspect(std::size_t record) const { return suspect_[record] != 0; }
+  /// Whether an identity value is suspect in every record that carries it (a value some record
+  /// confirms is not): what a cluster's IDs are weighed by.
+  bool suspect_id(std::uint32_t id) const { return suspect_ids_.contains(id); }
   /// The blocking key of record i under rule b (0 when the record lacks a part of it).
   std::uint64_t block_key(std::size_t b, std::size_t i) const { return block_keys_[b][i]; }
   /// What the store keeps of record i for incremental matching.
@@ -156,6 +162,8 @@ class FeatureTable {
   StringPool pool_;
   std::vector<Feature> features_;
   std::vector<std::uint32_t> identity_;
+  std::vector<char> suspect_;                   // per record (identity_suspect)
+  absl::flat_hash_set<std::uint32_t> suspect_ids_;
   std::vector<std::vector<std::uint64_t>> block_keys_;  // per rule, per record (MatchKeys::block)
   std::vector<std::uint64_t> terms_;  // per record, per term-frequency comparison (MatchKeys::term)
   std::vector<int> term_slot_;        // per comparison: index into a record's terms, or -1

@@ -138,6 +138,14 @@ bool has_diacritics(std::string_view s) {
 // one, with diacritics ("Lê Bá Thịnh" over "Le Ba Thinh"), written so by the most sources; the
 // first in rule order among equals.
 std::size_t best_spelling(const std::vector<Candidate>& cands, std::size_t group) {
+  std::size_t first = cands.size();
+  bool one_spelling = true;
+  for (std::size_t k = 0; k < cands.size(); ++k) {
+    if (cands[k].group != group) continue;
+    if (first == cands.size()) first = k;
+    else if (cands[k].value != cands[first].value) one_spelling = false;
+  }
+  if (one_spelling) return first;  // most persons: nothing to weigh (and no Unicode work)
   std::size_t best = cands.size();
   int best_plausible = 0, best_marks = 0, best_support = 0;
   for (std::size_t k = 0; k < cands.size(); ++k) {

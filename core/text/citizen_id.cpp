@@ -15,23 +15,23 @@ bool twelve_digits(std::string_view s) {
 }
 
 // Digits 4-6 (indices 3-5): century + gender, then the year.
-constexpr std::size_t kEmbeddedFirst = 3, kEmbeddedLast = 5;
-bool embedded(std::size_t index) { return index >= kEmbeddedFirst && index <= kEmbeddedLast; }
+constexpr std::size_t kEmbeddedFirst = 3;
 
 }  // namespace
 
-CitizenIdRelation relate_citizen_ids(std::string_view a, std::string_view b) {
+CitizenIdRelation relate_citizen_ids(std::string_view a, std::string_view b, bool a_suspect, bool b_suspect) {
   if (a == b) return CitizenIdRelation::kEqual;
   if (!twelve_digits(a) || !twelve_digits(b)) return CitizenIdRelation::kContradicting;
-  if (a.substr(kEmbeddedFirst, 3) != b.substr(kEmbeddedFirst, 3)) return CitizenIdRelation::kContradicting;
+  const bool embedded_differ = a.substr(kEmbeddedFirst, 3) != b.substr(kEmbeddedFirst, 3);
+  if (embedded_differ && !a_suspect && !b_suspect) return CitizenIdRelation::kContradicting;
   std::size_t first = 12, differing = 0;
   for (std::size_t i = 0; i < 12; ++i)
     if (a[i] != b[i]) {
       if (first == 12) first = i;
       ++differing;
     }
-  if (differing == 1 && !embedded(first)) return CitizenIdRelation::kOneKeystroke;
-  // Two adjacent digits swapped (the embedded digits are equal, so the swap lies outside them).
+  if (differing == 1) return CitizenIdRelation::kOneKeystroke;
+  // Two adjacent digits swapped (inside digits 4-6 only when one of the two is suspect).
   if (differing == 2 && first + 1 < 12 && a[first] == b[first + 1] && a[first + 1] == b[first])
     return CitizenIdRelation::kOneKeystroke;
   return CitizenIdRelation::kContradicting;

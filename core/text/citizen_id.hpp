@@ -22,8 +22,11 @@ enum class CitizenIdRelation {
   kContradicting,
 };
 
-/// How two valid CCCDs (12 digits each) relate.
-CitizenIdRelation relate_citizen_ids(std::string_view a, std::string_view b);
+/// How two valid CCCDs (12 digits each) relate. `a_suspect` / `b_suspect`: the CCCD contradicts
+/// its own record (check_citizen_id). A keystroke in digits 4-6 makes a CCCD contradict the record
+/// it was typed into, so when one of the two is suspect, one keystroke apart anywhere is
+/// kOneKeystroke: the suspect one is the likelier typing error, not a second person.
+CitizenIdRelation relate_citizen_ids(std::string_view a, std::string_view b, bool a_suspect = false, bool b_suspect = false);
 
 /// A CCCD against the birth date and gender of its own record.
 struct CitizenIdCheck {

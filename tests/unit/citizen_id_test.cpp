@@ -18,6 +18,16 @@ TEST_CASE("two CCCDs relate as equal, one keystroke apart, or contradicting") {
   CHECK(text::relate_citizen_ids("001180555001", "00118055500") == CitizenIdRelation::kContradicting);   // not 12 digits
 }
 
+TEST_CASE("a keystroke in the embedded digits is one keystroke when it made one of the two CCCDs contradict its record") {
+  // "58" typed for "85": the record says 1985, so that CCCD is suspect and the pair one keystroke apart.
+  CHECK(text::relate_citizen_ids("022058587211", "022085587211", true, false) == CitizenIdRelation::kOneKeystroke);
+  CHECK(text::relate_citizen_ids("022183975365", "022383975365", false, true) == CitizenIdRelation::kOneKeystroke);
+  // Both consistent with their records: two persons born in different years.
+  CHECK(text::relate_citizen_ids("022058587211", "022085587211") == CitizenIdRelation::kContradicting);
+  // Suspect, but two keystrokes apart: still never one person automatically.
+  CHECK(text::relate_citizen_ids("022058587211", "022085587299", true, false) == CitizenIdRelation::kContradicting);
+}
+
 TEST_CASE("a CCCD is checked against its own record's birth year and gender") {
   CHECK(text::citizen_id_birth_year("001180555001") == 1980);
   CHECK(text::citizen_id_birth_year("001205555001") == 2005);

@@ -139,6 +139,14 @@ TEST_CASE("citizen IDs whose embedded century, gender or year differ are never j
   CHECK_FALSE(out.together("office:G1", "office:G2"));
 }
 
+TEST_CASE("a CCCD with a keystroke in its year digits joins the person its record otherwise matches") {
+  Agency a;
+  a.add("party", "K1", "Đặng Ngọc Đoàn", "23/02/1985", "Nam", "001058587211");  // "58" for "85": contradicts 1985
+  a.add("civil", "K2", "Đặng Ngọc Đoàn", "1985-02-23", "Nam", "001085587211");
+  auto out = run(a);
+  CHECK(out.together("party:K1", "civil:K2"));
+}
+
 TEST_CASE("a record resembling one record of a person, not the person, does not join it") {
   // Without any identifier: X resembles A1 strongly, but A1's person also holds A2, which X
   // does not resemble at all. Joining X through A1 alone would chain.
