@@ -14,6 +14,8 @@ Grid (hopnhat gen with its noise knobs, `--persons` persons each, seed 7):
   cccd_typo_6        6%
   namesakes_5        5% of persons share full name and birth year with another
   namesakes_30       30%
+Second generator (bench/second_gen.py, written without reading the engine; seed 7): typical,
+60% of party and office rows without a CCCD, hard noise, 30% namesakes.
 Public data (bench/data, no identifier): febrl1, febrl2, febrl3 (bench/febrl/febrl3.json's
 settings), fake_1000 (Splink; `cluster` is the truth).
 
@@ -43,6 +45,13 @@ GRID = {
     "namesakes_30": ["--namesakes", "0.30"],
 }
 PUBLIC = ["febrl1", "febrl2", "febrl3", "fake_1000"]
+# The same three systems made by bench/second_gen.py, written without reading the engine.
+SECOND = {
+    "second_typical": [],
+    "second_cccd_missing_60": ["--missing-cccd", "0.6"],
+    "second_hard_noise": ["--noise", "hard"],
+    "second_namesakes_30": ["--namesakes", "0.3"],
+}
 
 
 def run(cmd, **kw):
@@ -64,9 +73,13 @@ def sync(hopnhat, config, work):
     return json.load(open(report, encoding="utf-8"))
 
 
-def grid_point(hopnhat, name, knobs, persons, work):
+def grid_point(hopnhat, name, knobs, persons, work, second=False):
     data = os.path.join(work, name)
-    run([hopnhat, "gen", "--persons", str(persons), "--seed", "7", "--out", data] + knobs)
+    if second:
+        run([sys.executable, os.path.join(ROOT, "bench", "second_gen.py"), "--persons", str(persons), "--seed", "7",
+             "--out", data] + knobs)
+    else:
+        run([hopnhat, "gen", "--persons", str(persons), "--seed", "7", "--out", data] + knobs)
     config = os.path.join(data, "hopnhat.json")
     report = sync(hopnhat, config, data)
     q, links = linkage(hopnhat, config, ["--truth", os.path.join(data, "truth.csv")], data)
@@ -129,6 +142,9 @@ def main():
     for name, knobs in GRID.items():
         if only is None or name in only:
             results[name] = grid_point(args.hopnhat, name, knobs, args.persons, work)
+    for name, knobs in SECOND.items():
+        if only is None or name in only:
+            results[name] = grid_point(args.hopnhat, name, knobs, args.persons, work, second=True)
     for name in PUBLIC:
         if only is not None and name not in only:
             continue

@@ -11,7 +11,9 @@
 5. the same full and 1%-changed syncs into a PostgreSQL store on a throw-away local server
    (BENCH_POSTGRES=0 skips it);
 6. FEBRL dataset 3 (bench/data/febrl) with bench/febrl/febrl3.json: pairwise F1;
-7. a 200,000-row, 25-field XLSX roster written and read back by the spreadsheet plugin.
+7. a 200,000-row, 25-field XLSX roster written and read back by the spreadsheet plugin;
+8. the quality surface: bench/quality_grid.py at 3,000 persons (a grid of data conditions,
+   FEBRL 1-3 and Splink's fake_1000).
 Prints a Markdown table and writes the raw figures to OUT/bench.json.
 """
 import argparse
@@ -204,6 +206,13 @@ def main():
         line = subprocess.run([sheet_bench] + argv, check=True, capture_output=True, text=True).stdout
         results["xlsx_" + mode] = json.loads(line)
 
+    # The quality surface (bench/quality_grid.py): the grid of data conditions at 3,000 persons,
+    # FEBRL 1-3 and fake_1000, and the same three systems made by the second generator.
+    grid_json = os.path.join(out, "grid.json")
+    grid_table = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "quality_grid.py"), "--hopnhat", hopnhat,
+                                 "--persons", "3000", "--json", grid_json], check=True, capture_output=True, text=True).stdout
+    results["quality_grid"] = json.load(open(grid_json))
+
     json.dump(results, open(os.path.join(out, "bench.json"), "w"), indent=2)
     f, q, o, fb = results["full"], results["quality"], results["one_percent"], results["febrl3"]
     print(f"| figure | value |\n|---|---|")
@@ -233,6 +242,8 @@ def main():
     for mode in ("export", "import"):
         x = results["xlsx_" + mode]
         print(f"| XLSX {mode}, 200,000 rows x 25 fields | {x['seconds']} s, peak RSS {x['peak_rss_mib']} MiB |")
+    print("\nQuality surface (bench/quality_grid.py --persons 3000):\n")
+    print(grid_table)
 
 
 if __name__ == "__main__":
