@@ -135,17 +135,20 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
   // number. Blocking on the citizen ID brings every equal pair and only the mistyped ones that
   // also share a name key, so the mistyped level is if anything underrated.
   const double prior = std::log2(static_cast<double>(labelled) / std::max(all_pairs, 1.0));
+  std::vector<std::vector<double>> weight(width);  // log2(m/u) per comparison and level; 0 for the identity ones
+  for (std::size_t o = 0; o < width; ++o) {
+    weight[o].assign(model.m[o].size(), 0.0);
+    if (std::find(identity_comparisons.begin(), identity_comparisons.end(), o) != identity_comparisons.end()) continue;
+    for (std::size_t l = 0; l < weight[o].size(); ++l) weight[o][l] = std::log2(model.m[o][l] / model.u[o][l]);
+  }
   for (std::size_t c : identity_comparisons) {
     std::vector<double> counts(model.u[c].size(), 0.5);
     for (std::size_t p = 0; p * width < levels.size(); ++p) {
       std::uint8_t l = levels[p * width + c];
       if (l == kNullLevel) continue;
       double w = prior;
-      for (std::size_t o = 0; o < width; ++o) {
-        std::uint8_t lo = levels[p * width + o];
-        if (lo == kNullLevel || std::find(identity_comparisons.begin(), identity_comparisons.end(), o) != identity_comparisons.end()) continue;
-        w += std::log2(model.m[o][lo] / model.u[o][lo]);
-      }
+      for (std::size_t o = 0; o < width; ++o)
+        if (std::uint8_t lo = levels[p * width + o]; lo != kNullLevel) w += weight[o][lo];
       if (w >= std::log2(99.0)) counts[l] += 1.0;
     }
     double total = std::accumulate(counts.begin(), counts.end(), 0.0);
