@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include <sys/stat.h>
+
 #include "cli/admin_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_log_sink.hpp"
@@ -14,6 +16,10 @@
 
 int main(int argc, char** argv) {
   using namespace hopnhat;
+  // What hopnhat writes is personal data: nothing it creates is readable by others (exports
+  // 0640 at most, the store 0600 in store/sqlite_db), whatever the caller's umask; a stricter
+  // umask (systemd's UMask=0077) stays as it is.
+  ::umask(::umask(0) | 027);
   CLI::App app{"hopnhat " HOPNHAT_VERSION_STRING
                " - merges the staff records of a district's Tổ chức – Nội vụ agency:\n"
                "imports party, civil-service and spreadsheet sources through plugins, links the\n"

@@ -1,5 +1,8 @@
 #include "store/sqlite_db.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <mutex>
 
@@ -85,6 +88,12 @@ Db::Db(const std::string& path, bool create) : path_(path) {
   std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0;
+  // The store holds citizen IDs, party membership and password hashes: a new one is made 0600,
+  // whatever the umask, and SQLite gives its -wal and -shm files the database file's mode.
+  if (create && !std::filesystem::exists(path, ec)) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &handle_, flags, nullptr) != SQLITE_OK) {
     std::string msg = handle_ ? sqlite3_errmsg(handle_) : "out of memory";

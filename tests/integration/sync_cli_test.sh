@@ -3,8 +3,15 @@
 source "$(dirname "$0")/lib.sh"
 
 "$HOPNHAT" gen --persons 80 --seed 7 --out data >/dev/null
-"$HOPNHAT" sync --config data/hopnhat.json --report r1.json >/dev/null 2>&1
+(umask 022 && "$HOPNHAT" sync --config data/hopnhat.json --report r1.json >/dev/null 2>&1)
 assert_eq "$(json r1.json "j['status']")" "succeeded" "first run status"
+# Personal data is not world-readable, whatever the caller's umask: the store (and its WAL) 0600,
+# exports and the report 0640 at most.
+for f in data/hopnhat.db data/hopnhat.db-wal data/hopnhat.db-shm; do
+  [[ ! -e "$f" ]] || assert_eq "$(stat -c %a "$f")" "600" "mode of $f"
+done
+assert_eq "$(stat -c %a data/out/roster.csv)" "640" "mode of the exported roster"
+assert_eq "$(stat -c %a r1.json)" "640" "mode of the run report"
 assert_eq "$(json r1.json "[s['new'] for s in j['sources']] == [s['read'] for s in j['sources']]")" "True" "all new"
 party_lines=$(($(wc -l < data/party_members.csv) - 1))
 assert_eq "$(json r1.json "j['sources'][0]['read']")" "$party_lines" "party records read"
