@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "config/json_schema.hpp"
 #include "plugin/isolated.hpp"
 
@@ -12,11 +14,21 @@ void HostContext::log(sdk::LogLevel level, const std::string& message) noexcept 
     switch (level) {
       case sdk::LogLevel::kDebug: spdlog::debug("[{}] {}", name_, message); break;
       case sdk::LogLevel::kInfo: spdlog::info("[{}] {}", name_, message); break;
-      case sdk::LogLevel::kWarning: spdlog::warn("[{}] {}", name_, message); break;
+      case sdk::LogLevel::kWarning: {
+        spdlog::warn("[{}] {}", name_, message);
+        std::lock_guard lock(mutex_);
+        if (warnings_.size() < kMaxWarnings) warnings_.push_back(message.substr(0, kMaxWarningBytes));
+        break;
+      }
       case sdk::LogLevel::kError: spdlog::error("[{}] {}", name_, message); break;
     }
   } catch (...) {
   }
+}
+
+std::vector<std::string> HostContext::take_warnings() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(warnings_, {});
 }
 
 namespace {

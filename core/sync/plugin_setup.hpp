@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,18 @@ class HostContext final : public sdk::Context {
   bool dry_run() const noexcept override { return dry_run_; }
   bool cancelled() const noexcept override { return false; }
   void log(sdk::LogLevel level, const std::string& message) noexcept override;
+  /// The warnings logged since the last call (at most kMaxWarnings, each cut to kMaxWarningBytes):
+  /// what the run report lists as the source's notes, so that a plugin's guess (an encoding, a
+  /// format) is reported with its evidence, not only logged.
+  std::vector<std::string> take_warnings();
+  static constexpr std::size_t kMaxWarnings = 20, kMaxWarningBytes = 500;
 
  private:
   std::string name_;
   std::string base_dir_;
   bool dry_run_;
+  std::mutex mutex_;  // a plugin may log from its own threads
+  std::vector<std::string> warnings_;
 };
 
 struct PreparedSource {

@@ -230,6 +230,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   } catch (const std::bad_alloc&) {
     throw SourceFailure("the host ran out of memory while storing records");
   }
+  for (auto& warning : src.context->take_warnings()) rep.notes.push_back(std::move(warning));
   if (!st) throw SourceFailure(st.message());
   if (!result.full_snapshot && rep.read == 0 && previous && !result.state.empty() && result.state == previous->state)
     rep.notes.push_back("unchanged since the last run (the importer's state did not move): nothing was read");

@@ -65,6 +65,45 @@ std::size_t first_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+// How much of `s` reads as UTF-8: valid multi-byte sequences, and bytes that start no valid
+// sequence (each counted once, reading going on at the next byte).
+struct Utf8Census {
+  std::size_t multibyte = 0, invalid = 0, first_invalid = std::string_view::npos;
+};
+
+Utf8Census utf8_census(std::string_view s) {
+  Utf8Census c;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t at = first_invalid_utf8(s.substr(i));
+    std::string_view good = s.substr(i, at == std::string_view::npos ? s.size() - i : at);
+    for (unsigned char b : good) c.multibyte += (b & 0xC0) == 0xC0;  // lead bytes
+    if (at == std::string_view::npos) break;
+    if (c.first_invalid == std::string_view::npos) c.first_invalid = i + at;
+    ++c.invalid;
+    i += at + 1;
+  }
+  return c;
+}
+
+// `s` with every byte that starts no valid UTF-8 sequence replaced by U+FFFD.
+std::string utf8_replacing_invalid(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t at = first_invalid_utf8(s.substr(i));
+    if (at == std::string_view::npos) {
+      out.append(s.substr(i));
+      break;
+    }
+    out.append(s.substr(i, at));
+    out.append("\xEF\xBF\xBD");
+    i += at + 1;
+  }
+  return out;
+}
+
 Status decode_utf16(std::string_view in, bool big_endian, std::string& out, std::size_t* bad) {
   auto unit = [&](std::size_t i) -> char16_t {
     auto a = static_cast<unsigned char>(in[i]), b = static_cast<unsigned char>(in[i + 1]);
@@ -166,24 +205,80 @@ Status decode_as(std::string_view in, Encoding enc, std::string& raw, std::size_
   return Status::internal("decode_as called with auto");
 }
 
-Encoding detect(std::string_view in) {
-  if (in.substr(0, 3) == "\xEF\xBB\xBF") return Encoding::kUtf8;
-  if (in.substr(0, 2) == "\xFF\xFE" || in.substr(0, 2) == "\xFE\xFF") return Encoding::kUtf16;
+std::string with_commas(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+// The encoding of `in`, and why (DecodeReport's evidence and guessed); `lossy`: UTF-8 with
+// invalid bytes to replace.
+struct Detection {
+  Encoding encoding = Encoding::kUtf8;
+  bool lossy = false;
+  bool guessed = false;
+  std::string evidence;
+};
+
+Detection detect(std::string_view in) {
+  Detection d;
+  if (in.substr(0, 3) == "\xEF\xBB\xBF") {
+    d.evidence = "UTF-8: the file starts with its byte-order mark";
+    in.remove_prefix(3);
+    Utf8Census c = utf8_census(in);
+    d.lossy = c.invalid > 0;
+    return d;
+  }
+  if (in.substr(0, 2) == "\xFF\xFE" || in.substr(0, 2) == "\xFE\xFF") {
+    d.encoding = Encoding::kUtf16;
+    d.evidence = "UTF-16: the file starts with its byte-order mark";
+    return d;
+  }
   std::size_t zeros = 0, n = std::min<std::size_t>(in.size(), 4096);
   for (std::size_t i = 0; i < n; ++i) zeros += in[i] == 0;
-  if (n >= 4 && zeros * 4 >= n) return Encoding::kUtf16;
-  if (first_invalid_utf8(in) == std::string_view::npos) return Encoding::kUtf8;
-  // A legacy 8-bit file: take the reading that looks most like Vietnamese.
+  if (n >= 4 && zeros * 4 >= n) {
+    d.encoding = Encoding::kUtf16;
+    d.evidence = "UTF-16: a quarter or more of the first bytes are zero";
+    return d;
+  }
+  const Utf8Census c = utf8_census(in);
+  if (c.invalid == 0) {
+    d.evidence = c.multibyte ? "UTF-8: valid throughout" : "UTF-8: plain ASCII";
+    return d;
+  }
+  const std::string census = with_commas(c.multibyte) + " valid multi-byte UTF-8 sequences against " +
+                             with_commas(c.invalid) + " invalid byte" + (c.invalid == 1 ? "" : "s");
+  if (c.multibyte >= 4 * c.invalid) {
+    d.lossy = d.guessed = true;
+    d.evidence = "UTF-8: " + census + " (those replaced by U+FFFD)";
+    return d;
+  }
+  // A legacy 8-bit file: the reading that looks most like Vietnamese, if any does.
   std::string_view sample = in.substr(0, 256 * 1024);
   Encoding best = Encoding::kTcvn3;
   int best_score = std::numeric_limits<int>::min();
+  std::string scores;
   for (Encoding e : {Encoding::kTcvn3, Encoding::kWindows1258, Encoding::kVni}) {
     std::string text;
     if (!decode_as(sample, e, text, nullptr)) continue;
     int score = vietnamese_score(to_nfc(text));
+    scores += std::string(scores.empty() ? "" : ", ") + std::string(encoding_name(e)) + " " + std::to_string(score);
     if (score > best_score) { best_score = score; best = e; }
   }
-  return best;
+  d.guessed = true;
+  if (best_score <= 0 && c.multibyte > 0) {  // no reading looks Vietnamese: keep what is UTF-8 as it is
+    d.lossy = true;
+    d.evidence = "UTF-8: no legacy reading looks Vietnamese (scores " + scores + "); " + census + " (those replaced by U+FFFD)";
+    return d;
+  }
+  d.encoding = best;
+  d.evidence = std::string(encoding_name(best)) + ": the legacy reading that looks most Vietnamese (scores " + scores +
+               "); not UTF-8: " + census;
+  if (best_score <= 0) d.evidence += "; weak evidence: set the encoding option if the names read wrong";
+  return d;
 }
 
 bool is_tone_mark(UChar32 c) { return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323; }
@@ -287,14 +382,50 @@ std::string_view encoding_name(Encoding e) {
   return "?";
 }
 
-Status decode(std::string_view bytes, Encoding encoding, std::string& out, Encoding* used, std::size_t* bad_offset) {
-  if (encoding == Encoding::kAuto) encoding = detect(bytes);
-  if (used) *used = encoding;
+Status decode(std::string_view bytes, Encoding encoding, std::string& out, DecodeReport& report) {
+  report = DecodeReport{};
   std::string raw;
-  raw.reserve(bytes.size() + bytes.size() / 4);
-  Status st = decode_as(bytes, encoding, raw, bad_offset);
-  if (!st) return st;
+  if (encoding == Encoding::kAuto) {
+    Detection d = detect(bytes);
+    report.evidence = std::move(d.evidence);
+    report.guessed = d.guessed;
+    encoding = d.encoding;
+    if (d.lossy) {
+      std::string_view body = bytes.substr(0, 3) == "\xEF\xBB\xBF" ? bytes.substr(3) : bytes;
+      Utf8Census c = utf8_census(body);
+      report.replaced = c.invalid;
+      report.first_replaced = c.first_invalid + (body.size() < bytes.size() ? 3 : 0);
+      raw = utf8_replacing_invalid(body);
+    }
+  }
+  report.used = encoding;
+  if (raw.empty()) {
+    raw.reserve(bytes.size() + bytes.size() / 4);
+    std::size_t bad = 0;
+    Status st = decode_as(bytes, encoding, raw, &bad);
+    if (!st) {
+      report.first_replaced = bad;
+      return st;
+    }
+  }
   if (!nfc_changes(raw, out)) out = std::move(raw);  // most files: no second copy
+  return Status::ok();
+}
+
+Status decode(std::string_view bytes, Encoding encoding, std::string& out, Encoding* used, std::size_t* bad_offset) {
+  DecodeReport report;
+  Status st = decode(bytes, encoding, out, report);
+  if (used) *used = report.used;
+  if (!st) {
+    if (bad_offset) *bad_offset = report.first_replaced;
+    return st;
+  }
+  if (report.replaced > 0) {  // callers of this form cannot mark what was replaced: refuse
+    out.clear();
+    if (bad_offset) *bad_offset = report.first_replaced;
+    return Status::invalid_input("the text is UTF-8 but not valid at byte " + std::to_string(report.first_replaced) + " (" +
+                                 report.evidence + "); correct the file or set the encoding option");
+  }
   return Status::ok();
 }
 

@@ -36,4 +36,21 @@ JSON
 "$HOPNHAT" sync --config u.json >/dev/null 2>&1
 "$HOPNHAT" persons --config u.json --format csv > u.csv
 assert_contains "$(cat u.csv)" "Lê Thị Hoa" "UTF-16 import"
+# UTF-8 with one invalid byte and Vietnamese headings: read as UTF-8 (not as TCVN3 mojibake), the
+# row holding the byte rejected with its line and column, the choice and its evidence in the
+# report. A NUL byte in a heading does not lose the column.
+printf 'M\xc3\xa3,H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan,Ng\xc3\xa0y sinh\r\nD1,Nguy\xe1\xbb\x85n V\xc4\x83n H\xc3\xb9ng,12/09/1965\r\nD2,Tr\xe1\xba\xa7n Th\xe1\xbb\x8b Lan\xff,1970\r\nD3,L\xc3\xaa \xc4\x90\xe1\xbb\xa9c Anh,1980\r\n' > bad.csv
+sed 's/tcvn3.csv/bad.csv/; s/h.db/b.db/' c.json > b.json
+run_rc "$HOPNHAT" sync --config b.json --report b-report.json
+"$HOPNHAT" persons --config b.json --format json > b.json.persons
+assert_eq "$(json b.json.persons "sorted(p['fields']['full_name']['value'] for p in j)")" "['Lê Đức Anh', 'Nguyễn Văn Hùng']" "UTF-8 names beside a bad byte"
+assert_eq "$(json b-report.json "j['sources'][0]['failed']")" "1" "the row with the bad byte is rejected"
+assert_contains "$(json b-report.json "j['sources'][0]['rejections'][0]")" "bad.csv line 3: column B" "the rejection names line and column"
+assert_contains "$(json b-report.json "' | '.join(j['sources'][0]['notes'])")" "read as UTF-8: 13 valid multi-byte UTF-8 sequences against 1 invalid byte" "the evidence in the report"
+printf 'M\xc3\xa3,H\xe1\xbb\x8d v\xc3\xa0\x00 t\xc3\xaan\r\nE1,L\xc3\xaa Hoa\r\n' > nul.csv
+sed 's/tcvn3.csv/nul.csv/; s/h.db/n.db/' c.json > n.json
+"$HOPNHAT" sync --config n.json --report n-report.json >/dev/null 2>&1
+"$HOPNHAT" persons --config n.json --format json > n.persons
+assert_eq "$(json n.persons "j[0]['fields']['full_name']['value']")" "Lê Hoa" "a NUL byte in a heading keeps the column"
+assert_contains "$(json n-report.json "' | '.join(j['sources'][0]['notes'])")" "control character" "the NUL byte is reported"
 echo "encodings_test: ok"

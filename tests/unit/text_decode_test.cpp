@@ -58,6 +58,34 @@ TEST_CASE("auto detection tells UTF-8 from TCVN3 and Windows-1258") {
   CHECK(used == Encoding::kWindows1258);
 }
 
+TEST_CASE("a UTF-8 text with one invalid byte stays UTF-8: the byte replaced and counted, never read whole as TCVN3") {
+  const std::string text = "Số thẻ,Họ và tên\r\n1,Nguyễn Văn Hùng\r\n2,Trần Thị Lan\xFF\r\n3,Lê Đức Anh\r\n";
+  std::string out;
+  DecodeReport report;
+  REQUIRE(decode(text, Encoding::kAuto, out, report).is_ok());
+  CHECK(report.used == Encoding::kUtf8);
+  CHECK(report.replaced == 1);
+  CHECK(report.first_replaced == text.find('\xFF'));
+  CHECK(report.guessed);
+  CHECK_THAT(report.evidence, Catch::Contains("against 1 invalid byte"));
+  CHECK_THAT(out, Catch::Contains("Nguyễn Văn Hùng"));
+  CHECK_THAT(out, Catch::Contains("Trần Thị Lan\xEF\xBF\xBD"));
+  // The form that cannot report what it replaced refuses instead of guessing.
+  std::string old_out;
+  std::size_t bad = 0;
+  Status st = decode(text, Encoding::kAuto, old_out, nullptr, &bad);
+  CHECK_FALSE(st.is_ok());
+  CHECK(bad == text.find('\xFF'));
+  // A real TCVN3 file is still read as TCVN3, and says why.
+  REQUIRE(decode("Nguy\xD4n V\xA8n H\xEFng, Tr\xA7n Th\xDE Lan", Encoding::kAuto, out, report).is_ok());
+  CHECK(report.used == Encoding::kTcvn3);
+  CHECK(report.replaced == 0);
+  CHECK_THAT(report.evidence, Catch::Contains("looks most Vietnamese"));
+  // Valid UTF-8 is no guess.
+  REQUIRE(decode("Nguyễn Văn Hùng", Encoding::kAuto, out, report).is_ok());
+  CHECK_FALSE(report.guessed);
+}
+
 TEST_CASE("invalid UTF-8 is an error that gives the byte offset") {
   std::string out;
   std::size_t bad = 0;

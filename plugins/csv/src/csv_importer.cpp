@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -72,16 +73,24 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
   }
 
   std::string text;
-  sdk::Encoding used = encoding_;
-  std::size_t bad = 0;
-  st = sdk::decode(bytes, encoding_, text, &used, &bad);
-  if (!st) {
+  sdk::DecodeReport decoded;
+  st = sdk::decode(bytes, encoding_, text, decoded);
+  auto line_of = [&](std::size_t offset) {
     std::size_t line = 1;
-    for (std::size_t i = 0; i < bad && i < bytes.size(); ++i) line += bytes[i] == '\n';
-    return Status::invalid_input(display_name_ + ": line " + std::to_string(line) + ": " + st.message());
-  }
+    for (std::size_t i = 0; i < offset && i < bytes.size(); ++i) line += bytes[i] == '\n';
+    return line;
+  };
+  if (!st) return Status::invalid_input(display_name_ + ": line " + std::to_string(line_of(decoded.first_replaced)) + ": " + st.message());
+  // A guess is reported with its evidence (the host puts warnings in the run report).
   if (encoding_ == sdk::Encoding::kAuto)
-    ctx_->log(sdk::LogLevel::kDebug, display_name_ + ": read as " + std::string(sdk::encoding_name(used)));
+    ctx_->log(decoded.guessed ? sdk::LogLevel::kWarning : sdk::LogLevel::kDebug,
+              display_name_ + ": read as " + decoded.evidence);
+  if (decoded.replaced > 0)
+    ctx_->log(sdk::LogLevel::kWarning, display_name_ + ": " + std::to_string(decoded.replaced) +
+                                           " byte(s) are not valid UTF-8 (the first on line " +
+                                           std::to_string(line_of(decoded.first_replaced)) +
+                                           "); the rows holding them are rejected, the rest is read as UTF-8");
+  const bool reject_replaced = decoded.replaced > 0;
 
   bytes = std::string();  // the decoded text is all that is read from here on
   char delim = delimiter_ ? delimiter_ : detect_delimiter(text);
@@ -103,8 +112,18 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
   }
   std::vector<std::string> headings;
   for (const auto& c : header.cells) headings.push_back(c);
-  for (std::size_t c = 0; c < headings.size(); ++c)
-    if (headings[c].find_first_not_of(" \t") == std::string::npos) headings[c] = "column " + column_letter(c);
+  for (std::size_t c = 0; c < headings.size(); ++c) {
+    // A control character (a NUL byte from a broken export) would keep the heading from naming
+    // its field, and the column would be read as an unmapped attribute: removed, and reported.
+    std::string& h = headings[c];
+    const std::size_t before = h.size();
+    h.erase(std::remove_if(h.begin(), h.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 && ch != '\t'; }), h.end());
+    if (h.size() != before)
+      ctx_->log(sdk::LogLevel::kWarning, display_name_ + ": the heading of column " + column_letter(c) + " held " +
+                                             std::to_string(before - h.size()) + " control character(s) (a NUL byte?); read as \"" +
+                                             h.substr(0, 80) + "\"");
+    if (h.find_first_not_of(" \t") == std::string::npos) h = "column " + column_letter(c);
+  }
 
   // Map columns: explicit fields first, then the built-in aliases.
   auto find_heading = [&](const std::string& wanted) -> long {
@@ -165,6 +184,17 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
         sink.reject(origin, "the row has " + std::to_string(row.cells.size()) + " cells but the header has " +
                                 std::to_string(headings.size()) + " (column " + column_letter(headings.size()) +
                                 " has text and no heading; check the delimiter and quotes)");
+        continue;
+      }
+    }
+    if (reject_replaced) {
+      std::size_t bad_cell = row.cells.size();
+      for (std::size_t c = 0; c < row.cells.size() && bad_cell == row.cells.size(); ++c)
+        if (row.cells[c].find("\xEF\xBF\xBD") != std::string::npos) bad_cell = c;
+      if (bad_cell < row.cells.size()) {
+        sink.reject(origin, "column " + column_letter(bad_cell) +
+                                (bad_cell < headings.size() ? " (\"" + headings[bad_cell] + "\")" : std::string()) +
+                                " holds bytes that are not valid UTF-8 (shown as U+FFFD); correct the file");
         continue;
       }
     }

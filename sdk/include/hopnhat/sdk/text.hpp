@@ -32,6 +32,27 @@ std::string_view encoding_name(Encoding encoding);
 Status decode(std::string_view bytes, Encoding encoding, std::string& out,
               Encoding* used = nullptr, std::size_t* bad_offset = nullptr);
 
+/// What decode found and did, for a run report.
+struct DecodeReport {
+  Encoding used = Encoding::kAuto;
+  std::size_t replaced = 0;        // bytes that were not valid UTF-8, each replaced by U+FFFD
+  std::size_t first_replaced = 0;  // byte offset of the first of them
+  /// With kAuto: why this encoding, as a sentence for a run report ("UTF-8: 2,314 valid
+  /// multi-byte sequences against 1 invalid byte"); empty otherwise.
+  std::string evidence;
+  /// With kAuto: the choice rested on evidence that could mislead (a legacy encoding chosen by
+  /// how Vietnamese its reading looks, or UTF-8 kept despite invalid bytes): report it.
+  bool guessed = false;
+};
+
+/// Decodes like the overload above, deciding kAuto on strong evidence only: text that is UTF-8
+/// but for a few invalid bytes (at least four valid multi-byte sequences for each invalid byte,
+/// or no legacy reading that looks Vietnamese) stays UTF-8, its invalid bytes replaced by U+FFFD
+/// and counted in `report` — never read whole in a legacy encoding. The other overload, given
+/// such text, fails at the first invalid byte instead. An importer should reject or mark the
+/// values holding U+FFFD and say so.
+Status decode(std::string_view bytes, Encoding encoding, std::string& out, DecodeReport& report);
+
 /// True when `bytes` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view bytes);
 
