@@ -25,9 +25,49 @@ const char* role_name(Role role) {
 
 namespace {
 
+// Characters, not bytes: "mậtkhẩu" is 7 letters in 11 bytes. Invalid UTF-8 counts byte by byte.
+std::u32string code_points(const std::string& s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    if (i + n > s.size()) n = 1;
+    char32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+// Passwords that lists of leaked passwords put first, and their Vietnamese cousins: refused
+// whatever their length.
+bool common_password(const std::string& password) {
+  static const char* const kCommon[] = {
+      "1234567890", "12345678910", "123456789a", "0123456789", "1111111111", "1234567890a", "qwertyuiop", "qwerty12345",
+      "password12", "password123", "password1234", "passw0rd123", "iloveyou12", "abc1234567", "abcd123456", "a123456789",
+      "matkhau123", "matkhau1234", "matkhaumoi", "anhyeuem123", "anhyeuem1234", "hopnhat123", "hopnhat2025", "admin12345",
+      "administrator", "changeme123", "welcome123", "1q2w3e4r5t", "zxcvbnm123", "asdfghjkl1"};
+  std::string lower;
+  for (char c : password) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  for (const char* c : kCommon)
+    if (lower == c) return true;
+  return false;
+}
+
 void check_password(const std::string& password) {
-  if (password.size() < 10)
+  std::u32string cps = code_points(password);
+  if (cps.size() < 10)
     throw AdminError(AdminError::Kind::kInvalid, "a password has at least 10 characters");
+  bool all_same = true, all_space = true;
+  for (char32_t c : cps) {
+    all_same = all_same && c == cps.front();
+    all_space = all_space && (c == U' ' || c == U'\t');
+  }
+  if (all_same || all_space)
+    throw AdminError(AdminError::Kind::kInvalid, "a password is not one character repeated, nor only spaces");
+  if (common_password(password))
+    throw AdminError(AdminError::Kind::kInvalid, "that password is on the lists of the most common ones: choose another");
 }
 
 void check_name(const std::string& name) {

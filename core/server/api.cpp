@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <regex>
 #include <set>
 
@@ -31,15 +32,28 @@ std::string query(const Request& r, const std::string& key, const std::string& f
   return it == r.query.end() ? fallback : it->second;
 }
 
-long long query_number(const Request& r, const std::string& key, long long fallback) {
-  std::string v = query(r, key);
-  if (v.empty()) return fallback;
-  try {
-    return std::stoll(v);
-  } catch (...) {
-    return fallback;
-  }
+// A parameter that is not a number in range: answered 400 with the parameter named (never a 500
+// from std::stoll, never a page offset that overflows).
+struct BadParameter : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+long long parse_number(const std::string& text, const std::string& name, long long lo, long long hi) {
+  long long v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
+    throw BadParameter(name + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got \"" +
+                       text.substr(0, 40) + "\"");
+  return v;
 }
+
+long long query_number(const Request& r, const std::string& key, long long fallback, long long lo, long long hi) {
+  std::string v = query(r, key);
+  return v.empty() ? fallback : parse_number(v, key, lo, hi);
+}
+
+// An id in a path (digits, by the route's pattern), within what the store's ids can be.
+long long path_id(const std::string& digits) { return parse_number(digits, "the id in the path", 1, (1LL << 53)); }
 
 json golden_of(const std::optional<store::PersonRow>& p) {
   if (!p || p->golden.empty()) return json::object();
@@ -108,6 +122,8 @@ Reply Api::handle(const Request& r) {
     }
     spdlog::error("serve: {}", what);
     return error(500, "the store failed: " + what);
+  } catch (const BadParameter& e) {
+    return error(400, e.what());
   } catch (const json::exception& e) {
     return error(400, std::string("the request body is not the JSON expected: ") + e.what());
   } catch (const std::exception& e) {
@@ -138,7 +154,7 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     if (r.path == "/api/me") return Reply{200, {{"user", who}, {"role", session->user.role}, {"csrf", session->csrf}}, "", ""};
     if (r.path == "/api/dashboard") return dashboard();
     if (r.path == "/api/conflicts") return conflicts(r);
-    if (std::regex_match(r.path, m, kConflict)) return conflict(std::stoll(m[1]));
+    if (std::regex_match(r.path, m, kConflict)) return conflict(path_id(m[1]));
     if (std::regex_match(r.path, m, kPerson)) return person(m[1]);
     if (r.path == "/api/runs") return runs();
     if (r.path == "/api/decisions") return decisions();
@@ -159,14 +175,14 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     if (role < admin::Role::kReviewer) return error(403, "viewers read; reviewers and admins decide");
     auto request = admin::parse_resolve_request(json::parse(r.body));
     return transaction([&] {
-      auto d = admin::resolve_conflict(*store_, std::stoll(m[1]), request, who);
+      auto d = admin::resolve_conflict(*store_, path_id(m[1]), request, who);
       return Reply{200, {{"decision", admin::decision_json(d)}}, "", ""};
     });
   }
   if (std::regex_match(r.path, m, kUndo)) {
     if (role < admin::Role::kReviewer) return error(403, "viewers read; reviewers and admins decide");
     return transaction([&] {
-      auto d = admin::undo_decision(*store_, std::stoll(m[1]), who);
+      auto d = admin::undo_decision(*store_, path_id(m[1]), who);
       return Reply{200, {{"decision", admin::decision_json(d)}}, "", ""};
     });
   }
@@ -233,10 +249,10 @@ Reply Api::dashboard() {
 
 Reply Api::conflicts(const Request& r) {
   const std::string kind = query(r, "kind"), unit = query(r, "unit"), source = query(r, "source"), status = query(r, "status", "open");
-  const long long min_age = query_number(r, "min_age_days", 0);
+  const long long min_age = query_number(r, "min_age_days", 0, 0, 1000000);
   const std::string sort = query(r, "sort", "oldest");
-  const long long per_page = std::clamp(query_number(r, "per_page", 25), 1LL, 200LL);
-  const long long page = std::max(1LL, query_number(r, "page", 1));
+  const long long per_page = std::min(query_number(r, "per_page", 25, 1, 1000000), 200LL);  // more than 200: 200
+  const long long page = query_number(r, "page", 1, 1, 1000000000);
   std::map<std::int64_t, std::string> run_started;
   for (const auto& run : store_->runs(1000000)) run_started[run.id] = run.started_at;
   const std::string now = admin::now_iso();
@@ -374,7 +390,7 @@ Reply Api::decisions() {
 }
 
 Reply Api::audit(const Request& r) {
-  const long long limit = std::clamp(query_number(r, "limit", 100), 1LL, 1000LL);
+  const long long limit = std::min(query_number(r, "limit", 100, 1, 1000000), 1000LL);
   auto last = store_->last_audit();
   std::int64_t from = last ? std::max<std::int64_t>(0, last->seq - limit) : 0;
   json entries = json::array();

@@ -45,6 +45,13 @@ TOTAL=$(json body.json "j['total']")
 PERSON=$(json body.json "j['items'][0]['person_id']")
 [[ $TOTAL -gt 0 ]] || fail "no value conflicts in the generated data"
 assert_eq "$(code -b lan.jar "${URL}api/conflicts/$CID")" "200" "one conflict"
+# Ids and paging out of range: 400 naming the parameter, never a 500.
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }  # leaves body.json to the checks around
+assert_eq "$(status_of -b lan.jar "${URL}api/conflicts/9223372036854775808")" "400" "an id beyond 64 bits"
+assert_contains "$(curl -s -b lan.jar "${URL}api/conflicts/9223372036854775808")" "the id in the path" "the message names it"
+assert_eq "$(status_of -b lan.jar "${URL}api/conflicts?page=9223372036854775807")" "400" "a page beyond any"
+assert_contains "$(curl -s -b lan.jar "${URL}api/conflicts?page=abc")" "page: expected a whole number" "the parameter named"
+assert_eq "$(status_of -b lan.jar "${URL}api/conflicts?page=2&per_page=5000")" "200" "per_page above 200 means 200"
 FIELD=$(json body.json "j['field']")
 VALUE=$(json body.json "j['candidates'][1]['value']")
 SRC=$(json body.json "j['candidates'][1]['source']")

@@ -40,6 +40,12 @@ TEST_CASE("passwords are Argon2id hashes, a wrong one fails, five failures lock 
   CHECK(u->password_hash.rfind("$argon2id$", 0) == 0);
   CHECK_THROWS_AS(admin::add_user(*s, "lan", admin::Role::kViewer, "mat-khau-dai-du", "test"), admin::AdminError);
   CHECK_THROWS_WITH(admin::add_user(*s, "minh", admin::Role::kViewer, "x", "test"), Catch::Contains("at least 10"));
+  // Characters, not bytes: four Vietnamese letters are 12 bytes and still four characters.
+  CHECK_THROWS_WITH(admin::add_user(*s, "minh", admin::Role::kViewer, "ướởữ", "test"), Catch::Contains("at least 10"));
+  CHECK_THROWS_WITH(admin::add_user(*s, "minh", admin::Role::kViewer, "          ", "test"), Catch::Contains("repeated"));
+  CHECK_THROWS_WITH(admin::add_user(*s, "minh", admin::Role::kViewer, "aaaaaaaaaaaa", "test"), Catch::Contains("repeated"));
+  CHECK_THROWS_WITH(admin::add_user(*s, "minh", admin::Role::kViewer, "Password123", "test"), Catch::Contains("most common"));
+  CHECK_NOTHROW(admin::add_user(*s, "minh", admin::Role::kViewer, "mật khẩu của Minh", "test"));
 
   admin::SessionSettings settings;
   auto ok = admin::login(*s, "lan", "mat-khau-dai-du", settings);
