@@ -7,12 +7,14 @@
 #include <ctime>
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <absl/container/flat_hash_map.h>
 
+#include "base/bounded_text.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -60,6 +62,24 @@ class StageTimer {
 // last (hash, count, normalise) and another thread stores the one before (so the store is used
 // by one thread at a time, in read order). An error in either stops the read and is rethrown by
 // finish().
+constexpr std::size_t kMaxMessageBytes = 4000;
+// No field of a person needs more than this; a longer one is a broken row (a line without its
+// end), refused before it reaches the store, the golden record and every export.
+constexpr std::size_t kMaxFieldBytes = 4096, kMaxAttributeBytes = 65536;
+
+std::optional<std::string> oversized_value(const sdk::SourceRecord& r) {
+  for (const auto& [field, value] : r.fields)
+    if (value.size() > kMaxFieldBytes)
+      return "field " + base::bounded(field, 60) + " holds " + std::to_string(value.size()) + " bytes; at most " +
+             std::to_string(kMaxFieldBytes) + " (a broken line?)";
+  for (const auto& [heading, value] : r.attributes)
+    if (value.size() > kMaxAttributeBytes)
+      return "column \"" + base::bounded(heading, 60) + "\" holds " + std::to_string(value.size()) + " bytes; at most " +
+             std::to_string(kMaxAttributeBytes) + " (a broken line?)";
+  if (r.id.size() > 256) return "the record id has " + std::to_string(r.id.size()) + " bytes; at most 256";
+  return std::nullopt;
+}
+
 class SourceWriter final : public sdk::RecordSink {
  public:
   SourceWriter(store::Store& store, std::int64_t run_id, std::string source, SourceReport& report, std::int64_t expected,
@@ -71,6 +91,10 @@ class SourceWriter final : public sdk::RecordSink {
     try {
       if (record.id.empty()) {
         reject(record.origin, "the record has no id");
+        return true;
+      }
+      if (auto too_long = oversized_value(record)) {
+        reject(record.origin, *too_long);
         return true;
       }
       auto [it, fresh] = origin_by_id_.emplace(record.id, record.origin);
@@ -92,8 +116,9 @@ class SourceWriter final : public sdk::RecordSink {
   void reject(const std::string& origin, const std::string& message) noexcept override {
     try {
       ++report_.failed;
-      if (report_.rejections.size() < 20) report_.rejections.push_back(origin + ": " + message);
-      spdlog::warn("[{}] rejected {}: {}", source_, origin, message);
+      const std::string line = base::bounded(origin, 200) + ": " + base::bounded(message, 1000);
+      if (report_.rejections.size() < 20) report_.rejections.push_back(line);
+      spdlog::warn("[{}] rejected {}", source_, line);
     } catch (...) {
     }
   }
@@ -209,9 +234,10 @@ class SourceWriter final : public sdk::RecordSink {
   std::future<void> storing_;
 };
 
+// Cut to kMaxMessageBytes: a plugin's message may quote a whole broken line.
 class SourceFailure : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit SourceFailure(const std::string& message) : std::runtime_error(base::bounded(message, kMaxMessageBytes)) {}
 };
 
 void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src, SourceReport& rep, RunChanges& changes) {
@@ -284,7 +310,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     store = open_store(cfg, true);
   } catch (const std::exception& e) {
     report.status = "failed";
-    report.error = e.what();
+    report.error = base::bounded(e.what(), kMaxMessageBytes);
     return report;
   }
   store->lock_runs(options.dry_run ? "a dry run" : "a sync");  // LockedError: exit code 4
@@ -293,7 +319,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     store->begin();
   } catch (const std::exception& e) {
     report.status = "failed";
-    report.error = e.what();
+    report.error = base::bounded(e.what(), kMaxMessageBytes);
     return report;
   }
   std::int64_t run_id = 0;
@@ -313,7 +339,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
         changes.stored.merge(of_source.stored);
         changes.deleted.merge(of_source.deleted);
       } catch (const SourceFailure& e) {
-        rep.error = e.what();
+        rep.error = base::bounded(e.what(), kMaxMessageBytes);
         if (!src.use->keep_previous_on_error) throw SourceFailure("source " + rep.name + ": " + e.what());
         // on_error: keep_previous — undo this source alone; its last good records stay.
         store->rollback_to("source");
@@ -351,7 +377,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     else store->commit();
   } catch (const std::exception& e) {
     report.status = "failed";
-    report.error = e.what();
+    report.error = base::bounded(e.what(), kMaxMessageBytes);
     report.finished_at = now_iso();
     try {
       store->rollback();

@@ -68,4 +68,21 @@ sed 's/bad.csv/rows.csv/; s/bad.db/rows.db/' bad.json > rows.json
 "$HOPNHAT" sync --config rows.json --report rows-report.json >/dev/null 2>&1
 assert_eq "$(json rows-report.json "(j['sources'][0]['read'], j['sources'][0]['failed'])")" "(2, 1)" "rejected row"
 assert_contains "$(json rows-report.json "j['sources'][0]['rejections'][0]")" "rows.csv line 3" "rejection"
+# Messages are bounded (#22 item 5): a 10 MB line without a line end is named, not quoted whole
+# into the output, the report and the runs table; a 10 MB name is refused, with the row.
+printf 'Mã,Họ và tên\r\nA1,Lê Hoa\r\n' > noeol.csv
+sed 's/bad.csv/noeol.csv/; s/bad.db/noeol.db/' bad.json > noeol.json
+"$HOPNHAT" sync --config noeol.json >/dev/null 2>&1 || fail "a first run before the broken file"
+python3 -c "open('noeol.csv', 'w').write('x' * 10_000_000)"
+run_rc "$HOPNHAT" sync --config noeol.json --report noeol-report.json
+assert_eq "$RC" "1" "a file without its header fails"
+(( ${#OUT} + ${#ERR} < 20000 )) || fail "output of $(( ${#OUT} + ${#ERR} )) bytes for one broken line"
+(( $(stat -c %s noeol-report.json) < 20000 )) || fail "a report of $(stat -c %s noeol-report.json) bytes"
+assert_contains "$("$HOPNHAT" runs list --config noeol.json --format json | head -c 100000)" "not in the header" "the runs table"
+(( $("$HOPNHAT" runs list --config noeol.json --format json | wc -c) < 20000 )) || fail "the runs table holds the line"
+python3 -c "open('long.csv', 'w', encoding='utf-8').write('Mã,Họ và tên\r\nL1,' + 'Nguyễn' * 2_000_000 + '\r\nL2,Lê Hoa\r\n')"
+sed 's/bad.csv/long.csv/; s/bad.db/long.db/' bad.json > long.json
+"$HOPNHAT" sync --config long.json --report long-report.json >/dev/null 2>&1 || true
+assert_eq "$(json long-report.json "(j['sources'][0]['read'], j['sources'][0]['failed'])")" "(1, 1)" "the 10 MB name refused with its row"
+assert_contains "$(json long-report.json "j['sources'][0]['rejections'][0]")" "field full_name holds 16000000 bytes; at most 4096" "the rejection"
 echo "errors_test: ok"

@@ -132,9 +132,18 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
       if (sdk::fold(headings[c]) == key) return static_cast<long>(c);
     return -1;
   };
-  auto list_headings = [&] {
+  auto list_headings = [&] {  // bounded: a file without line ends makes its first "heading" the whole file
     std::string s;
-    for (const auto& x : headings) s += (s.empty() ? "\"" : ", \"") + x + "\"";
+    for (std::size_t c = 0; c < headings.size() && c < 30; ++c) {
+      std::string h = headings[c];
+      if (h.size() > 60) {
+        std::size_t end = 60;
+        while (end > 0 && (static_cast<unsigned char>(h[end]) & 0xC0) == 0x80) --end;  // not half a character
+        h = h.substr(0, end) + "…";
+      }
+      s += (s.empty() ? "\"" : ", \"") + h + "\"";
+    }
+    if (headings.size() > 30) s += ", … (" + std::to_string(headings.size()) + " in all)";
     return s;
   };
   std::vector<std::string> field_of(headings.size());
