@@ -49,9 +49,19 @@ PluginRegistry::PluginRegistry(std::vector<fs::path> search_dirs) {
     for (const auto& path : manifests) {
       try {
         PluginManifest m = read_manifest(path);
+        // The file name says which plugin it is, so that two files cannot both claim one name
+        // unseen by whoever looks at the folder.
+        if (path.filename().string() != m.name + ".plugin.json") {
+          problems_.push_back({path, "ignored: a manifest of the plugin '" + m.name + "' must be named '" + m.name +
+                                         ".plugin.json'"});
+          continue;
+        }
         if (const PluginManifest* first = find(m.name)) {
-          problems_.push_back({path, "ignored: a plugin named '" + m.name + "' was already found at " +
-                                         first->manifest_path.string()});
+          auto& files = ambiguous_[m.name];
+          if (files.empty()) files.push_back(first->manifest_path);
+          files.push_back(path);
+          problems_.push_back({path, "ambiguous: a plugin named '" + m.name + "' was already found at " +
+                                         first->manifest_path.string() + "; a configuration that uses it is refused"});
           continue;
         }
         plugins_.push_back(std::move(m));
@@ -66,6 +76,11 @@ const PluginManifest* PluginRegistry::find(const std::string& name) const {
   for (const auto& m : plugins_)
     if (m.name == name) return &m;
   return nullptr;
+}
+
+const std::vector<fs::path>* PluginRegistry::ambiguous(const std::string& name) const {
+  auto it = ambiguous_.find(name);
+  return it == ambiguous_.end() ? nullptr : &it->second;
 }
 
 std::string PluginRegistry::known_names() const {

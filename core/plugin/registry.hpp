@@ -39,6 +39,9 @@ class PluginRegistry {
   const std::vector<PluginManifest>& plugins() const { return plugins_; }
   const std::vector<PluginProblem>& problems() const { return problems_; }
   const PluginManifest* find(const std::string& name) const;
+  /// The manifests that carry `name` when more than one folder has a plugin of that name (the
+  /// first found is listed; a run must not pick one silently), else nullptr.
+  const std::vector<std::filesystem::path>* ambiguous(const std::string& name) const;
   /// Names of all plugins, for "did you mean" messages.
   std::string known_names() const;
 
@@ -48,6 +51,7 @@ class PluginRegistry {
  private:
   std::vector<PluginManifest> plugins_;
   std::vector<PluginProblem> problems_;
+  std::map<std::string, std::vector<std::filesystem::path>> ambiguous_;
   std::map<std::string, std::shared_ptr<PluginLibrary>> loaded_;
 };
 

@@ -36,6 +36,12 @@ namespace {
 const plugin::PluginManifest& find_plugin(const config::Config& c, plugin::PluginRegistry& registry,
                                           const config::PluginUse& use, bool importer) {
   const plugin::PluginManifest* m = registry.find(use.plugin);
+  if (const auto* files = registry.ambiguous(use.plugin)) {
+    std::string list;
+    for (const auto& f : *files) list += (list.empty() ? "" : ", ") + f.string();
+    throw config::ConfigError(c.file.string() + ": " + use.json_path + ".plugin: more than one plugin is named \"" + use.plugin +
+                              "\" (" + list + "); remove or rename all but one (plugin_dirs order does not choose)");
+  }
   if (!m)
     throw config::ConfigError(c.file.string() + ": " + use.json_path + ".plugin: no plugin named \"" + use.plugin +
                               "\" (found: " + registry.known_names() + ")");

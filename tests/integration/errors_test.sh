@@ -33,6 +33,15 @@ run_rc "$HOPNHAT" sync --config data/noplugin.json
 assert_eq "$RC" "2" "exit code for an unknown plugin"
 assert_contains "$ERR" "no plugin named \"cvs\"" "error"
 
+# A second plugin named csv in a plugin folder: validate and sync refuse the ambiguous name.
+mkdir -m 755 shadow && cp "$BUILD_DIR/lib/hopnhat/plugins/csv.plugin.json" "$BUILD_DIR/lib/hopnhat/plugins/libhopnhat_csv.so" shadow/
+run_rc "$HOPNHAT" validate --config data/hopnhat.json --plugin-dir shadow
+assert_eq "$RC" "2" "validate with two plugins named csv"
+assert_contains "$ERR" "more than one plugin is named \"csv\"" "the ambiguity"
+assert_contains "$ERR" "shadow/csv.plugin.json" "the second file named"
+run_rc "$HOPNHAT" sync --config data/hopnhat.json --plugin-dir shadow
+assert_eq "$RC" "2" "sync with two plugins named csv"
+
 # A missing input file: exit 1, the message names the file; persons and links unchanged.
 mv data/civil_servants.csv data/civil_servants.moved
 run_rc "$HOPNHAT" sync --config data/hopnhat.json

@@ -79,6 +79,24 @@ TEST_CASE("a corrupt library gets its own error and the other plugins still load
   CHECK_NOTHROW(registry.open("test-good"));
 }
 
+TEST_CASE("two folders with a plugin of one name make the name ambiguous, and a manifest named otherwise is ignored") {
+  TempDir tmp;
+  fs::path a = copy_plugin(tmp, "good");
+  fs::path b = tmp.path / "other";
+  fs::create_directories(b);
+  fs::permissions(b, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  for (auto& e : fs::directory_iterator(a)) fs::copy(e.path(), b / e.path().filename());
+  PluginRegistry registry({a, b});
+  REQUIRE(registry.ambiguous("test-good"));
+  CHECK(registry.ambiguous("test-good")->size() == 2);
+  CHECK_THAT(registry.problems().at(0).message, Catch::Contains("ambiguous"));
+  fs::rename(b / "test-good.plugin.json", b / "renamed.plugin.json");
+  PluginRegistry again({b});
+  CHECK_FALSE(again.find("test-good"));
+  REQUIRE(again.problems().size() == 1);
+  CHECK_THAT(again.problems()[0].message, Catch::Contains("must be named 'test-good.plugin.json'"));
+}
+
 TEST_CASE("a library or folder that others can write to is refused") {
   TempDir tmp;
   fs::path dir = copy_plugin(tmp, "good");
