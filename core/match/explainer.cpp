@@ -8,8 +8,11 @@ Explainer::Explainer(store::Store& store, const MatchSettings& settings) : setti
   auto model = store.latest_model();
   if (!model) throw std::runtime_error("the store holds no match model yet; run `hopnhat sync` first");
   model_ = ModelParameters::from_json(nlohmann::json::parse(*model));
-  if (model_.m.size() != settings.comparisons.size())
-    throw std::runtime_error("the configuration's match comparisons changed since the last run; run `hopnhat sync` first");
+  bool same_levels = model_.m.size() == settings.comparisons.size();
+  for (std::size_t c = 0; same_levels && c < model_.m.size(); ++c)
+    same_levels = model_.m[c].size() == level_names(settings.comparisons[c].kind).size();
+  if (!same_levels)
+    throw std::runtime_error("the configuration's match comparisons (or this hopnhat's comparison levels) changed since the last run; run `hopnhat sync` first");
   records_ = store.active_records();
   std::vector<const sdk::SourceRecord*> inputs;
   for (std::size_t i = 0; i < records_.size(); ++i) {

@@ -101,9 +101,7 @@ bool MatchKeys::decode_to(std::string_view bytes, std::size_t width, std::uint64
 }
 
 std::optional<MatchKeys> MatchKeys::decode(std::string_view bytes, const MatchSettings& s) {
-  std::size_t terms = 0;
-  for (const auto& c : s.comparisons) terms += c.term_frequency ? 1 : 0;
-  std::vector<std::uint64_t> all(s.blocking.size() + terms);
+  std::vector<std::uint64_t> all(s.blocking.size() + s.term_width());
   if (!decode_to(bytes, all.size(), all.data())) return std::nullopt;
   MatchKeys k;
   k.block.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(s.blocking.size()));
@@ -113,8 +111,10 @@ std::optional<MatchKeys> MatchKeys::decode(std::string_view bytes, const MatchSe
 
 TermFrequencies::TermFrequencies(const MatchSettings& s) : slot_(s.comparisons.size(), -1) {
   int n = 0;
-  for (std::size_t c = 0; c < s.comparisons.size(); ++c)
-    if (s.comparisons[c].term_frequency) slot_[c] = n++;
+  for (std::size_t c = 0; c < s.comparisons.size(); ++c) {
+    if (s.comparisons[c].term_slots()) slot_[c] = n;
+    n += static_cast<int>(s.comparisons[c].term_slots());
+  }
   counts_.resize(static_cast<std::size_t>(n));
 }
 
@@ -145,8 +145,8 @@ void TermFrequencies::finish() {
   }
 }
 
-double TermFrequencies::factor(std::size_t c, std::uint64_t term) const {
-  const int t = slot_[c];
+double TermFrequencies::factor(std::size_t c, std::uint64_t term, std::size_t part) const {
+  const int t = slot_[c] < 0 ? -1 : slot_[c] + static_cast<int>(part);
   if (t < 0 || mean_.empty() || mean_[t] <= 0 || !term) return 1.0;
   auto it = counts_[t].find(term);
   if (it == counts_[t].end()) return 1.0;
@@ -186,14 +186,21 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     for (const sdk::SourceRecord* r : records) owned_normalized_.push_back(text::normalize_record(r->fields));
     normalized_ = &owned_normalized_;
   }
-  features_.resize(records_ * width_);
+  // A cross-field comparison's second value (`with`) gets a column of its own after the others.
+  columns_ = width_;
+  with_column_.assign(width_, 0);
+  for (std::size_t c = 0; c < width_; ++c)
+    if (settings.comparisons[c].crosswise()) with_column_[c] = columns_++;
+  features_.resize(records_ * columns_);
   identity_.assign(records_, 0);
   suspect_.assign(records_, 0);
   static const std::size_t kBirthDate = *text::field_index("birth_date");
   static const std::size_t kGender = *text::field_index("gender");
   std::size_t terms = 0;
-  for (std::size_t c = 0; c < width_; ++c)
-    if (settings.comparisons[c].term_frequency) term_slot_[c] = static_cast<int>(terms++);
+  for (std::size_t c = 0; c < width_; ++c) {
+    if (settings.comparisons[c].term_slots()) term_slot_[c] = static_cast<int>(terms);
+    terms += settings.comparisons[c].term_slots();
+  }
   terms_.assign(records_ * terms, 0);
   block_keys_.assign(settings.blocking.size(), std::vector<std::uint64_t>(records_, 0));
   const sdk::FieldInfo* identity_field = sdk::find_field(settings.identity_field);
@@ -207,8 +214,16 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     return refs.size() - 1;
   };
   if (identity_field) ref_index({settings.identity_field, true});
-  std::vector<std::size_t> cmp_ref(width_);
-  for (std::size_t c = 0; c < width_; ++c) cmp_ref[c] = ref_index(settings.comparisons[c].value);
+  std::vector<std::size_t> cmp_ref(columns_);  // per column: the value it holds
+  std::vector<ComparisonKind> column_kind(columns_);
+  for (std::size_t c = 0; c < width_; ++c) {
+    cmp_ref[c] = ref_index(settings.comparisons[c].value);
+    column_kind[c] = settings.comparisons[c].kind;
+    if (settings.comparisons[c].crosswise()) {
+      cmp_ref[with_column_[c]] = ref_index(settings.comparisons[c].with);
+      column_kind[with_column_[c]] = settings.comparisons[c].kind;
+    }
+  }
   std::vector<std::vector<std::size_t>> block_ref(settings.blocking.size());
   for (std::size_t b = 0; b < settings.blocking.size(); ++b)
     for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
@@ -243,14 +258,13 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       auto gender = n.valid(kGender) ? n.at(kGender) : std::string_view();
       out.suspect = text::check_citizen_id(out.identity, date, gender).suspect;
     }
-    out.text.assign(width_, {});
-    out.date.assign(width_, {0, 0});
-    for (std::size_t c = 0; c < width_; ++c) {
-      const ComparisonSpec& spec = settings.comparisons[c];
+    out.text.assign(columns_, {});
+    out.date.assign(columns_, {0, 0});
+    for (std::size_t c = 0; c < columns_; ++c) {
       const std::string& v = values[cmp_ref[c]];
       if (v.empty()) continue;
       auto& t = out.text[c];
-      switch (spec.kind) {
+      switch (column_kind[c]) {
         case ComparisonKind::kPersonName: {
           std::string folded = sdk::fold(v);
           text::NameParts parts = text::split_name(folded);
@@ -279,11 +293,13 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     out.term.assign(terms, 0);
     for (std::size_t c = 0; c < width_; ++c) {
       if (term_slot_[c] < 0) continue;
-      // The value whose frequency counts: folded for names and text, as compared otherwise.
+      // The value whose frequency counts: folded for names and text, as compared otherwise; for a
+      // name also its given name.
       const auto& t = out.text[c];
       const ComparisonKind kind = settings.comparisons[c].kind;
       const std::string& v = kind == ComparisonKind::kPersonName || kind == ComparisonKind::kText ? t[1] : t[0];
       if (!v.empty()) out.term[term_slot_[c]] = key_hash(v);
+      if (kind == ComparisonKind::kPersonName && !t[4].empty()) out.term[term_slot_[c] + 1] = key_hash(t[4]);
     }
     out.block.assign(settings.blocking.size(), 0);
     for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
@@ -308,11 +324,10 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       suspect_[i] = in.suspect;
       (in.suspect ? suspect_ids_ : confirmed_ids).insert(identity_[i]);
     }
-    for (std::size_t c = 0; c < width_; ++c) {
-      const ComparisonSpec& spec = settings.comparisons[c];
-      Feature& f = features_[i * width_ + c];
+    for (std::size_t c = 0; c < columns_; ++c) {
+      Feature& f = features_[i * columns_ + c];
       const auto& t = in.text[c];
-      switch (spec.kind) {
+      switch (column_kind[c]) {
         case ComparisonKind::kPersonName:
           if (t[1].empty() && t[0].empty()) break;
           f.slot[0] = pool_.intern(t[0]);
@@ -378,49 +393,108 @@ MatchKeys FeatureTable::keys(std::size_t i) const {
   return k;
 }
 
-std::vector<std::string> FeatureTable::level_names(ComparisonKind kind) {
-  switch (kind) {
-    case ComparisonKind::kPersonName:
-      return {"different", "similar (Jaro-Winkler >= 0.90)", "same family and given name", "same without diacritics", "exact"};
-    case ComparisonKind::kText: return {"different", "similar (Jaro-Winkler >= 0.90)", "same without diacritics", "exact"};
-    case ComparisonKind::kDate:
-      return {"different", "a year apart", "same year", "agree to the lesser precision", "day and month swapped", "exact"};
-    case ComparisonKind::kIdentifier: return {"different", "one typing error apart", "exact"};
-    case ComparisonKind::kExact: return {"different", "equal"};
+std::vector<std::string> FeatureTable::level_names(ComparisonKind kind) { return match::level_names(kind); }
+
+namespace {
+
+// Words of a name, split on single spaces (names are cleaned): at most 8, more are rare.
+struct Words {
+  std::array<std::string_view, 8> word;
+  std::size_t n = 0;
+  explicit Words(std::string_view s) {
+    while (!s.empty() && n < word.size()) {
+      auto sp = s.find(' ');
+      word[n++] = s.substr(0, sp);
+      s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
+    }
   }
-  return {};
+};
+
+// Whether the words of `a` appear in `b` in order (b may have more): a dropped middle name.
+bool in_order_within(const Words& a, const Words& b) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < b.n && k < a.n; ++i)
+    if (a.word[k] == b.word[i]) ++k;
+  return k == a.n;
 }
 
+bool one_within_other(std::string_view a, std::string_view b) {
+  Words wa(a), wb(b);
+  return wa.n <= wb.n ? in_order_within(wa, wb) : in_order_within(wb, wa);
+}
+
+// The same words in another order ("Hùng Nguyễn Văn" for "Nguyễn Văn Hùng").
+bool same_words_any_order(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  Words wa(a), wb(b);
+  if (wa.n != wb.n || wa.n < 2) return false;
+  std::sort(wa.word.begin(), wa.word.begin() + static_cast<std::ptrdiff_t>(wa.n));
+  std::sort(wb.word.begin(), wb.word.begin() + static_cast<std::ptrdiff_t>(wb.n));
+  return std::equal(wa.word.begin(), wa.word.begin() + static_cast<std::ptrdiff_t>(wa.n), wb.word.begin());
+}
+
+// Two full dates (yyyymmdd) that differ by one mistyped digit or two neighbouring digits swapped.
+bool one_digit_apart(std::uint32_t a, std::uint32_t b) {
+  std::array<int, 8> da{}, db{};
+  for (int k = 7; k >= 0; --k, a /= 10, b /= 10) {
+    da[static_cast<std::size_t>(k)] = static_cast<int>(a % 10);
+    db[static_cast<std::size_t>(k)] = static_cast<int>(b % 10);
+  }
+  int first = -1, count = 0;
+  for (int k = 0; k < 8; ++k)
+    if (da[static_cast<std::size_t>(k)] != db[static_cast<std::size_t>(k)]) {
+      if (first < 0) first = k;
+      ++count;
+    }
+  if (count == 1) return true;
+  const auto f = static_cast<std::size_t>(first);
+  return count == 2 && first < 7 && da[f] == db[f + 1] && da[f + 1] == db[f];
+}
+
+}  // namespace
+
 std::uint8_t FeatureTable::level(std::size_t c, std::size_t i, std::size_t j) const {
-  const Feature& a = at(i, c);
-  const Feature& b = at(j, c);
+  const ComparisonSpec& spec = settings_.comparisons[c];
+  if (!spec.crosswise()) return level_of(spec.kind, column(i, c), column(j, c));
+  const std::size_t w = with_column_[c];
+  const std::uint8_t x = level_of(spec.kind, column(i, c), column(j, w));
+  const std::uint8_t y = level_of(spec.kind, column(i, w), column(j, c));
+  if (x == kNullLevel) return y;
+  if (y == kNullLevel) return x;
+  return std::max(x, y);
+}
+
+std::uint8_t FeatureTable::level_of(ComparisonKind kind, const Feature& a, const Feature& b) const {
   if (!a.present() || !b.present()) return kNullLevel;
-  switch (settings_.comparisons[c].kind) {
+  switch (kind) {
     case ComparisonKind::kPersonName: {
-      if (a.slot[0] == b.slot[0]) return 4;
-      if (a.slot[1] == b.slot[1]) return 3;
-      bool family = a.slot[2] == b.slot[2] || text::family_name_variants(pool_.text(a.slot[2]), pool_.text(b.slot[2]));
-      if (family && a.slot[4] == b.slot[4]) return 2;
+      if (a.slot[0] == b.slot[0]) return 6;
+      if (a.slot[1] == b.slot[1]) return 5;
+      if (pool_.within_one_edit(a.slot[1], b.slot[1])) return 4;
+      const bool family = a.slot[2] == b.slot[2] || text::family_name_variants(pool_.text(a.slot[2]), pool_.text(b.slot[2]));
+      if (a.slot[4] == b.slot[4]) {  // the given name agrees
+        if (family) return one_within_other(pool_.text(a.slot[3]), pool_.text(b.slot[3])) ? 3 : 2;
+        if (one_within_other(pool_.text(a.slot[1]), pool_.text(b.slot[1]))) return 3;  // family name left out
+      }
+      if (same_words_any_order(pool_.text(a.slot[1]), pool_.text(b.slot[1]))) return 3;
       if (pool_.jaro_winkler(a.slot[1], b.slot[1]) >= 0.90) return 1;
       return 0;
     }
     case ComparisonKind::kText: {
-      if (a.slot[0] == b.slot[0]) return 3;
-      if (a.slot[1] == b.slot[1]) return 2;
-      if (pool_.jaro_winkler(a.slot[1], b.slot[1]) >= 0.90) return 1;
-      return 0;
+      if (a.slot[0] == b.slot[0]) return 5;
+      if (a.slot[1] == b.slot[1]) return 4;
+      if (pool_.within_one_edit(a.slot[1], b.slot[1])) return 3;
+      const double jw = pool_.jaro_winkler(a.slot[1], b.slot[1]);
+      return jw >= 0.90 ? 2 : jw >= 0.80 ? 1 : 0;
     }
     case ComparisonKind::kDate: {
       int ya = static_cast<int>(a.slot[0] / 10000), ma = static_cast<int>(a.slot[0] / 100 % 100), da = static_cast<int>(a.slot[0] % 100);
       int yb = static_cast<int>(b.slot[0] / 10000), mb = static_cast<int>(b.slot[0] / 100 % 100), db = static_cast<int>(b.slot[0] % 100);
-      if (a.slot[0] == b.slot[0] && a.slot[1] == 3) return 5;
-      if (ya == yb && da && db && da == mb && db == ma && da != db) return 4;
-      if (ya == yb) {
-        bool month_ok = !ma || !mb || ma == mb;
-        bool day_ok = !da || !db || da == db;
-        if (month_ok && day_ok) return 3;
-        return 2;
-      }
+      if (a.slot[0] == b.slot[0] && a.slot[1] == 3) return 6;
+      if (ya == yb && da && db && da == mb && db == ma && da != db) return 5;
+      if (ya == yb && (!ma || !mb || ma == mb) && (!da || !db || da == db)) return 4;
+      if (a.slot[1] == 3 && b.slot[1] == 3 && one_digit_apart(a.slot[0], b.slot[0])) return 3;
+      if (ya == yb) return 2;
       if (std::abs(ya - yb) == 1) return 1;
       return 0;
     }
@@ -434,18 +508,26 @@ std::uint8_t FeatureTable::level(std::size_t c, std::size_t i, std::size_t j) co
   return kNullLevel;
 }
 
-double FeatureTable::tf_factor(std::size_t c, std::size_t i, std::size_t, std::uint8_t level) const {
+double FeatureTable::tf_factor(std::size_t c, std::size_t i, std::size_t j, std::uint8_t level) const {
   const int t = term_slot_[c];
   if (t < 0) return 1.0;
-  switch (settings_.comparisons[c].kind) {  // only an agreeing value has a frequency that counts
-    case ComparisonKind::kPersonName: if (level < 3) return 1.0; break;
-    case ComparisonKind::kText: if (level < 2) return 1.0; break;
+  std::size_t part = 0;  // only an agreeing value has a frequency that counts
+  switch (settings_.comparisons[c].kind) {
+    case ComparisonKind::kPersonName:
+      if (level >= 5) break;
+      // Family and given name agree, the middle name left out or another: the given name's.
+      if ((level == 2 || level == 3) && column(i, c).slot[4] == column(j, c).slot[4]) {
+        part = 1;
+        break;
+      }
+      return 1.0;
+    case ComparisonKind::kText: if (level < 4) return 1.0; break;
     case ComparisonKind::kIdentifier: if (level < 2) return 1.0; break;
     case ComparisonKind::kExact: if (level < 1) return 1.0; break;
     default: return 1.0;
   }
   const std::size_t terms = terms_.size() / records_;
-  return frequencies_->factor(c, terms_[i * terms + static_cast<std::size_t>(t)]);
+  return frequencies_->factor(c, terms_[i * terms + static_cast<std::size_t>(t) + part], part);
 }
 
 std::string FeatureTable::transform(const std::string& v, const std::string& t) {
@@ -478,8 +560,10 @@ std::string FeatureTable::transform(const std::string& v, const std::string& t) 
 
 std::string FeatureTable::display(std::size_t i, std::size_t c) const {
   bool valid = true;
-  const ValueRef& v = settings_.comparisons[c].value;
-  return value_of(i, v, v.canonical ? text::field_index(v.name) : std::nullopt, valid);
+  const ComparisonSpec& spec = settings_.comparisons[c];
+  auto shown = [&](const ValueRef& v) { return value_of(i, v, v.canonical ? text::field_index(v.name) : std::nullopt, valid); };
+  if (!spec.crosswise()) return shown(spec.value);
+  return shown(spec.value) + " | " + shown(spec.with);  // both: either may be what the other record's agrees with
 }
 
 }  // namespace hopnhat::match

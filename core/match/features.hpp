@@ -57,7 +57,7 @@ class StringPool {
 };
 
 /// Per comparison kind, what the slots hold:
-///  person_name: exact (tone key), folded full, folded family, folded middle, folded given
+///  person_name: exact (tone key), folded full, folded family, folded middle(s), folded given
 ///  text:        exact, folded;   date: yyyymmdd packed (0 = none), precision (1 y, 2 m, 3 d)
 ///  identifier:  value;           exact: value
 struct Feature {
@@ -99,7 +99,8 @@ class TermFrequencies {
   void finish();
   /// How much more (or less) common the value `term` of comparison `c` is than an average
   /// agreeing value; 1 when the comparison counts none.
-  double factor(std::size_t c, std::uint64_t term) const;
+  /// `part`: 0 the value, 1 a name's given name (ComparisonSpec::term_slots).
+  double factor(std::size_t c, std::uint64_t term, std::size_t part = 0) const;
 
  private:
   std::vector<int> slot_;  // per comparison: index into counts_, or -1
@@ -118,7 +119,8 @@ class FeatureTable {
                const TermFrequencies* frequencies = nullptr);
 
   std::size_t size() const { return records_; }
-  const Feature& at(std::size_t record, std::size_t comparison) const { return features_[record * width_ + comparison]; }
+  /// A record's prepared `value` of comparison c (not its `with` value of a cross-field one).
+  const Feature& at(std::size_t record, std::size_t comparison) const { return column(record, comparison); }
   const StringPool& pool() const { return pool_; }
   /// The valid identity value (citizen ID) of a record, or 0.
   std::uint32_t identity(std::size_t record) const { return identity_[record]; }
@@ -153,12 +155,16 @@ class FeatureTable {
   /// `field`: the index of a canonical `v` in sdk::kCanonicalFields (text::field_index), looked
   /// up once by the caller rather than once per record.
   std::string value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const;
+  const Feature& column(std::size_t record, std::size_t column) const { return features_[record * columns_ + column]; }
+  std::uint8_t level_of(ComparisonKind kind, const Feature& a, const Feature& b) const;
 
   const MatchSettings& settings_;
   const std::vector<text::NormalizedFields>* normalized_ = nullptr;
   std::vector<text::NormalizedFields> owned_normalized_;  // when the caller gave none
   std::size_t records_ = 0;
-  std::size_t width_ = 0;
+  std::size_t width_ = 0;    // comparisons
+  std::size_t columns_ = 0;  // prepared values per record: one per comparison, then the `with` ones
+  std::vector<std::size_t> with_column_;  // per comparison: its `with` column, 0 when not cross-field
   StringPool pool_;
   std::vector<Feature> features_;
   std::vector<std::uint32_t> identity_;

@@ -58,6 +58,31 @@ const char* kind_name(ComparisonKind kind) {
   return "?";
 }
 
+const std::vector<std::string>& level_names(ComparisonKind kind) {
+  static const std::vector<std::string> kName{"different",
+                                              "similar (Jaro-Winkler >= 0.90)",
+                                              "same family and given name, another middle name",
+                                              "same names, a middle name dropped or the order changed",
+                                              "one typing error apart",
+                                              "same without diacritics",
+                                              "exact"};
+  static const std::vector<std::string> kTextLevels{"different", "loosely similar (Jaro-Winkler >= 0.80)",
+                                                    "similar (Jaro-Winkler >= 0.90)", "one typing error apart",
+                                                    "same without diacritics", "exact"};
+  static const std::vector<std::string> kDateLevels{"different", "a year apart", "same year", "one digit mistyped",
+                                                    "agree to the lesser precision", "day and month swapped", "exact"};
+  static const std::vector<std::string> kIdentifierLevels{"different", "one typing error apart", "exact"};
+  static const std::vector<std::string> kExactLevels{"different", "equal"};
+  switch (kind) {
+    case ComparisonKind::kPersonName: return kName;
+    case ComparisonKind::kText: return kTextLevels;
+    case ComparisonKind::kDate: return kDateLevels;
+    case ComparisonKind::kIdentifier: return kIdentifierLevels;
+    case ComparisonKind::kExact: return kExactLevels;
+  }
+  return kExactLevels;
+}
+
 MatchSettings default_settings() {
   MatchSettings s;
   auto cmp = [](const char* field, ComparisonKind kind, bool tf = false) {
@@ -105,6 +130,15 @@ MatchSettings parse_settings(const nlohmann::json& m) {
       c.label = list[i].value("label", c.value.name);
       c.kind = parse_kind(list[i]["kind"].get<std::string>(), path + ".kind");
       c.term_frequency = list[i].value("term_frequency", false);
+      if (list[i].contains("with")) {
+        std::string with = list[i]["with"].get<std::string>();
+        c.with = value_ref(with);
+        if (!c.with.canonical && with.rfind("attribute:", 0) != 0)
+          throw std::invalid_argument(path + ".with: \"" + with + "\" is not a canonical field (write attribute:" + with + " for a raw column)");
+        if (c.with.name == c.value.name && c.with.canonical == c.value.canonical)
+          throw std::invalid_argument(path + ".with: names the comparison's own value; a cross-field comparison needs another field");
+        if (!list[i].contains("label")) c.label = c.value.name + "~" + c.with.name;
+      }
       s.comparisons.push_back(std::move(c));
     }
   }
@@ -124,9 +158,12 @@ MatchSettings parse_settings(const nlohmann::json& m) {
 nlohmann::json settings_to_json(const MatchSettings& s) {
   nlohmann::json j{{"definite", s.definite}, {"candidate", s.candidate}, {"identity_field", s.identity_field},
                    {"em_iterations", s.em_iterations}, {"max_block_size", s.max_block_size}};
-  for (const auto& c : s.comparisons)
-    j["comparisons"].push_back({{"label", c.label}, {"value", ref_name(c.value)}, {"kind", kind_name(c.kind)},
-                                {"term_frequency", c.term_frequency}});
+  for (const auto& c : s.comparisons) {
+    nlohmann::json cj{{"label", c.label}, {"value", ref_name(c.value)}, {"kind", kind_name(c.kind)},
+                      {"term_frequency", c.term_frequency}, {"levels", level_names(c.kind)}};
+    if (c.crosswise()) cj["with"] = ref_name(c.with);
+    j["comparisons"].push_back(std::move(cj));
+  }
   for (const auto& r : s.blocking) {
     nlohmann::json rule = nlohmann::json::array();
     for (const auto& p : r) rule.push_back(ref_name(p.value) + ":" + p.transform);

@@ -18,18 +18,36 @@ struct ValueRef {
 };
 
 enum class ComparisonKind {
-  kPersonName,  // a full Vietnamese name: exact, tone-insensitive, parts, Jaro–Winkler
-  kText,        // exact, folded, Jaro–Winkler
-  kDate,        // exact, day/month swapped, partial precision, same year, a year apart
+  kPersonName,  // a full Vietnamese name: exact, folded, one typo, syllables aligned, Jaro–Winkler
+  kText,        // exact, folded, one typo, Jaro–Winkler 0.90 and 0.80
+  kDate,        // exact, day/month swapped, partial precision, one digit, same year, a year apart
   kIdentifier,  // exact, one typing error (Damerau–Levenshtein 1)
   kExact,       // equal or not
 };
+
+/// The levels of a comparison kind, weakest ("different") first: a pair's level is the
+/// strongest that holds. Part of the stored model: a model trained under other levels is not
+/// used (settings_to_json carries them).
+const std::vector<std::string>& level_names(ComparisonKind kind);
 
 struct ComparisonSpec {
   std::string label;  // shown in explanations: the value's name
   ValueRef value;
   ComparisonKind kind = ComparisonKind::kExact;
   bool term_frequency = false;  // agreement on a common value counts for less
+  /// A cross-field comparison: record a's `value` against record b's `with` and b's `value`
+  /// against a's `with`, the better level of the two ("party_unit" with "org_unit", a given name
+  /// with a family name written in its place). Empty name: `value` against `value`.
+  ValueRef with{"", true};
+  bool crosswise() const { return !with.name.empty(); }
+
+  /// How many term-frequency counts the comparison keeps per record: none; the value; for a
+  /// person's name also the given name (agreement on family and given name with the middle name
+  /// dropped or changed is worth less for "Hùng" than for "Mận").
+  std::size_t term_slots() const {
+    if (!term_frequency || crosswise()) return 0;  // a cross-field agreement has no one value to count
+    return kind == ComparisonKind::kPersonName ? 2 : 1;
+  }
 };
 
 /// One part of a blocking key: a value and a transform ("value", "fold", "year", "day_month"
@@ -56,11 +74,18 @@ struct MatchSettings {
   /// different values) forbids a link: the citizen ID.
   std::string identity_field = "citizen_id";
 
+  /// Term-frequency counts per record over all comparisons (ComparisonSpec::term_slots).
+  std::size_t term_width() const {
+    std::size_t n = 0;
+    for (const auto& c : comparisons) n += c.term_slots();
+    return n;
+  }
+
   /// Whether a comparison or a blocking rule reads a raw attribute (then matching needs the
   /// records' attributes, not only their normalised fields).
   bool uses_attributes() const {
     for (const auto& c : comparisons)
-      if (!c.value.canonical) return true;
+      if (!c.value.canonical || (c.crosswise() && !c.with.canonical)) return true;
     for (const auto& rule : blocking)
       for (const auto& part : rule)
         if (!part.value.canonical) return true;

@@ -220,9 +220,7 @@ class Region {
   // keys from the links, computed afresh for the records this run stored. False when the run
   // must match every record instead (too many changed, or keys missing).
   bool list_records(const RunChanges& changes) {
-    std::size_t terms = 0;
-    for (const auto& c : settings_.comparisons) terms += c.term_frequency ? 1 : 0;
-    index_.width = settings_.blocking.size() + terms;
+    index_.width = settings_.blocking.size() + settings_.term_width();
     index_.links = store_.links();
     seconds_links_ = seconds_since(t0_);
 

@@ -3,7 +3,9 @@
 # explanations, idempotence and stable person IDs.
 source "$(dirname "$0")/lib.sh"
 
-"$HOPNHAT" gen --persons 3000 --seed 9 --out data >/dev/null
+# 30% namesakes (same name, same birth year): the pairs the evidence cannot decide, so that the
+# review flow below has cases to work on (on the typical setting almost none are left).
+"$HOPNHAT" gen --persons 3000 --seed 9 --namesakes 0.3 --out data >/dev/null
 "$HOPNHAT" sync --config data/hopnhat.json --report r1.json >/dev/null 2>&1
 "$HOPNHAT" links --config data/hopnhat.json --format json > links1.json
 python3 "$SOURCE_DIR/bench/evaluate.py" --links links1.json --truth data/truth.csv > q.json

@@ -29,24 +29,40 @@ TEST_CASE("person-name levels") {
   using K = match::ComparisonKind;
   CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Hoà", "NGUYỄN VĂN HÒA") == "exact");
   CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Hòa", "Nguyen Van Hoa") == "same without diacritics");
-  CHECK(level_of(K::kPersonName, "full_name", "Huỳnh Thị Lan", "Hoàng Lan") == "same family and given name");
   CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Hùng", "Nguyễn Văn Hưng") == "same without diacritics");
-  CHECK(level_of(K::kPersonName, "full_name", "Phạm Thắng Lợi", "Phạm Thắgn Lợi") == "same family and given name");
-  CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Thanh", "Nguyễn Văn Thahn") == "similar (Jaro-Winkler >= 0.90)");
+  // How people mistype: one letter wrong, two swapped, one lost.
+  CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Thanh", "Nguyễn Văn Thahn") == "one typing error apart");
+  CHECK(level_of(K::kPersonName, "full_name", "Phạm Thắng Lợi", "Phạm Thắgn Lợi") == "one typing error apart");
+  CHECK(level_of(K::kPersonName, "full_name", "Trần Thị Mai", "Trần Th Mai") == "one typing error apart");
+  // A middle name dropped or added, the family name left out, regional family spellings.
+  CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Trọng Khánh", "Nguyễn Khánh") == "same names, a middle name dropped or the order changed");
+  CHECK(level_of(K::kPersonName, "full_name", "Lê Thị Thu Hà", "Lê Thu Hà") == "same names, a middle name dropped or the order changed");
+  CHECK(level_of(K::kPersonName, "full_name", "Huỳnh Thị Lan", "Hoàng Lan") == "same names, a middle name dropped or the order changed");
+  CHECK(level_of(K::kPersonName, "full_name", "Đỗ Văn Tùng", "Văn Tùng") == "same names, a middle name dropped or the order changed");
+  // The family name written last, as on some forms.
+  CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Hùng", "Văn Hùng Nguyễn") == "same names, a middle name dropped or the order changed");
+  // Another middle name: namesakes as often as the same person.
+  CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Hùng", "Nguyễn Đức Hùng") == "same family and given name, another middle name");
+  CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Văn Hùng", "Trần Văn Hùng") != "same names, a middle name dropped or the order changed");
+  CHECK(level_of(K::kPersonName, "full_name", "Nguyễn Thị Thanh Hương", "Nguyễn Thị Thanh Hường") == "same without diacritics");
   CHECK(level_of(K::kPersonName, "full_name", "Trần Văn An", "Lê Thị Bình") == "different");
   CHECK(level_of(K::kPersonName, "full_name", "Trần Văn An", "") == "missing");
 }
 
-TEST_CASE("date levels, including swaps and partial precision") {
+TEST_CASE("date levels, including swaps, partial precision and one mistyped digit") {
   using K = match::ComparisonKind;
   CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "1965-09-12") == "exact");
   CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "09/12/1965") == "day and month swapped");
   CHECK(level_of(K::kDate, "birth_date", "1965", "12/09/1965") == "agree to the lesser precision");
   CHECK(level_of(K::kDate, "birth_date", "09/1965", "12/09/1965") == "agree to the lesser precision");
   CHECK(level_of(K::kDate, "birth_date", "1965", "1965") == "agree to the lesser precision");
+  CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "13/09/1965") == "one digit mistyped");
+  CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "12/09/1975") == "one digit mistyped");
+  CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "12/09/1956") == "one digit mistyped");  // neighbours swapped
   CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "13/10/1965") == "same year");
-  CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "12/09/1966") == "a year apart");
-  CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "12/09/1975") == "different");
+  CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "13/09/1966") == "a year apart");
+  CHECK(level_of(K::kDate, "birth_date", "12/09/1965", "01/03/1975") == "different");
+  CHECK(level_of(K::kDate, "birth_date", "1965", "1975") == "different");  // a year alone is no typed date
 }
 
 TEST_CASE("identifier levels: exact, one typing error, different") {
@@ -60,7 +76,33 @@ TEST_CASE("text and exact levels") {
   using K = match::ComparisonKind;
   CHECK(level_of(K::kText, "hometown", "Hà Nội", "Hà Nội") == "exact");
   CHECK(level_of(K::kText, "hometown", "Hà Nội", "Ha Noi") == "same without diacritics");
-  CHECK(level_of(K::kText, "hometown", "Quảng Ninh", "Quang Nihn") == "similar (Jaro-Winkler >= 0.90)");
+  CHECK(level_of(K::kText, "hometown", "Quảng Ninh", "Quang Nihn") == "one typing error apart");
+  CHECK(level_of(K::kText, "hometown", "Thanh Hóa", "Thanh Hao") == "one typing error apart");
+  CHECK(level_of(K::kText, "hometown", "Nam Định", "Nam Đình tỉnh") == "similar (Jaro-Winkler >= 0.90)");
+  CHECK(level_of(K::kText, "hometown", "Peterborough", "Peterborouhg") == "one typing error apart");
+  CHECK(level_of(K::kText, "hometown", "London", "Loonnod") == "loosely similar (Jaro-Winkler >= 0.80)");
+  CHECK(level_of(K::kText, "hometown", "Hà Nội", "Cà Mau") == "different");
   CHECK(level_of(K::kExact, "gender", "Nam", "1") == "equal");
   CHECK(level_of(K::kExact, "gender", "Nam", "Nữ") == "different");
+}
+
+TEST_CASE("a cross-field comparison takes the better of the two crosswise levels") {
+  match::MatchSettings s;
+  match::ComparisonSpec swap{"name swapped", {"given_name", true}, match::ComparisonKind::kText, false};
+  swap.with = {"family_name", true};
+  s.comparisons = {swap};
+  s.blocking.clear();
+  std::deque<sdk::SourceRecord> records(4);
+  records[0].fields = {{"given_name", "Freddie"}, {"family_name", "Bradley"}};
+  records[1].fields = {{"given_name", "Bradley"}, {"family_name", "Freddie"}};  // written the other way round
+  records[2].fields = {{"given_name", "Freddie"}, {"family_name", "Bradley"}};  // the same way: no cross agreement
+  records[3].fields = {{"family_name", "Fredie"}};                             // only one side, mistyped
+  std::vector<const sdk::SourceRecord*> inputs{&records[0], &records[1], &records[2], &records[3]};
+  match::FeatureTable f(inputs, s);
+  const auto& names = match::FeatureTable::level_names(match::ComparisonKind::kText);
+  CHECK(names[f.level(0, 0, 1)] == "exact");
+  CHECK(names[f.level(0, 1, 0)] == "exact");
+  CHECK(names[f.level(0, 0, 2)] == "different");
+  CHECK(names[f.level(0, 0, 3)] == "one typing error apart");  // record 0's given against record 3's family
+  CHECK(f.display(1, 0) == "Bradley | Freddie");
 }

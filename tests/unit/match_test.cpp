@@ -228,9 +228,10 @@ TEST_CASE("match keys: encoded and decoded whole, a layout of other settings is 
   match::FeatureTable features(a.inputs, settings);
   match::MatchKeys k = features.keys(0);
   REQUIRE(k.block.size() == settings.blocking.size());
-  REQUIRE(k.term.size() == 1);  // the full name counts its term frequency
+  REQUIRE(k.term.size() == 2);  // the full name counts its term frequency, and its given name's
   CHECK(k.block[1] != 0);       // name + birth year
   CHECK(k.term[0] != 0);
+  CHECK(k.term[1] != 0);
   auto back = match::MatchKeys::decode(k.encode(), settings);
   REQUIRE(back);
   CHECK(back->block == k.block);
