@@ -45,8 +45,9 @@ ResolveRequest parse_resolve_request(const nlohmann::json& body) {
     return it->get<std::string>();
   };
   r.action = text("action", true);
-  if (r.action != "same" && r.action != "different" && r.action != "choose" && r.action != "value" && r.action != "defer")
-    throw AdminError(Kind::kInvalid, "/action: expected one of same, different, choose, value, defer; got \"" + r.action + "\"");
+  if (r.action != "same" && r.action != "different" && r.action != "choose" && r.action != "value" && r.action != "confirm" &&
+      r.action != "defer")
+    throw AdminError(Kind::kInvalid, "/action: expected one of same, different, choose, value, confirm, defer; got \"" + r.action + "\"");
   r.note = text("note", false);
   r.value = text("value", r.action == "value");
   if (r.action == "choose") {
@@ -55,9 +56,14 @@ ResolveRequest parse_resolve_request(const nlohmann::json& body) {
       throw AdminError(Kind::kInvalid, "/candidate: expected the id (a number) of the candidate whose value is right");
     r.candidate = it->get<std::int64_t>();
   }
+  if (auto it = body.find("candidates"); it != body.end()) {
+    if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number_integer() || !(*it)[1].is_number_integer())
+      throw AdminError(Kind::kInvalid, "/candidates: expected the ids of two records, such as [1, 4]");
+    r.candidates = {(*it)[0].get<std::int64_t>(), (*it)[1].get<std::int64_t>()};
+  }
   for (auto& [k, v] : body.items())
-    if (k != "action" && k != "candidate" && k != "value" && k != "note")
-      throw AdminError(Kind::kInvalid, "/" + k + ": unknown key (expected action, candidate, value, note)");
+    if (k != "action" && k != "candidate" && k != "candidates" && k != "value" && k != "note")
+      throw AdminError(Kind::kInvalid, "/" + k + ": unknown key (expected action, candidate, candidates, value, note)");
   return r;
 }
 
@@ -90,9 +96,16 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
   if (c->status != "open" && c->status != "deferred")
     throw AdminError(Kind::kConflict, "conflict #" + std::to_string(conflict_id) + " is " + c->status + ", not open");
   const bool review = c->kind == "match_review";
-  if ((req.action == "same" || req.action == "different") && !review)
+  const bool oversized = c->kind == "oversized_person";
+  if (oversized) {
+    if (req.action != "confirm" && req.action != "different" && req.action != "defer")
+      throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" does not apply to a person with too many records (use confirm, different with two candidates, or defer)");
+  } else if (req.action == "confirm") {
+    throw AdminError(Kind::kInvalid, "/action: \"confirm\" accepts a person with too many records; this case is " + c->kind);
+  } else if ((req.action == "same" || req.action == "different") && !review) {
     throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" decides a possible match; this case is sources disagreeing on " + c->field +
                                          " (use choose, value or defer)");
+  }
   if ((req.action == "choose" || req.action == "value") && review)
     throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" picks a value; this case is a possible match (use same, different or defer)");
   if (req.action == "value" && req.note.empty())
@@ -103,12 +116,22 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
   d.kind = req.action;
   d.conflict_id = c->id;
   d.person_id = c->person_id;
-  d.field = review ? "" : c->field;
+  d.field = review || oversized ? "" : c->field;
   d.note = req.note;
   d.author = author;
   d.created_at = now_iso();
   for (const auto& cand : cands) d.records.emplace_back(cand.value("source", ""), cand.value("record_id", ""));
-  if (req.action == "choose") {
+  if (oversized && req.action == "different") {
+    if (req.candidates.size() != 2 || req.candidates[0] == req.candidates[1])
+      throw AdminError(Kind::kInvalid, "/candidates: name two different records of the person, such as [1, 4]");
+    d.records.clear();
+    for (std::int64_t k : req.candidates) {
+      if (k < 1 || k > static_cast<std::int64_t>(cands.size()))
+        throw AdminError(Kind::kInvalid, "/candidates: expected ids from 1 to " + std::to_string(cands.size()) + ", got " + std::to_string(k));
+      const auto& cand = cands[static_cast<std::size_t>(k - 1)];
+      d.records.emplace_back(cand.value("source", ""), cand.value("record_id", ""));
+    }
+  } else if (req.action == "choose") {
     if (req.candidate < 1 || req.candidate > static_cast<std::int64_t>(cands.size()))
       throw AdminError(Kind::kInvalid, "/candidate: expected 1 to " + std::to_string(cands.size()) + ", got " + std::to_string(req.candidate));
     const auto& cand = cands[static_cast<std::size_t>(req.candidate - 1)];

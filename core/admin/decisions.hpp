@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,13 +16,16 @@
 namespace hopnhat::admin {
 
 struct ResolveRequest {
-  std::string action;       // same | different | choose | value | defer
+  std::string action;       // same | different | choose | value | confirm | defer
   std::int64_t candidate = 0;  // choose: the candidate's id (1, 2, …)
   std::string value;        // value: the corrected value
   std::string note;         // why; required for "value"
+  /// different, on an oversized person: the ids of two of its records that are not one person
+  /// (the run then keeps them apart, and the chain through them splits).
+  std::vector<std::int64_t> candidates;
 };
 
-/// Parses a request body ({"action", "candidate", "value", "note"}); throws AdminError naming
+/// Parses a request body ({"action", "candidate", "candidates", "value", "note"}); throws AdminError naming
 /// the JSON path of what is wrong.
 ResolveRequest parse_resolve_request(const nlohmann::json& body);
 

@@ -23,6 +23,7 @@ struct State {
   std::int64_t id = 0;
   std::string action, value, note, as_user, name, role, listen = "127.0.0.1:8080", tls_cert, tls_key;
   std::int64_t candidate = 0;
+  std::vector<std::int64_t> candidates;
   bool all = false;
   bool password_stdin = false;
   std::int64_t limit = 50;
@@ -84,13 +85,17 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   auto st = std::make_shared<State>();
   auto format = [&](CLI::App* c) { c->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"})); };
 
-  auto* resolve = conflicts.add_subcommand("resolve", "decide a conflict: same, different, choose, value or defer");
+  auto* resolve = conflicts.add_subcommand("resolve", "decide a conflict: same, different, choose, value, confirm or defer");
   add_config(resolve);
   format(resolve);
   resolve->add_option("id", st->id, "the conflict's id")->required();
-  resolve->add_option("--action", st->action, "same | different (a possible match); choose | value (a value); defer")
-      ->required()->check(CLI::IsMember({"same", "different", "choose", "value", "defer"}));
+  resolve->add_option("--action", st->action,
+                      "same | different (a possible match); choose | value (a value); confirm | different (a person "
+                      "with too many records: one person, or two of its records that are not); defer")
+      ->required()->check(CLI::IsMember({"same", "different", "choose", "value", "confirm", "defer"}));
   resolve->add_option("--candidate", st->candidate, "choose: the candidate's id, as `conflicts show` lists them");
+  resolve->add_option("--candidates", st->candidates, "different on a person with too many records: the ids of two of its records, e.g. 1,4")
+      ->delimiter(',')->expected(2);
   resolve->add_option("--value", st->value, "value: the corrected value");
   resolve->add_option("--note", st->note, "why (required with --action value)");
   resolve->add_option("--as", st->as_user, "the name the decision is recorded under (default cli:$USER)");
@@ -158,7 +163,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
     const bool json = args.format == "json";
     if (*resolve)
       return in_transaction(args, [&](store::Store& s) {
-        admin::ResolveRequest req{st->action, st->candidate, st->value, st->note};
+        admin::ResolveRequest req{st->action, st->candidate, st->value, st->note, st->candidates};
         if (req.action == "choose" && req.candidate == 0) throw admin::AdminError(admin::AdminError::Kind::kInvalid, "--candidate is required with --action choose");
         if (req.action == "value" && req.value.empty()) throw admin::AdminError(admin::AdminError::Kind::kInvalid, "--value is required with --action value");
         auto d = admin::resolve_conflict(s, st->id, req, cli_actor(*st));

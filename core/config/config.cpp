@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -138,6 +139,7 @@ Config load_config(const std::filesystem::path& file) {
       throw ConfigError(file.string() + ": " + e.what());
     }
   }
+  if (c.match.max_person_records == 0) c.match.max_person_records = 3 * std::max<std::size_t>(c.sources.size(), 1);
   if (c.source_priority.empty())
     for (auto& s : c.sources) c.source_priority.push_back(s.name);
   c.raw = std::move(doc);

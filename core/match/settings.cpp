@@ -116,6 +116,7 @@ MatchSettings parse_settings(const nlohmann::json& m) {
   if (m.contains("em_iterations")) s.em_iterations = m["em_iterations"].get<int>();
   if (m.contains("max_block_size")) s.max_block_size = m["max_block_size"].get<std::size_t>();
   if (m.contains("incremental_limit")) s.incremental_limit = m["incremental_limit"].get<double>();
+  if (m.contains("max_person_records")) s.max_person_records = m["max_person_records"].get<std::size_t>();
   if (m.contains("identity_field")) s.identity_field = m["identity_field"].get<std::string>();
   if (m.contains("comparisons")) {
     s.comparisons.clear();

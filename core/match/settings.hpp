@@ -70,6 +70,11 @@ struct MatchSettings {
   /// near them under the last run's model; above it, every record, with a new model. Not part
   /// of the model: changing it changes when a model is trained, not what it is.
   double incremental_limit = 0.10;
+  /// A person holding more records than this is opened as a review case (`oversized_person`):
+  /// each source holds a person once or twice, so far more records mean chained namesakes. 0
+  /// until the configuration sets it (3 × its number of sources when `match` does not say).
+  /// Not part of the model either.
+  std::size_t max_person_records = 0;
   /// A value whose exact agreement links records by itself and whose disagreement (two valid,
   /// different values) forbids a link: the citizen ID.
   std::string identity_field = "citizen_id";

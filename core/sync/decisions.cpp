@@ -40,8 +40,19 @@ RunDecisions::RunDecisions(store::Store& store, const std::vector<store::StoredR
       ++applied_;
     } else if (d.kind == "choose" || d.kind == "value") {
       values_[{d.person_id, d.field}] = d;  // decisions come oldest first: the newest wins
+    } else if (d.kind == "confirm") {
+      confirmed_[d.person_id] = {d.records.begin(), d.records.end()};  // the newest wins
+      ++applied_;
     }
   }
+}
+
+bool RunDecisions::confirmed(const std::string& person, const std::vector<const store::StoredRecord*>& members) const {
+  auto it = confirmed_.find(person);
+  if (it == confirmed_.end()) return false;
+  for (const store::StoredRecord* r : members)
+    if (!it->second.count({r->record.source, r->record.id})) return false;
+  return true;
 }
 
 void RunDecisions::orphan(store::DecisionRow d, const std::string& why) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -35,6 +36,9 @@ class RunDecisions {
     auto it = values_.lower_bound({person, ""});
     return it != values_.end() && it->first.first == person;
   }
+  /// Whether an administrator confirmed that `person`, holding more records than a person
+  /// should, is one person, and it holds no record beyond those confirmed.
+  bool confirmed(const std::string& person, const std::vector<const store::StoredRecord*>& members) const;
   /// Marks value decisions on persons that no longer exist (retired or merged away) orphaned.
   void finish(const std::map<std::string, store::PersonRow>& persons, const std::function<bool(const std::string&)>& alive);
 
@@ -52,6 +56,7 @@ class RunDecisions {
   bool dry_run_;
   match::PairDecisions pairs_;
   std::map<std::pair<std::string, std::string>, store::DecisionRow> values_;  // (person, field) → newest
+  std::map<std::string, std::set<std::pair<std::string, std::string>>> confirmed_;  // person → its records then
   std::int64_t applied_ = 0, orphaned_ = 0;
   std::int64_t newest_seen_ = 0;  // the highest decision id loaded at the start
 };

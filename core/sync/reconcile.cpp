@@ -456,9 +456,29 @@ class Reconciler {
         }
         for (const auto& f : golden.conflicts)
           keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
+        const std::uint32_t cluster = todo[from + k].cluster;
+        if (first[cluster + 1] - first[cluster] > settings_.max_person_records && settings_.max_person_records)
+          keep_oversized_open(id, members_of(cluster));
       }
     }
     write_links(1.0);  // what is left (all of them when no person is rebuilt)
+  }
+
+  // A person holding more records than one person should (namesakes chained through records
+  // without an identifier, most often) waits for an administrator, unless one confirmed it.
+  template <class Members>
+  void keep_oversized_open(const std::string& id, const Members& m) {
+    ++report_.persons.oversized;
+    if (scope_->decisions->confirmed(id, m.records)) return;
+    nlohmann::json cands = nlohmann::json::array();
+    static const std::size_t kName = *text::field_index("full_name"), kBirth = *text::field_index("birth_date");
+    for (std::size_t k = 0; k < m.records.size(); ++k) {
+      const auto& r = m.records[k]->record;
+      std::string shown(m.values[k]->at(kName));
+      if (!m.values[k]->at(kBirth).empty()) shown += (shown.empty() ? "" : " · ") + std::string(m.values[k]->at(kBirth));
+      cands.push_back({{"id", k + 1}, {"source", r.source}, {"record_id", r.id}, {"value", shown}});
+    }
+    keep_open(conflict_key("oversized_person", id, ""), id, "", "oversized_person", cands.dump());
   }
 
   // A review case for each pair of clusters a person must decide about.

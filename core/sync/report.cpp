@@ -22,7 +22,8 @@ nlohmann::json RunReport::to_json() const {
     j["sources"].push_back(std::move(o));
   }
   j["persons"] = {{"created", persons.created}, {"updated", persons.updated}, {"merged", persons.merged},
-                  {"split", persons.split}, {"retired", persons.retired}, {"total", persons.total}};
+                  {"split", persons.split}, {"retired", persons.retired}, {"total", persons.total},
+                  {"oversized", persons.oversized}};
   auto per_second = [](double n, double s) { return s > 0 ? n / s : 0.0; };
   j["match"] = {{"incremental", match.incremental},
                 {"all_records", match.all_records},
@@ -72,7 +73,9 @@ std::string RunReport::summary() const {
     if (!s.error.empty()) out << "    error: " << s.error << "\n";
   }
   out << "  persons: " << persons.total << " in all; created " << persons.created << ", updated " << persons.updated
-      << ", merged " << persons.merged << ", split " << persons.split << ", retired " << persons.retired << "\n";
+      << ", merged " << persons.merged << ", split " << persons.split << ", retired " << persons.retired;
+  if (persons.oversized) out << "; " << persons.oversized << " with more records than a person should have (cases)";
+  out << "\n";
   out << "  matching: ";
   if (match.incremental)
     out << match.records << " of " << match.all_records << " records near the changed ones, under the last model; ";

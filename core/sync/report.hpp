@@ -48,6 +48,7 @@ struct RunReport {
   std::vector<SourceReport> sources;
   struct {
     std::int64_t created = 0, updated = 0, merged = 0, split = 0, retired = 0, total = 0;
+    std::int64_t oversized = 0;  // rebuilt persons with more records than match.max_person_records
   } persons;
   match::MatchStats match;
   std::int64_t review_records = 0;  // records whose match waits for a person

@@ -102,6 +102,35 @@ TEST_CASE("a removed audit entry breaks the chain at that place") {
   CHECK(*check.first_broken == 2);
 }
 
+TEST_CASE("a person with too many records is confirmed as one, or two of its records are kept apart, and no other action applies") {
+  using Catch::Contains;
+  auto body = [](const char* text) { return admin::parse_resolve_request(nlohmann::json::parse(text)); };
+  CHECK(body(R"({"action": "different", "candidates": [1, 4]})").candidates == std::vector<std::int64_t>{1, 4});
+  CHECK_THROWS_WITH(body(R"({"action": "different", "candidates": [1]})"), Contains("/candidates: expected the ids of two records"));
+  CHECK_THROWS_WITH(body(R"({"action": "different", "candidates": ["1", 2]})"), Contains("/candidates"));
+  CHECK_THROWS_WITH(body(R"({"action": "split"})"), Contains("confirm"));
+
+  FOR_EACH_BACKEND(ts);
+  auto s = fresh_store(ts);
+  s->begin();
+  auto run = s->create_run("2026-01-01T00:00:00Z", false);
+  s->put_person({"P0000001", run, run, std::nullopt, "", "", ""});
+  auto id = s->put_conflict({0, "P0000001", "", "oversized_person", "open",
+                             R"([{"id":1,"source":"a","record_id":"1"},{"id":2,"source":"a","record_id":"2"},{"id":3,"source":"b","record_id":"7"}])", run, std::nullopt});
+  s->commit();
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"choose", 1, "", "", {}}, "lan"), Contains("use confirm, different with two candidates, or defer"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"different", 0, "", "", {}}, "lan"), Contains("name two different records"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"different", 0, "", "", {1, 4}}, "lan"), Contains("expected ids from 1 to 3"));
+  auto d = admin::resolve_conflict(*s, id, {"different", 0, "", "", {1, 3}}, "lan");
+  CHECK(d.kind == "different");
+  CHECK(d.records == std::vector<std::pair<std::string, std::string>>{{"a", "1"}, {"b", "7"}});
+  admin::undo_decision(*s, d.id, "lan");
+  auto c = admin::resolve_conflict(*s, id, {"confirm", 0, "", "one person", {}}, "lan");
+  CHECK(c.kind == "confirm");
+  CHECK(c.records.size() == 3);
+  CHECK(s->conflict(id)->status == "resolved");
+}
+
 TEST_CASE("a decision resolves its case at once, is audited, and its undo opens the case again") {
   FOR_EACH_BACKEND(ts);
   auto s = fresh_store(ts);
@@ -112,25 +141,25 @@ TEST_CASE("a decision resolves its case at once, is audited, and its undo opens 
                              R"([{"source":"party","record_id":"9","value":"1965"},{"source":"civil","record_id":"C1","value":"1965-09-12"}])", run, std::nullopt});
   s->commit();
 
-  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"same", 0, "", ""}, "lan"), Catch::Contains("decides a possible match"));
-  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"choose", 3, "", ""}, "lan"), Catch::Contains("/candidate: expected 1 to 2"));
-  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "1965-13-45", "giấy khai sinh"}, "lan"), Catch::Contains("not a valid birth_date"));
-  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "12/9/1965", ""}, "lan"), Catch::Contains("needs a reason"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"same", 0, "", "", {}}, "lan"), Catch::Contains("decides a possible match"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"choose", 3, "", "", {}}, "lan"), Catch::Contains("/candidate: expected 1 to 2"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "1965-13-45", "giấy khai sinh", {}}, "lan"), Catch::Contains("not a valid birth_date"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "12/9/1965", "", {}}, "lan"), Catch::Contains("needs a reason"));
 
-  auto d = admin::resolve_conflict(*s, id, {"choose", 2, "", "hồ sơ gốc"}, "lan");
+  auto d = admin::resolve_conflict(*s, id, {"choose", 2, "", "hồ sơ gốc", {}}, "lan");
   CHECK(d.value == "1965-09-12");
   CHECK(s->conflict(id)->status == "resolved");
   CHECK(merge::is_compact_golden(s->person("P0000001")->golden));  // stored in the older layout, written in the new
   auto golden = merge::decode_golden(s->person("P0000001")->golden);
   CHECK(golden["birth_date"]["value"] == "1965-09-12");
   CHECK(golden["birth_date"]["rule"] == "decision");
-  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"defer", 0, "", ""}, "lan"), Catch::Contains("is resolved, not open"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"defer", 0, "", "", {}}, "lan"), Catch::Contains("is resolved, not open"));
 
   admin::undo_decision(*s, d.id, "minh");
   CHECK(s->conflict(id)->status == "open");
   CHECK(s->decision(d.id)->status == "undone");
   CHECK(s->decision(d.id)->undone_by == "minh");
-  auto typed = admin::resolve_conflict(*s, id, {"value", 0, "12/9/1965", "giấy khai sinh"}, "lan");
+  auto typed = admin::resolve_conflict(*s, id, {"value", 0, "12/9/1965", "giấy khai sinh", {}}, "lan");
   CHECK(typed.value == "1965-09-12");  // normalised like a source's value
 
   std::vector<std::string> actions;

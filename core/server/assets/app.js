@@ -9,6 +9,9 @@ const T = {
     persons: 'Người trong danh sách', open_conflicts: 'Xung đột đang mở', orphaned: 'Quyết định cần xem lại',
     value_mismatch: 'Các nguồn khác nhau', match_review: 'Nghi trùng người', 'value_mismatch:deferred': 'Khác nhau (hoãn)',
     'match_review:deferred': 'Nghi trùng (hoãn)', last_runs: 'Các lần đồng bộ gần đây',
+    oversized_person: 'Một người có quá nhiều hồ sơ', 'oversized_person:deferred': 'Quá nhiều hồ sơ (hoãn)',
+    confirm: 'Xác nhận là một người', confirm_d: 'xác nhận một người', split_pair: 'Hai hồ sơ này là hai người khác nhau',
+    oversized_hint: 'Mỗi nguồn thường chỉ có một hai hồ sơ của một người; nhiều hơn thường là những người trùng tên bị ghép nối tiếp nhau.',
     kind: 'Loại', unit: 'Đơn vị', source: 'Nguồn', age: 'Mở ít nhất (ngày)', sort: 'Sắp xếp', all: 'Tất cả', filter: 'Lọc',
     oldest: 'Cũ nhất trước', newest: 'Mới nhất trước', by_person: 'Theo tên', by_kind: 'Theo loại',
     id: 'Số', field: 'Thông tin', person: 'Người', sources: 'Nguồn', opened: 'Mở từ', days: 'ngày', status: 'Trạng thái',
@@ -33,6 +36,9 @@ const T = {
     persons: 'Persons', open_conflicts: 'Open conflicts', orphaned: 'Decisions to look at again',
     value_mismatch: 'Sources disagree', match_review: 'Possible match', 'value_mismatch:deferred': 'Disagree (deferred)',
     'match_review:deferred': 'Possible match (deferred)', last_runs: 'Last runs',
+    oversized_person: 'Person with too many records', 'oversized_person:deferred': 'Too many records (deferred)',
+    confirm: 'Confirm: one person', confirm_d: 'confirmed one person', split_pair: 'These two records are different persons',
+    oversized_hint: 'Each source holds a person once or twice; more records are mostly namesakes chained together.',
     kind: 'Kind', unit: 'Unit', source: 'Source', age: 'Open at least (days)', sort: 'Sort', all: 'All', filter: 'Filter',
     oldest: 'Oldest first', newest: 'Newest first', by_person: 'By name', by_kind: 'By kind',
     id: 'No.', field: 'Field', person: 'Person', sources: 'Sources', opened: 'Opened', days: 'days', status: 'Status',
@@ -168,7 +174,8 @@ async function queue(params) {
   const sel = (name, options) => h('label', {}, t(name === 'min_age_days' ? 'age' : name),
     h('select', {name, id: 'f-' + name}, options.map(([v, text]) => h('option', {value: v, selected: q.get(name) === v || undefined}, text))));
   const form = h('form', {class: 'filters', id: 'filters'},
-    sel('kind', [['', t('all')], ['value_mismatch', t('value_mismatch')], ['match_review', t('match_review')]]),
+    sel('kind', [['', t('all')], ['value_mismatch', t('value_mismatch')], ['match_review', t('match_review')],
+      ['oversized_person', t('oversized_person')]]),
     sel('unit', [['', t('all')], ...d.units.map((u) => [u, u])]),
     sel('source', [['', t('all')], ...d.sources.map((s) => [s, s])]),
     h('label', {}, t('age'), h('input', {name: 'min_age_days', type: 'number', min: 0, value: q.get('min_age_days') || '', size: 4})),
@@ -182,7 +189,7 @@ async function queue(params) {
   });
   const rows = d.items.map((c) => {
     const tr = h('tr', {class: 'clickable', tabindex: 0, 'data-id': c.id},
-      h('td', {}, c.id), h('td', {}, t(c.kind)), h('td', {}, c.kind === 'match_review' ? '' : c.field),
+      h('td', {}, c.id), h('td', {}, t(c.kind)), h('td', {}, c.kind === 'value_mismatch' ? c.field : ''),
       h('td', {}, c.person_name, h('div', {class: 'muted'}, c.person_id)), h('td', {}, c.unit), h('td', {}, c.sources.join(', ')),
       h('td', {}, c.age_days + ' ' + t('days')), h('td', {}, badge(c.status)));
     const open = () => { location.hash = '#/conflicts/' + c.id; };
@@ -261,6 +268,18 @@ async function conflictPage(id) {
   if (c.kind === 'match_review') {
     buttons.push(h('button', {class: 'action', id: 'act-same', onclick: act('same')}, t('same'), ' ', h('span', {class: 'kbd'}, 'S')));
     buttons.push(h('button', {class: 'action', id: 'act-different', onclick: act('different')}, t('different'), ' ', h('span', {class: 'kbd'}, 'D')));
+  } else if (c.kind === 'oversized_person') {
+    buttons.push(h('button', {class: 'action', id: 'act-confirm', onclick: act('confirm')}, t('confirm'), ' ', h('span', {class: 'kbd'}, 'C')));
+    const pick = (name) => h('select', {id: name}, c.candidates.map((cand) => h('option', {value: cand.id},
+      cand.id + '. ' + cand.source + ':' + cand.record_id + ' — ' + (cand.value || ''))));
+    const first = pick('split-a'), second = pick('split-b');
+    if (second.options.length > 1) second.selectedIndex = 1;
+    typed = h('form', {class: 'actions', id: 'split'}, h('strong', {}, t('split_pair') + ':'), first, second,
+      h('button', {class: 'action secondary', type: 'submit', id: 'act-split'}, t('different'), ' ', h('span', {class: 'kbd'}, 'D')));
+    typed.addEventListener('submit', (e) => {
+      e.preventDefault();
+      resolve(id, {action: 'different', candidates: [Number(first.value), Number(second.value)], note: note.value});
+    });
   } else {
     c.candidates.forEach((cand) => buttons.push(h('button', {class: 'action', id: 'choose-' + cand.id, onclick: act('choose', {candidate: cand.id})},
       t('choose') + ': ' + shownValue(c.field, cand.value), ' ', h('span', {class: 'kbd'}, String(cand.id)))));
@@ -274,6 +293,7 @@ async function conflictPage(id) {
   const golden = c.person.golden || {};
   const head = h('div', {class: 'panel'},
     h('div', {}, badge(c.status), ' ', t(c.kind), c.kind === 'value_mismatch' ? ' — ' + label(c.field_labels, c.field) : ''),
+    c.kind === 'oversized_person' ? h('p', {class: 'muted', id: 'oversized-hint'}, c.candidates.length + ' ' + t('records_side').toLowerCase() + '. ' + t('oversized_hint')) : null,
     h('div', {}, t('person') + ': ', h('a', {href: '#/persons/' + c.person_id}, (golden.full_name || {}).value || c.person_id), ' ',
       h('span', {class: 'muted'}, c.person_id + (golden.org_unit ? ' · ' + golden.org_unit.value : ''))),
     c.kind === 'value_mismatch' && golden[c.field] ? h('div', {}, t('golden') + ': ', h('strong', {id: 'golden-value'}, shownValue(c.field, golden[c.field].value)),
@@ -291,7 +311,8 @@ async function conflictPage(id) {
     const click = (sel) => { const b = $(sel); if (b) { e.preventDefault(); b.click(); } };
     if (/^[1-9]$/.test(e.key)) click('#choose-' + e.key);
     else if (e.key === 's' || e.key === 'S') click('#act-same');
-    else if (e.key === 'd' || e.key === 'D') click('#act-different');
+    else if (e.key === 'd' || e.key === 'D') click($('#act-split') ? '#act-split' : '#act-different');
+    else if (e.key === 'c' || e.key === 'C') click('#act-confirm');
     else if (e.key === 'l' || e.key === 'L') click('#act-defer');
     else if ((e.key === 'v' || e.key === 'V') && $('#typed-value')) { e.preventDefault(); $('#typed-value').focus(); }
     else if (e.key === 'j' || e.key === 'k') {
