@@ -49,6 +49,17 @@ void print_text(const match::Explanation& e, const std::string& a, const std::st
             << e.decision << "\n\n";
 }
 
+void print_cluster(const match::ClusterView& v) {
+  if (v.person_a == v.person_b)
+    std::cout << "person " << v.person_a << ": " << v.records_a << " records";
+  else
+    std::cout << "persons " << v.person_a << " (" << v.records_a << " records) and " << v.person_b << " (" << v.records_b << " records)";
+  if (v.pairs)
+    std::cout << "; over " << v.pairs << (v.capped ? "+" : "") << " pairs mean probability " << fixed(v.mean_probability, 4)
+              << ", weakest " << fixed(v.min_probability, 4) << " (" << v.weakest_a << " ~ " << v.weakest_b << ")";
+  std::cout << "\n  " << v.decision << "\n";
+}
+
 }  // namespace
 
 int cmd_explain(const CommonArgs& args, const std::string& person, const std::vector<std::string>& pair) {
@@ -80,7 +91,13 @@ int cmd_explain(const CommonArgs& args, const std::string& person, const std::ve
       if (args.format == "json") out.push_back(match::Explainer::to_json(e, a, b));
       else print_text(e, a, b, l);
     }
-    if (args.format == "json") std::cout << out.dump(2) << "\n";
+    // The decision above one pair: the persons weighed as wholes.
+    const match::ClusterView view = l.cluster(pairs.front().first, pairs.front().second);
+    if (args.format == "json") {
+      std::cout << nlohmann::json{{"pairs", out}, {"cluster", match::Explainer::to_json(view)}}.dump(2) << "\n";
+    } else {
+      print_cluster(view);
+    }
     return sync::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";

@@ -1,5 +1,6 @@
 #include "match/explainer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace hopnhat::match {
@@ -36,6 +37,63 @@ nlohmann::json Explainer::to_json(const Explanation& e, const std::string& a, co
                      {"m", t.m}, {"u", t.u}, {"weight", t.weight}});
   return {{"a", a}, {"b", b}, {"prior_weight", e.prior_weight}, {"terms", terms}, {"total_weight", e.total_weight},
           {"probability", e.probability}, {"decision", e.decision}, {"notes", e.notes}};
+}
+
+ClusterView Explainer::cluster(const std::string& a, const std::string& b) const {
+  ClusterView v;
+  v.person_a = person_of_.count(a) ? person_of_.at(a) : "";
+  v.person_b = person_of_.count(b) ? person_of_.at(b) : "";
+  std::vector<std::uint32_t> in_a, in_b;
+  for (const auto& [key, person] : person_of_) {
+    auto it = index_.find(key);
+    if (it == index_.end()) continue;
+    if (person == v.person_a) in_a.push_back(it->second);
+    if (person == v.person_b) in_b.push_back(it->second);
+  }
+  v.records_a = in_a.size();
+  v.records_b = in_b.size();
+  const bool one = v.person_a == v.person_b;
+  auto weigh = [&](std::uint32_t x, std::uint32_t y) {
+    if (v.pairs == ClusterView::kMaxPairs) {
+      v.capped = true;
+      return;
+    }
+    const double p = score_pair(*features_, settings_, model_, x, y).probability;
+    v.mean_probability += p;
+    ++v.pairs;
+    if (p < v.min_probability) {
+      v.min_probability = p;
+      v.weakest_a = records_[x].record.source + ":" + records_[x].record.id;
+      v.weakest_b = records_[y].record.source + ":" + records_[y].record.id;
+    }
+  };
+  for (std::size_t i = 0; i < in_a.size(); ++i)
+    for (std::size_t j = one ? i + 1 : 0; j < in_b.size(); ++j) weigh(in_a[i], in_b[j]);
+  if (v.pairs) v.mean_probability /= static_cast<double>(v.pairs);
+  else v.min_probability = 0;
+  const std::string candidate = std::to_string(settings_.candidate).substr(0, 4);
+  if (one) {
+    v.decision = v.records_a < 2 ? "one record" :
+                 v.records_a == 2 ? "one pair: its probability decided" :
+                 v.mean_probability >= settings_.candidate ? "the person holds together: the mean over its pairs reaches candidate " + candidate
+                                                           : "the person is held by identifiers or decisions more than by likeness: the mean over its pairs is below candidate " + candidate;
+    if (settings_.max_person_records && v.records_a > settings_.max_person_records)
+      v.decision += "; more records than match.max_person_records (" + std::to_string(settings_.max_person_records) + "): a case";
+  } else if (v.records_a + v.records_b <= 2) {
+    v.decision = "two single records: the pair's probability decides";
+  } else {
+    v.decision = v.mean_probability >= settings_.candidate
+                     ? "as wholes the two persons resemble each other (mean over their pairs reaches candidate " + candidate + ")"
+                     : "as wholes the two persons do not resemble each other (mean over their pairs below candidate " + candidate +
+                           "): one strong pair does not join them";
+  }
+  return v;
+}
+
+nlohmann::json Explainer::to_json(const ClusterView& v) {
+  return {{"person_a", v.person_a}, {"person_b", v.person_b}, {"records_a", v.records_a}, {"records_b", v.records_b},
+          {"pairs", v.pairs}, {"capped", v.capped}, {"mean_probability", v.mean_probability},
+          {"min_probability", v.min_probability}, {"weakest", {v.weakest_a, v.weakest_b}}, {"decision", v.decision}};
 }
 
 }  // namespace hopnhat::match

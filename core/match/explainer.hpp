@@ -17,6 +17,19 @@
 
 namespace hopnhat::match {
 
+/// What the clustering weighs beyond one pair: every pair across two persons (or within one),
+/// as the anti-chaining rule does before it lets a record join a person.
+struct ClusterView {
+  std::string person_a, person_b;  // equal when both records already are one person
+  std::size_t records_a = 0, records_b = 0;
+  std::size_t pairs = 0;          // pairs weighed (at most kMaxPairs)
+  bool capped = false;            // more pairs than that: the first kMaxPairs were weighed
+  double mean_probability = 0, min_probability = 1;
+  std::string weakest_a, weakest_b;  // the weakest pair
+  std::string decision;              // what the mean means for the clustering, in words
+  static constexpr std::size_t kMaxPairs = 4096;
+};
+
 class Explainer {
  public:
   /// Throws std::runtime_error when the store has no model yet or the comparisons changed.
@@ -26,6 +39,9 @@ class Explainer {
   const std::map<std::string, std::string>& person_of() const { return person_of_; }
   Explanation explain(const std::string& a, const std::string& b) const;
   static nlohmann::json to_json(const Explanation& e, const std::string& a, const std::string& b);
+  /// The persons of records a and b weighed as wholes (records of a person only when a == b's).
+  ClusterView cluster(const std::string& a, const std::string& b) const;
+  static nlohmann::json to_json(const ClusterView& v);
 
  private:
   const MatchSettings& settings_;

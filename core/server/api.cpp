@@ -313,7 +313,9 @@ json Api::explanation(const std::string& a, const std::string& b) {
     explainer_ = std::make_unique<match::Explainer>(*store_, config_.match);
     explainer_run_ = newest;
   }
-  return match::Explainer::to_json(explainer_->explain(a, b), a, b);
+  json out = match::Explainer::to_json(explainer_->explain(a, b), a, b);
+  out["cluster"] = match::Explainer::to_json(explainer_->cluster(a, b));  // the two persons as wholes
+  return out;
 }
 
 Reply Api::conflict(std::int64_t id) {

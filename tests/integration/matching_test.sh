@@ -43,7 +43,10 @@ pair=$(json conflicts.json "' '.join(x['source'] + ':' + x['record_id'] for x in
 assert_contains "$(cat explain.txt)" "full_name" "explain"
 assert_contains "$(cat explain.txt)" "total weight" "explain"
 "$HOPNHAT" explain --config data/hopnhat.json --pair $pair --format json > explain.json
-assert_eq "$(json explain.json "abs(j[0]['prior_weight'] + sum(t['weight'] for t in j[0]['terms']) - j[0]['total_weight']) < 1e-6")" "True" "waterfall adds up"
+assert_eq "$(json explain.json "abs(j['pairs'][0]['prior_weight'] + sum(t['weight'] for t in j['pairs'][0]['terms']) - j['pairs'][0]['total_weight']) < 1e-6")" "True" "waterfall adds up"
+# Beyond the pair: the two persons weighed as wholes, every pair across them.
+assert_eq "$(json explain.json "(j['cluster']['pairs'] == j['cluster']['records_a'] * j['cluster']['records_b'], 0 <= j['cluster']['min_probability'] <= j['cluster']['mean_probability'] <= 1, j['cluster']['person_a'] != j['cluster']['person_b'])")" "(True, True, True)" "cluster view of a review pair"
+assert_contains "$(cat explain.txt)" "mean probability" "explain: the persons as wholes"
 person=$(json links1.json "[l['person_id'] for l in j if l['rule'] == 'citizen_id'][0]")
 assert_contains "$("$HOPNHAT" explain --config data/hopnhat.json "$person")" "the same valid citizen ID" "explain person"
 

@@ -9,6 +9,7 @@ const T = {
     persons: 'Người trong danh sách', open_conflicts: 'Xung đột đang mở', orphaned: 'Quyết định cần xem lại',
     value_mismatch: 'Các nguồn khác nhau', match_review: 'Nghi trùng người', 'value_mismatch:deferred': 'Khác nhau (hoãn)',
     'match_review:deferred': 'Nghi trùng (hoãn)', last_runs: 'Các lần đồng bộ gần đây',
+    as_wholes: 'Xét cả hai người', mean_over: 'xác suất trung bình trên', pairs: 'cặp hồ sơ',
     oversized_person: 'Một người có quá nhiều hồ sơ', 'oversized_person:deferred': 'Quá nhiều hồ sơ (hoãn)',
     confirm: 'Xác nhận là một người', confirm_d: 'xác nhận một người', split_pair: 'Hai hồ sơ này là hai người khác nhau',
     oversized_hint: 'Mỗi nguồn thường chỉ có một hai hồ sơ của một người; nhiều hơn thường là những người trùng tên bị ghép nối tiếp nhau.',
@@ -36,6 +37,7 @@ const T = {
     persons: 'Persons', open_conflicts: 'Open conflicts', orphaned: 'Decisions to look at again',
     value_mismatch: 'Sources disagree', match_review: 'Possible match', 'value_mismatch:deferred': 'Disagree (deferred)',
     'match_review:deferred': 'Possible match (deferred)', last_runs: 'Last runs',
+    as_wholes: 'The persons as wholes', mean_over: 'mean probability over', pairs: 'pairs of records',
     oversized_person: 'Person with too many records', 'oversized_person:deferred': 'Too many records (deferred)',
     confirm: 'Confirm: one person', confirm_d: 'confirmed one person', split_pair: 'These two records are different persons',
     oversized_hint: 'Each source holds a person once or twice; more records are mostly namesakes chained together.',
@@ -244,7 +246,11 @@ function waterfall(e) {
     h('tr', {}, h('td', {}, t('prior')), h('td', {}), h('td', {}), h('td', {}), h('td', {class: 'num'}, e.prior_weight.toFixed(2))),
     rows,
     h('tr', {}, h('th', {}, t('total')), h('td', {}), h('td', {}), h('td', {}), h('th', {class: 'num'}, e.total_weight.toFixed(2))),
-    h('tr', {}, h('th', {}, t('probability')), h('td', {colspan: 3}, e.decision), h('th', {class: 'num'}, (100 * e.probability).toFixed(2) + ' %')));
+    h('tr', {}, h('th', {}, t('probability')), h('td', {colspan: 3}, e.decision), h('th', {class: 'num'}, (100 * e.probability).toFixed(2) + ' %')),
+    e.cluster && e.cluster.pairs > 1 ? h('tr', {id: 'cluster-view'}, h('th', {}, t('as_wholes')),
+      h('td', {colspan: 3}, e.cluster.person_a + ' (' + e.cluster.records_a + ') ~ ' + e.cluster.person_b + ' (' + e.cluster.records_b + '): ' +
+        t('mean_over') + ' ' + e.cluster.pairs + ' ' + t('pairs')),
+      h('th', {class: 'num'}, (100 * e.cluster.mean_probability).toFixed(2) + ' %')) : null);
 }
 
 async function resolve(id, body) {
