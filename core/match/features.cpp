@@ -17,6 +17,7 @@
 #include "text/date.hpp"
 #include "text/names.hpp"
 #include "text/normalize.hpp"
+#include "text/unit_name.hpp"
 
 namespace hopnhat::match {
 
@@ -288,6 +289,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         }
         case ComparisonKind::kIdentifier: t[0] = v; break;
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
+        case ComparisonKind::kUnit: t[0] = text::unit_key(v); break;
       }
     }
     out.term.assign(terms, 0);
@@ -347,6 +349,9 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
           break;
         case ComparisonKind::kIdentifier: f.slot[0] = pool_.intern(t[0], true); break;
         case ComparisonKind::kExact: f.slot[0] = pool_.intern(t[0]); break;
+        case ComparisonKind::kUnit:
+          if (!t[0].empty()) f.slot[0] = pool_.intern(t[0], true);
+          break;
       }
     }
     std::copy(in.term.begin(), in.term.end(), terms_.begin() + static_cast<std::ptrdiff_t>(i * terms));
@@ -504,6 +509,11 @@ std::uint8_t FeatureTable::level_of(ComparisonKind kind, const Feature& a, const
       return 0;
     }
     case ComparisonKind::kExact: return a.slot[0] == b.slot[0] ? 1 : 0;
+    case ComparisonKind::kUnit: {
+      if (a.slot[0] == b.slot[0]) return 3;
+      if (pool_.within_one_edit(a.slot[0], b.slot[0])) return 2;
+      return text::unit_key_within(pool_.text(a.slot[0]), pool_.text(b.slot[0])) ? 1 : 0;
+    }
   }
   return kNullLevel;
 }
@@ -524,6 +534,7 @@ double FeatureTable::tf_factor(std::size_t c, std::size_t i, std::size_t j, std:
     case ComparisonKind::kText: if (level < 4) return 1.0; break;
     case ComparisonKind::kIdentifier: if (level < 2) return 1.0; break;
     case ComparisonKind::kExact: if (level < 1) return 1.0; break;
+    case ComparisonKind::kUnit: if (level < 3) return 1.0; break;
     default: return 1.0;
   }
   const std::size_t terms = terms_.size() / records_;

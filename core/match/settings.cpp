@@ -20,7 +20,8 @@ ComparisonKind parse_kind(const std::string& s, const std::string& path) {
   if (s == "date") return ComparisonKind::kDate;
   if (s == "identifier") return ComparisonKind::kIdentifier;
   if (s == "exact") return ComparisonKind::kExact;
-  throw std::invalid_argument(path + ": expected person_name, text, date, identifier or exact, got \"" + s + "\"");
+  if (s == "unit") return ComparisonKind::kUnit;
+  throw std::invalid_argument(path + ": expected person_name, text, date, identifier, exact or unit, got \"" + s + "\"");
 }
 
 BlockingPart parse_part(const std::string& spec, const std::string& path) {
@@ -54,6 +55,7 @@ const char* kind_name(ComparisonKind kind) {
     case ComparisonKind::kDate: return "date";
     case ComparisonKind::kIdentifier: return "identifier";
     case ComparisonKind::kExact: return "exact";
+    case ComparisonKind::kUnit: return "unit";
   }
   return "?";
 }
@@ -73,12 +75,15 @@ const std::vector<std::string>& level_names(ComparisonKind kind) {
                                                     "agree to the lesser precision", "day and month swapped", "exact"};
   static const std::vector<std::string> kIdentifierLevels{"different", "one typing error apart", "exact"};
   static const std::vector<std::string> kExactLevels{"different", "equal"};
+  static const std::vector<std::string> kUnitLevels{"different", "one name within the other", "one typing error apart",
+                                                    "same unit (abbreviations and party prefix aside)"};
   switch (kind) {
     case ComparisonKind::kPersonName: return kName;
     case ComparisonKind::kText: return kTextLevels;
     case ComparisonKind::kDate: return kDateLevels;
     case ComparisonKind::kIdentifier: return kIdentifierLevels;
     case ComparisonKind::kExact: return kExactLevels;
+    case ComparisonKind::kUnit: return kUnitLevels;
   }
   return kExactLevels;
 }
@@ -96,7 +101,14 @@ MatchSettings default_settings() {
                    cmp("social_insurance_no", ComparisonKind::kIdentifier),
                    cmp("party_card_no", ComparisonKind::kIdentifier),
                    cmp("phone", ComparisonKind::kIdentifier),
-                   cmp("hometown", ComparisonKind::kText)};
+                   cmp("hometown", ComparisonKind::kText),
+                   cmp("org_unit", ComparisonKind::kUnit)};
+  // A party cell is named after the unit its members work in: "Chi bộ Văn phòng Huyện ủy" in the
+  // party database is "Văn phòng Huyện ủy" in the civil-service system.
+  ComparisonSpec cell_unit = cmp("party_unit", ComparisonKind::kUnit);
+  cell_unit.with = {"org_unit", true};
+  cell_unit.label = "party_unit~org_unit";
+  s.comparisons.push_back(cell_unit);
   auto part = [](const char* field, const char* transform) { return BlockingPart{{field, true}, transform}; };
   s.blocking = {{part("citizen_id", "value")},
                 {part("full_name", "fold"), part("birth_date", "year")},

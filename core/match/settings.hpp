@@ -23,6 +23,7 @@ enum class ComparisonKind {
   kDate,        // exact, day/month swapped, partial precision, one digit, same year, a year apart
   kIdentifier,  // exact, one typing error (Damerau–Levenshtein 1)
   kExact,       // equal or not
+  kUnit,        // an agency or unit: same after abbreviations and party prefixes, one typo, one within the other
 };
 
 /// The levels of a comparison kind, weakest ("different") first: a pair's level is the
@@ -98,7 +99,8 @@ struct MatchSettings {
   }
 };
 
-/// The defaults: citizen ID, full name, birth date, gender, phone, other IDs, hometown; blocking
+/// The defaults: citizen ID, full name, birth date, gender, phone, other IDs, hometown, unit, and
+/// the party cell against the unit (cross-field); blocking
 /// on citizen ID, folded full name + birth year, given name + day and month of birth, phone,
 /// party card number, social insurance number.
 MatchSettings default_settings();

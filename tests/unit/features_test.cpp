@@ -86,6 +86,15 @@ TEST_CASE("text and exact levels") {
   CHECK(level_of(K::kExact, "gender", "Nam", "Nữ") == "different");
 }
 
+TEST_CASE("unit levels: abbreviations and the party cell's prefix aside") {
+  using K = match::ComparisonKind;
+  CHECK(level_of(K::kUnit, "org_unit", "VP Huyện uỷ", "Văn phòng Huyện ủy") == "same unit (abbreviations and party prefix aside)");
+  CHECK(level_of(K::kUnit, "org_unit", "Chi bộ Văn phòng", "Văn phòng Huyện ủy") == "one name within the other");
+  CHECK(level_of(K::kUnit, "org_unit", "Phòng Nội vụ", "Phòng Nội vu") == "same unit (abbreviations and party prefix aside)");
+  CHECK(level_of(K::kUnit, "org_unit", "Phòng Nội vụ", "Phòng Nộ vụ") == "one typing error apart");
+  CHECK(level_of(K::kUnit, "org_unit", "Phòng Nội vụ", "Phòng Tư pháp") == "different");
+}
+
 TEST_CASE("a cross-field comparison takes the better of the two crosswise levels") {
   match::MatchSettings s;
   match::ComparisonSpec swap{"name swapped", {"given_name", true}, match::ComparisonKind::kText, false};

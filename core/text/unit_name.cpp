@@ -1,0 +1,94 @@
+#include "text/unit_name.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "hopnhat/sdk/text.hpp"
+#include "text/domain_tables.hpp"
+
+namespace hopnhat::text {
+namespace {
+
+struct UnitTables {
+  std::map<std::string, std::string, std::less<>> abbreviations;  // folded word → folded words
+  std::vector<std::string> party_prefixes;                        // longest first
+};
+
+const UnitTables& unit_tables() {
+  static const UnitTables kTables = [] {
+    UnitTables t;
+    std::istringstream in{std::string(core_data_file("unit_abbreviations.csv"))};
+    std::string line;
+    bool header = true;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty() || line[0] == '#') continue;
+      if (header) { header = false; continue; }
+      std::vector<std::string> cells;
+      std::istringstream ls(line);
+      for (std::string cell; std::getline(ls, cell, ',');) cells.push_back(cell);
+      if (cells.size() >= 3 && cells[0] == "abbreviation") t.abbreviations.emplace(cells[1], cells[2]);
+      else if (cells.size() >= 2 && cells[0] == "party_prefix") t.party_prefixes.push_back(cells[1]);
+    }
+    std::sort(t.party_prefixes.begin(), t.party_prefixes.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    return t;
+  }();
+  return kTables;
+}
+
+}  // namespace
+
+std::string unit_key(std::string_view name) {
+  const UnitTables& tables = unit_tables();
+  const std::string folded = sdk::fold(name);  // millions of values a run: no streams below
+  std::string out;
+  out.reserve(folded.size() + 16);
+  std::string word;
+  auto flush = [&] {
+    if (word.empty() || word == "va") {
+      word.clear();
+      return;
+    }
+    auto it = tables.abbreviations.find(word);
+    if (!out.empty()) out += ' ';
+    out += it == tables.abbreviations.end() ? word : it->second;
+    word.clear();
+  };
+  for (char c : folded) {
+    // "&" and "-" join the parts of an abbreviation ("ldtb&xh", "vh-tt"); between words with
+    // spaces around them they leave an empty word, dropped.
+    if (c == '&' || c == '-') continue;
+    if (c == ' ' || c == '.' || c == ',' || c == '/' || c == '(' || c == ')' || c == '\t') flush();
+    else word += c;
+  }
+  flush();
+  for (const std::string& prefix : tables.party_prefixes)
+    if (out.size() > prefix.size() && out.compare(0, prefix.size(), prefix) == 0 && out[prefix.size()] == ' ') {
+      out.erase(0, prefix.size() + 1);
+      break;
+    }
+  return out;
+}
+
+bool unit_key_within(std::string_view a, std::string_view b) {
+  auto split = [](std::string_view s) {
+    std::vector<std::string_view> w;
+    while (!s.empty()) {
+      auto sp = s.find(' ');
+      w.push_back(s.substr(0, sp));
+      s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
+    }
+    return w;
+  };
+  auto wa = split(a), wb = split(b);
+  if (wa.empty() || wb.empty()) return false;
+  if (wa.size() > wb.size()) std::swap(wa, wb);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < wb.size() && k < wa.size(); ++i)
+    if (wa[k] == wb[i]) ++k;
+  return k == wa.size();
+}
+
+}  // namespace hopnhat::text
