@@ -68,11 +68,20 @@ def golden_value(p, field):
     return None
 
 
-SOURCE_FILES = {  # second_gen.py's files: (file, delimiter, id, name, birth date, citizen id)
-    "party": ("party_members.csv", ",", "Số thẻ đảng viên", "Họ và tên", "Ngày sinh", "Số CCCD"),
-    "civil": ("civil_servants.csv", ";", "Mã cán bộ", "Họ tên", "Ngày sinh", "Số định danh cá nhân"),
-    "office": ("office_staff.csv", ",", "Mã hồ sơ", "Họ và tên", "Ngày tháng năm sinh", "Số CCCD"),
+# The generators' files (second_gen.py, third_gen.py): (file, delimiter, id, name, birth date,
+# citizen id), each column by the headings they use.
+SOURCE_FILES = {
+    "party": ("party_members.csv", ",", ["Số thẻ đảng viên"], ["Họ và tên", "Họ tên"], ["Ngày sinh"], ["Số CCCD"]),
+    "civil": ("civil_servants.csv", ";", ["Mã cán bộ"], ["Họ tên", "Họ và tên"], ["Ngày sinh"], ["Số định danh cá nhân", "Số CCCD"]),
+    "office": ("office_staff.csv", ",", ["Mã hồ sơ"], ["Họ và tên", "Họ tên"], ["Ngày tháng năm sinh", "Ngày sinh"], ["Số CCCD"]),
 }
+
+
+def column(row, names):
+    for n in names:
+        if n in row:
+            return row[n] or ""
+    return ""
 
 
 def iso_date(s):
@@ -96,10 +105,10 @@ def source_values(truth_dir):
             continue
         with open(path, encoding="utf-8-sig", newline="") as f:
             for row in csv.DictReader(f, delimiter=delim):
-                out[(src, row[id_col])] = {
-                    "full_name": " ".join(nfc(row[name_col]).split()),
-                    "birth_date": iso_date(row[date_col]),
-                    "citizen_id": "".join(c for c in row[id_num_col] if c.isdigit()),
+                out[(src, column(row, id_col))] = {
+                    "full_name": " ".join(nfc(column(row, name_col)).split()),
+                    "birth_date": iso_date(column(row, date_col)),
+                    "citizen_id": "".join(c for c in column(row, id_num_col) if c.isdigit()),
                 }
     return out
 

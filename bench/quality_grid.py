@@ -16,6 +16,8 @@ Grid (hopnhat gen with its noise knobs, `--persons` persons each, seed 7):
   namesakes_30       30%
 Second generator (bench/second_gen.py, written without reading the engine; seed 7): typical,
 60% of party and office rows without a CCCD, hard noise, 30% namesakes.
+Third generator (bench/third_gen.py, written later, also without reading the engine): typical,
+60% of party and office rows without a CCCD, 30% namesakes.
 Public data (bench/data, no identifier): febrl1, febrl2, febrl3 (bench/febrl/febrl3.json's
 settings), fake_1000 (Splink; `cluster` is the truth).
 
@@ -45,6 +47,12 @@ GRID = {
     "namesakes_30": ["--namesakes", "0.30"],
 }
 PUBLIC = ["febrl1", "febrl2", "febrl3", "fake_1000"]
+# And by bench/third_gen.py, written later by another who had not read the engine either.
+THIRD = {
+    "third_typical": [],
+    "third_cccd_missing_60": ["--missing-cccd", "0.6"],
+    "third_namesakes_30": ["--namesakes", "0.3"],
+}
 # The same three systems made by bench/second_gen.py, written without reading the engine.
 SECOND = {
     "second_typical": [],
@@ -73,10 +81,10 @@ def sync(hopnhat, config, work):
     return json.load(open(report, encoding="utf-8"))
 
 
-def grid_point(hopnhat, name, knobs, persons, work, second=False):
+def grid_point(hopnhat, name, knobs, persons, work, generator=None):
     data = os.path.join(work, name)
-    if second:
-        run([sys.executable, os.path.join(ROOT, "bench", "second_gen.py"), "--persons", str(persons), "--seed", "7",
+    if generator:
+        run([sys.executable, os.path.join(ROOT, "bench", generator), "--persons", str(persons), "--seed", "7",
              "--out", data] + knobs)
     else:
         run([hopnhat, "gen", "--persons", str(persons), "--seed", "7", "--out", data] + knobs)
@@ -144,7 +152,10 @@ def main():
             results[name] = grid_point(args.hopnhat, name, knobs, args.persons, work)
     for name, knobs in SECOND.items():
         if only is None or name in only:
-            results[name] = grid_point(args.hopnhat, name, knobs, args.persons, work, second=True)
+            results[name] = grid_point(args.hopnhat, name, knobs, args.persons, work, "second_gen.py")
+    for name, knobs in THIRD.items():
+        if only is None or name in only:
+            results[name] = grid_point(args.hopnhat, name, knobs, args.persons, work, "third_gen.py")
     for name in PUBLIC:
         if only is not None and name not in only:
             continue

@@ -1,5 +1,7 @@
 #include "admin/decisions.hpp"
 
+#include <algorithm>
+
 #include "admin/audit.hpp"
 #include "admin/crypto.hpp"
 #include "admin/users.hpp"
@@ -11,12 +13,31 @@ namespace hopnhat::admin {
 
 using Kind = AdminError::Kind;
 
+int case_severity(const store::ConflictRow& c, const nlohmann::json& candidates) {
+  int base = 1;
+  if (c.kind == "oversized_person") base = 4;
+  else if (c.kind == "match_review")
+    base = !candidates.empty() && candidates[0].value("score", 0.0) >= 0.8 ? 4 : 3;  // likely one person, counted twice
+  else if (c.field == "citizen_id" || c.field == "birth_date") base = 4;
+  else if (c.field == "full_name") base = 3;
+  else if (c.field == "gender") base = 2;
+  std::vector<std::string> sources;
+  for (const auto& cand : candidates) {
+    std::string s = cand.value("source", "");
+    if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(std::move(s));
+  }
+  return base + std::min<int>(std::max<int>(static_cast<int>(sources.size()) - 1, 0), 3);
+}
+
+const char* severity_label(int severity) { return severity >= 5 ? "high" : severity >= 3 ? "medium" : "low"; }
+
 nlohmann::json conflict_json(const store::ConflictRow& c) {
   nlohmann::json cands = nlohmann::json::parse(c.candidates);
   for (std::size_t i = 0; i < cands.size(); ++i) cands[i]["id"] = i + 1;
+  const int severity = case_severity(c, cands);
   return {{"id", c.id}, {"kind", c.kind}, {"person_id", c.person_id}, {"field", c.field}, {"status", c.status},
           {"opened_run", c.opened_run}, {"closed_run", c.closed_run ? nlohmann::json(*c.closed_run) : nlohmann::json()},
-          {"candidates", cands}};
+          {"severity", severity}, {"severity_label", severity_label(severity)}, {"candidates", cands}};
 }
 
 nlohmann::json decision_json(const store::DecisionRow& d) {
@@ -27,6 +48,7 @@ nlohmann::json decision_json(const store::DecisionRow& d) {
                    {"author", d.author}, {"created_at", d.created_at}, {"status", d.status}};
   if (d.kind == "choose" || d.kind == "value") j["value"] = d.value;
   if (d.kind == "choose") j["chosen"] = {{"source", d.source}, {"record_id", d.record_id}};
+  if (d.kind == "rule") j["rule"] = {{"field", d.field}, {"source", d.source}, {"when", d.value}};
   if (!d.status_note.empty()) j["status_note"] = d.status_note;
   if (!d.undone_by.empty()) j["undone"] = {{"by", d.undone_by}, {"at", d.undone_at}};
   return j;
@@ -93,8 +115,11 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
                                     const std::string& author) {
   auto c = store.conflict(conflict_id);
   if (!c) throw AdminError(Kind::kNotFound, "no conflict #" + std::to_string(conflict_id));
-  if (c->status != "open" && c->status != "deferred")
+  // A disagreement the rules settled can be decided otherwise; closed and resolved ones cannot.
+  if (c->status != "open" && c->status != "deferred" && c->status != "settled")
     throw AdminError(Kind::kConflict, "conflict #" + std::to_string(conflict_id) + " is " + c->status + ", not open");
+  if (c->status == "settled" && req.action != "choose" && req.action != "value")
+    throw AdminError(Kind::kInvalid, "/action: the rules settled this disagreement; choose or type another value to decide otherwise");
   const bool review = c->kind == "match_review";
   const bool oversized = c->kind == "oversized_person";
   if (oversized) {

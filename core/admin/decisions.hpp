@@ -45,4 +45,11 @@ bool write_decided_value(store::Store& store, const store::DecisionRow& d);
 nlohmann::json decision_json(const store::DecisionRow& d);
 nlohmann::json conflict_json(const store::ConflictRow& c);
 
+/// How much a case matters, 1 (least) to 7, what orders the queue: the field (the citizen ID,
+/// birth date and name reach every report and match; a person with too many records mixes
+/// persons), a possible match that is likely, and how many sources are involved.
+int case_severity(const store::ConflictRow& c, const nlohmann::json& candidates);
+/// "high" (5 and above), "medium" (3–4) or "low".
+const char* severity_label(int severity);
+
 }  // namespace hopnhat::admin

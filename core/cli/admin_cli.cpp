@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/audit.hpp"
+#include "admin/decision_rules.hpp"
 #include "admin/decisions.hpp"
 #include "admin/users.hpp"
 #include "config/config.hpp"
@@ -24,6 +25,7 @@ struct State {
   std::string action, value, note, as_user, name, role, listen = "127.0.0.1:8080", tls_cert, tls_key;
   std::int64_t candidate = 0;
   std::vector<std::int64_t> candidates;
+  std::string rule_field, rule_source, rule_when = "always";
   bool all = false;
   bool password_stdin = false;
   std::int64_t limit = 50;
@@ -72,6 +74,7 @@ void print_decision(const store::DecisionRow& d) {
   std::cout << "#" << d.id << "  " << d.kind << "  " << d.status << "  person " << d.person_id;
   if (!d.field.empty()) std::cout << "  " << d.field;
   if (d.kind == "choose" || d.kind == "value") std::cout << " = " << d.value;
+  if (d.kind == "rule") std::cout << ": " << d.source << " (" << d.value << ")";
   std::cout << "  by " << d.author << " at " << d.created_at;
   if (!d.note.empty()) std::cout << "  (" << d.note << ")";
   if (!d.status_note.empty()) std::cout << "\n      " << d.status_note;
@@ -99,6 +102,26 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   resolve->add_option("--value", st->value, "value: the corrected value");
   resolve->add_option("--note", st->note, "why (required with --action value)");
   resolve->add_option("--as", st->as_user, "the name the decision is recorded under (default cli:$USER)");
+
+  auto* rules = app.add_subcommand("rules", "decide a class of cases at once: preview, add, list (undo with decisions undo)");
+  rules->require_subcommand(1);
+  auto rule_options = [&](CLI::App* c) {
+    add_config(c);
+    format(c);
+    c->add_option("--field", st->rule_field, "full_name | birth_date | gender | citizen_id")->required();
+    c->add_option("--source", st->rule_source, "the source whose value wins")->required();
+    c->add_option("--when", st->rule_when, "always, or agrees_with_cccd (its value consistent with the person's CCCD)")
+        ->check(CLI::IsMember({"always", "agrees_with_cccd"}));
+  };
+  auto* rules_preview = rules->add_subcommand("preview", "the open cases a rule would decide, and the value each would get; changes nothing");
+  rule_options(rules_preview);
+  auto* rules_add = rules->add_subcommand("add", "store a rule and decide the open cases it covers; every later sync applies it");
+  rule_options(rules_add);
+  rules_add->add_option("--note", st->note, "why (required)")->required();
+  rules_add->add_option("--as", st->as_user, "the name the rule is recorded under (default cli:$USER)");
+  auto* rules_list = rules->add_subcommand("list", "the rules in force");
+  add_config(rules_list);
+  format(rules_list);
 
   auto* decisions = app.add_subcommand("decisions", "administrators' decisions: list, undo");
   decisions->require_subcommand(1);
@@ -169,6 +192,51 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         auto d = admin::resolve_conflict(s, st->id, req, cli_actor(*st));
         if (json) std::cout << admin::decision_json(d).dump(2) << "\n";
         else std::cout << "decision #" << d.id << ": conflict #" << st->id << " " << (d.kind == "defer" ? "deferred" : "resolved") << "\n";
+        return sync::kExitOk;
+      });
+    if (*rules_preview || *rules_add)
+      return in_transaction(args, [&](store::Store& s) {
+        const config::Config cfg = config::load_config(args.config);
+        std::vector<std::string> sources;
+        for (const auto& src : cfg.sources) sources.push_back(src.name);
+        const admin::RuleRequest req = admin::parse_rule_request(
+            {{"field", st->rule_field}, {"source", st->rule_source}, {"when", st->rule_when}, {"note", st->note}}, sources);
+        const merge::SurvivorshipRules base{cfg.source_priority, cfg.field_priority, admin::active_rules(s)};
+        if (*rules_preview) {
+          auto items = admin::preview_rule(s, req, base);
+          if (json) {
+            std::cout << admin::rule_preview_json(items).dump(2) << "\n";
+          } else {
+            for (const auto& i : items)
+              std::cout << "#" << i.conflict_id << "  " << i.person_id << "  " << req.field << " = " << i.value << "  (" << i.source << ":"
+                        << i.record_id << ")\n";
+            std::cout << items.size() << " open cases this rule would decide\n";
+          }
+          return sync::kExitOk;
+        }
+        auto applied = admin::apply_rule(s, req, base, cli_actor(*st));
+        if (json) {
+          nlohmann::json out = admin::decision_json(applied.rule);
+          out["decided"] = admin::rule_preview_json(applied.decided);
+          std::cout << out.dump(2) << "\n";
+        } else {
+          std::cout << "rule #" << applied.rule.id << ": " << applied.decided.size() << " open cases decided; every later sync applies it\n";
+        }
+        return sync::kExitOk;
+      });
+    if (*rules_list)
+      return in_transaction(args, [&](store::Store& s) {
+        nlohmann::json out = nlohmann::json::array();
+        std::size_t n = 0;
+        for (const auto& d : s.decisions(true)) {
+          if (d.kind != "rule") continue;
+          ++n;
+          if (json) out.push_back(admin::decision_json(d));
+          else std::cout << "#" << d.id << "  " << d.field << ": " << d.source << " (" << d.value << ")  by " << d.author << " at "
+                         << d.created_at << "  (" << d.note << ")\n";
+        }
+        if (json) std::cout << out.dump(2) << "\n";
+        else std::cout << n << " rules in force\n";
         return sync::kExitOk;
       });
     if (*decisions_list)

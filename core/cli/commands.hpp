@@ -27,7 +27,8 @@ int cmd_runs(const CommonArgs& args);
 int cmd_runs_show(const CommonArgs& args, std::int64_t id);
 int cmd_model_show(const CommonArgs& args);
 int cmd_explain(const CommonArgs& args, const std::string& person, const std::vector<std::string>& pair);
-int cmd_conflicts_list(const CommonArgs& args);
+/// `status`: open (open and deferred cases), settled, deferred, resolved, closed or all.
+int cmd_conflicts_list(const CommonArgs& args, const std::string& status);
 int cmd_conflicts_show(const CommonArgs& args, std::int64_t id);
 int cmd_gen(const gen::GenOptions& options);
 int cmd_help_exit_codes();

@@ -1,5 +1,7 @@
 // `hopnhat conflicts list|show`: what waits for an administrator — sources that disagree on a
-// critical field (value_mismatch) and possible matches between the two thresholds (match_review).
+// critical field (value_mismatch), possible matches between the two thresholds (match_review),
+// persons with too many records (oversized_person) — and what the rules settled without a case.
+#include <algorithm>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -28,23 +30,38 @@ std::unique_ptr<store::Store> open_store(const CommonArgs& args) {
 
 }  // namespace
 
-int cmd_conflicts_list(const CommonArgs& args) {
+int cmd_conflicts_list(const CommonArgs& args, const std::string& status) {
   try {
     auto store = open_store(args);
-    auto rows = store->conflicts(true);
+    // open: the queue (open and deferred cases); settled: what the rules decided without a case.
+    std::vector<store::ConflictRow> rows;
+    if (status == "open") rows = store->conflicts(true);
+    else if (status == "settled") rows = store->live_conflicts();
+    else rows = store->conflicts(false);
+    std::erase_if(rows, [&](const store::ConflictRow& c) {
+      if (status == "all") return false;
+      if (status == "open") return c.status != "open" && c.status != "deferred";
+      return c.status != status;
+    });
+    std::vector<nlohmann::json> items;
+    items.reserve(rows.size());
+    for (const auto& c : rows) items.push_back(admin::conflict_json(c));
+    // The queue's order: the cases that matter most first, the oldest first among equals.
+    std::stable_sort(items.begin(), items.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+      return a["severity"].get<int>() > b["severity"].get<int>();
+    });
     if (args.format == "json") {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& c : rows) out.push_back(admin::conflict_json(c));
-      std::cout << out.dump(2) << "\n";
+      std::cout << nlohmann::json(items).dump(2) << "\n";
       return sync::kExitOk;
     }
-    for (const auto& c : rows) {
-      auto j = admin::conflict_json(c);
-      std::cout << "#" << c.id << "  " << c.kind << "  " << c.person_id << "  " << c.field;
-      if (c.kind == "match_review") std::cout << "  score " << j["candidates"][0].value("score", 0.0);
+    for (const auto& j : items) {
+      std::cout << "#" << j["id"].get<std::int64_t>() << "  " << j["severity_label"].get<std::string>() << "  "
+                << j["kind"].get<std::string>() << "  " << j["person_id"].get<std::string>() << "  " << j["field"].get<std::string>();
+      if (status != "open" && status != "settled") std::cout << "  (" << j["status"].get<std::string>() << ")";
+      if (j["kind"] == "match_review") std::cout << "  score " << j["candidates"][0].value("score", 0.0);
       std::cout << "\n";
     }
-    std::cout << rows.size() << " open\n";
+    std::cout << items.size() << " " << status << "\n";
     return sync::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";

@@ -99,9 +99,14 @@ int main(int argc, char** argv) {
 
   auto* conflicts = app.add_subcommand("conflicts", "disagreements between sources and matches waiting for review");
   conflicts->require_subcommand(1);
-  auto* conflicts_list = conflicts->add_subcommand("list", "the open conflicts and review cases");
+  auto* conflicts_list = conflicts->add_subcommand("list", "the open cases, the most severe first (or those of another status)");
   add_config(conflicts_list);
   conflicts_list->add_option("--format", args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  std::string conflict_status = "open";
+  conflicts_list->add_option("--status", conflict_status,
+                             "open (open and deferred cases), settled (disagreements the rules decided: no case), "
+                             "deferred, resolved, closed or all")
+      ->check(CLI::IsMember({"open", "settled", "deferred", "resolved", "closed", "all"}));
   auto* conflicts_show = conflicts->add_subcommand("show", "one conflict with its candidates");
   add_config(conflicts_show);
   std::int64_t conflict_id = 0;
@@ -177,7 +182,7 @@ int main(int argc, char** argv) {
       return cli::cmd_explain(args, explain_person, explain_pair);
     }
     if (*model_show) return cli::cmd_model_show(args);
-    if (*conflicts_list) return cli::cmd_conflicts_list(args);
+    if (*conflicts_list) return cli::cmd_conflicts_list(args, conflict_status);
     if (*conflicts_show) return cli::cmd_conflicts_show(args, conflict_id);
     if (*gen) return cli::cmd_gen({gen_persons, seed, gen_out, gen_noise});
     if (auto rc = run_admin_command()) return *rc;

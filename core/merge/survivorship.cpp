@@ -98,6 +98,12 @@ int distinct_sources(const std::vector<Candidate>& cands, const std::vector<char
   return static_cast<int>(seen.size());
 }
 
+// A CCCD checked against one record's own birth date and gender (those it understood).
+text::CitizenIdCheck check_against(std::string_view id, const text::NormalizedFields& n, std::size_t date_index,
+                                   std::size_t gender_index) {
+  return text::check_citizen_id(id, n.valid(date_index) ? n.at(date_index) : "", n.valid(gender_index) ? n.at(gender_index) : "");
+}
+
 // What the person's citizen IDs embed, when they agree: the birth year and gender every valid
 // CCCD of the records that is consistent with its own record says; 0 / "" otherwise.
 struct EmbeddedFacts {
@@ -112,9 +118,7 @@ EmbeddedFacts embedded_facts(const std::vector<const text::NormalizedFields*>& n
   for (const auto* n : normalized) {
     std::string_view id = n->at(id_index);
     if (id.empty() || !n->valid(id_index)) continue;
-    text::CitizenIdCheck check = text::check_citizen_id(id, n->valid(date_index) ? n->at(date_index) : "",
-                                                        n->valid(gender_index) ? n->at(gender_index) : "");
-    if (check.suspect) continue;  // a CCCD its own record contradicts vouches for nothing
+    if (check_against(id, *n, date_index, gender_index).suspect) continue;  // a CCCD its own record contradicts vouches for nothing
     int year = text::citizen_id_birth_year(id);
     if (first) {
       facts.year = year;
@@ -166,6 +170,22 @@ std::size_t best_spelling(const std::vector<Candidate>& cands, std::size_t group
     }
   }
   return best;
+}
+
+// The candidate an administrator's rule picks among the values no other value contains: the
+// first rule for the field whose source has such a value (consistent with the CCCD when it asks).
+std::optional<std::size_t> apply_decision_rules(const std::vector<DecisionRule>& rules, std::string_view field,
+                                                const std::vector<Candidate>& cands, const std::vector<ValueGroup>& groups) {
+  for (const DecisionRule& r : rules) {
+    if (r.field != field) continue;
+    for (std::size_t k = 0; k < cands.size(); ++k) {
+      const ValueGroup& g = groups[cands[k].group];
+      if (cands[k].record->record.source != r.source || g.contained || !g.valid) continue;
+      if (r.needs_cccd_agreement && !g.consistent) continue;
+      return k;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<std::size_t> index_of(std::string_view name) {
@@ -257,9 +277,7 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
         // the person's other records.
         int agree = 0, disagree = 0;
         for (const auto* n : normalized) {
-          std::string_view d = n->valid(kDateIndex) ? n->at(kDateIndex) : "";
-          std::string_view gd = n->valid(kGenderIndex) ? n->at(kGenderIndex) : "";
-          text::CitizenIdCheck c = text::check_citizen_id(v, d, gd);
+          text::CitizenIdCheck c = check_against(v, *n, kDateIndex, kGenderIndex);
           if (c.suspect) ++disagree;
           else if (c.year_checked || c.gender_checked) ++agree;
         }
@@ -286,9 +304,10 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
     }
     // Why it won, against the strongest other maximal group.
     std::string_view rule = "more_precise";
-    bool undecided = false;
+    bool undecided = false, contradicted = false;  // contradicted: another value says otherwise, not less
     for (std::size_t g = 0; g < groups.size(); ++g) {
       if (g == win || groups[g].contained) continue;
+      contradicted = true;
       const ValueGroup& a = groups[win];
       const ValueGroup& b = groups[g];
       std::string_view why;
@@ -311,16 +330,23 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
       if (strength(why) < strength(rule)) rule = why;
     }
     std::size_t best = names ? best_spelling(cands, win) : groups[win].first;
+    if (undecided && field.critical)  // an administrator's rule may decide this class of cases
+      if (auto decided = apply_decision_rules(rules.decision_rules, field.name, cands, groups)) {
+        best = *decided;
+        rule = "decision_rule";
+        undecided = false;
+      }
     out.values.push_back({field.name, cands[best].value, cands[best].record, rule});
-    if (undecided && field.critical) {
-      ConflictFinding f{std::string(field.name), "value_mismatch", nlohmann::json::array()};
+    // A critical field whose values contradict: a case when the evidence could not decide;
+    // otherwise a disagreement settled by the rule, kept so that a person can see and reverse it.
+    if (contradicted && field.critical) {
+      ConflictFinding f{std::string(field.name), "value_mismatch", nlohmann::json::array(), undecided ? std::string_view() : rule};
       for (const auto& c : cands) {
         nlohmann::json cand{{"source", c.record->record.source}, {"record_id", c.record->record.id}, {"value", c.value}};
         if (index == kIdIndex && c.valid) {
           const auto* n = normalized[static_cast<std::size_t>(
               std::find(records.begin(), records.end(), c.record) - records.begin())];
-          text::CitizenIdCheck check = text::check_citizen_id(c.value, n->valid(kDateIndex) ? n->at(kDateIndex) : "",
-                                                              n->valid(kGenderIndex) ? n->at(kGenderIndex) : "");
+          text::CitizenIdCheck check = check_against(c.value, *n, kDateIndex, kGenderIndex);
           if (check.suspect) cand["suspect"] = check.reason;
         }
         f.candidates.push_back(std::move(cand));

@@ -31,15 +31,31 @@
 
 namespace hopnhat::merge {
 
+/// An administrator's rule for a class of cases ("for birth_date, trust the civil-service system
+/// when its date agrees with the CCCD"): where the evidence cannot decide a critical field, the
+/// value of `source` wins — always, or only when it is consistent with the person's CCCD. Stored
+/// as a decision of kind "rule" (core/admin); it decides before a case would open.
+struct DecisionRule {
+  std::int64_t id = 0;
+  std::string field;
+  std::string source;
+  bool needs_cccd_agreement = false;  // condition "agrees_with_cccd" (else "always")
+};
+
 struct SurvivorshipRules {
   std::vector<std::string> source_priority;
   std::map<std::string, std::vector<std::string>> field_priority;
+  std::vector<DecisionRule> decision_rules;  // active ones, oldest first: the first that applies decides
 };
 
 struct ConflictFinding {
   std::string field;
   std::string kind;          // value_mismatch
   nlohmann::json candidates; // [{source, record_id, value}], in rule order
+  /// Empty: the evidence could not decide, a person must (a case). Otherwise the rule that
+  /// settled the disagreement (agreement, consistent_with_cccd, …): recorded, no case.
+  std::string_view settled_by;
+  bool settled() const { return !settled_by.empty(); }
 };
 
 /// The golden value of one field and where it came from.

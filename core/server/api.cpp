@@ -9,6 +9,7 @@
 
 #include "admin/audit.hpp"
 #include "admin/crypto.hpp"
+#include "admin/decision_rules.hpp"
 #include "admin/decisions.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_text.hpp"
@@ -158,6 +159,7 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     if (std::regex_match(r.path, m, kPerson)) return person(m[1]);
     if (r.path == "/api/runs") return runs();
     if (r.path == "/api/decisions") return decisions();
+    if (r.path == "/api/rules") return rules();
     if (r.path == "/api/audit") return audit(r);
     if (r.path == "/api/users") return role == admin::Role::kAdmin ? users() : error(403, "only admins manage users");
     return error(404, "no such resource: " + r.path);
@@ -177,6 +179,21 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     return transaction([&] {
       auto d = admin::resolve_conflict(*store_, path_id(m[1]), request, who);
       return Reply{200, {{"decision", admin::decision_json(d)}}, "", ""};
+    });
+  }
+  if (r.path == "/api/rules/preview" || r.path == "/api/rules") {
+    // A rule decides many cases at once: previewed by reviewers, applied by admins.
+    const bool apply = r.path == "/api/rules";
+    if (role < (apply ? admin::Role::kAdmin : admin::Role::kReviewer))
+      return error(403, apply ? "only admins add rules that decide many cases" : "viewers read; reviewers and admins decide");
+    std::vector<std::string> sources;
+    for (const auto& s : config_.sources) sources.push_back(s.name);
+    auto request = admin::parse_rule_request(json::parse(r.body), sources);
+    return transaction([&] {
+      const merge::SurvivorshipRules base{config_.source_priority, config_.field_priority, admin::active_rules(*store_)};
+      if (!apply) return Reply{200, admin::rule_preview_json(admin::preview_rule(*store_, request, base)), "", ""};
+      auto applied = admin::apply_rule(*store_, request, base, who);
+      return Reply{200, {{"rule", admin::decision_json(applied.rule)}, {"decided", admin::rule_preview_json(applied.decided)}}, "", ""};
     });
   }
   if (std::regex_match(r.path, m, kUndo)) {
@@ -201,6 +218,15 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     });
   }
   return error(404, "no such resource: " + r.path);
+}
+
+Reply Api::rules() {
+  json out = json::array();
+  for (const auto& d : store_->decisions(true))
+    if (d.kind == "rule") out.push_back(admin::decision_json(d));
+  json sources = json::array();
+  for (const auto& s : config_.sources) sources.push_back(s.name);
+  return Reply{200, {{"rules", out}, {"sources", sources}}, "", ""};
 }
 
 Reply Api::login(const Request& r) {
@@ -235,7 +261,15 @@ Reply Api::dashboard() {
   for (const auto& p : store_->persons())
     if (!p.retired_run) ++persons;
   json by_kind = json::object();
-  for (const auto& c : store_->conflicts(true)) by_kind[c.kind + (c.status == "deferred" ? ":deferred" : "")] = by_kind.value(c.kind + (c.status == "deferred" ? ":deferred" : ""), 0) + 1;
+  std::int64_t settled = 0;
+  for (const auto& c : store_->live_conflicts()) {
+    if (c.status == "settled") {
+      ++settled;
+      continue;
+    }
+    const std::string key = c.kind + (c.status == "deferred" ? ":deferred" : "");
+    by_kind[key] = by_kind.value(key, 0) + 1;
+  }
   std::int64_t orphaned = 0;
   for (const auto& d : store_->decisions(false)) orphaned += d.status == "orphaned";
   json runs = json::array();
@@ -244,13 +278,13 @@ Reply Api::dashboard() {
     runs.push_back({{"id", run.id}, {"started_at", run.started_at}, {"status", run.status}, {"dry_run", run.dry_run},
                     {"persons", report.value("persons", json::object())}, {"conflicts", report.value("conflicts", json::object())}});
   }
-  return Reply{200, {{"persons", persons}, {"conflicts", by_kind}, {"orphaned_decisions", orphaned}, {"runs", runs}}, "", ""};
+  return Reply{200, {{"persons", persons}, {"conflicts", by_kind}, {"settled", settled}, {"orphaned_decisions", orphaned}, {"runs", runs}}, "", ""};
 }
 
 Reply Api::conflicts(const Request& r) {
   const std::string kind = query(r, "kind"), unit = query(r, "unit"), source = query(r, "source"), status = query(r, "status", "open");
   const long long min_age = query_number(r, "min_age_days", 0, 0, 1000000);
-  const std::string sort = query(r, "sort", "oldest");
+  const std::string sort = query(r, "sort", "severity");
   const long long per_page = std::min(query_number(r, "per_page", 25, 1, 1000000), 200LL);  // more than 200: 200
   const long long page = query_number(r, "page", 1, 1, 1000000000);
   std::map<std::int64_t, std::string> run_started;
@@ -258,7 +292,8 @@ Reply Api::conflicts(const Request& r) {
   const std::string now = admin::now_iso();
   std::vector<json> items;
   std::set<std::string> units, sources;
-  for (const auto& c : store_->conflicts(status != "all")) {
+  const auto rows = status == "settled" ? store_->live_conflicts() : store_->conflicts(status != "all");
+  for (const auto& c : rows) {
     if (status != "all" && c.status != status) continue;
     json golden = golden_of(store_->person(c.person_id));
     json cands = json::parse(c.candidates);
@@ -271,7 +306,9 @@ Reply Api::conflicts(const Request& r) {
     long long age = started == run_started.end() ? 0 : days_between(started->second, now);
     if ((!kind.empty() && c.kind != kind) || (!unit.empty() && u != unit) || (!source.empty() && !srcs.count(source)) || age < min_age)
       continue;
+    const int severity = admin::case_severity(c, cands);
     items.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}, {"person_id", c.person_id},
+                     {"severity", severity}, {"severity_label", admin::severity_label(severity)},
                      {"person_name", value_of(golden, "full_name")}, {"unit", u}, {"sources", srcs},
                      {"opened_run", c.opened_run}, {"opened_at", started == run_started.end() ? "" : started->second},
                      {"age_days", age}});
@@ -280,6 +317,7 @@ Reply Api::conflicts(const Request& r) {
     if (sort == "newest") return a["id"].get<std::int64_t>() > b["id"].get<std::int64_t>();
     if (sort == "person") return a["person_name"].get<std::string>() < b["person_name"].get<std::string>();
     if (sort == "kind") return a["kind"].get<std::string>() < b["kind"].get<std::string>();
+    if (sort == "severity" && a["severity"] != b["severity"]) return a["severity"].get<int>() > b["severity"].get<int>();
     return a["id"].get<std::int64_t>() < b["id"].get<std::int64_t>();
   });
   json page_items = json::array();

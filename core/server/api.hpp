@@ -49,6 +49,7 @@ class Api {
   Reply person(const std::string& id);
   Reply runs();
   Reply decisions();
+  Reply rules();
   Reply audit(const Request& r);
   Reply users();
   nlohmann::json explanation(const std::string& a, const std::string& b);

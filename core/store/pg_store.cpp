@@ -427,6 +427,10 @@ class PgStore final : public Store {
   std::vector<ConflictRow> conflicts(bool open_only) override {
     return read_conflicts(std::string(open_only ? " WHERE status IN ('open', 'deferred')" : "") + " ORDER BY id", {});
   }
+
+  std::vector<ConflictRow> live_conflicts() override {
+    return read_conflicts(" WHERE status IN ('open', 'deferred', 'settled') ORDER BY id", {});
+  }
   std::optional<ConflictRow> conflict(std::int64_t id) override {
     auto rows = read_conflicts(" WHERE id = $1", {pg(id)});
     if (rows.empty()) return std::nullopt;
@@ -447,7 +451,7 @@ class PgStore final : public Store {
     }
     if (!conflicts_.rows.empty() && c.id >= first_buffered_conflict_) flush();  // the row is still in the buffer
     // Read committed: the CASE sees the row as an administrator's committed decision left it.
-    db_.exec("UPDATE conflicts SET person_id = $1, status = CASE WHEN $2 = 'open' AND status IN ('resolved', 'deferred') THEN status ELSE $2 END, "
+    db_.exec("UPDATE conflicts SET person_id = $1, status = CASE WHEN $2 IN ('open', 'settled') AND status IN ('resolved', 'deferred') THEN status ELSE $2 END, "
              "candidates = $3, closed_run = $4 WHERE id = $5",
              {c.person_id, c.status, c.candidates, pg(c.closed_run), pg(c.id)});
     return c.id;

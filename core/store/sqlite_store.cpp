@@ -348,6 +348,11 @@ class SqliteStore final : public Store {
     return read_conflicts(s);
   }
 
+  std::vector<ConflictRow> live_conflicts() override {
+    auto s = db_.prepare(std::string(kSelectConflicts) + " WHERE status IN ('open', 'deferred', 'settled') ORDER BY id");
+    return read_conflicts(s);
+  }
+
   std::int64_t put_conflict(const ConflictRow& c) override {
     if (c.id == 0) {
       if (!add_conflict_) add_conflict_.emplace(db_.prepare(
@@ -357,7 +362,7 @@ class SqliteStore final : public Store {
       return sqlite3_last_insert_rowid(db_.handle());
     }
     if (!update_conflict_) update_conflict_.emplace(db_.prepare(
-        "UPDATE conflicts SET status = CASE WHEN ?1 = 'open' AND status IN ('resolved', 'deferred') THEN status ELSE ?1 END, "
+        "UPDATE conflicts SET status = CASE WHEN ?1 IN ('open', 'settled') AND status IN ('resolved', 'deferred') THEN status ELSE ?1 END, "
         "candidates = ?2, closed_run = ?3, person_id = ?4 WHERE id = ?5"));
     update_conflict_->bind_borrowed(1, c.status).bind_borrowed(2, c.candidates).bind_optional(3, c.closed_run)
         .bind_borrowed(4, c.person_id).bind(5, c.id).run();

@@ -258,6 +258,9 @@ class Store {
 
   /// Open conflicts are those with status open or deferred (deferred ones wait, but stay cases).
   virtual std::vector<ConflictRow> conflicts(bool open_only) = 0;
+  /// What a run keeps up to date: the open and deferred cases and the disagreements the rules
+  /// settled (status settled), oldest first. Closed and resolved ones are history.
+  virtual std::vector<ConflictRow> live_conflicts() = 0;
   virtual std::optional<ConflictRow> conflict(std::int64_t id) = 0;
   virtual std::optional<PersonRow> person(const std::string& id) = 0;
   virtual std::vector<LinkRow> links_of(const std::string& person_id) = 0;
@@ -289,9 +292,9 @@ class Store {
   virtual std::optional<AuditRow> last_audit() = 0;
   /// Entries from `after_seq` on, oldest first, at most `limit`.
   virtual std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) = 0;
-  /// Inserts (id == 0) or updates a conflict; returns its id. An update to "open" keeps a status
-  /// an administrator set meanwhile (resolved, deferred): a sync that read the case before the
-  /// decision must not reopen it.
+  /// Inserts (id == 0) or updates a conflict; returns its id. An update to "open" or "settled"
+  /// keeps a status an administrator set meanwhile (resolved, deferred): a sync that read the
+  /// case before the decision must not reopen it.
   virtual std::int64_t put_conflict(const ConflictRow& conflict) = 0;
   /// Sets a conflict's status as an administrator decides it (resolved, deferred, open again),
   /// and marks the view of its person as changed outside a run.

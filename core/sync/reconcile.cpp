@@ -16,6 +16,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include "admin/decision_rules.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "match/engine.hpp"
@@ -105,7 +106,11 @@ class Reconciler {
   void match(const RunChanges& changes, const ReconcileOptions& options) {
     // The survivorship rules travel with the model: when they change, every golden record is
     // rebuilt; otherwise only those of the persons this run touched.
+    rules_.decision_rules = admin::active_rules(store_);
+    nlohmann::json decided_by = nlohmann::json::array();
+    for (const auto& r : rules_.decision_rules) decided_by.push_back(r.id);
     nlohmann::json rules_json = {{"source_priority", rules_.source_priority}, {"fields", rules_.field_priority}};
+    if (!decided_by.empty()) rules_json["decision_rules"] = decided_by;  // a new or undone rule rebuilds every person
     std::optional<match::ModelParameters> last_model;  // when trained under these match settings
     nlohmann::json last_model_json;
     if (auto previous = store_.latest_model()) {
@@ -286,28 +291,46 @@ class Reconciler {
     if (it == scope_->persons.end() || it->second.updated_run != run_id_) views_changed_.push_back(person);
   }
 
-  // Keeps a case open (opening it when new, updating what it says when that changed).
+  // Keeps a case open (opening it when new, updating what it says when that changed), or with
+  // `status` "settled" a disagreement the rules settled: recorded for a person to see and
+  // reverse, no case. One becomes the other when the evidence changes; a status an
+  // administrator set (deferred) stays.
   void keep_open(const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
-                 const std::string& candidates) {
+                 const std::string& candidates, const std::string& status = "open") {
     still_open_.insert(key);
     auto it = open_.find(key);
     if (it == open_.end()) {
-      view_changed(person);
-      store_.put_conflict({0, person, field, kind, "open", candidates, run_id_, std::nullopt});
+      store_.put_conflict({0, person, field, kind, status, candidates, run_id_, std::nullopt});
+      if (status == "settled") {
+        settled_now_.insert(key);
+        ++settled_new_;
+        return;
+      }
+      view_changed(person);  // exports show a person's open cases, not what the rules settled
       ++report_.conflicts.opened;
       ++(kind == "match_review" ? opened_reviews_ : opened_values_);
       // One line per case only at debug level: a full run can open tens of thousands; the
       // run's summary line (finish) counts them.
       spdlog::debug("person {}: {} on {}; a case is open", person,
                    kind == "match_review" ? "a possible match waits for review" : "its sources disagree", field);
-    } else if (it->second.candidates != candidates || it->second.person_id != person) {
-      if (it->second.person_id != person) {
-        view_changed(it->second.person_id);
+    } else {
+      store::ConflictRow& c = it->second;
+      // Open and settled follow the evidence; deferred stays as an administrator set it.
+      const bool moves = c.status != status && (c.status == "open" || c.status == "settled");
+      if ((moves ? status : c.status) == "settled") settled_now_.insert(key);
+      if (!moves && c.candidates == candidates && c.person_id == person) return;
+      if (c.person_id != person || moves) {
+        view_changed(c.person_id);
         view_changed(person);
       }
-      it->second.candidates = candidates;
-      it->second.person_id = person;
-      store_.put_conflict(it->second);
+      if (moves && status == "open") {
+        ++report_.conflicts.opened;  // a settled disagreement the rules can no longer decide
+        ++opened_values_;
+      }
+      if (moves) c.status = status;
+      c.candidates = candidates;
+      c.person_id = person;
+      store_.put_conflict(c);
     }
   }
 
@@ -338,7 +361,7 @@ class Reconciler {
       return m;
     };
     std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
-    for (auto& c : store_.conflicts(true)) {
+    for (auto& c : store_.live_conflicts()) {
       std::string key = conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field);
       if (c.kind != "match_review") open_of_person[c.person_id].push_back(key);
       open_.emplace(std::move(key), std::move(c));
@@ -364,7 +387,10 @@ class Reconciler {
       }
       ++report_.persons.total;
       if (!rebuilt(id, person, static_cast<std::uint32_t>(cluster))) {
-        for (const auto& key : open_of_person[id]) still_open_.insert(key);  // its cases stand as they are
+        for (const auto& key : open_of_person[id]) {  // its cases stand as they are
+          still_open_.insert(key);
+          if (open_.at(key).status == "settled") settled_now_.insert(key);
+        }
         continue;
       }
       todo.push_back({&id, &person, static_cast<std::uint32_t>(cluster)});
@@ -455,7 +481,7 @@ class Reconciler {
           std::string().swap(person.golden);  // written: not kept for the rest of the run
         }
         for (const auto& f : golden.conflicts)
-          keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump());
+          keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump(), f.settled() ? "settled" : "open");
         const std::uint32_t cluster = todo[from + k].cluster;
         if (first[cluster + 1] - first[cluster] > settings_.max_person_records && settings_.max_person_records)
           keep_oversized_open(id, members_of(cluster));
@@ -503,13 +529,15 @@ class Reconciler {
       if (still_open_.count(k)) continue;
       if (!scope_->whole && !scope_->persons.count(c.person_id)) {
         still_open_.insert(k);
+        if (c.status == "settled") settled_now_.insert(k);
         continue;
       }
+      const bool was_case = c.status != "settled";
       c.status = "closed";
       c.closed_run = run_id_;
-      view_changed(c.person_id);
+      if (was_case) view_changed(c.person_id);
       store_.put_conflict(c);
-      ++report_.conflicts.closed;
+      if (was_case) ++report_.conflicts.closed;
     }
   }
 
@@ -522,18 +550,23 @@ class Reconciler {
     decisions.catch_up();
     report_.decisions.applied = decisions.applied();
     report_.decisions.orphaned = decisions.orphaned();
-    report_.conflicts.open = static_cast<std::int64_t>(still_open_.size());
-    spdlog::info("cases: {} opened ({} possible matches to review, {} values the sources disagree on), {} closed, {} open",
-                 report_.conflicts.opened, opened_reviews_, opened_values_, report_.conflicts.closed, report_.conflicts.open);
+    report_.conflicts.settled = static_cast<std::int64_t>(settled_now_.size());
+    report_.conflicts.open = static_cast<std::int64_t>(still_open_.size()) - report_.conflicts.settled;
+    spdlog::info("cases: {} opened ({} possible matches to review, {} values the sources disagree on), {} closed, {} open; "
+                 "{} disagreements settled by the rules ({} new)",
+                 report_.conflicts.opened, opened_reviews_, opened_values_, report_.conflicts.closed, report_.conflicts.open,
+                 report_.conflicts.settled, settled_new_);
     report_.persons.total += scope_->persons_outside;
     report_.review_records = static_cast<std::int64_t>(in_review_.size()) + scope_->review_outside;
   }
 
   std::int64_t opened_reviews_ = 0, opened_values_ = 0;  // cases opened this run, by kind
+  std::int64_t settled_new_ = 0;                          // disagreements first settled this run
+  std::set<std::string> settled_now_;                     // keys held with status settled after the run
   store::Store& store_;
   const std::int64_t run_id_;
   const match::MatchSettings& settings_;
-  const merge::SurvivorshipRules& rules_;
+  merge::SurvivorshipRules rules_;  // the configuration's, with the administrators' rules in force
   RunReport& report_;
   std::chrono::steady_clock::time_point lap_;
 

@@ -46,7 +46,7 @@ nlohmann::json RunReport::to_json() const {
                 {"per_second", {{"records_prepared", per_second(static_cast<double>(match.records), match.seconds_features)},
                                 {"pairs_compared", per_second(static_cast<double>(match.candidate_pairs), match.seconds_comparing)},
                                 {"pairs_scored", per_second(static_cast<double>(match.candidate_pairs), match.seconds_clustering)}}}};
-  j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}};
+  j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}, {"settled", conflicts.settled}};
   j["decisions"] = {{"applied", decisions.applied}, {"orphaned", decisions.orphaned}};
   j["exports"] = nlohmann::json::array();
   for (const auto& e : exports) {
@@ -82,7 +82,8 @@ std::string RunReport::summary() const {
   else
     out << "all " << match.records << " records; ";
   out << match.candidate_pairs << " candidate pairs; " << review_records << " records wait for review\n";
-  out << "  conflicts: " << conflicts.open << " open; opened " << conflicts.opened << ", closed " << conflicts.closed << "\n";
+  out << "  conflicts: " << conflicts.open << " open; opened " << conflicts.opened << ", closed " << conflicts.closed
+      << "; " << conflicts.settled << " disagreements settled by the rules (no case)\n";
   if (decisions.applied || decisions.orphaned) {
     out << "  decisions: " << decisions.applied << " applied";
     if (decisions.orphaned) out << "; " << decisions.orphaned << " lost their records and need a look (hopnhat decisions list)";

@@ -54,6 +54,7 @@ struct RunReport {
   std::int64_t review_records = 0;  // records whose match waits for a person
   struct {
     std::int64_t opened = 0, closed = 0, open = 0;
+    std::int64_t settled = 0;  // disagreements on critical fields the rules settled (no case), held after the run
   } conflicts;
   struct {
     std::int64_t applied = 0;   // administrators' decisions applied in this run

@@ -355,7 +355,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     }
     {
       StageTimer t(report, "reconcile");
-      reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority}, changes,
+      reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority, {}}, changes,
                 {options.rematch, options.keep_model}, report, disposal);
       disposal.add(std::move(changes));
     }

@@ -131,8 +131,46 @@ for _ in 1 2 3 4; do assert_eq "$(code -H 'Content-Type: application/json' -d '{
 assert_eq "$(code -H 'Content-Type: application/json' -d '{"user":"xem","password":"sai"}' "${URL}api/login")" "429" "fifth failure"
 assert_eq "$(code -H 'Content-Type: application/json' -d '{"user":"xem","password":"mat-khau-viewer-1"}' "${URL}api/login")" "429" "locked"
 
-# Admins manage users; a disabled user's session ends.
+# Bulk rules: a reviewer previews, only an admin applies (with a reason); the cases it decides
+# leave the queue at once; the rule is listed, and undone like any decision.
 ACSRF=$(login quan mat-khau-admin-01 quan.jar)
+CSRF=$(login lan mat-khau-reviewer lan.jar)
+# Ten party members' birth day moved within the month (the CCCD's year unchanged): where no
+# third source breaks the tie, two full dates with nothing to decide — cases a rule can take.
+python3 - <<'PY'
+import csv
+rows = list(csv.reader(open("party_members.csv", encoding="utf-8")))
+for r in rows[1:11]:
+    d, m, y = r[2].split("/")
+    r[2] = f"{(int(d) % 27) + 1:02d}/{m}/{y}"
+csv.writer(open("party_members.csv", "w", encoding="utf-8", newline="")).writerows(rows)
+PY
+"$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "sync with moved birth days"
+RFIELD=birth_date
+RSRC=civil
+RULE="{\"field\":\"$RFIELD\",\"source\":\"$RSRC\",\"when\":\"always\"}"
+assert_eq "$(code -b lan.jar -H "X-CSRF-Token: $CSRF" -d "$RULE" "${URL}api/rules/preview")" "200" "a reviewer previews a rule"
+DECIDES=$(json body.json "j['cases']")
+[[ $DECIDES -gt 0 ]] || fail "the rule decides no case in the generated data: $(cat body.json)"
+assert_eq "$(code -b lan.jar -H "X-CSRF-Token: $CSRF" -d "$RULE" "${URL}api/rules")" "403" "a reviewer applies a rule"
+assert_eq "$(code -b quan.jar -H "X-CSRF-Token: $ACSRF" -d '{"field":"hometown","source":"civil"}' "${URL}api/rules/preview")" "400" "a field without cases"
+assert_contains "$(cat body.json)" "/field" "the error names the key"
+assert_eq "$(code -b quan.jar -H "X-CSRF-Token: $ACSRF" -d '{"field":"birth_date","source":"nowhere"}' "${URL}api/rules/preview")" "400" "an unknown source"
+assert_eq "$(code -b quan.jar -H "X-CSRF-Token: $ACSRF" -d "$RULE" "${URL}api/rules")" "400" "a rule without a reason"
+code -b quan.jar "${URL}api/conflicts?kind=value_mismatch&per_page=200" >/dev/null
+BEFORE=$(json body.json "sum(1 for c in j['items'] if c['field'] == '$RFIELD')")
+assert_eq "$(code -b quan.jar -H "X-CSRF-Token: $ACSRF" -d "{\"field\":\"$RFIELD\",\"source\":\"$RSRC\",\"when\":\"always\",\"note\":\"hồ sơ gốc\"}" "${URL}api/rules")" "200" "an admin applies a rule"
+assert_eq "$(json body.json "j['decided']['cases']")" "$DECIDES" "it decides what the preview showed"
+RID=$(json body.json "j['rule']['id']")
+code -b quan.jar "${URL}api/conflicts?kind=value_mismatch&per_page=200" >/dev/null
+assert_eq "$(json body.json "sum(1 for c in j['items'] if c['field'] == '$RFIELD')")" "$((BEFORE - DECIDES))" "the decided cases left the queue"
+assert_eq "$(code -b quan.jar "${URL}api/rules")" "200" "rules"
+assert_eq "$(json body.json "[(r['id'], r['rule']) for r in j['rules']]")" "[($RID, {'field': '$RFIELD', 'source': '$RSRC', 'when': 'always'})]" "the rule in force"
+"$HOPNHAT" sync --config hopnhat.json --report rule-sync.json >/dev/null 2>&1 || fail "sync under a rule"
+assert_eq "$(json rule-sync.json "j['conflicts']['opened']")" "0" "the rule holds on the next run"
+assert_eq "$(code -b quan.jar -H "X-CSRF-Token: $ACSRF" -d '{}' "${URL}api/decisions/$RID/undo")" "200" "undo the rule"
+
+# Admins manage users; a disabled user's session ends.
 assert_eq "$(code -b quan.jar -H "X-CSRF-Token: $ACSRF" -H 'Content-Type: application/json' -d '{"name":"hoa","role":"reviewer","password":"mat-khau-cua-hoa"}' "${URL}api/users")" "200" "add user"
 assert_eq "$(code -b quan.jar -H "X-CSRF-Token: $ACSRF" -d '{}' "${URL}api/users/lan/disable")" "200" "disable"
 assert_eq "$(code -b lan.jar "${URL}api/me")" "401" "the disabled user's session"

@@ -201,7 +201,7 @@ TEST_CASE("survivorship: field priority, then source priority, understood values
   civil.changed_run = 1;
   auto np = text::normalize_record({{"full_name", "Lê Văn Tám"}, {"birth_date", "12/09/1965"}, {"party_unit", "Chi bộ 1"}});
   auto nc = text::normalize_record({{"full_name", "LE VAN TAM"}, {"birth_date", "09/12/1965"}, {"grade_code", "01.003"}});
-  merge::SurvivorshipRules rules{{"civil", "party"}, {{"birth_date", {"party", "civil"}}}};
+  merge::SurvivorshipRules rules{{"civil", "party"}, {{"birth_date", {"party", "civil"}}}, {}};
   auto golden = merge::build_golden({&party, &civil}, {&np, &nc}, rules);
   auto g = golden.to_json();
   CHECK(merge::decode_golden(golden.to_text()) == g);

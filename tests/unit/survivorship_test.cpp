@@ -24,6 +24,8 @@ struct Person {
     return *this;
   }
 
+  std::vector<merge::DecisionRule> rules;  // administrators' rules in force
+
   merge::GoldenRecord golden() const {
     std::vector<const store::StoredRecord*> rs;
     std::vector<const text::NormalizedFields*> ns;
@@ -31,7 +33,7 @@ struct Person {
       rs.push_back(&records[i]);
       ns.push_back(&normalized[i]);
     }
-    return merge::build_golden(rs, ns, {{"civil", "party", "office"}, {}});
+    return merge::build_golden(rs, ns, {{"civil", "party", "office"}, {}, rules});
   }
 };
 
@@ -41,10 +43,18 @@ const merge::GoldenValue& value_of(const merge::GoldenRecord& g, std::string_vie
   throw std::runtime_error("no golden " + std::string(field));
 }
 
+// A case: a disagreement the evidence could not decide.
 bool conflict_on(const merge::GoldenRecord& g, const std::string& field) {
   for (const auto& c : g.conflicts)
-    if (c.field == field) return true;
+    if (c.field == field && !c.settled()) return true;
   return false;
+}
+
+// The rule that settled a disagreement on `field` without a case, or "".
+std::string settled_by(const merge::GoldenRecord& g, const std::string& field) {
+  for (const auto& c : g.conflicts)
+    if (c.field == field && c.settled()) return std::string(c.settled_by);
+  return "";
 }
 
 }  // namespace
@@ -65,7 +75,7 @@ TEST_CASE("survivorship: the more precise value wins: a full date over its year,
   CHECK(value_of(g, "birth_date").rule == "more_precise");
   CHECK(value_of(g, "full_name").value == "Nguyễn Trọng Khánh");
   CHECK(value_of(g, "full_name").rule == "more_precise");
-  CHECK(g.conflicts.empty());
+  CHECK(g.conflicts.empty());  // a value that says less is no disagreement: nothing recorded
 }
 
 TEST_CASE("survivorship: two sources that agree win over the trusted source alone (a day/month swap)") {
@@ -83,6 +93,7 @@ TEST_CASE("survivorship: two sources that agree win over the trusted source alon
   CHECK(value_of(h, "birth_date").value == "1970-05-03");
   CHECK(value_of(h, "birth_date").rule == "agreement");
   CHECK_FALSE(conflict_on(h, "birth_date"));
+  CHECK(settled_by(h, "birth_date") == "agreement");  // recorded for a person to see, no case
 }
 
 TEST_CASE("survivorship: the CCCD consistent with the birth year and gender wins over one they contradict") {
@@ -93,6 +104,7 @@ TEST_CASE("survivorship: the CCCD consistent with the birth year and gender wins
   CHECK(value_of(g, "citizen_id").value == "001180555001");
   CHECK(value_of(g, "citizen_id").rule == "consistent_with_cccd");
   CHECK_FALSE(conflict_on(g, "citizen_id"));
+  CHECK(settled_by(g, "citizen_id") == "consistent_with_cccd");
 }
 
 TEST_CASE("survivorship: a birth date the CCCDs' year digits confirm wins over one a year off") {
@@ -115,10 +127,43 @@ TEST_CASE("survivorship: a name with a typing error gives way, and two full date
   CHECK(value_of(g, "birth_date").value == "1975-01-02");  // the trusted source, for now
   CHECK(value_of(g, "birth_date").rule == "source_priority");
   CHECK(conflict_on(g, "birth_date"));
+  CHECK(settled_by(g, "birth_date").empty());
 }
 
 TEST_CASE("survivorship: names that differ beyond a typing error, one source each, open a case") {
   auto g = Person().add("civil", {{"full_name", "Trần Văn Minh"}}).add("party", {{"full_name", "Trần Quốc Tuấn"}}).golden();
   CHECK(conflict_on(g, "full_name"));
   CHECK(value_of(g, "full_name").rule == "source_priority");
+}
+
+TEST_CASE("survivorship: an administrator's rule decides what the evidence cannot, and only that") {
+  auto person = [] {
+    return Person()
+        .add("civil", {{"citizen_id", "001180555001"}, {"birth_date", "1980-02-03"}, {"gender", "Nữ"}})
+        .add("party", {{"citizen_id", "001180555001"}, {"birth_date", "05/07/1980"}, {"gender", "Nữ"}});
+  };
+  // Two full dates, one source each, both of the CCCD's year: a case.
+  CHECK(conflict_on(person().golden(), "birth_date"));
+  auto p = person();
+  p.rules = {{7, "birth_date", "party", true}};  // trust the party database when its date agrees with the CCCD
+  auto g = p.golden();
+  CHECK(value_of(g, "birth_date").value == "1980-07-05");
+  CHECK(value_of(g, "birth_date").rule == "decision_rule");
+  CHECK_FALSE(conflict_on(g, "birth_date"));
+  CHECK(settled_by(g, "birth_date") == "decision_rule");
+  // The condition: a party date of another year than the CCCD's is not trusted by it.
+  auto q = Person()
+               .add("civil", {{"citizen_id", "001180555001"}, {"birth_date", "1980-02-03"}, {"gender", "Nữ"}})
+               .add("party", {{"birth_date", "05/07/1981"}, {"gender", "Nữ"}});
+  q.rules = {{7, "birth_date", "party", true}};
+  CHECK(value_of(q.golden(), "birth_date").value == "1980-02-03");
+  CHECK(value_of(q.golden(), "birth_date").rule == "consistent_with_cccd");  // the evidence decided it: no rule needed
+  // A rule never overrides what the evidence decides.
+  auto r = Person()
+               .add("civil", {{"birth_date", "1970-05-03"}})
+               .add("party", {{"birth_date", "03/05/1970"}})
+               .add("office", {{"birth_date", "05/03/1970"}});
+  r.rules = {{7, "birth_date", "office", false}};
+  CHECK(value_of(r.golden(), "birth_date").value == "1970-05-03");
+  CHECK(value_of(r.golden(), "birth_date").rule == "agreement");
 }

@@ -9,6 +9,12 @@ const T = {
     persons: 'Người trong danh sách', open_conflicts: 'Xung đột đang mở', orphaned: 'Quyết định cần xem lại',
     value_mismatch: 'Các nguồn khác nhau', match_review: 'Nghi trùng người', 'value_mismatch:deferred': 'Khác nhau (hoãn)',
     'match_review:deferred': 'Nghi trùng (hoãn)', last_runs: 'Các lần đồng bộ gần đây',
+    rules: 'Quy tắc hàng loạt', rule_d: 'quy tắc hàng loạt', rule_decision_rule: 'quy tắc hàng loạt của cán bộ',
+    rule_field: 'Thông tin', rule_source: 'tin nguồn', rule_when: 'Khi nào', when_always: 'luôn luôn', when_agrees_with_cccd: 'khi khớp với CCCD',
+    preview: 'Xem trước', apply_rule: 'Áp dụng quy tắc', rule_cases: 'xung đột đang mở sẽ được quyết định', rules_in_force: 'Quy tắc đang áp dụng',
+    rule_applied: 'Đã áp dụng quy tắc số', admin_only: 'Chỉ quản trị viên áp dụng được quy tắc',
+    settled: 'quy tắc đã quyết', settled_cases: 'Khác nhau đã được quy tắc quyết', severity: 'Mức độ', high: 'cao', medium: 'trung bình', low: 'thấp',
+    by_severity: 'Nghiêm trọng trước', open_cases: 'Đang mở', settled_hint: 'Quy tắc đã chọn giá trị này; chọn hoặc nhập giá trị khác nếu quy tắc sai.',
     as_wholes: 'Xét cả hai người', mean_over: 'xác suất trung bình trên', pairs: 'cặp hồ sơ',
     oversized_person: 'Một người có quá nhiều hồ sơ', 'oversized_person:deferred': 'Quá nhiều hồ sơ (hoãn)',
     confirm: 'Xác nhận là một người', confirm_d: 'xác nhận một người', split_pair: 'Hai hồ sơ này là hai người khác nhau',
@@ -37,6 +43,12 @@ const T = {
     persons: 'Persons', open_conflicts: 'Open conflicts', orphaned: 'Decisions to look at again',
     value_mismatch: 'Sources disagree', match_review: 'Possible match', 'value_mismatch:deferred': 'Disagree (deferred)',
     'match_review:deferred': 'Possible match (deferred)', last_runs: 'Last runs',
+    rules: 'Bulk rules', rule_d: 'bulk rule', rule_decision_rule: 'administrators\' bulk rule',
+    rule_field: 'Field', rule_source: 'trust source', rule_when: 'When', when_always: 'always', when_agrees_with_cccd: 'when it agrees with the CCCD',
+    preview: 'Preview', apply_rule: 'Apply the rule', rule_cases: 'open cases it would decide', rules_in_force: 'Rules in force',
+    rule_applied: 'Applied rule no.', admin_only: 'Only admins apply rules',
+    settled: 'settled by the rules', settled_cases: 'Disagreements the rules settled', severity: 'Severity', high: 'high', medium: 'medium', low: 'low',
+    by_severity: 'Most severe first', open_cases: 'Open', settled_hint: 'The rules chose this value; choose or type another if they are wrong.',
     as_wholes: 'The persons as wholes', mean_over: 'mean probability over', pairs: 'pairs of records',
     oversized_person: 'Person with too many records', 'oversized_person:deferred': 'Too many records (deferred)',
     confirm: 'Confirm: one person', confirm_d: 'confirmed one person', split_pair: 'These two records are different persons',
@@ -123,7 +135,7 @@ function label(labels, field) { return labels && labels[field] ? labels[field][l
 function canDecide() { return me && (me.role === 'reviewer' || me.role === 'admin'); }
 
 function renderNav(active) {
-  const links = [['#/', 'dashboard'], ['#/conflicts', 'queue'], ['#/decisions', 'decisions'], ['#/runs', 'runs'], ['#/audit', 'audit']];
+  const links = [['#/', 'dashboard'], ['#/conflicts', 'queue'], ['#/rules', 'rules'], ['#/decisions', 'decisions'], ['#/runs', 'runs'], ['#/audit', 'audit']];
   $('#nav').replaceChildren(...(me ? links.map(([href, k]) => h('a', {href, class: active === k ? 'active' : ''}, t(k))) : []));
   $('#who').replaceChildren(...(me ? [me.user + ' (' + me.role + ') ', h('a', {href: '#/logout', id: 'logout'}, t('logout'))] : []));
   $('#lang').textContent = lang === 'vi' ? 'EN' : 'VI';
@@ -155,6 +167,7 @@ async function dashboard() {
     h('div', {class: 'card'}, t('persons'), h('div', {class: 'big', id: 'persons-count'}, d.persons)),
     h('a', {class: 'card', href: '#/conflicts'}, t('open_conflicts'), h('div', {class: 'big', id: 'open-count'}, open)),
     ...Object.entries(d.conflicts).map(([k, n]) => h('a', {class: 'card', href: '#/conflicts?kind=' + k.split(':')[0]}, t(k), h('div', {class: 'big'}, n))),
+    h('a', {class: 'card', href: '#/conflicts?status=settled'}, t('settled_cases'), h('div', {class: 'big', id: 'settled-count'}, d.settled || 0)),
     h('a', {class: 'card', href: '#/decisions'}, t('orphaned'), h('div', {class: 'big'}, d.orphaned_decisions)));
   return page(t('dashboard'), cards, h('h2', {}, t('last_runs')), runsTable(d.runs));
 }
@@ -176,12 +189,13 @@ async function queue(params) {
   const sel = (name, options) => h('label', {}, t(name === 'min_age_days' ? 'age' : name),
     h('select', {name, id: 'f-' + name}, options.map(([v, text]) => h('option', {value: v, selected: q.get(name) === v || undefined}, text))));
   const form = h('form', {class: 'filters', id: 'filters'},
+    sel('status', [['open', t('open_cases')], ['settled', t('settled_cases')]]),
     sel('kind', [['', t('all')], ['value_mismatch', t('value_mismatch')], ['match_review', t('match_review')],
       ['oversized_person', t('oversized_person')]]),
     sel('unit', [['', t('all')], ...d.units.map((u) => [u, u])]),
     sel('source', [['', t('all')], ...d.sources.map((s) => [s, s])]),
     h('label', {}, t('age'), h('input', {name: 'min_age_days', type: 'number', min: 0, value: q.get('min_age_days') || '', size: 4})),
-    sel('sort', [['oldest', t('oldest')], ['newest', t('newest')], ['person', t('by_person')], ['kind', t('by_kind')]]),
+    sel('sort', [['severity', t('by_severity')], ['oldest', t('oldest')], ['newest', t('newest')], ['person', t('by_person')], ['kind', t('by_kind')]]),
     h('button', {class: 'action secondary', type: 'submit'}, t('filter')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -193,7 +207,7 @@ async function queue(params) {
     const tr = h('tr', {class: 'clickable', tabindex: 0, 'data-id': c.id},
       h('td', {}, c.id), h('td', {}, t(c.kind)), h('td', {}, c.kind === 'value_mismatch' ? c.field : ''),
       h('td', {}, c.person_name, h('div', {class: 'muted'}, c.person_id)), h('td', {}, c.unit), h('td', {}, c.sources.join(', ')),
-      h('td', {}, c.age_days + ' ' + t('days')), h('td', {}, badge(c.status)));
+      h('td', {}, c.age_days + ' ' + t('days')), h('td', {}, badge(c.severity_label)), h('td', {}, badge(c.status)));
     const open = () => { location.hash = '#/conflicts/' + c.id; };
     tr.addEventListener('click', open);
     tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
@@ -206,7 +220,7 @@ async function queue(params) {
     h('span', {}, t('page') + ' ' + d.page + ' ' + t('of') + ' ' + pages + ' (' + d.total + ')'),
     h('button', {class: 'action secondary', disabled: d.page >= pages || undefined, onclick: () => go(d.page + 1)}, t('next')));
   const table = d.items.length ? h('table', {id: 'queue'},
-    h('tr', {}, [t('id'), t('kind'), t('field'), t('person'), t('unit'), t('sources'), t('opened'), t('status')].map((x) => h('th', {}, x))), rows)
+    h('tr', {}, [t('id'), t('kind'), t('field'), t('person'), t('unit'), t('sources'), t('opened'), t('severity'), t('status')].map((x) => h('th', {}, x))), rows)
     : h('p', {id: 'queue-empty'}, t('none'));
   return page(t('queue'), form, table, pager);
 }
@@ -267,7 +281,7 @@ async function conflictPage(id) {
   const note = h('textarea', {id: 'note', placeholder: t('note')});
   const err = h('p', {class: 'error', id: 'action-error'});
   const act = (action, extra) => () => resolve(id, Object.assign({action, note: note.value}, extra || {}));
-  const open = c.status === 'open' || c.status === 'deferred';
+  const open = c.status === 'open' || c.status === 'deferred' || c.status === 'settled';  // settled: decide otherwise
   const decide = canDecide() && open;
   const buttons = [];
   let typed = null;
@@ -295,10 +309,11 @@ async function conflictPage(id) {
       h('button', {class: 'action secondary', type: 'submit'}, t('save_value'), ' ', h('span', {class: 'kbd'}, 'V')));
     typed.addEventListener('submit', (e) => { e.preventDefault(); resolve(id, {action: 'value', value: input.value, note: reason.value || note.value}); });
   }
-  if (c.status !== 'deferred') buttons.push(h('button', {class: 'action secondary', id: 'act-defer', onclick: act('defer')}, t('defer'), ' ', h('span', {class: 'kbd'}, 'L')));
+  if (c.status !== 'deferred' && c.status !== 'settled') buttons.push(h('button', {class: 'action secondary', id: 'act-defer', onclick: act('defer')}, t('defer'), ' ', h('span', {class: 'kbd'}, 'L')));
   const golden = c.person.golden || {};
   const head = h('div', {class: 'panel'},
     h('div', {}, badge(c.status), ' ', t(c.kind), c.kind === 'value_mismatch' ? ' — ' + label(c.field_labels, c.field) : ''),
+    c.status === 'settled' ? h('p', {class: 'muted', id: 'settled-hint'}, t('settled_hint')) : null,
     c.kind === 'oversized_person' ? h('p', {class: 'muted', id: 'oversized-hint'}, c.candidates.length + ' ' + t('records_side').toLowerCase() + '. ' + t('oversized_hint')) : null,
     h('div', {}, t('person') + ': ', h('a', {href: '#/persons/' + c.person_id}, (golden.full_name || {}).value || c.person_id), ' ',
       h('span', {class: 'muted'}, c.person_id + (golden.org_unit ? ' · ' + golden.org_unit.value : ''))),
@@ -333,8 +348,8 @@ function decisionsTable(list) {
   return h('table', {class: 'decisions'},
     h('tr', {}, ['#', t('decision_kind'), t('person'), t('field'), t('value'), t('by'), t('when'), t('status'), ''].map((x) => h('th', {}, x))),
     list.map((d) => h('tr', {'data-id': d.id},
-      h('td', {}, d.id), h('td', {}, t(d.kind + '_d')), h('td', {}, h('a', {href: '#/persons/' + d.person_id}, d.person_id)),
-      h('td', {}, d.field), h('td', {}, d.value !== undefined ? shownValue(d.field, d.value) : ''),
+      h('td', {}, d.id), h('td', {}, t(d.kind + '_d')), h('td', {}, d.person_id ? h('a', {href: '#/persons/' + d.person_id}, d.person_id) : ''),
+      h('td', {}, d.field), h('td', {}, d.rule ? d.rule.source + ' (' + t('when_' + d.rule.when) + ')' : d.value !== undefined ? shownValue(d.field, d.value) : ''),
       h('td', {}, d.author, d.note ? h('div', {class: 'muted'}, d.note) : null), h('td', {}, fmtDate(d.created_at)),
       h('td', {}, badge(d.status), d.status_note ? h('div', {class: 'muted'}, d.status_note) : null),
       h('td', {}, canDecide() && d.status !== 'undone' ? h('button', {class: 'action secondary', id: 'undo-' + d.id, onclick: async () => {
@@ -345,6 +360,44 @@ function decisionsTable(list) {
 async function decisionsPage() {
   const d = await api('GET', '/api/decisions');
   return page(t('decisions'), decisionsTable(d.decisions));
+}
+
+// Bulk rules: one decision for a class of cases, previewed (how many, which persons, which value)
+// before an admin applies it; listed with the other decisions, and undone the same way.
+async function rulesPage() {
+  const d = await api('GET', '/api/rules');
+  const field = h('select', {id: 'rule-field'}, ['birth_date', 'citizen_id', 'gender', 'full_name'].map((f) => h('option', {value: f}, f)));
+  const source = h('select', {id: 'rule-source'}, d.sources.map((x) => h('option', {value: x}, x)));
+  const when = h('select', {id: 'rule-when'}, ['agrees_with_cccd', 'always'].map((w) => h('option', {value: w}, t('when_' + w))));
+  const note = h('input', {id: 'rule-note', placeholder: t('reason')});
+  const err = h('p', {class: 'error', id: 'rule-error'});
+  const result = h('div', {id: 'rule-preview'});
+  const body = () => ({field: field.value, source: source.value, when: when.value});
+  const previewButton = h('button', {class: 'action secondary', id: 'rule-preview-button', type: 'button', onclick: async () => {
+    err.textContent = '';
+    try {
+      const p = await api('POST', '/api/rules/preview', body());
+      result.replaceChildren(h('p', {id: 'rule-count'}, p.cases + ' ' + t('rule_cases')),
+        h('table', {id: 'rule-items'}, h('tr', {}, ['#', t('person'), t('value'), t('source')].map((x) => h('th', {}, x))),
+          p.items.slice(0, 200).map((i) => h('tr', {}, h('td', {}, h('a', {href: '#/conflicts/' + i.conflict_id}, i.conflict_id)),
+            h('td', {}, h('a', {href: '#/persons/' + i.person_id}, i.person_id)), h('td', {}, shownValue(field.value, i.value)),
+            h('td', {}, i.source + ':' + i.record_id)))));
+    } catch (ex) { err.textContent = ex.message; }
+  }}, t('preview'));
+  const applyButton = h('button', {class: 'action', id: 'rule-apply', type: 'button', onclick: async () => {
+    err.textContent = '';
+    try {
+      const r = await api('POST', '/api/rules', Object.assign(body(), {note: note.value}));
+      toast(t('rule_applied') + ' ' + r.rule.id + ' (' + r.decided.cases + ')');
+      route();
+    } catch (ex) { err.textContent = ex.message; }
+  }}, t('apply_rule'));
+  const form = h('div', {class: 'panel', id: 'rule-form'},
+    h('div', {class: 'actions'}, h('label', {}, t('rule_field'), ' ', field), h('label', {}, t('rule_source'), ' ', source),
+      h('label', {}, t('rule_when'), ' ', when)),
+    h('div', {class: 'actions'}, previewButton, note, me.role === 'admin' ? applyButton : h('span', {class: 'muted'}, t('admin_only'))),
+    err, result);
+  return page(t('rules'), canDecide() ? form : null, h('h2', {}, t('rules_in_force')), decisionsTable(d.rules));
 }
 
 async function personPage(id) {
@@ -411,6 +464,7 @@ async function route() {
     if ((m = path.match(/^\/conflicts\/(\d+)$/))) { renderNav('queue'); return render(await conflictPage(m[1])); }
     if ((m = path.match(/^\/persons\/([A-Za-z0-9_-]+)$/))) { renderNav(''); return render(await personPage(m[1])); }
     if (path === '/decisions') { renderNav('decisions'); return render(await decisionsPage()); }
+    if (path === '/rules') { renderNav('rules'); return render(await rulesPage()); }
     if (path === '/runs') { renderNav('runs'); return render(await runsPage()); }
     if (path === '/audit') { renderNav('audit'); return render(await auditPage()); }
     render(page('404', h('p', {}, path)));
