@@ -14,8 +14,16 @@ fi
 cp "$SOURCE_DIR/tests/browser/admin_ui.test.mjs" "$BROWSER_DIR/"
 
 "$HOPNHAT" gen --persons 150 --seed 9 --out . >/dev/null
+# A person of three records counts as too many here, so that the page of such a case is tried.
+python3 - <<'PY'
+import json
+c = json.load(open("hopnhat.json", encoding="utf-8"))
+c.setdefault("match", {})["max_person_records"] = 2
+json.dump(c, open("hopnhat.json", "w", encoding="utf-8"), ensure_ascii=False)
+PY
 "$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "first sync"
 echo "mat-khau-reviewer" | "$HOPNHAT" users add lan --role reviewer --password-stdin --config hopnhat.json >/dev/null
+echo "mat-khau-admin-01" | "$HOPNHAT" users add quan --role admin --password-stdin --config hopnhat.json >/dev/null
 "$HOPNHAT" serve --config hopnhat.json --listen 127.0.0.1:0 > serve.out 2> serve.err &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"' EXIT
