@@ -8,12 +8,14 @@
    the spread, the highest peak RSS, per-stage seconds and pairs per second of the median run;
 3. pairwise precision / recall / review share against the generator's ground truth;
 4. a second sync after 1% of the party records changed: wall time side by side with the full one;
+   then the administrators' screens on that store over HTTP (bench/queue_bench.py: the
+   dashboard and each queue page, filter and order);
 5. the same full and 1%-changed syncs into a PostgreSQL store on a throw-away local server
    (BENCH_POSTGRES=0 skips it);
 6. FEBRL dataset 3 (bench/data/febrl) with bench/febrl/febrl3.json: pairwise F1;
 7. a 200,000-row, 25-field XLSX roster written and read back by the spreadsheet plugin;
-8. the quality surface: bench/quality_grid.py at 3,000 persons (a grid of data conditions,
-   FEBRL 1-3 and Splink's fake_1000).
+8. the quality surface: bench/quality_grid.py at 3,000 persons (a grid of data conditions, two
+   generators written without reading the engine, FEBRL 1-3 and Splink's fake_1000).
 Prints a Markdown table and writes the raw figures to OUT/bench.json.
 """
 import argparse
@@ -186,6 +188,12 @@ def main():
     results["one_percent"] = one_percent_run(hopnhat, config, data, os.path.join(out, "incremental.json"))
     results["one_percent_everywhere"] = spread_run(hopnhat, config, data, os.path.join(out, "incremental-all.json"))
 
+    # The administrators' screens on this store (issue #24: every page within 200 ms).
+    queue_json = os.path.join(out, "queue.json")
+    queue_table = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "queue_bench.py"), "--hopnhat", hopnhat,
+                                  "--config", config, "--json", queue_json], check=True, capture_output=True, text=True).stdout
+    results["queue"] = json.load(open(queue_json))
+
     if os.environ.get("BENCH_POSTGRES", "1") != "0":
         results["postgres"] = postgres_runs(hopnhat, out, args.persons)
 
@@ -242,6 +250,8 @@ def main():
     for mode in ("export", "import"):
         x = results["xlsx_" + mode]
         print(f"| XLSX {mode}, 200,000 rows x 25 fields | {x['seconds']} s, peak RSS {x['peak_rss_mib']} MiB |")
+    print("\nThe administrators' screens (bench/queue_bench.py):\n")
+    print(queue_table)
     print("\nQuality surface (bench/quality_grid.py --persons 3000):\n")
     print(grid_table)
 

@@ -225,6 +225,17 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       column_kind[with_column_[c]] = settings.comparisons[c].kind;
     }
   }
+  // A column that prepares the same value the same way as an earlier one (org_unit compared
+  // with itself and with the party cell) copies it instead of folding it again.
+  std::vector<std::size_t> same_as(columns_);
+  for (std::size_t c = 0; c < columns_; ++c) {
+    same_as[c] = c;
+    for (std::size_t d = 0; d < c; ++d)
+      if (cmp_ref[d] == cmp_ref[c] && column_kind[d] == column_kind[c]) {
+        same_as[c] = d;
+        break;
+      }
+  }
   std::vector<std::vector<std::size_t>> block_ref(settings.blocking.size());
   for (std::size_t b = 0; b < settings.blocking.size(); ++b)
     for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
@@ -262,6 +273,11 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     out.text.assign(columns_, {});
     out.date.assign(columns_, {0, 0});
     for (std::size_t c = 0; c < columns_; ++c) {
+      if (same_as[c] != c) {
+        out.text[c] = out.text[same_as[c]];
+        out.date[c] = out.date[same_as[c]];
+        continue;
+      }
       const std::string& v = values[cmp_ref[c]];
       if (v.empty()) continue;
       auto& t = out.text[c];
@@ -289,7 +305,15 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         }
         case ComparisonKind::kIdentifier: t[0] = v; break;
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
-        case ComparisonKind::kUnit: t[0] = text::unit_key(v); break;
+        case ComparisonKind::kUnit: {
+          // An agency has dozens of unit names and hundreds of thousands of records naming them.
+          thread_local std::unordered_map<std::string, std::string> keys;
+          if (keys.size() > 4096) keys.clear();
+          auto [it, fresh] = keys.try_emplace(v);
+          if (fresh) it->second = text::unit_key(v);
+          t[0] = it->second;
+          break;
+        }
       }
     }
     out.term.assign(terms, 0);

@@ -61,11 +61,6 @@ json golden_of(const std::optional<store::PersonRow>& p) {
   return merge::decode_golden(p->golden);
 }
 
-std::string value_of(const json& golden, const char* field) {
-  auto it = golden.find(field);
-  return it == golden.end() ? "" : it->value("value", "");
-}
-
 // Days between two ISO 8601 timestamps (by their dates).
 long long days_between(const std::string& from, const std::string& to) {
   auto days = [](const std::string& iso) -> long long {
@@ -257,75 +252,81 @@ Reply Api::login(const Request& r) {
 }
 
 Reply Api::dashboard() {
-  std::int64_t persons = 0;
-  for (const auto& p : store_->persons())
-    if (!p.retired_run) ++persons;
+  // Counted, not read (a million persons, a hundred thousand cases): persons change only in runs,
+  // so the last run that committed says how many there are; the cases are counted by the store.
+  std::optional<std::int64_t> persons;
+  const auto last_runs = store_->runs(20);
+  for (const auto& run : last_runs) {
+    if ((run.status != "succeeded" && run.status != "partial") || run.dry_run || run.report.empty()) continue;
+    const json report = json::parse(run.report);
+    if (report.contains("persons") && report["persons"].contains("total")) persons = report["persons"]["total"].get<std::int64_t>();
+    break;
+  }
+  if (!persons) persons = store_->active_person_count();
   json by_kind = json::object();
   std::int64_t settled = 0;
-  for (const auto& c : store_->live_conflicts()) {
-    if (c.status == "settled") {
-      ++settled;
+  for (const auto& [key, n] : store_->live_conflict_counts()) {
+    const auto colon = key.rfind(':');
+    const std::string kind = key.substr(0, colon), status = key.substr(colon + 1);
+    if (status == "settled") {
+      settled += n;
       continue;
     }
-    const std::string key = c.kind + (c.status == "deferred" ? ":deferred" : "");
-    by_kind[key] = by_kind.value(key, 0) + 1;
+    const std::string shown = kind + (status == "deferred" ? ":deferred" : "");
+    by_kind[shown] = by_kind.value(shown, std::int64_t{0}) + n;
   }
   std::int64_t orphaned = 0;
   for (const auto& d : store_->decisions(false)) orphaned += d.status == "orphaned";
   json runs = json::array();
-  for (const auto& run : store_->runs(5)) {
+  for (std::size_t i = 0; i < last_runs.size() && i < 5; ++i) {
+    const auto& run = last_runs[i];
     json report = run.report.empty() ? json::object() : json::parse(run.report);
     runs.push_back({{"id", run.id}, {"started_at", run.started_at}, {"status", run.status}, {"dry_run", run.dry_run},
                     {"persons", report.value("persons", json::object())}, {"conflicts", report.value("conflicts", json::object())}});
   }
-  return Reply{200, {{"persons", persons}, {"conflicts", by_kind}, {"settled", settled}, {"orphaned_decisions", orphaned}, {"runs", runs}}, "", ""};
+  return Reply{200, {{"persons", *persons}, {"conflicts", by_kind}, {"settled", settled}, {"orphaned_decisions", orphaned}, {"runs", runs}}, "", ""};
 }
 
 Reply Api::conflicts(const Request& r) {
-  const std::string kind = query(r, "kind"), unit = query(r, "unit"), source = query(r, "source"), status = query(r, "status", "open");
+  const std::string status = query(r, "status", "open");
   const long long min_age = query_number(r, "min_age_days", 0, 0, 1000000);
-  const std::string sort = query(r, "sort", "severity");
   const long long per_page = std::min(query_number(r, "per_page", 25, 1, 1000000), 200LL);  // more than 200: 200
   const long long page = query_number(r, "page", 1, 1, 1000000000);
+  store::ConflictQuery q;
+  // "open" is the queue as the UI shows it; another status lists those; "all", everything.
+  if (status == "open") q.statuses = {"open"};
+  else if (status != "all") q.statuses = {status};
+  q.kind = query(r, "kind");
+  q.unit = query(r, "unit");
+  q.source = query(r, "source");
+  q.sort = query(r, "sort", "severity");
+  q.limit = per_page;
+  q.offset = (page - 1) * per_page;
+  // The runs give a case its age: opened at least `min_age` days ago = opened by a run started
+  // by then (runs are numbered in the order they start).
   std::map<std::int64_t, std::string> run_started;
   for (const auto& run : store_->runs(1000000)) run_started[run.id] = run.started_at;
   const std::string now = admin::now_iso();
-  std::vector<json> items;
-  std::set<std::string> units, sources;
-  const auto rows = status == "settled" ? store_->live_conflicts() : store_->conflicts(status != "all");
-  for (const auto& c : rows) {
-    if (status != "all" && c.status != status) continue;
-    json golden = golden_of(store_->person(c.person_id));
-    json cands = json::parse(c.candidates);
-    std::set<std::string> srcs;
-    for (const auto& cand : cands) srcs.insert(cand.value("source", ""));
-    std::string u = value_of(golden, "org_unit");
-    units.insert(u);
-    sources.insert(srcs.begin(), srcs.end());
-    auto started = run_started.find(c.opened_run);
-    long long age = started == run_started.end() ? 0 : days_between(started->second, now);
-    if ((!kind.empty() && c.kind != kind) || (!unit.empty() && u != unit) || (!source.empty() && !srcs.count(source)) || age < min_age)
-      continue;
-    const int severity = admin::case_severity(c, cands);
-    items.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}, {"person_id", c.person_id},
-                     {"severity", severity}, {"severity_label", admin::severity_label(severity)},
-                     {"person_name", value_of(golden, "full_name")}, {"unit", u}, {"sources", srcs},
-                     {"opened_run", c.opened_run}, {"opened_at", started == run_started.end() ? "" : started->second},
-                     {"age_days", age}});
+  if (min_age > 0) {
+    q.max_opened_run = 0;
+    for (const auto& [id, started] : run_started)
+      if (days_between(started, now) >= min_age) q.max_opened_run = id;
   }
-  std::stable_sort(items.begin(), items.end(), [&](const json& a, const json& b) {
-    if (sort == "newest") return a["id"].get<std::int64_t>() > b["id"].get<std::int64_t>();
-    if (sort == "person") return a["person_name"].get<std::string>() < b["person_name"].get<std::string>();
-    if (sort == "kind") return a["kind"].get<std::string>() < b["kind"].get<std::string>();
-    if (sort == "severity" && a["severity"] != b["severity"]) return a["severity"].get<int>() > b["severity"].get<int>();
-    return a["id"].get<std::int64_t>() < b["id"].get<std::int64_t>();
-  });
-  json page_items = json::array();
-  for (std::size_t i = static_cast<std::size_t>((page - 1) * per_page); i < items.size() && page_items.size() < static_cast<std::size_t>(per_page); ++i)
-    page_items.push_back(items[i]);
-  units.erase("");
-  return Reply{200, {{"total", items.size()}, {"page", page}, {"per_page", per_page}, {"items", page_items},
-                     {"units", units}, {"sources", sources}}, "", ""};
+  const store::ConflictPage found = store_->conflict_page(q);
+  json items = json::array();
+  for (const auto& c : found.rows) {
+    std::vector<std::string> srcs;
+    for (std::size_t at = 1, next; (next = c.sources.find(',', at)) != std::string::npos; at = next + 1)
+      if (next > at) srcs.push_back(c.sources.substr(at, next - at));
+    auto started = run_started.find(c.opened_run);
+    items.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}, {"person_id", c.person_id},
+                     {"severity", c.severity}, {"severity_label", admin::severity_label(c.severity)},
+                     {"person_name", c.person_name}, {"unit", c.unit}, {"sources", srcs},
+                     {"opened_run", c.opened_run}, {"opened_at", started == run_started.end() ? "" : started->second},
+                     {"age_days", started == run_started.end() ? 0 : days_between(started->second, now)}});
+  }
+  return Reply{200, {{"total", found.total}, {"page", page}, {"per_page", per_page}, {"items", items},
+                     {"units", store_->conflict_units(q.statuses)}, {"sources", store_->conflict_sources(q.statuses)}}, "", ""};
 }
 
 json Api::record_json(const std::string& source, const std::string& record_id) {

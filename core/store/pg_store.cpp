@@ -8,9 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+#include <type_traits>
 #include <unordered_map>
 
 #include "base/parallel.hpp"
+#include "store/conflict_query.hpp"
 #include "store/invariants.hpp"
 #include "store/pg_conn.hpp"
 #include "store/run_lock.hpp"
@@ -26,7 +29,7 @@ namespace {
 
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql", "009_export_views.sql"};
+                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql"};
 
 // The advisory lock that orders appends to the audit chain ("hopnhat" and 1; the run lock is "hopnhat").
 constexpr std::int64_t kAuditLockKey = 0x686f706e68617401;
@@ -112,7 +115,7 @@ class PgStore final : public Store {
              "merged_into TEXT, split_from TEXT, view_run BIGINT)");
     db_.exec("CREATE TEMP TABLE stage_changes (person_id TEXT, run_id BIGINT, changed_at TEXT, field TEXT, old_value TEXT, new_value TEXT)");
     db_.exec("CREATE TEMP TABLE stage_conflicts (id BIGINT, person_id TEXT, field TEXT, kind TEXT, status TEXT, candidates TEXT, "
-             "opened_run BIGINT, closed_run BIGINT)");
+             "opened_run BIGINT, closed_run BIGINT, severity INTEGER, person_name TEXT, unit TEXT, sources TEXT)");
   }
 
   ~PgStore() override {
@@ -428,6 +431,41 @@ class PgStore final : public Store {
     return read_conflicts(std::string(open_only ? " WHERE status IN ('open', 'deferred')" : "") + " ORDER BY id", {});
   }
 
+  ConflictPage conflict_page(const ConflictQuery& q) override {
+    flush();
+    std::vector<PgParam> params;
+    QueueSql sql = queue_sql(q, [&](auto value) {
+      if constexpr (std::is_same_v<decltype(value), std::string>) params.push_back(value);
+      else params.push_back(pg(value));
+      return "$" + std::to_string(params.size());
+    });
+    ConflictPage page;
+    page.total = db_.exec("SELECT count(*) FROM conflicts" + sql.where, params).integer(0, 0);
+    params.push_back(pg(q.limit));
+    params.push_back(pg(q.offset));
+    page.rows = read_conflicts(sql.where + sql.order + " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" +
+                                   std::to_string(params.size()), params);
+    return page;
+  }
+
+  std::vector<std::string> conflict_units(const std::vector<std::string>& statuses) override { return distinct_column("unit", statuses); }
+
+  std::vector<std::string> conflict_sources(const std::vector<std::string>& statuses) override {
+    std::set<std::string> names;
+    for (const auto& list : distinct_column("sources", statuses))
+      for (std::size_t at = 1, next; (next = list.find(',', at)) != std::string::npos; at = next + 1)
+        if (next > at) names.insert(list.substr(at, next - at));
+    return {names.begin(), names.end()};
+  }
+
+  std::map<std::string, std::int64_t> live_conflict_counts() override {
+    flush();
+    auto r = db_.exec("SELECT kind, status, count(*) FROM conflicts WHERE status IN ('open', 'deferred', 'settled') GROUP BY kind, status");
+    std::map<std::string, std::int64_t> out;
+    for (int i = 0; i < r.rows(); ++i) out[r.text(i, 0) + ":" + r.text(i, 1)] = r.integer(i, 2);
+    return out;
+  }
+
   std::vector<ConflictRow> live_conflicts() override {
     return read_conflicts(" WHERE status IN ('open', 'deferred', 'settled') ORDER BY id", {});
   }
@@ -445,15 +483,16 @@ class PgStore final : public Store {
         next_conflict_id_ = db_.exec("SELECT COALESCE(MAX(id), 0) + 1 FROM conflicts").integer(0, 0);
       const std::int64_t id = next_conflict_id_++;
       if (conflicts_.rows.empty()) first_buffered_conflict_ = id;
-      conflicts_.put(std::to_string(id), {pg(id), c.person_id, c.field, c.kind, c.status, c.candidates, pg(c.opened_run), pg(c.closed_run)});
+      conflicts_.put(std::to_string(id), {pg(id), c.person_id, c.field, c.kind, c.status, c.candidates, pg(c.opened_run), pg(c.closed_run),
+                                          pg(std::int64_t{c.severity}), c.person_name, c.unit, c.sources});
       maybe_flush();
       return id;
     }
     if (!conflicts_.rows.empty() && c.id >= first_buffered_conflict_) flush();  // the row is still in the buffer
     // Read committed: the CASE sees the row as an administrator's committed decision left it.
     db_.exec("UPDATE conflicts SET person_id = $1, status = CASE WHEN $2 IN ('open', 'settled') AND status IN ('resolved', 'deferred') THEN status ELSE $2 END, "
-             "candidates = $3, closed_run = $4 WHERE id = $5",
-             {c.person_id, c.status, c.candidates, pg(c.closed_run), pg(c.id)});
+             "candidates = $3, closed_run = $4, severity = $6, person_name = $7, unit = $8, sources = $9 WHERE id = $5",
+             {c.person_id, c.status, c.candidates, pg(c.closed_run), pg(c.id), pg(std::int64_t{c.severity}), c.person_name, c.unit, c.sources});
     return c.id;
   }
   void set_conflict_status(std::int64_t id, const std::string& status) override {
@@ -625,8 +664,8 @@ class PgStore final : public Store {
           "ON CONFLICT (person_id, run_id, field) DO UPDATE SET changed_at = excluded.changed_at, "
           "old_value = excluded.old_value, new_value = excluded.new_value");
     merge(conflicts_, "stage_conflicts",
-          "INSERT INTO conflicts(id, person_id, field, kind, status, candidates, opened_run, closed_run) "
-          "SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM stage_conflicts");
+          "INSERT INTO conflicts(id, person_id, field, kind, status, candidates, opened_run, closed_run, severity, person_name, unit, sources) "
+          "SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run, severity, person_name, unit, sources FROM stage_conflicts");
   }
 
   std::vector<StoredRecord> read_records(const std::string& sql, const std::vector<PgParam>& params) {
@@ -677,10 +716,28 @@ class PgStore final : public Store {
 
   std::vector<ConflictRow> read_conflicts(const std::string& tail, const std::vector<PgParam>& params) {
     flush();
-    auto r = db_.exec("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts" + tail, params);
+    auto r = db_.exec("SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run, severity, person_name, unit, sources "
+                      "FROM conflicts" + tail, params);
     std::vector<ConflictRow> out;
     for (int i = 0; i < r.rows(); ++i)
-      out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.integer(i, 6), r.optional_integer(i, 7)});
+      out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.integer(i, 6), r.optional_integer(i, 7),
+                     static_cast<int>(r.integer(i, 8)), r.text(i, 9), r.text(i, 10), r.text(i, 11)});
+    return out;
+  }
+
+  std::vector<std::string> distinct_column(const char* column, const std::vector<std::string>& statuses) {
+    flush();
+    std::vector<PgParam> params;
+    std::string in;
+    for (const auto& s : statuses) {
+      params.push_back(s);
+      in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
+    }
+    auto r = db_.exec(std::string("SELECT DISTINCT ") + column + " FROM conflicts" + (statuses.empty() ? "" : " WHERE status IN (" + in + ")") +
+                      " ORDER BY 1", params);
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i)
+      if (!r.text(i, 0).empty()) out.push_back(r.text(i, 0));
     return out;
   }
 

@@ -1,7 +1,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
+#include <variant>
 
+#include "store/conflict_query.hpp"
 #include "store/invariants.hpp"
 #include "store/run_lock.hpp"
 #include "store/row_json.hpp"
@@ -17,7 +20,7 @@ namespace {
 // Migrations in order; a later issue appends files, never edits a shipped one.
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql", "009_export_views.sql"};
+                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql"};
 
 // The inserts the put_* writes extend with ON CONFLICT and the add_* ones run as they are;
 // write_*() binds a row to either and runs it.
@@ -353,19 +356,63 @@ class SqliteStore final : public Store {
     return read_conflicts(s);
   }
 
+  ConflictPage conflict_page(const ConflictQuery& q) override {
+    std::vector<std::variant<std::string, std::int64_t>> params;
+    QueueSql sql = queue_sql(q, [&](auto value) {
+      params.emplace_back(std::move(value));
+      return std::string("?");
+    });
+    auto bind_all = [&](Statement& s) {
+      for (std::size_t i = 0; i < params.size(); ++i)
+        std::visit([&](const auto& v) { s.bind(static_cast<int>(i + 1), v); }, params[i]);
+    };
+    ConflictPage page;
+    auto count = db_.prepare("SELECT count(*) FROM conflicts" + sql.where);
+    bind_all(count);
+    count.step();
+    page.total = count.integer(0);
+    auto rows = db_.prepare(std::string(kSelectConflicts) + sql.where + sql.order + " LIMIT ? OFFSET ?");
+    bind_all(rows);
+    rows.bind(static_cast<int>(params.size() + 1), q.limit).bind(static_cast<int>(params.size() + 2), q.offset);
+    page.rows = read_conflicts(rows);
+    return page;
+  }
+
+  std::vector<std::string> conflict_units(const std::vector<std::string>& statuses) override {
+    return distinct_column("unit", statuses);
+  }
+
+  std::vector<std::string> conflict_sources(const std::vector<std::string>& statuses) override {
+    std::set<std::string> names;
+    for (const auto& list : distinct_column("sources", statuses))
+      for (std::size_t at = 1, next; (next = list.find(',', at)) != std::string::npos; at = next + 1)
+        if (next > at) names.insert(list.substr(at, next - at));
+    return {names.begin(), names.end()};
+  }
+
+  std::map<std::string, std::int64_t> live_conflict_counts() override {
+    auto s = db_.prepare("SELECT kind, status, count(*) FROM conflicts WHERE status IN ('open', 'deferred', 'settled') GROUP BY kind, status");
+    std::map<std::string, std::int64_t> out;
+    while (s.step()) out[s.text(0) + ":" + s.text(1)] = s.integer(2);
+    return out;
+  }
+
   std::int64_t put_conflict(const ConflictRow& c) override {
     if (c.id == 0) {
       if (!add_conflict_) add_conflict_.emplace(db_.prepare(
-          "INSERT INTO conflicts(person_id, field, kind, status, candidates, opened_run, closed_run) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+          "INSERT INTO conflicts(person_id, field, kind, status, candidates, opened_run, closed_run, severity, person_name, unit, sources) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       add_conflict_->bind_borrowed(1, c.person_id).bind_borrowed(2, c.field).bind_borrowed(3, c.kind).bind_borrowed(4, c.status)
-          .bind_borrowed(5, c.candidates).bind(6, c.opened_run).bind_optional(7, c.closed_run).run();
+          .bind_borrowed(5, c.candidates).bind(6, c.opened_run).bind_optional(7, c.closed_run).bind(8, std::int64_t{c.severity})
+          .bind_borrowed(9, c.person_name).bind_borrowed(10, c.unit).bind_borrowed(11, c.sources).run();
       return sqlite3_last_insert_rowid(db_.handle());
     }
     if (!update_conflict_) update_conflict_.emplace(db_.prepare(
         "UPDATE conflicts SET status = CASE WHEN ?1 IN ('open', 'settled') AND status IN ('resolved', 'deferred') THEN status ELSE ?1 END, "
-        "candidates = ?2, closed_run = ?3, person_id = ?4 WHERE id = ?5"));
+        "candidates = ?2, closed_run = ?3, person_id = ?4, severity = ?6, person_name = ?7, unit = ?8, sources = ?9 WHERE id = ?5"));
     update_conflict_->bind_borrowed(1, c.status).bind_borrowed(2, c.candidates).bind_optional(3, c.closed_run)
-        .bind_borrowed(4, c.person_id).bind(5, c.id).run();
+        .bind_borrowed(4, c.person_id).bind(5, c.id).bind(6, std::int64_t{c.severity}).bind_borrowed(7, c.person_name)
+        .bind_borrowed(8, c.unit).bind_borrowed(9, c.sources).run();
     return c.id;
   }
 
@@ -563,15 +610,28 @@ class SqliteStore final : public Store {
   }
 
   static constexpr const char* kSelectConflicts =
-      "SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run FROM conflicts";
+      "SELECT id, person_id, field, kind, status, candidates, opened_run, closed_run, severity, person_name, unit, sources FROM conflicts";
 
   static std::vector<ConflictRow> read_conflicts(Statement& s) {
     std::vector<ConflictRow> out;
     while (s.step()) {
-      ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt};
+      ConflictRow c{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), std::nullopt,
+                    static_cast<int>(s.integer(8)), s.text(9), s.text(10), s.text(11)};
       if (!s.is_null(7)) c.closed_run = s.integer(7);
       out.push_back(std::move(c));
     }
+    return out;
+  }
+
+  std::vector<std::string> distinct_column(const char* column, const std::vector<std::string>& statuses) {
+    std::string in;
+    for (std::size_t i = 0; i < statuses.size(); ++i) in += i ? ", ?" : "?";
+    auto s = db_.prepare(std::string("SELECT DISTINCT ") + column + " FROM conflicts" + (statuses.empty() ? "" : " WHERE status IN (" + in + ")") +
+                         " ORDER BY 1");
+    for (std::size_t i = 0; i < statuses.size(); ++i) s.bind(static_cast<int>(i + 1), statuses[i]);
+    std::vector<std::string> out;
+    while (s.step())
+      if (!s.text(0).empty()) out.push_back(s.text(0));
     return out;
   }
 

@@ -74,10 +74,28 @@ struct ConflictRow {
   std::string person_id;
   std::string field;
   std::string kind;
-  std::string status;      // open | closed
+  std::string status;      // open | deferred | settled | resolved | closed
   std::string candidates;  // JSON text
   std::int64_t opened_run = 0;
   std::optional<std::int64_t> closed_run;
+  // What the queue orders and filters by, kept with the case by the run that writes it.
+  int severity = 0;          // admin::case_severity; 0 until a run computed it
+  std::string person_name{};  // the person's name as the case shows it
+  std::string unit{};         // the person's unit
+  std::string sources{};      // the sources of its candidates, ",a,b," (a source filter is a LIKE)
+};
+
+/// One page of the queue: the filters the admin UI offers, an order, and where the page starts.
+struct ConflictQuery {
+  std::vector<std::string> statuses;  // any of these; empty: every status
+  std::string kind, unit, source;     // "" = any
+  std::int64_t max_opened_run = -1;   // opened in this run or before (age filter); -1: any
+  std::string sort = "severity";      // severity | oldest | newest | person | kind
+  std::int64_t offset = 0, limit = 25;
+};
+struct ConflictPage {
+  std::int64_t total = 0;  // rows that pass the filters
+  std::vector<ConflictRow> rows;
 };
 
 /// What an administrator decided; applied on every later run before any automatic decision.
@@ -261,6 +279,14 @@ class Store {
   /// What a run keeps up to date: the open and deferred cases and the disagreements the rules
   /// settled (status settled), oldest first. Closed and resolved ones are history.
   virtual std::vector<ConflictRow> live_conflicts() = 0;
+  /// A page of the queue, ordered and counted by the store (indexes on status, kind, severity
+  /// and unit): a page costs the same with a hundred cases or a hundred thousand.
+  virtual ConflictPage conflict_page(const ConflictQuery& query) = 0;
+  /// The units and the sources (one each) among the cases of these statuses, for the filters.
+  virtual std::vector<std::string> conflict_units(const std::vector<std::string>& statuses) = 0;
+  virtual std::vector<std::string> conflict_sources(const std::vector<std::string>& statuses) = 0;
+  /// Cases by "kind" + ":" + status, for the statuses that are not history (open, deferred, settled).
+  virtual std::map<std::string, std::int64_t> live_conflict_counts() = 0;
   virtual std::optional<ConflictRow> conflict(std::int64_t id) = 0;
   virtual std::optional<PersonRow> person(const std::string& id) = 0;
   virtual std::vector<LinkRow> links_of(const std::string& person_id) = 0;

@@ -17,12 +17,14 @@
 #include <absl/container/flat_hash_set.h>
 
 #include "admin/decision_rules.hpp"
+#include "admin/decisions.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
 #include "merge/golden_text.hpp"
+#include "store/conflict_query.hpp"
 #include "sync/match_scope.hpp"
 #include "sync/decisions.hpp"
 #include "sync/progress.hpp"
@@ -30,6 +32,20 @@
 
 namespace hopnhat::sync {
 namespace {
+
+// A case's person as the queue shows it (store::ConflictRow's queue columns).
+struct QueueView {
+  std::string name, unit;
+};
+
+QueueView queue_view(const merge::GoldenRecord& golden) {
+  QueueView v;
+  for (const auto& value : golden.values) {
+    if (value.field == "full_name") v.name = value.value;
+    else if (value.field == "org_unit") v.unit = value.value;
+  }
+  return v;
+}
 
 // What a run keeps of a stored golden record (see Reconciler::match).
 struct GoldenState {
@@ -84,6 +100,7 @@ class Reconciler {
     rebuild_golden();
     open_review_cases();
     close_cases();
+    fill_missing_queue_columns();
     finish();
     stage("golden");
   }
@@ -295,12 +312,15 @@ class Reconciler {
   // `status` "settled" a disagreement the rules settled: recorded for a person to see and
   // reverse, no case. One becomes the other when the evidence changes; a status an
   // administrator set (deferred) stays.
+  // `shown`: the person's name and unit as the queue shows and filters them.
   void keep_open(const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
-                 const std::string& candidates, const std::string& status = "open") {
+                 const std::string& candidates, const std::string& status, const QueueView& shown) {
     still_open_.insert(key);
+    store::ConflictRow row{0, person, field, kind, status, candidates, run_id_, std::nullopt};
+    fill_queue_columns(row, shown);
     auto it = open_.find(key);
     if (it == open_.end()) {
-      store_.put_conflict({0, person, field, kind, status, candidates, run_id_, std::nullopt});
+      store_.put_conflict(row);
       if (status == "settled") {
         settled_now_.insert(key);
         ++settled_new_;
@@ -318,7 +338,8 @@ class Reconciler {
       // Open and settled follow the evidence; deferred stays as an administrator set it.
       const bool moves = c.status != status && (c.status == "open" || c.status == "settled");
       if ((moves ? status : c.status) == "settled") settled_now_.insert(key);
-      if (!moves && c.candidates == candidates && c.person_id == person) return;
+      const bool queue_same = c.severity == row.severity && c.person_name == row.person_name && c.unit == row.unit && c.sources == row.sources;
+      if (!moves && c.candidates == candidates && c.person_id == person && queue_same) return;
       if (c.person_id != person || moves) {
         view_changed(c.person_id);
         view_changed(person);
@@ -330,6 +351,37 @@ class Reconciler {
       if (moves) c.status = status;
       c.candidates = candidates;
       c.person_id = person;
+      c.severity = row.severity;
+      c.person_name = std::move(row.person_name);
+      c.unit = std::move(row.unit);
+      c.sources = std::move(row.sources);
+      store_.put_conflict(c);
+    }
+  }
+
+  // The queue's columns of a case: its severity and sources from its candidates, the person as shown.
+  static void fill_queue_columns(store::ConflictRow& row, const QueueView& shown) {
+    const nlohmann::json cands = nlohmann::json::parse(row.candidates);
+    std::vector<std::string> sources;
+    for (const auto& c : cands) sources.push_back(c.value("source", ""));
+    row.severity = admin::case_severity(row, cands);
+    row.sources = store::sources_column(sources);
+    row.person_name = shown.name;
+    row.unit = shown.unit;
+  }
+
+  // Cases a store written before schema 10 holds without their queue columns, which this run
+  // did not write: filled once, from the person's stored golden record.
+  void fill_missing_queue_columns() {
+    for (auto& [k, c] : open_) {
+      if (c.severity != 0 || c.status == "closed" || !still_open_.count(k)) continue;
+      QueueView shown;
+      if (auto p = store_.person(c.person_id); p && !p->golden.empty()) {
+        const nlohmann::json g = merge::decode_golden(p->golden);
+        if (g.contains("full_name")) shown.name = g["full_name"].value("value", "");
+        if (g.contains("org_unit")) shown.unit = g["org_unit"].value("value", "");
+      }
+      fill_queue_columns(c, shown);
       store_.put_conflict(c);
     }
   }
@@ -480,11 +532,12 @@ class Reconciler {
           else store_.put_person(person);
           std::string().swap(person.golden);  // written: not kept for the rest of the run
         }
+        const QueueView shown = queue_view(golden);
         for (const auto& f : golden.conflicts)
-          keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump(), f.settled() ? "settled" : "open");
+          keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump(), f.settled() ? "settled" : "open", shown);
         const std::uint32_t cluster = todo[from + k].cluster;
         if (first[cluster + 1] - first[cluster] > settings_.max_person_records && settings_.max_person_records)
-          keep_oversized_open(id, members_of(cluster));
+          keep_oversized_open(id, members_of(cluster), shown);
       }
     }
     write_links(1.0);  // what is left (all of them when no person is rebuilt)
@@ -493,7 +546,7 @@ class Reconciler {
   // A person holding more records than one person should (namesakes chained through records
   // without an identifier, most often) waits for an administrator, unless one confirmed it.
   template <class Members>
-  void keep_oversized_open(const std::string& id, const Members& m) {
+  void keep_oversized_open(const std::string& id, const Members& m, const QueueView& shown) {
     ++report_.persons.oversized;
     if (scope_->decisions->confirmed(id, m.records)) return;
     nlohmann::json cands = nlohmann::json::array();
@@ -504,7 +557,7 @@ class Reconciler {
       if (!m.values[k]->at(kBirth).empty()) shown += (shown.empty() ? "" : " · ") + std::string(m.values[k]->at(kBirth));
       cands.push_back({{"id", k + 1}, {"source", r.source}, {"record_id", r.id}, {"value", shown}});
     }
-    keep_open(conflict_key("oversized_person", id, ""), id, "", "oversized_person", cands.dump());
+    keep_open(conflict_key("oversized_person", id, ""), id, "", "oversized_person", cands.dump(), "open", shown);
   }
 
   // A review case for each pair of clusters a person must decide about.
@@ -518,7 +571,9 @@ class Reconciler {
         cands.push_back({{"source", records[r].record.source}, {"record_id", records[r].record.id},
                          {"person_id", person_of(r)}, {"score", p.probability}});
       std::string field = a.source + ":" + a.id + " ~ " + b.source + ":" + b.id;
-      keep_open(conflict_key("match_review", "", field), person_of(p.a), field, "match_review", cands.dump());
+      static const std::size_t kName = *text::field_index("full_name"), kUnit = *text::field_index("org_unit");
+      const QueueView shown{std::string(scope_->normalized[p.a].at(kName)), std::string(scope_->normalized[p.a].at(kUnit))};
+      keep_open(conflict_key("match_review", "", field), person_of(p.a), field, "match_review", cands.dump(), "open", shown);
     }
   }
 

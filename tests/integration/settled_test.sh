@@ -65,4 +65,30 @@ sed -i 's|C1,Nguyễn Văn Hùng,09/12/1965|C1,Nguyễn Văn Hùng,12/09/1965|' 
 assert_eq "$(json r4.json "j['conflicts']['settled']")" "0" "nothing left to settle"
 assert_eq "$(json <("$HOPNHAT" conflicts list --config hopnhat.json --status settled --format json) "len(j)")" "0" "settled list empty"
 store_check hopnhat.json
+
+# A store of schema 9 holding cases (the queue's columns did not exist): the migration adds them
+# empty, and the next run fills those of the cases it keeps, also those of persons it does not
+# rebuild (an idle run rebuilds none).
+sed -i 's|A2,Trần Thị Mai,01/02/1980|A2,Trần Thị Mai,04/02/1980|' a.csv
+"$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "sync before the downgrade"
+python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect("hopnhat.db")
+for index in ("conflicts_queue", "conflicts_queue_by_kind", "conflicts_queue_by_unit"):
+    db.execute(f"DROP INDEX {index}")
+for column in ("severity", "person_name", "unit", "sources"):
+    db.execute(f"ALTER TABLE conflicts DROP COLUMN {column}")
+db.execute("DELETE FROM schema_migrations WHERE version = 10")
+db.commit()
+PY
+assert_contains "$("$HOPNHAT" store status --config hopnhat.json)" "010_conflict_queue.sql" "the pending migration"
+"$HOPNHAT" sync --config hopnhat.json --report r5.json >/dev/null 2>&1 || fail "sync after the migration"
+assert_eq "$(json r5.json "(j['conflicts']['opened'], j['conflicts']['closed'])")" "(0, 0)" "an idle run"
+python3 - <<'PY'
+import sqlite3
+rows = sqlite3.connect("hopnhat.db").execute(
+    "SELECT severity, person_name, sources FROM conflicts WHERE status IN ('open', 'settled')").fetchall()
+assert rows and all(s > 0 and name and src.startswith(",") for s, name, src in rows), rows
+PY
+store_check hopnhat.json
 echo "settled_test: ok"

@@ -27,10 +27,10 @@ sdk::SourceRecord record(const std::string& id, const std::string& name, const s
 TEST_CASE("a new store gets the current schema version, nothing is pending after") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
-  CHECK(store->pending_migrations().size() == 9);
+  CHECK(store->pending_migrations().size() == 10);
   store->begin();
-  CHECK(store->schema_version() == 9);
-  CHECK(store->latest_schema_version() == 9);
+  CHECK(store->schema_version() == 10);
+  CHECK(store->latest_schema_version() == 10);
   store->commit();
   CHECK(store->pending_migrations().empty());
   CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
@@ -278,6 +278,75 @@ TEST_CASE("new cases are numbered one after another, readable and updatable befo
   CHECK(store->put_conflict({0, "P1", "full_name", "value_mismatch", "open", "[]", run, std::nullopt}) == 3);
   store->commit();
   CHECK(store->conflicts(false).size() == 3);
+}
+
+TEST_CASE("the queue: pages filtered, ordered and counted by the store, alike on both backends") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  auto run1 = store->create_run("2026-01-01T00:00:00Z", false);
+  for (const char* p : {"P1", "P2", "P3"}) store->put_person({p, run1, run1, std::nullopt, "{}", "", ""});
+  auto put = [&](const char* person, const char* field, const char* kind, const char* status, int severity, const char* name,
+                 const char* unit, const char* sources, std::int64_t run) {
+    hopnhat::store::ConflictRow c{0, person, field, kind, status, "[]", run, std::nullopt};
+    c.severity = severity;
+    c.person_name = name;
+    c.unit = unit;
+    c.sources = sources;
+    return store->put_conflict(c);
+  };
+  auto a = put("P1", "birth_date", "value_mismatch", "open", 5, "Trần Văn An", "Phòng Nội vụ", ",civil,party,", run1);
+  auto b = put("P2", "full_name", "value_mismatch", "open", 3, "Lê Thị Bình", "Văn phòng", ",office,party,", run1);
+  auto run2 = store->create_run("2026-01-02T00:00:00Z", false);
+  auto c = put("P3", "", "oversized_person", "open", 6, "Nguyễn Văn Cường", "Phòng Nội vụ", ",civil,office,party,", run2);
+  put("P1", "gender", "value_mismatch", "settled", 3, "Trần Văn An", "Phòng Nội vụ", ",civil,party,", run2);
+  put("P2", "birth_date", "value_mismatch", "closed", 5, "Lê Thị Bình", "Văn phòng", ",office,party,", run1);
+  store->commit();
+
+  auto ids = [](const hopnhat::store::ConflictPage& p) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : p.rows) out.push_back(r.id);
+    return out;
+  };
+  hopnhat::store::ConflictQuery q;
+  q.statuses = {"open"};
+  auto page = store->conflict_page(q);
+  CHECK(page.total == 3);
+  CHECK(ids(page) == std::vector<std::int64_t>{c, a, b});  // the most severe first
+  CHECK(page.rows[0].person_name == "Nguyễn Văn Cường");
+  CHECK(page.rows[0].sources == ",civil,office,party,");
+  q.sort = "oldest";
+  CHECK(ids(store->conflict_page(q)) == std::vector<std::int64_t>{a, b, c});
+  q.sort = "person";
+  CHECK(ids(store->conflict_page(q)) == std::vector<std::int64_t>{b, c, a});  // byte order of the names
+  q.sort = "severity";
+  q.limit = 1;
+  q.offset = 1;
+  page = store->conflict_page(q);
+  CHECK(page.total == 3);
+  CHECK(ids(page) == std::vector<std::int64_t>{a});
+  q.limit = 25;
+  q.offset = 0;
+  q.unit = "Phòng Nội vụ";
+  CHECK(ids(store->conflict_page(q)) == std::vector<std::int64_t>{c, a});
+  q.unit.clear();
+  q.source = "office";
+  CHECK(ids(store->conflict_page(q)) == std::vector<std::int64_t>{c, b});
+  q.source = "offic";  // a source is matched whole
+  CHECK(store->conflict_page(q).total == 0);
+  q.source.clear();
+  q.kind = "value_mismatch";
+  q.max_opened_run = run1;
+  CHECK(ids(store->conflict_page(q)) == std::vector<std::int64_t>{a, b});
+  q = {};
+  q.statuses = {"settled"};
+  CHECK(store->conflict_page(q).total == 1);
+  CHECK(store->conflict_page({}).total == 5);  // every status
+
+  CHECK(store->conflict_units({"open"}) == std::vector<std::string>{"Phòng Nội vụ", "Văn phòng"});
+  CHECK(store->conflict_sources({"open"}) == std::vector<std::string>{"civil", "office", "party"});
+  auto counts = store->live_conflict_counts();
+  CHECK(counts == std::map<std::string, std::int64_t>{{"oversized_person:open", 1}, {"value_mismatch:open", 2}, {"value_mismatch:settled", 1}});
 }
 
 TEST_CASE("counters count up inside the transaction, old runs are pruned") {
