@@ -24,15 +24,7 @@ merge::DecisionRule to_rule(const RuleRequest& r, std::int64_t id) {
 RuleRequest parse_rule_request(const nlohmann::json& body, const std::vector<std::string>& sources) {
   if (!body.is_object())
     throw AdminError(Kind::kInvalid, "/: expected a JSON object such as {\"field\": \"birth_date\", \"source\": \"civil\", \"when\": \"agrees_with_cccd\"}");
-  auto text = [&](const char* key, bool required) {
-    auto it = body.find(key);
-    if (it == body.end()) {
-      if (required) throw AdminError(Kind::kInvalid, std::string("/") + key + ": required");
-      return std::string();
-    }
-    if (!it->is_string()) throw AdminError(Kind::kInvalid, std::string("/") + key + ": expected a string, got " + it->type_name());
-    return it->get<std::string>();
-  };
+  auto text = [&](const char* key, bool required) { return body_text(body, key, required); };
   for (auto& [k, v] : body.items())
     if (k != "field" && k != "source" && k != "when" && k != "note")
       throw AdminError(Kind::kInvalid, "/" + k + ": unknown key (expected field, source, when, note)");

@@ -54,18 +54,20 @@ nlohmann::json decision_json(const store::DecisionRow& d) {
   return j;
 }
 
+std::string body_text(const nlohmann::json& body, const char* key, bool required) {
+  auto it = body.find(key);
+  if (it == body.end()) {
+    if (required) throw AdminError(Kind::kInvalid, std::string("/") + key + ": required");
+    return std::string();
+  }
+  if (!it->is_string()) throw AdminError(Kind::kInvalid, std::string("/") + key + ": expected a string, got " + it->type_name());
+  return it->get<std::string>();
+}
+
 ResolveRequest parse_resolve_request(const nlohmann::json& body) {
   if (!body.is_object()) throw AdminError(Kind::kInvalid, "/: expected a JSON object such as {\"action\": \"choose\", \"candidate\": 1}");
   ResolveRequest r;
-  auto text = [&](const char* key, bool required) {
-    auto it = body.find(key);
-    if (it == body.end()) {
-      if (required) throw AdminError(Kind::kInvalid, std::string("/") + key + ": required");
-      return std::string();
-    }
-    if (!it->is_string()) throw AdminError(Kind::kInvalid, std::string("/") + key + ": expected a string, got " + it->type_name());
-    return it->get<std::string>();
-  };
+  auto text = [&](const char* key, bool required) { return body_text(body, key, required); };
   r.action = text("action", true);
   if (r.action != "same" && r.action != "different" && r.action != "choose" && r.action != "value" && r.action != "confirm" &&
       r.action != "defer")

@@ -25,6 +25,10 @@ struct ResolveRequest {
   std::vector<std::int64_t> candidates;
 };
 
+/// The string at `key` of a request body ("" when absent and not `required`); throws AdminError
+/// naming the JSON path when it is required and absent, or not a string.
+std::string body_text(const nlohmann::json& body, const char* key, bool required);
+
 /// Parses a request body ({"action", "candidate", "candidates", "value", "note"}); throws AdminError naming
 /// the JSON path of what is wrong.
 ResolveRequest parse_resolve_request(const nlohmann::json& body);

@@ -13,6 +13,7 @@
 #include "admin/decisions.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_text.hpp"
+#include "store/conflict_query.hpp"
 #include "sync/open_store.hpp"
 
 namespace hopnhat::server {
@@ -315,9 +316,7 @@ Reply Api::conflicts(const Request& r) {
   const store::ConflictPage found = store_->conflict_page(q);
   json items = json::array();
   for (const auto& c : found.rows) {
-    std::vector<std::string> srcs;
-    for (std::size_t at = 1, next; (next = c.sources.find(',', at)) != std::string::npos; at = next + 1)
-      if (next > at) srcs.push_back(c.sources.substr(at, next - at));
+    const std::vector<std::string> srcs = store::sources_of_column(c.sources);
     auto started = run_started.find(c.opened_run);
     items.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}, {"person_id", c.person_id},
                      {"severity", c.severity}, {"severity_label", admin::severity_label(c.severity)},

@@ -37,6 +37,14 @@ QueueSql queue_sql(const ConflictQuery& q, Bind&& bind) {
   return {where, order};
 }
 
+/// The source names of a ",a,b," column.
+inline std::vector<std::string> sources_of_column(const std::string& column) {
+  std::vector<std::string> out;
+  for (std::size_t at = 1, next; (next = column.find(',', at)) != std::string::npos; at = next + 1)
+    if (next > at) out.push_back(column.substr(at, next - at));
+  return out;
+}
+
 /// ",a,b," from source names (each once, in the order given).
 inline std::string sources_column(const std::vector<std::string>& sources) {
   std::string out = ",";

@@ -453,8 +453,7 @@ class PgStore final : public Store {
   std::vector<std::string> conflict_sources(const std::vector<std::string>& statuses) override {
     std::set<std::string> names;
     for (const auto& list : distinct_column("sources", statuses))
-      for (std::size_t at = 1, next; (next = list.find(',', at)) != std::string::npos; at = next + 1)
-        if (next > at) names.insert(list.substr(at, next - at));
+      for (auto& name : sources_of_column(list)) names.insert(std::move(name));
     return {names.begin(), names.end()};
   }
 

@@ -10,9 +10,7 @@ std::string_view core_data(std::string_view file_name);
 
 std::string_view core_data_file(std::string_view file_name) { return embedded::core_data(file_name); }
 
-namespace {
-
-std::vector<std::vector<std::string>> read_csv_rows(std::string_view file) {
+std::vector<std::vector<std::string>> core_data_rows(std::string_view file) {
   std::string_view data = core_data_file(file);
   if (data.empty()) throw std::logic_error("embedded data file missing: " + std::string(file));
   std::vector<std::vector<std::string>> rows;
@@ -32,6 +30,9 @@ std::vector<std::vector<std::string>> read_csv_rows(std::string_view file) {
   return rows;
 }
 
+
+namespace {
+
 std::vector<std::string> read_lines(std::string_view file) {
   std::vector<std::string> out;
   std::istringstream in{std::string(core_data_file(file))};
@@ -50,13 +51,13 @@ std::vector<std::string> read_lines(std::string_view file) {
 const DomainTables& domain_tables() {
   static const DomainTables kTables = [] {
     DomainTables t;
-    for (auto& row : read_csv_rows("provinces_63_pre2025_gso_cccd.csv"))
+    for (auto& row : core_data_rows("provinces_63_pre2025_gso_cccd.csv"))
       if (row.size() >= 4) t.provinces_by_cccd_code.emplace(row[1], row[3]);
-    for (auto& row : read_csv_rows("cccd_gender_century_digit.csv"))
+    for (auto& row : core_data_rows("cccd_gender_century_digit.csv"))
       if (row.size() >= 3 && row[0].size() == 1) t.cccd_gender_digits.emplace(row[0][0], GenderCentury{row[1], std::stoi(row[2])});
-    for (auto& row : read_csv_rows("surname_frequency_waiwiki.csv"))
+    for (auto& row : core_data_rows("surname_frequency_waiwiki.csv"))
       if (row.size() >= 3) t.surnames.push_back({row[0], std::stod(row[2])});
-    for (auto& row : read_csv_rows("he_so_luong_groups.csv")) {
+    for (auto& row : core_data_rows("he_so_luong_groups.csv")) {
       if (row.size() < 4) continue;
       SalaryGroup g{row[0], {}};
       std::istringstream cs(row[3]);

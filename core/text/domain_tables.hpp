@@ -39,5 +39,8 @@ const DomainTables& domain_tables();
 
 /// Bytes of an embedded core data file (a base name from core/data/), or empty.
 std::string_view core_data_file(std::string_view file_name);
+/// The rows of an embedded CSV file (cells split on commas; the heading, empty lines and lines
+/// starting with '#' skipped). Throws std::logic_error when the file is not embedded.
+std::vector<std::vector<std::string>> core_data_rows(std::string_view file_name);
 
 }  // namespace hopnhat::text

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <sstream>
 #include <vector>
 
 #include "hopnhat/sdk/text.hpp"
@@ -19,16 +18,7 @@ struct UnitTables {
 const UnitTables& unit_tables() {
   static const UnitTables kTables = [] {
     UnitTables t;
-    std::istringstream in{std::string(core_data_file("unit_abbreviations.csv"))};
-    std::string line;
-    bool header = true;
-    while (std::getline(in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty() || line[0] == '#') continue;
-      if (header) { header = false; continue; }
-      std::vector<std::string> cells;
-      std::istringstream ls(line);
-      for (std::string cell; std::getline(ls, cell, ',');) cells.push_back(cell);
+    for (const auto& cells : core_data_rows("unit_abbreviations.csv")) {
       if (cells.size() >= 3 && cells[0] == "abbreviation") t.abbreviations.emplace(cells[1], cells[2]);
       else if (cells.size() >= 2 && cells[0] == "party_prefix") t.party_prefixes.push_back(cells[1]);
     }
