@@ -1,5 +1,7 @@
 #include "admin/crypto.hpp"
 
+#include <cstdio>
+
 #include <sodium.h>
 
 #include <ctime>
@@ -54,6 +56,15 @@ std::string random_hex(std::size_t bytes) {
 bool equal_constant_time(std::string_view a, std::string_view b) {
   ensure_sodium();
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+long long seconds_until(const std::string& iso) {
+  std::tm tm{};
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<long long>(timegm(&tm) - std::time(nullptr));
 }
 
 std::string now_iso(long long seconds_from_now) {

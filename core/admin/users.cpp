@@ -1,5 +1,9 @@
 #include "admin/users.hpp"
 
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "admin/audit.hpp"
@@ -78,6 +82,25 @@ void check_name(const std::string& name) {
       throw AdminError(AdminError::Kind::kInvalid, "a user name has only letters a-z, digits, '.', '_' and '-': \"" + name + "\"");
 }
 
+bool valid_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (unsigned char ch : name)
+    if (!(std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-')) return false;
+  return true;
+}
+
+// Failed logins of names that are not enabled accounts, for this process: (failures, locked
+// until). Bounded: past kMaxNameLocks names it starts again.
+struct NameLocks {
+  std::mutex mu;
+  std::unordered_map<std::string, std::pair<int, std::string>> of;
+};
+constexpr std::size_t kMaxNameLocks = 100000;
+NameLocks& name_locks() {
+  static NameLocks locks;
+  return locks;
+}
+
 store::UserRow existing(store::Store& store, const std::string& name) {
   auto u = store.user(name);
   if (!u) throw AdminError(AdminError::Kind::kNotFound, "no user \"" + name + "\"");
@@ -116,12 +139,34 @@ void set_disabled(store::Store& store, const std::string& name, bool disabled, c
 LoginResult login(store::Store& store, const std::string& name, const std::string& password, const SessionSettings& settings) {
   LoginResult out;
   const std::string now = now_iso();
+  // Spend the same time as a real check, so that timing does not tell which names exist.
+  static const std::string kDummy = hash_password("not-a-real-password");
+  if (!valid_name(name)) {
+    // Whatever an anonymous caller sends stays out of the append-only log: only its size.
+    verify_password(kDummy, password);
+    audit(store, "-", "login.failed", {{"reason", "not a user name"}, {"bytes", name.size()}});
+    return out;
+  }
   auto u = store.user(name);
   if (!u || u->disabled) {
-    // Spend the same time as a real check, so that timing does not tell which names exist.
-    static const std::string kDummy = hash_password("not-a-real-password");
+    // A name without an account locks like an account, so that a 429 does not tell it exists.
+    NameLocks& locks = name_locks();
+    std::lock_guard lock(locks.mu);
+    auto& [failures, locked_until] = locks.of[name];
+    if (!locked_until.empty() && locked_until > now) {
+      out.outcome = LoginResult::Outcome::kLocked;
+      out.locked_until = locked_until;
+      audit(store, name, "login.refused", {{"reason", "locked"}, {"until", locked_until}});
+      return out;
+    }
     verify_password(kDummy, password);
-    audit(store, name.empty() ? "-" : name, "login.failed", {{"reason", !u ? "unknown user" : "disabled"}});
+    if (++failures >= settings.max_failures) {
+      locked_until = now_iso(settings.lock_s * (failures - settings.max_failures + 1));
+      out.outcome = LoginResult::Outcome::kLocked;
+      out.locked_until = locked_until;
+    }
+    audit(store, name, "login.failed", {{"reason", !u ? "unknown user" : "disabled"}, {"failures", failures}});
+    if (locks.of.size() > kMaxNameLocks) locks.of.clear();  // a flood of names: forget, not grow
     return out;
   }
   if (!u->locked_until.empty() && u->locked_until > now) {

@@ -241,7 +241,7 @@ Reply Api::login(const Request& r) {
   }
   if (result.outcome == admin::LoginResult::Outcome::kLocked) {
     Reply out = error(429, "too many failed logins; the account is locked until " + result.locked_until);
-    out.retry_after = std::to_string(std::max<long long>(1, days_between(admin::now_iso(), result.locked_until) * 86400 + 60));
+    out.retry_after = std::to_string(std::max<long long>(1, admin::seconds_until(result.locked_until)));
     return out;
   }
   if (result.outcome != admin::LoginResult::Outcome::kOk) return error(401, "wrong user name or password");

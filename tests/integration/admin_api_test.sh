@@ -130,6 +130,15 @@ assert_contains "$(json dl.json "[d.get('status_note','') for d in j if d['statu
 for _ in 1 2 3 4; do assert_eq "$(code -H 'Content-Type: application/json' -d '{"user":"xem","password":"sai"}' "${URL}api/login")" "401" "wrong password"; done
 assert_eq "$(code -H 'Content-Type: application/json' -d '{"user":"xem","password":"sai"}' "${URL}api/login")" "429" "fifth failure"
 assert_eq "$(code -H 'Content-Type: application/json' -d '{"user":"xem","password":"mat-khau-viewer-1"}' "${URL}api/login")" "429" "locked"
+# The wait the server names is the lock's (300 s for a first lock), not a rounded day.
+RETRY=$(curl -s -o /dev/null -D - -H 'Content-Type: application/json' -d '{"user":"xem","password":"sai"}' "${URL}api/login" | tr -d '\r' | sed -n 's/^Retry-After: //Ip')
+[[ $RETRY -gt 200 && $RETRY -le 300 ]] || fail "Retry-After $RETRY, expected the lock's remaining seconds"
+# A name nobody has answers exactly as a real one: 401 four times, then 429.
+for _ in 1 2 3 4; do assert_eq "$(code -H 'Content-Type: application/json' -d '{"user":"khong-co-ai","password":"sai"}' "${URL}api/login")" "401" "unknown name"; done
+assert_eq "$(code -H 'Content-Type: application/json' -d '{"user":"khong-co-ai","password":"sai"}' "${URL}api/login")" "429" "an unknown name locks too"
+# What is not a user name (here 200 KB) stays out of the append-only log.
+python3 -c 'import json; print(json.dumps({"user": "x" * 200000, "password": "sai"}))' > big-login.json
+assert_eq "$(code -H 'Content-Type: application/json' --data-binary @big-login.json "${URL}api/login")" "401" "a huge name"
 
 # Bulk rules: a reviewer previews, only an admin applies (with a reason); the cases it decides
 # leave the queue at once; the rule is listed, and undone like any decision.
@@ -178,6 +187,7 @@ assert_eq "$(code -b lan.jar "${URL}api/me")" "401" "the disabled user's session
 # The audit chain: intact, holds every login, decision, undo and user change; a hand edit is named.
 "$HOPNHAT" audit verify --config hopnhat.json > verify.txt || fail "audit verify: $(cat verify.txt)"
 "$HOPNHAT" audit list --config hopnhat.json --limit 500 --format json > audit.json
+[[ $(stat -c %s audit.json) -lt 200000 ]] || fail "the audit log holds the huge name"
 for action in user.add login login.failed decision.choose decision.undo decision.orphaned user.disable; do
   assert_eq "$(json audit.json "'$action' in [a['action'] for a in j]")" "True" "audit entry $action"
 done

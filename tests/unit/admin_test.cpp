@@ -66,6 +66,42 @@ TEST_CASE("passwords are Argon2id hashes, a wrong one fails, five failures lock 
   CHECK_FALSE(admin::find_session(*s, ok.token));  // disabling ends the sessions
 }
 
+TEST_CASE("a name without an account locks like an account, and what is not a name stays out of the audit log") {
+  FOR_EACH_BACKEND(ts);
+  auto s = fresh_store(ts);
+  admin::add_user(*s, "lan", admin::Role::kReviewer, "mat-khau-dai-du", "test");
+  admin::SessionSettings settings;
+  using O = admin::LoginResult::Outcome;
+  // The same answers, try by try, for a real account and for a name nobody has (the process keeps
+  // the latter's failures: a fresh name for each backend).
+  const std::string nobody = "khong-ai-" + admin::random_hex(4);
+  for (const std::string& name : {std::string("lan"), nobody}) {
+    for (int i = 0; i < 4; ++i) CHECK(admin::login(*s, name, "sai", settings).outcome == O::kBadCredentials);
+    auto fifth = admin::login(*s, name, "sai", settings);
+    CHECK(fifth.outcome == O::kLocked);
+    CHECK(admin::seconds_until(fifth.locked_until) > settings.lock_s - 5);
+    CHECK(admin::seconds_until(fifth.locked_until) <= settings.lock_s);
+    CHECK(admin::login(*s, name, "mat-khau-dai-du", settings).outcome == O::kLocked);
+  }
+  // A megabyte "name": refused, and the log keeps its size, not its bytes.
+  const std::string huge(1 << 20, 'x');
+  CHECK(admin::login(*s, huge, "sai", settings).outcome == O::kBadCredentials);
+  CHECK(admin::login(*s, "tên có dấu", "sai", settings).outcome == O::kBadCredentials);
+  auto last = s->last_audit();
+  REQUIRE(last);
+  CHECK(last->actor == "-");
+  CHECK(last->detail.size() < 100);
+  CHECK(nlohmann::json::parse(last->detail)["bytes"] == std::string("tên có dấu").size());
+  CHECK(admin::verify_audit(*s).entries > 0);
+}
+
+TEST_CASE("seconds until an ISO time") {
+  CHECK(admin::seconds_until(admin::now_iso(300)) > 290);
+  CHECK(admin::seconds_until(admin::now_iso(300)) <= 300);
+  CHECK(admin::seconds_until(admin::now_iso(-60)) < 0);
+  CHECK(admin::seconds_until("not a time") == 0);
+}
+
 TEST_CASE("the audit chain verifies, and a hand-edited entry is named") {
   FOR_EACH_BACKEND(ts);
   {
