@@ -553,9 +553,9 @@ class Reconciler {
     static const std::size_t kName = *text::field_index("full_name"), kBirth = *text::field_index("birth_date");
     for (std::size_t k = 0; k < m.records.size(); ++k) {
       const auto& r = m.records[k]->record;
-      std::string shown(m.values[k]->at(kName));
-      if (!m.values[k]->at(kBirth).empty()) shown += (shown.empty() ? "" : " · ") + std::string(m.values[k]->at(kBirth));
-      cands.push_back({{"id", k + 1}, {"source", r.source}, {"record_id", r.id}, {"value", shown}});
+      std::string label(m.values[k]->at(kName));
+      if (!m.values[k]->at(kBirth).empty()) label += (label.empty() ? "" : " · ") + std::string(m.values[k]->at(kBirth));
+      cands.push_back({{"id", k + 1}, {"source", r.source}, {"record_id", r.id}, {"value", label}});
     }
     keep_open(conflict_key("oversized_person", id, ""), id, "", "oversized_person", cands.dump(), "open", shown);
   }
