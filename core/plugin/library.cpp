@@ -6,6 +6,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "hopnhat/sdk/version.hpp"
+#include "plugin/elf_stamp.hpp"
 
 namespace hopnhat::plugin {
 
@@ -54,6 +55,25 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const PluginManifest& m) {
     throw PluginError(who + ": the library named by the manifest does not exist");
   check_trusted_file(m.library_path);
 
+  // Everything is checked on the file before dlopen: loading runs the library's static
+  // initialisers inside this process, which a plugin of another ABI must never get to do.
+  ElfExports exports;
+  try {
+    exports = read_elf_exports(m.library_path, HOPNHAT_PLUGIN_ABI_SYMBOL);
+  } catch (const std::exception& e) {
+    throw PluginError(who + ": not a loadable shared library (" + e.what() + ")");
+  }
+  if (!exports.abi_stamp)
+    throw PluginError(who + ": not a hopnhat plugin: it has no " HOPNHAT_PLUGIN_ABI_SYMBOL
+                      " symbol (export one with HOPNHAT_PLUGIN_ABI())");
+  if (*exports.abi_stamp != HOPNHAT_ABI_VERSION) throw PluginError(who + ": refused: " + abi_advice(*exports.abi_stamp));
+  if (m.importer && !exports.symbols.count(HOPNHAT_IMPORTER_FACTORY))
+    throw PluginError(who + ": the manifest says importer but the library has no " HOPNHAT_IMPORTER_FACTORY
+                      " symbol (use HOPNHAT_IMPORTER(YourClass))");
+  if (m.exporter && !exports.symbols.count(HOPNHAT_EXPORTER_FACTORY))
+    throw PluginError(who + ": the manifest says exporter but the library has no " HOPNHAT_EXPORTER_FACTORY
+                      " symbol (use HOPNHAT_EXPORTER(YourClass))");
+
   auto handle = std::make_unique<Handle>();
   try {
     // rtld_local keeps each plugin's symbols to itself; rtld_now finds missing symbols at load.
@@ -61,17 +81,10 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const PluginManifest& m) {
   } catch (const std::exception& e) {
     throw PluginError(who + ": not a loadable shared library (" + e.what() + ")");
   }
-  if (!handle->library.has(HOPNHAT_PLUGIN_ABI_SYMBOL))
-    throw PluginError(who + ": not a hopnhat plugin: it has no " HOPNHAT_PLUGIN_ABI_SYMBOL
-                      " symbol (export one with HOPNHAT_PLUGIN_ABI())");
-  int stamp = handle->library.get<const int>(HOPNHAT_PLUGIN_ABI_SYMBOL);
-  if (stamp != HOPNHAT_ABI_VERSION) throw PluginError(who + ": refused: " + abi_advice(stamp));
-  if (m.importer && !handle->library.has(HOPNHAT_IMPORTER_FACTORY))
-    throw PluginError(who + ": the manifest says importer but the library has no " HOPNHAT_IMPORTER_FACTORY
-                      " symbol (use HOPNHAT_IMPORTER(YourClass))");
-  if (m.exporter && !handle->library.has(HOPNHAT_EXPORTER_FACTORY))
-    throw PluginError(who + ": the manifest says exporter but the library has no " HOPNHAT_EXPORTER_FACTORY
-                      " symbol (use HOPNHAT_EXPORTER(YourClass))");
+  // The loader must agree with the file (it could differ only if the file changed in between).
+  if (!handle->library.has(HOPNHAT_PLUGIN_ABI_SYMBOL) ||
+      handle->library.get<const int>(HOPNHAT_PLUGIN_ABI_SYMBOL) != HOPNHAT_ABI_VERSION)
+    throw PluginError(who + ": the library changed while it was being loaded; run again");
   return std::shared_ptr<PluginLibrary>(new PluginLibrary(m, std::move(handle)));
 }
 

@@ -1,10 +1,11 @@
 // PluginLibrary: the one place that touches Boost.DLL.
 //
 // Loading checks, in order: the files may not be written by others (a nightly job reads
-// personnel data, so a library anyone can replace is refused), the manifest's ABI, that the
-// library loads, that it carries the `hopnhat_plugin_abi_version` stamp, that the stamp equals
-// this host's ABI, and that the factories the manifest promises exist. Each failure is a
-// PluginError with its own sentence.
+// personnel data, so a library anyone can replace is refused), the manifest's ABI, then — read
+// from the ELF file, before dlopen runs any of the plugin's code — that it carries the
+// `hopnhat_plugin_abi_version` stamp, that the stamp equals this host's ABI, and that the
+// factories the manifest promises exist; only then is it loaded. Each failure is a PluginError
+// with its own sentence.
 //
 // Lifetime: a library stays loaded while any PluginLibrary handle or any object it created is
 // alive (each object's deleter holds a handle), so no code or vtable can outlive its library.

@@ -3,8 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
+#include "hopnhat/sdk/version.hpp"
+#include "plugin/elf_stamp.hpp"
 #include "plugin/registry.hpp"
 #include "sync/plugin_setup.hpp"
 #include "temp_dir.hpp"
@@ -47,6 +51,31 @@ TEST_CASE("a plugin stamped with another ABI is refused with what to rebuild") {
   auto msg = load_error(kPlugins / "wrong_abi", "test-wrong-abi");
   CHECK_THAT(msg, Catch::Contains("built for ABI 99"));
   CHECK_THAT(msg, Catch::Contains("rebuild the plugin"));
+  // Refused from the file: the library was never loaded, so none of its code ran in the host.
+  CHECK(std::getenv("HOPNHAT_TEST_WRONG_ABI_INITIALISED") == nullptr);
+}
+
+TEST_CASE("the stamp and the factories are read from the library file without loading it") {
+  auto good = read_elf_exports(kPlugins / "good" / "libhopnhat_test_good.so", "hopnhat_plugin_abi_version");
+  CHECK(good.abi_stamp == HOPNHAT_ABI_VERSION);
+  CHECK(good.symbols.count("hopnhat_create_importer") == 1);
+  auto wrong = read_elf_exports(kPlugins / "wrong_abi" / "libhopnhat_test_wrong_abi.so", "hopnhat_plugin_abi_version");
+  CHECK(wrong.abi_stamp == 99);
+  auto none = read_elf_exports(kPlugins / "no_stamp" / "libhopnhat_test_no_stamp.so", "hopnhat_plugin_abi_version");
+  CHECK_FALSE(none.abi_stamp);
+
+  // A damaged file is an error that says so, whatever was cut: never a crash.
+  TempDir tmp;
+  std::ifstream in(kPlugins / "good" / "libhopnhat_test_good.so", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  for (std::size_t keep : {std::size_t{0}, std::size_t{10}, std::size_t{64}, bytes.size() / 2, bytes.size() - 100}) {
+    std::ofstream(tmp.path / "cut.so", std::ios::binary) << bytes.substr(0, keep);
+    CHECK_THROWS_AS(read_elf_exports(tmp.path / "cut.so", "hopnhat_plugin_abi_version"), std::runtime_error);
+  }
+  std::string flipped = bytes;
+  flipped[4] = 1;  // ELFCLASS32
+  std::ofstream(tmp.path / "other.so", std::ios::binary) << flipped;
+  CHECK_THROWS_WITH(read_elf_exports(tmp.path / "other.so", "x"), Catch::Contains("64-bit"));
 }
 
 TEST_CASE("a manifest that declares another ABI is refused before the library is loaded") {
