@@ -136,37 +136,80 @@ void set_disabled(store::Store& store, const std::string& name, bool disabled, c
   audit(store, actor, disabled ? "user.disable" : "user.enable", {{"user", name}});
 }
 
-LoginResult login(store::Store& store, const std::string& name, const std::string& password, const SessionSettings& settings) {
-  LoginResult out;
-  const std::string now = now_iso();
-  // Spend the same time as a real check, so that timing does not tell which names exist.
+namespace {
+// What every check that has no real hash verifies against, so that timing does not tell which
+// names exist.
+const std::string& dummy_hash() {
   static const std::string kDummy = hash_password("not-a-real-password");
+  return kDummy;
+}
+}  // namespace
+
+LoginAttempt begin_login(store::Store& store, const std::string& name) {
+  LoginAttempt a;
+  a.name = name;
+  a.hash_to_check = dummy_hash();
+  const std::string now = now_iso();
   if (!valid_name(name)) {
-    // Whatever an anonymous caller sends stays out of the append-only log: only its size.
-    verify_password(kDummy, password);
-    audit(store, "-", "login.failed", {{"reason", "not a user name"}, {"bytes", name.size()}});
-    return out;
+    a.kind = LoginAttempt::Kind::kNotAName;
+    return a;
   }
   auto u = store.user(name);
   if (!u || u->disabled) {
+    a.kind = !u ? LoginAttempt::Kind::kUnknown : LoginAttempt::Kind::kDisabled;
+    NameLocks& locks = name_locks();
+    std::lock_guard lock(locks.mu);
+    auto it = locks.of.find(name);
+    if (it != locks.of.end() && !it->second.second.empty() && it->second.second > now) a.locked_until = it->second.second;
+  } else {
+    a.kind = LoginAttempt::Kind::kAccount;
+    a.hash_to_check = u->password_hash;
+    if (!u->locked_until.empty() && u->locked_until > now) a.locked_until = u->locked_until;
+  }
+  if (!a.locked_until.empty()) a.hash_to_check.clear();  // nothing to verify: refused as it is
+  return a;
+}
+
+bool check_login_password(const LoginAttempt& attempt, const std::string& password) {
+  if (attempt.hash_to_check.empty()) return false;
+  return verify_password(attempt.hash_to_check, password) && attempt.kind == LoginAttempt::Kind::kAccount;
+}
+
+LoginResult finish_login(store::Store& store, const LoginAttempt& a, bool password_ok, const SessionSettings& settings) {
+  LoginResult out;
+  const std::string now = now_iso();
+  const std::string& name = a.name;
+  if (a.kind == LoginAttempt::Kind::kNotAName) {
+    // Whatever an anonymous caller sends stays out of the append-only log: only its size.
+    audit(store, "-", "login.failed", {{"reason", "not a user name"}, {"bytes", name.size()}});
+    return out;
+  }
+  if (!a.locked_until.empty()) {
+    out.outcome = LoginResult::Outcome::kLocked;
+    out.locked_until = a.locked_until;
+    audit(store, name, "login.refused", {{"reason", "locked"}, {"until", a.locked_until}});
+    return out;
+  }
+  if (a.kind != LoginAttempt::Kind::kAccount) {
     // A name without an account locks like an account, so that a 429 does not tell it exists.
     NameLocks& locks = name_locks();
     std::lock_guard lock(locks.mu);
     auto& [failures, locked_until] = locks.of[name];
-    if (!locked_until.empty() && locked_until > now) {
-      out.outcome = LoginResult::Outcome::kLocked;
-      out.locked_until = locked_until;
-      audit(store, name, "login.refused", {{"reason", "locked"}, {"until", locked_until}});
-      return out;
-    }
-    verify_password(kDummy, password);
     if (++failures >= settings.max_failures) {
       locked_until = now_iso(settings.lock_s * (failures - settings.max_failures + 1));
       out.outcome = LoginResult::Outcome::kLocked;
       out.locked_until = locked_until;
     }
-    audit(store, name, "login.failed", {{"reason", !u ? "unknown user" : "disabled"}, {"failures", failures}});
+    audit(store, name, "login.failed",
+          {{"reason", a.kind == LoginAttempt::Kind::kUnknown ? "unknown user" : "disabled"}, {"failures", failures}});
     if (locks.of.size() > kMaxNameLocks) locks.of.clear();  // a flood of names: forget, not grow
+    return out;
+  }
+  // The password was checked outside the store's lock: the account is read again, and a check
+  // against a hash that has changed since (a new password, a lock) does not count.
+  auto u = store.user(name);
+  if (!u || u->disabled || u->password_hash != a.hash_to_check) {
+    audit(store, name, "login.failed", {{"reason", "the account changed during the check"}});
     return out;
   }
   if (!u->locked_until.empty() && u->locked_until > now) {
@@ -175,7 +218,7 @@ LoginResult login(store::Store& store, const std::string& name, const std::strin
     audit(store, name, "login.refused", {{"reason", "locked"}, {"until", u->locked_until}});
     return out;
   }
-  if (!verify_password(u->password_hash, password)) {
+  if (!password_ok) {
     ++u->failed_logins;
     if (u->failed_logins >= settings.max_failures) {
       u->locked_until = now_iso(settings.lock_s * (u->failed_logins - settings.max_failures + 1));
@@ -197,6 +240,11 @@ LoginResult login(store::Store& store, const std::string& name, const std::strin
   store.put_session({sha256_hex(out.token), name, out.csrf, now, now_iso(settings.lifetime_s)});
   audit(store, name, "login", nlohmann::json::object());
   return out;
+}
+
+LoginResult login(store::Store& store, const std::string& name, const std::string& password, const SessionSettings& settings) {
+  LoginAttempt attempt = begin_login(store, name);
+  return finish_login(store, attempt, check_login_password(attempt, password), settings);
 }
 
 std::optional<Session> find_session(store::Store& store, const std::string& token) {

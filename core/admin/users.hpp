@@ -44,7 +44,24 @@ struct LoginResult {
   std::string locked_until;
 };
 
+/// One login in one call, inside the caller's transaction (the CLI and tests). The server uses
+/// the three steps below instead, so that the slow password check holds no lock.
 LoginResult login(store::Store& store, const std::string& name, const std::string& password, const SessionSettings& settings);
+
+/// A login in three steps: begin (store, quick), check (Argon2id, slow, no store and no lock —
+/// any number may run at once, the caller bounds how many), finish (store, quick: failures
+/// counted, session made, audited). Locked names and names without an account take the same
+/// three steps, so neither the answer nor its time tells whether a name exists.
+struct LoginAttempt {
+  enum class Kind { kAccount, kUnknown, kDisabled, kNotAName } kind = Kind::kNotAName;
+  std::string name;
+  std::string hash_to_check;  // the account's hash, or a dummy one; empty when already refused
+  std::string locked_until;   // set when the name is locked: refused whatever the password
+};
+LoginAttempt begin_login(store::Store& store, const std::string& name);
+/// Thread-safe; touches no store.
+bool check_login_password(const LoginAttempt& attempt, const std::string& password);
+LoginResult finish_login(store::Store& store, const LoginAttempt& attempt, bool password_ok, const SessionSettings& settings);
 
 struct Session {
   store::UserRow user;

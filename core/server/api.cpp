@@ -97,7 +97,10 @@ Api::Api(const config::Config& config) : config_(config) {
 }
 
 Reply Api::handle(const Request& r) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  // A login takes the store's lock only around its quick steps (login() below): the password
+  // check, slow on purpose, runs outside it, so a flood of logins does not stall other users.
+  std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+  if (!(r.method == "POST" && r.path == "/api/login")) lock.lock();
   try {
     if (r.method == "POST" && r.path == "/api/login") return login(r);
     std::optional<admin::Session> session;
@@ -230,15 +233,39 @@ Reply Api::login(const Request& r) {
   if (!body.is_object() || !body.contains("user") || !body.contains("password") || !body["user"].is_string() ||
       !body["password"].is_string())
     return error(400, "expected {\"user\": \"…\", \"password\": \"…\"}");
-  store_->begin();
-  admin::LoginResult result;
-  try {
-    result = admin::login(*store_, body["user"], body["password"], sessions_);
-    store_->commit();  // failed attempts count too
-  } catch (...) {
-    store_->rollback();
-    throw;
+  const std::string name = body["user"], password = body["password"];
+  auto in_transaction = [&](auto&& step) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    store_->begin();
+    try {
+      auto value = step();
+      store_->commit();  // failed attempts count too
+      return value;
+    } catch (...) {
+      store_->rollback();
+      throw;
+    }
+  };
+  const admin::LoginAttempt attempt = in_transaction([&] { return admin::begin_login(*store_, name); });
+  bool password_ok = false;
+  if (!attempt.hash_to_check.empty()) {
+    // Argon2id costs 64 MiB and tens of milliseconds: at most as many at once as there are
+    // cores; past that a login waits a moment, then is asked to come back.
+    if (!verify_slots_.try_acquire_for(std::chrono::seconds(2))) {
+      Reply busy = error(503, "too many logins at this moment; try again in a few seconds");
+      busy.retry_after = "5";
+      return busy;
+    }
+    try {
+      password_ok = admin::check_login_password(attempt, password);
+    } catch (...) {
+      verify_slots_.release();
+      throw;
+    }
+    verify_slots_.release();
   }
+  const admin::LoginResult result =
+      in_transaction([&] { return admin::finish_login(*store_, attempt, password_ok, sessions_); });
   if (result.outcome == admin::LoginResult::Outcome::kLocked) {
     Reply out = error(429, "too many failed logins; the account is locked until " + result.locked_until);
     out.retry_after = std::to_string(std::max<long long>(1, admin::seconds_until(result.locked_until)));

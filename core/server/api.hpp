@@ -1,10 +1,14 @@
 // The JSON API behind the admin UI (and for scripts). Requests are handled one at a time on one
 // store connection (SQLite allows one writer; reads see committed data only, so a sync that is
-// running is invisible until it commits). Thread-safe: every entry point takes the lock.
+// running is invisible until it commits). Thread-safe: every entry point takes the lock, except
+// that a login's password check runs outside it, a bounded number at a time.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
+#include <semaphore>
+#include <thread>
 #include <optional>
 #include <string>
 
@@ -57,6 +61,8 @@ class Api {
 
   const config::Config& config_;
   std::mutex mutex_;
+  // Password checks running at once (each holds 64 MiB): one per core, at least two.
+  std::counting_semaphore<256> verify_slots_{std::clamp<std::ptrdiff_t>(std::thread::hardware_concurrency(), 2, 256)};
   std::unique_ptr<store::Store> store_;
   admin::SessionSettings sessions_;
   std::unique_ptr<match::Explainer> explainer_;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "server/api.hpp"
+#include "server/connection_guard.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::server {
@@ -16,6 +17,8 @@ std::string_view asset(std::string_view file_name);
 }
 
 namespace {
+
+constexpr std::size_t kServerThreads = 64;
 
 std::string cookie_value(const std::string& header, const std::string& name) {
   std::size_t at = 0;
@@ -45,35 +48,8 @@ int run(Server& svr, const config::Config& cfg, const ServeOptions& options, boo
   svr.set_payload_max_length(1 << 20);
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(10, 0);
-  auto handle_api = [api, tls](const httplib::Request& req, httplib::Response& res) {
-    Request r;
-    r.method = req.method;
-    r.path = req.path;
-    r.body = req.body;
-    r.cookie_token = cookie_value(req.get_header_value("Cookie"), "hopnhat_session");
-    r.csrf_header = req.get_header_value("X-CSRF-Token");
-    r.tls = tls;
-    for (const auto& [k, v] : req.params) r.query.emplace(k, v);
-    Reply reply = api->handle(r);
-    res.status = reply.status;
-    if (!reply.set_cookie.empty()) res.set_header("Set-Cookie", reply.set_cookie);
-    if (!reply.retry_after.empty()) res.set_header("Retry-After", reply.retry_after);
-    security_headers(res);
-    res.set_content(reply.body.dump(), "application/json; charset=utf-8");
-  };
-  svr.Get(R"(/api/.*)", handle_api);
-  svr.Post(R"(/api/.*)", handle_api);
-  auto asset = [](const char* name, const char* type) {
-    return [name, type](const httplib::Request&, httplib::Response& res) {
-      std::string_view data = embedded::asset(name);
-      security_headers(res);
-      res.set_content(std::string(data), type);
-    };
-  };
-  svr.Get("/", asset("index.html", "text/html; charset=utf-8"));
-  svr.Get("/app.js", asset("app.js", "text/javascript; charset=utf-8"));
-  svr.Get("/app.css", asset("app.css", "text/css; charset=utf-8"));
-  svr.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+  // More threads than one client may hold (ConnectionGuard), so others, and new logins, find one.
+  svr.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
 
   std::string host = options.listen, port_text = "8080";
   if (auto colon = options.listen.rfind(':'); colon != std::string::npos) {
@@ -93,6 +69,47 @@ int run(Server& svr, const config::Config& cfg, const ServeOptions& options, boo
     std::cerr << "hopnhat serve: cannot listen on " << options.listen << " (in use, or not an address of this machine)\n";
     return sync::kExitFailed;
   }
+  auto guard = std::make_shared<ConnectionGuard>(port, ConnectionGuard::Limits{});
+  // Marks a request as being answered, so the guard leaves its connection alone meanwhile.
+  struct Answering {
+    ConnectionGuard& guard;
+    const httplib::Request& req;
+    Answering(ConnectionGuard& g, const httplib::Request& r) : guard(g), req(r) { guard.begin(req.remote_addr, req.remote_port); }
+    ~Answering() { guard.end(req.remote_addr, req.remote_port); }
+  };
+
+  auto handle_api = [api, guard, tls](const httplib::Request& req, httplib::Response& res) {
+    Answering answering(*guard, req);
+    Request r;
+    r.method = req.method;
+    r.path = req.path;
+    r.body = req.body;
+    r.cookie_token = cookie_value(req.get_header_value("Cookie"), "hopnhat_session");
+    r.csrf_header = req.get_header_value("X-CSRF-Token");
+    r.tls = tls;
+    for (const auto& [k, v] : req.params) r.query.emplace(k, v);
+    Reply reply = api->handle(r);
+    res.status = reply.status;
+    if (!reply.set_cookie.empty()) res.set_header("Set-Cookie", reply.set_cookie);
+    if (!reply.retry_after.empty()) res.set_header("Retry-After", reply.retry_after);
+    security_headers(res);
+    res.set_content(reply.body.dump(), "application/json; charset=utf-8");
+  };
+  svr.Get(R"(/api/.*)", handle_api);
+  svr.Post(R"(/api/.*)", handle_api);
+  auto asset = [guard](const char* name, const char* type) {
+    return [guard, name, type](const httplib::Request& req, httplib::Response& res) {
+      Answering answering(*guard, req);
+      std::string_view data = embedded::asset(name);
+      security_headers(res);
+      res.set_content(std::string(data), type);
+    };
+  };
+  svr.Get("/", asset("index.html", "text/html; charset=utf-8"));
+  svr.Get("/app.js", asset("app.js", "text/javascript; charset=utf-8"));
+  svr.Get("/app.css", asset("app.css", "text/css; charset=utf-8"));
+  svr.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+
   // SIGINT / SIGTERM end the server cleanly: a thread waits for them and stops the listener.
   sigset_t set;
   sigemptyset(&set);
