@@ -34,6 +34,17 @@ bool verify_password(const std::string& encoded, std::string_view password) {
   return crypto_pwhash_str_verify(encoded.c_str(), password.data(), password.size()) == 0;
 }
 
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  ensure_sodium();
+  if (key.size() != crypto_auth_hmacsha256_KEYBYTES) throw std::runtime_error("an HMAC-SHA256 key has 32 bytes");
+  unsigned char digest[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                         reinterpret_cast<const unsigned char*>(key.data()));
+  char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
 std::string sha256_hex(std::string_view data) {
   ensure_sodium();
   unsigned char digest[crypto_hash_sha256_BYTES];

@@ -297,6 +297,8 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
           return sync::kExitFailed;
         }
         std::cout << "audit log intact: " << check.entries << " entries\n";
+        for (const auto& line : check.proven) std::cout << "  proven: " << line << "\n";
+        for (const auto& line : check.unproven) std::cout << "  not proven: " << line << "\n";
         return sync::kExitOk;
       });
     if (*audit_list)

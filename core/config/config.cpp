@@ -84,6 +84,15 @@ Config load_config(const std::filesystem::path& file) {
     const nlohmann::json options = store.value("postgres_options", nlohmann::json::object());
     for (auto& [k, v] : options.items()) c.postgres_options[k] = v.get<std::string>();
   }
+  // By default beside the SQLite store (named after it, so two stores in a folder keep apart),
+  // or beside this file for PostgreSQL.
+  const std::filesystem::path audit_base =
+      c.sqlite_path.empty() ? c.base_dir / c.file.stem() : c.sqlite_path;
+  const nlohmann::json audit = doc.value("audit", nlohmann::json::object());
+  c.audit_key_file = audit.contains("key_file") ? resolve(audit["key_file"].get<std::string>())
+                                                : std::filesystem::path(audit_base.string() + ".audit-key");
+  c.audit_checkpoint_file = audit.contains("checkpoint_file") ? resolve(audit["checkpoint_file"].get<std::string>())
+                                                              : std::filesystem::path(audit_base.string() + ".audit-head");
   for (auto& d : doc.value("plugin_dirs", nlohmann::json::array())) c.plugin_dirs.push_back(resolve(d.get<std::string>()));
   c.keep_runs = doc.value("keep_runs", 365);
 

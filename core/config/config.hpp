@@ -39,6 +39,8 @@ struct Config {
   std::filesystem::path sqlite_path;  // the SQLite store's file, or empty for PostgreSQL
   std::string postgres;               // PostgreSQL connection URI, or empty for SQLite
   std::map<std::string, std::string> postgres_options;  // libpq keywords passed through (sslmode, …)
+  std::filesystem::path audit_key_file;         // the audit chain's HMAC key, outside the store
+  std::filesystem::path audit_checkpoint_file;  // the audit chain's head, outside the store
   std::vector<std::filesystem::path> plugin_dirs;
   int keep_runs = 365;
   std::vector<PluginUse> sources;

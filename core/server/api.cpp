@@ -467,6 +467,8 @@ Reply Api::audit(const Request& r) {
   auto check = admin::verify_audit(*store_);
   json verify = {{"entries", check.entries}, {"intact", !check.first_broken}};
   if (check.first_broken) verify["first_broken"] = *check.first_broken, verify["problem"] = check.problem;
+  verify["proven"] = check.proven;
+  verify["not_proven"] = check.unproven;
   return Reply{200, {{"entries", entries}, {"verify", verify}}, "", ""};
 }
 

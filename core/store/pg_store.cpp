@@ -173,6 +173,7 @@ class PgStore final : public Store {
   void begin() override {
     db_.exec("BEGIN");
     in_transaction_ = true;
+    transaction_began();
     if (!migrated_) migrate();
   }
   void commit() override {
@@ -181,10 +182,12 @@ class PgStore final : public Store {
     db_.exec("COMMIT");
     in_transaction_ = false;
     next_conflict_id_ = 0;
+    transaction_committed();
   }
   void rollback() override {
     clear_buffers();
     counters_.clear();
+    transaction_rolled_back();
     db_.exec("ROLLBACK");
     in_transaction_ = false;
   }

@@ -82,6 +82,7 @@ class SqliteStore final : public Store {
 
   void begin() override {
     db_.exec("BEGIN IMMEDIATE");
+    transaction_began();
     // Foreign keys are checked at commit, as PostgreSQL's DEFERRABLE INITIALLY DEFERRED ones
     // are: a run writes a new person once, with its golden record, after the links to it.
     db_.exec("PRAGMA defer_foreign_keys = ON");
@@ -91,9 +92,11 @@ class SqliteStore final : public Store {
     settle_counters();
     db_.exec("COMMIT");
     db_.use_write_ahead_log();  // a store created by this run switches after its first commit
+    transaction_committed();
   }
   void rollback() override {
     counters_.clear();
+    transaction_rolled_back();
     if (!sqlite3_get_autocommit(db_.handle())) db_.exec("ROLLBACK");
   }
 

@@ -162,9 +162,29 @@ struct ExportState {
   std::int64_t run_id = 0;          // the run whose persons the output shows
 };
 
+/// What keys the audit chain and anchors its head outside the store (admin::AuditKey). Whoever
+/// opens the store attaches one; the store only carries it. Thread-safe.
+class AuditSigner {
+ public:
+  virtual ~AuditSigner() = default;
+  /// HMAC-SHA256 of `data` with the key kept outside the store, as hex.
+  virtual std::string mac(const std::string& data) = 0;
+  /// Records outside the store that the chain's head is now entry `seq` with `hash`.
+  virtual void anchor(std::int64_t seq, const std::string& hash) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  void set_audit_signer(std::shared_ptr<AuditSigner> signer) { audit_signer_ = std::move(signer); }
+  const std::shared_ptr<AuditSigner>& audit_signer() const { return audit_signer_; }
+  /// Runs `fn` once the current transaction has committed (dropped if it rolls back), or at once
+  /// outside a transaction: what must be written outside the store only after the store has it.
+  void after_commit(std::function<void()> fn) {
+    if (in_transaction_) after_commit_.push_back(std::move(fn));
+    else fn();
+  }
 
   /// "SQLite /var/lib/hopnhat/hopnhat.db" or "PostgreSQL db on host:port", for messages.
   virtual std::string describe() = 0;
@@ -325,6 +345,28 @@ class Store {
   /// Sets a conflict's status as an administrator decides it (resolved, deferred, open again),
   /// and marks the view of its person as changed outside a run.
   virtual void set_conflict_status(std::int64_t id, const std::string& status) = 0;
+
+ protected:
+  // Each backend calls these from begin(), commit() and rollback().
+  void transaction_began() {
+    in_transaction_ = true;
+    after_commit_.clear();
+  }
+  void transaction_committed() {
+    in_transaction_ = false;
+    auto pending = std::move(after_commit_);
+    after_commit_.clear();
+    for (auto& fn : pending) fn();
+  }
+  void transaction_rolled_back() {
+    in_transaction_ = false;
+    after_commit_.clear();
+  }
+
+ private:
+  std::shared_ptr<AuditSigner> audit_signer_;
+  bool in_transaction_ = false;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 /// Opens the SQLite store at `path`, creating it (and its folder) when `create`, and applies the

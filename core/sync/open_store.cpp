@@ -2,13 +2,22 @@
 
 #include <filesystem>
 
+#include "admin/audit_key.hpp"
+
 namespace hopnhat::sync {
 
 std::unique_ptr<store::Store> open_store(const config::Config& cfg, bool create) {
-  if (!cfg.postgres.empty()) return store::open_postgres_store(cfg.postgres, cfg.postgres_options);
-  if (!create && !std::filesystem::exists(cfg.sqlite_path))
-    throw store::StoreError(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync --config " + cfg.file.string() + "` first");
-  return store::open_sqlite_store(cfg.sqlite_path, create);
+  std::unique_ptr<store::Store> store;
+  if (!cfg.postgres.empty()) {
+    store = store::open_postgres_store(cfg.postgres, cfg.postgres_options);
+  } else {
+    if (!create && !std::filesystem::exists(cfg.sqlite_path))
+      throw store::StoreError(cfg.sqlite_path.string() + ": no store yet; run `hopnhat sync --config " + cfg.file.string() + "` first");
+    store = store::open_sqlite_store(cfg.sqlite_path, create);
+  }
+  // The audit chain's key and checkpoint live outside the store (docs/admin.md, "The audit log").
+  store->set_audit_signer(std::make_shared<admin::AuditKey>(cfg.audit_key_file, cfg.audit_checkpoint_file));
+  return store;
 }
 
 std::string store_name(const config::Config& cfg) {

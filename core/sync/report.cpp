@@ -57,6 +57,7 @@ nlohmann::json RunReport::to_json() const {
   }
   if (runs_pruned) j["runs_pruned"] = runs_pruned;
   if (!error.empty()) j["error"] = error;
+  if (audit_head) j["audit_head"] = {{"seq", audit_head->first}, {"hash", audit_head->second}};
   return j;
 }
 

@@ -62,6 +62,9 @@ struct RunReport {
   } decisions;
   std::vector<ExportReport> exports;
   std::string error;
+  // The audit log's newest entry when the run committed: an anchor of the chain's head kept
+  // apart from the log itself (admin::verify_audit).
+  std::optional<std::pair<std::int64_t, std::string>> audit_head;
 
   nlohmann::json to_json() const;
   /// A few lines for a terminal: what ran, what changed, what needs a person.

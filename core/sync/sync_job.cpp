@@ -371,6 +371,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     }
     report.status = report.partial ? "partial" : "succeeded";
     report.finished_at = now_iso();
+    if (auto head = store->last_audit()) report.audit_head = std::make_pair(head->seq, head->hash);
     store->finish_run(run_id, report.status, report.finished_at, report.to_json().dump());
     if (!options.dry_run) report.runs_pruned = store->prune_runs(cfg.keep_runs);
     if (options.dry_run) store->rollback();

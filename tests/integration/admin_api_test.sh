@@ -186,6 +186,10 @@ assert_eq "$(code -b lan.jar "${URL}api/me")" "401" "the disabled user's session
 
 # The audit chain: intact, holds every login, decision, undo and user change; a hand edit is named.
 "$HOPNHAT" audit verify --config hopnhat.json > verify.txt || fail "audit verify: $(cat verify.txt)"
+# Keyed under a key outside the store (mode 0600), the head anchored in a checkpoint and a run.
+assert_contains "$(cat verify.txt)" "proven: " "audit verify says what it proved"
+assert_contains "$(cat verify.txt)" "hopnhat.db.audit-head" "audit verify names the checkpoint"
+assert_eq "$(stat -c %a hopnhat.db.audit-key)" "600" "the audit key's mode"
 "$HOPNHAT" audit list --config hopnhat.json --limit 500 --format json > audit.json
 [[ $(stat -c %s audit.json) -lt 200000 ]] || fail "the audit log holds the huge name"
 for action in user.add login login.failed decision.choose decision.undo decision.orphaned user.disable; do

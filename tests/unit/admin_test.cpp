@@ -5,8 +5,11 @@
 #include <sqlite3.h>
 
 #include <deque>
+#include <filesystem>
+#include <fstream>
 
 #include "admin/audit.hpp"
+#include "admin/audit_key.hpp"
 #include "admin/crypto.hpp"
 #include "admin/decisions.hpp"
 #include "admin/users.hpp"
@@ -136,6 +139,86 @@ TEST_CASE("a removed audit entry breaks the chain at that place") {
   auto check = admin::verify_audit(*s);
   REQUIRE(check.first_broken);
   CHECK(*check.first_broken == 2);
+}
+
+TEST_CASE("a keyed audit chain: rewriting with recomputed hashes, removing the newest entry and a changed checkpoint are all seen") {
+  FOR_EACH_BACKEND(ts);
+  TempDir keys;
+  auto key = std::make_shared<admin::AuditKey>(keys.path / "audit.key", keys.path / "audit.head");
+  auto keyed_store = [&] {
+    auto s = ts.open(false);
+    s->set_audit_signer(key);
+    return s;
+  };
+  {
+    auto s = fresh_store(ts);
+    // Two entries from before the key (an older hopnhat): plain hashes, reported as such.
+    for (int i = 0; i < 2; ++i) admin::audit(*s, "lan", "login", nlohmann::json::object());
+    s->set_audit_signer(key);
+    s->begin();
+    for (int i = 0; i < 4; ++i) admin::audit(*s, "lan", "decision.choose", {{"decision", i}});
+    CHECK_FALSE(key->checkpoint());  // not before the entries are committed
+    s->commit();
+    CHECK(key->checkpoint()->seq == 6);
+    const auto mode = std::filesystem::status(keys.path / "audit.key").permissions() & std::filesystem::perms::all;
+    CHECK(mode == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    CHECK(s->last_audit()->hash.rfind("hmac:", 0) == 0);
+    auto check = admin::verify_audit(*s);
+    CHECK_FALSE(check.first_broken);
+    CHECK(check.keyed == 4);
+    CHECK(check.unkeyed == 2);
+    CHECK_THAT(check.proven.at(1), Catch::Contains("names entry 6"));
+    CHECK_THAT(check.unproven.at(0), Catch::Contains("2 entries from before the key"));
+    // A transaction that rolls back leaves the checkpoint where it was.
+    s->begin();
+    admin::audit(*s, "lan", "login", nlohmann::json::object());
+    s->rollback();
+    CHECK(key->checkpoint()->seq == 6);
+  }
+  ts.exec(ts.backend() == "sqlite" ? "DROP TRIGGER audit_log_no_update" : "DROP TRIGGER audit_log_no_update ON audit_log");
+  if (ts.backend() == "sqlite") ts.exec("DROP TRIGGER audit_log_no_delete");
+
+  SECTION("rewriting an entry and recomputing every later hash without the key") {
+    auto s = keyed_store();
+    std::vector<store::AuditRow> rows = s->audit(0, 100);
+    std::string prev = rows[3].prev_hash;
+    for (std::size_t i = 3; i < rows.size(); ++i) {
+      store::AuditRow& r = rows[i];
+      if (i == 3) r.detail = R"({"decision":99})";
+      r.prev_hash = prev;
+      r.hash = "hmac:" + admin::audit_hash(r);  // the best an intruder without the key can do
+      ts.exec("UPDATE audit_log SET detail = '" + r.detail + "', prev_hash = '" + r.prev_hash + "', hash = '" + r.hash +
+              "' WHERE seq = " + std::to_string(r.seq));
+      prev = r.hash;
+    }
+    auto check = admin::verify_audit(*s);
+    REQUIRE(check.first_broken);
+    CHECK(*check.first_broken == 4);
+    CHECK_THAT(check.problem, Catch::Contains("keyed hash"));
+  }
+  SECTION("removing the newest entry") {
+    ts.exec("DELETE FROM audit_log WHERE seq = 6");
+    auto s = keyed_store();
+    auto check = admin::verify_audit(*s);
+    REQUIRE(check.first_broken);
+    CHECK_THAT(check.problem, Catch::Contains("names entry 6 but the log ends at entry 5"));
+  }
+  SECTION("a checkpoint edited by hand, or none at all") {
+    std::ofstream(keys.path / "audit.head") << R"({"seq": 5, "hash": "x", "at": "2026-01-01T00:00:00Z", "mac": "00"})";
+    auto s = keyed_store();
+    CHECK_THAT(admin::verify_audit(*s).problem, Catch::Contains("does not verify under the key"));
+    std::filesystem::remove(keys.path / "audit.head");
+    auto check = admin::verify_audit(*s);
+    CHECK_FALSE(check.first_broken);
+    CHECK_THAT(check.unproven.back(), Catch::Contains("there is no checkpoint"));
+  }
+  SECTION("a key others may read is refused") {
+    std::filesystem::permissions(keys.path / "audit.key", std::filesystem::perms::group_read, std::filesystem::perm_options::add);
+    auto s = keyed_store();
+    auto fresh_key = std::make_shared<admin::AuditKey>(keys.path / "audit.key", keys.path / "audit.head");
+    s->set_audit_signer(fresh_key);
+    CHECK_THROWS_WITH(admin::audit(*s, "lan", "login", nlohmann::json::object()), Catch::Contains("chmod 600"));
+  }
 }
 
 TEST_CASE("a person with too many records is confirmed as one, or two of its records are kept apart, and no other action applies") {
