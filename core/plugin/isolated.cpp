@@ -4,18 +4,16 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstring>
-#include <iostream>
 #include <thread>
 
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include "plugin/library.hpp"
-#include "plugin/manifest.hpp"
 
 namespace hopnhat::plugin {
 namespace {
@@ -27,7 +25,16 @@ std::string hopnhat_binary() {
   return (self.parent_path() / "hopnhat").string();
 }
 
-sdk::Status status_from(const nlohmann::json& done) {
+constexpr std::size_t kMaxOutputLine = 4096;  // a longer run of output without a newline is cut
+
+void close_all(std::initializer_list<int> fds) {
+  for (int fd : fds)
+    if (fd >= 0) ::close(fd);
+}
+
+}  // namespace
+
+sdk::Status status_from_done(const nlohmann::json& done) {
   int code = done.value("code", 0);
   std::string message = done.value("message", "");
   if (code == 0) return sdk::Status::ok();
@@ -44,8 +51,6 @@ sdk::Status status_from(const nlohmann::json& done) {
 nlohmann::json done_of(const sdk::Status& st) {
   return {{"code", static_cast<int>(st.code())}, {"message", st.message()}};
 }
-
-}  // namespace
 
 nlohmann::json record_to_json(const sdk::SourceRecord& r) {
   return {{"id", r.id}, {"origin", r.origin}, {"fields", r.fields}, {"attributes", r.attributes}};
@@ -113,17 +118,29 @@ sdk::PersonRecord person_from_json(const nlohmann::json& j) {
 }
 
 PluginProcess::PluginProcess(const IsolationSettings& settings, const std::string& kind) : settings_(settings), kind_(kind) {
-  ::signal(SIGPIPE, SIG_IGN);  // a dead child must become an error, not end the job
-  int in[2], out[2];
-  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0)
-    throw PluginError("cannot create pipes for an isolated plugin: " + std::string(std::strerror(errno)));
-  std::string bin = hopnhat_binary();
+  // The frames travel over a socket, so a write to a dead child fails with EPIPE by itself
+  // (MSG_NOSIGNAL) and SIGPIPE stays as the rest of the program set it.
+  int channel[2] = {-1, -1}, output[2] = {-1, -1};
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0 || ::pipe2(output, O_CLOEXEC) != 0) {
+    int err = errno;
+    close_all({channel[0], channel[1], output[0], output[1]});
+    throw PluginError("cannot create the channel to an isolated plugin: " + std::string(std::strerror(err)));
+  }
+  std::string bin = settings.host.empty() ? hopnhat_binary() : settings.host.string();
   std::string manifest = settings.manifest.string();
   pid_ = ::fork();
-  if (pid_ < 0) throw PluginError("cannot start an isolated plugin: " + std::string(std::strerror(errno)));
+  if (pid_ < 0) {
+    int err = errno;
+    close_all({channel[0], channel[1], output[0], output[1]});
+    throw PluginError("cannot start an isolated plugin: " + std::string(std::strerror(err)));
+  }
   if (pid_ == 0) {
-    ::dup2(in[0], 0);
-    ::dup2(out[1], 1);
+    // Copies above 3 first, so no dup2 below overwrites a descriptor another still needs; dup2
+    // clears close-on-exec on 0, 1 and 3 only.
+    int chan = ::fcntl(channel[1], F_DUPFD_CLOEXEC, 10);
+    int out = ::fcntl(output[1], F_DUPFD_CLOEXEC, 10);
+    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (chan < 0 || out < 0 || null < 0 || ::dup2(null, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(chan, 3) < 0) ::_exit(127);
     struct rlimit limit{};
     limit.rlim_cur = limit.rlim_max = static_cast<rlim_t>(settings.memory_mb) * 1024 * 1024;
     ::setrlimit(RLIMIT_AS, &limit);
@@ -131,38 +148,89 @@ PluginProcess::PluginProcess(const IsolationSettings& settings, const std::strin
     ::execv(bin.c_str(), const_cast<char* const*>(argv));
     ::_exit(127);
   }
-  ::close(in[0]);
-  ::close(out[1]);
-  to_child_ = in[1];
-  from_child_ = out[0];
+  close_all({channel[1], output[1]});
+  channel_ = channel[0];
+  output_ = output[0];
+  ::fcntl(output_, F_SETFL, ::fcntl(output_, F_GETFL) | O_NONBLOCK);  // drained as far as it goes
 }
 
 PluginProcess::~PluginProcess() {
-  if (to_child_ >= 0) ::close(to_child_);  // end of input: the child exits
-  if (from_child_ >= 0) ::close(from_child_);
+  close_all({channel_, output_});  // end of input: the child exits
   if (dead_ || pid_ <= 0) return;
   for (int i = 0; i < 200; ++i) {
     if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
+  stop();
 }
 
-sdk::Status PluginProcess::failure(const std::string& what) {
+void PluginProcess::begin_span() {
+  span_deadline_ = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(settings_.timeout_s));
+}
+
+void PluginProcess::stop() {
+  if (dead_ || pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  dead_ = true;
+}
+
+void PluginProcess::output_line(const std::string& line, sdk::Context* ctx) {
+  if (ctx) ctx->log(sdk::LogLevel::kWarning, "the plugin wrote to its standard output: " + line.substr(0, 500));
+  if (settings_.on_stdout) settings_.on_stdout(line);
+}
+
+// Reads what the plugin wrote to its standard output, line by line, into the log. `to_the_end`:
+// the op is over, so a last line without a newline is passed on too. Whatever the child wrote
+// before its last frame is in the pipe by now, so a "done" never overtakes the output before it.
+void PluginProcess::take_output(sdk::Context* ctx, bool to_the_end) {
+  char chunk[8192];
+  while (output_ >= 0) {
+    ssize_t n = ::read(output_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;  // EAGAIN: nothing more for now
+    if (n == 0) {      // the child and every process it started closed their output
+      ::close(output_);
+      output_ = -1;
+      to_the_end = true;
+      break;
+    }
+    output_buffer_.append(chunk, static_cast<std::size_t>(n));
+    std::size_t nl;
+    while ((nl = output_buffer_.find('\n')) != std::string::npos || output_buffer_.size() >= kMaxOutputLine) {
+      std::size_t cut = nl == std::string::npos ? kMaxOutputLine : nl;
+      output_line(output_buffer_.substr(0, cut), ctx);
+      output_buffer_.erase(0, nl == std::string::npos ? cut : cut + 1);
+    }
+  }
+  if (to_the_end && !output_buffer_.empty()) output_line(std::exchange(output_buffer_, {}), ctx);
+}
+
+sdk::Status PluginProcess::failure(const std::string& what, sdk::Context* ctx) {
   std::string why = what;
   if (!dead_) {
+    // A child that closed its channel but lives on is stopped after a second, not waited for.
     int status = 0;
-    if (::waitpid(pid_, &status, 0) == pid_) {
+    pid_t waited = 0;
+    for (int i = 0; i < 100 && (waited = ::waitpid(pid_, &status, WNOHANG)) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (waited == 0) {
+      ::kill(pid_, SIGKILL);
+      waited = ::waitpid(pid_, &status, 0);
+      why = what + "; it was stopped";
+    } else if (waited == pid_) {
       if (WIFSIGNALED(status))
         why = "the plugin process was killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
       else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        why = "the plugin process could not be started (" + hopnhat_binary() + " plugin-host)";
+        why = "the plugin process could not be started (" +
+              (settings_.host.empty() ? hopnhat_binary() : settings_.host.string()) + " plugin-host)";
       else if (WIFEXITED(status))
         why = "the plugin process exited with code " + std::to_string(WEXITSTATUS(status)) + " in the middle of its work";
     }
     dead_ = true;
   }
+  take_output(ctx, true);
   return sdk::Status::unavailable(why + " (isolation: process)");
 }
 
@@ -171,12 +239,14 @@ sdk::Status PluginProcess::call(const nlohmann::json& op, sdk::Context* ctx,
   if (dead_) return sdk::Status::unavailable("the plugin process is gone (isolation: process)");
   std::string line = op.dump() + "\n";
   for (std::size_t off = 0; off < line.size();) {
-    ssize_t n = ::write(to_child_, line.data() + off, line.size() - off);
+    ssize_t n = ::send(channel_, line.data() + off, line.size() - off, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return failure("the plugin process stopped reading");
+    if (n <= 0) return failure("the plugin process stopped reading", ctx);
     off += static_cast<std::size_t>(n);
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(settings_.timeout_s);
+  const auto deadline = span_deadline_.value_or(
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(settings_.timeout_s)));
   char chunk[65536];
   while (true) {
     std::size_t nl;
@@ -187,11 +257,16 @@ sdk::Status PluginProcess::call(const nlohmann::json& op, sdk::Context* ctx,
       try {
         msg = nlohmann::json::parse(text);
       } catch (const std::exception&) {
-        return sdk::Status::internal("the plugin process wrote a line that is not JSON: " + text.substr(0, 80));
+        // What follows a garbled frame cannot be trusted to belong to this op: the child ends here.
+        stop();
+        take_output(ctx, true);
+        return sdk::Status::internal("the plugin process wrote a frame that is not JSON and was stopped: " + text.substr(0, 80) +
+                                     " (isolation: process)");
       }
       if (msg.contains("done")) {
+        take_output(ctx, true);
         if (result && msg["done"].contains("result")) *result = msg["done"]["result"];
-        return status_from(msg["done"]);
+        return status_from_done(msg["done"]);
       }
       if (msg.contains("log") && ctx) {
         ctx->log(static_cast<sdk::LogLevel>(msg["log"].value("level", 1)), msg["log"].value("message", ""));
@@ -201,19 +276,20 @@ sdk::Status PluginProcess::call(const nlohmann::json& op, sdk::Context* ctx,
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      dead_ = true;
+      stop();
+      take_output(ctx, true);
       return sdk::Status::unavailable("the plugin did not finish within timeout_s = " + std::to_string(settings_.timeout_s).substr(0, 6) +
                                       " seconds and was stopped (isolation: process)");
     }
-    struct pollfd p{from_child_, POLLIN, 0};
-    int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
+    struct pollfd p[2] = {{channel_, POLLIN, 0}, {output_, POLLIN, 0}};  // a negative fd is skipped
+    int r = ::poll(p, 2, static_cast<int>(std::min<long long>(left, 1000)));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) continue;
-    ssize_t n = ::read(from_child_, chunk, sizeof chunk);
+    if (p[1].revents) take_output(ctx, false);
+    if (!p[0].revents) continue;
+    ssize_t n = ::read(channel_, chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return failure("the plugin process ended without answering");
+    if (n <= 0) return failure("the plugin process ended without answering", ctx);
     buffer_.append(chunk, static_cast<std::size_t>(n));
   }
 }
@@ -239,6 +315,7 @@ sdk::Status IsolatedImporter::check() noexcept {
 sdk::Status IsolatedImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink, sdk::ReadResult& result) noexcept {
   try {
     nlohmann::json r;
+    process_.begin_span();  // timeout_s is for the whole read
     sdk::Status st = process_.call(
         {{"op", "read"}, {"state", request.state}, {"full", request.full}}, ctx_,
         [&](const nlohmann::json& msg) {
@@ -246,6 +323,7 @@ sdk::Status IsolatedImporter::read(const sdk::ReadRequest& request, sdk::RecordS
           else if (msg.contains("reject")) sink.reject(msg["reject"].value("origin", ""), msg["reject"].value("message", ""));
         },
         &r);
+    process_.end_span();
     if (st && r.is_object()) {
       result.full_snapshot = r.value("full_snapshot", true);
       result.state = r.value("state", "");
@@ -270,6 +348,7 @@ sdk::Status IsolatedExporter::begin(const sdk::ExportHeader& header, sdk::Export
   try {
     nlohmann::json r;
     plan = sdk::ExportPlan{};
+    process_.begin_span();  // timeout_s is for the whole export, begin to finish
     sdk::Status st = process_.call({{"op", "begin"}, {"header", header_to_json(header)}}, ctx_, [](const nlohmann::json&) {}, &r);
     if (st && r.is_object()) plan.changes_only = r.value("changes_only", false);
     return st;
@@ -298,6 +377,7 @@ sdk::Status IsolatedExporter::finish(sdk::ExportResult& result) noexcept {
   try {
     nlohmann::json r;
     sdk::Status st = process_.call({{"op", "finish"}}, ctx_, [](const nlohmann::json&) {}, &r);
+    process_.end_span();
     if (st && r.is_object()) {
       result.written = r.value("written", std::int64_t{0});
       result.removed = r.value("removed", std::int64_t{0});
@@ -308,100 +388,6 @@ sdk::Status IsolatedExporter::finish(sdk::ExportResult& result) noexcept {
   } catch (const std::exception& e) {
     return sdk::Status::internal(e.what());
   }
-}
-
-namespace {
-
-class ChildContext final : public sdk::Context {
- public:
-  std::string base_dir() const noexcept override { return base_dir_; }
-  bool dry_run() const noexcept override { return dry_run_; }
-  bool cancelled() const noexcept override { return false; }
-  void log(sdk::LogLevel level, const std::string& message) noexcept override {
-    try {
-      std::cout << nlohmann::json{{"log", {{"level", static_cast<int>(level)}, {"message", message}}}}.dump() << "\n";
-    } catch (...) {
-    }
-  }
-  std::string base_dir_;
-  bool dry_run_ = false;
-};
-
-class ChildSink final : public sdk::RecordSink {
- public:
-  bool emit(sdk::SourceRecord&& r) noexcept override {
-    try {
-      std::cout << nlohmann::json{{"record", record_to_json(r)}}.dump() << "\n";
-      return static_cast<bool>(std::cout);
-    } catch (...) {
-      return false;
-    }
-  }
-  void reject(const std::string& origin, const std::string& message) noexcept override {
-    try {
-      std::cout << nlohmann::json{{"reject", {{"origin", origin}, {"message", message}}}}.dump() << "\n";
-    } catch (...) {
-    }
-  }
-};
-
-void reply(const nlohmann::json& done) { std::cout << nlohmann::json{{"done", done}}.dump() << "\n" << std::flush; }
-
-}  // namespace
-
-int serve_plugin(const std::filesystem::path& manifest_path, const std::string& kind) {
-  std::ios::sync_with_stdio(false);
-  std::shared_ptr<PluginLibrary> lib;
-  ImporterPtr importer(nullptr, ImporterDeleter{});
-  ExporterPtr exporter(nullptr, ExporterDeleter{});
-  ChildContext ctx;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    nlohmann::json op, done;
-    try {
-      op = nlohmann::json::parse(line);
-      const std::string name = op.at("op");
-      if (!lib) {
-        lib = PluginLibrary::load(read_manifest(manifest_path));
-        if (kind == "importer") importer = lib->create_importer();
-        else exporter = lib->create_exporter();
-      }
-      sdk::Status st;
-      if (name == "configure") {
-        ctx.base_dir_ = op.value("base_dir", "");
-        ctx.dry_run_ = op.value("dry_run", false);
-        st = importer ? importer->configure(op.at("options"), ctx) : exporter->configure(op.at("options"), ctx);
-        done = done_of(st);
-      } else if (name == "check" && importer) {
-        done = done_of(importer->check());
-      } else if (name == "read" && importer) {
-        ChildSink sink;
-        sdk::ReadResult result;
-        st = importer->read({op.value("state", ""), op.value("full", false)}, sink, result);
-        done = done_of(st);
-        done["result"] = {{"full_snapshot", result.full_snapshot}, {"state", result.state}};
-      } else if (name == "begin" && exporter) {
-        sdk::ExportHeader h = header_from_json(op.at("header"));
-        sdk::ExportPlan plan;
-        done = done_of(exporter->begin(h, plan));
-        done["result"] = {{"changes_only", plan.changes_only}};
-      } else if (name == "write" && exporter) {
-        done = done_of(exporter->write(person_from_json(op.at("person"))));
-      } else if (name == "remove" && exporter) {
-        done = done_of(exporter->remove(op.at("person_id").get<std::string>()));
-      } else if (name == "finish" && exporter) {
-        sdk::ExportResult result;
-        done = done_of(exporter->finish(result));
-        done["result"] = {{"written", result.written}, {"removed", result.removed}, {"target", result.target}, {"state", result.state}};
-      } else {
-        done = done_of(sdk::Status::internal("unknown operation \"" + name + "\" for an " + kind));
-      }
-    } catch (const std::exception& e) {
-      done = done_of(sdk::Status::internal(e.what()));
-    }
-    reply(done);
-  }
-  return 0;
 }
 
 }  // namespace hopnhat::plugin

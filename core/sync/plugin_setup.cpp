@@ -33,6 +33,14 @@ std::vector<std::string> HostContext::take_warnings() {
 
 namespace {
 
+plugin::IsolationSettings isolation_of(const plugin::PluginManifest& m, const config::PluginUse& use) {
+  plugin::IsolationSettings s;
+  s.manifest = m.manifest_path;
+  s.timeout_s = use.timeout_s;
+  s.memory_mb = use.memory_mb;
+  return s;  // the child is this hopnhat; what the plugin prints goes to the entry's log
+}
+
 const plugin::PluginManifest& find_plugin(const config::Config& c, plugin::PluginRegistry& registry,
                                           const config::PluginUse& use, bool importer) {
   const plugin::PluginManifest* m = registry.find(use.plugin);
@@ -73,7 +81,7 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       s.use = &use;
       s.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
       if (use.isolated)
-        s.importer = plugin::ImporterPtr(new plugin::IsolatedImporter({registry.find(use.plugin)->manifest_path, use.timeout_s, use.memory_mb}),
+        s.importer = plugin::ImporterPtr(new plugin::IsolatedImporter(isolation_of(*registry.find(use.plugin), use)),
                                          plugin::ImporterDeleter{});
       else
         s.importer = registry.open(use.plugin)->create_importer();
@@ -88,7 +96,7 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       e.needs_history = registry.find(use.plugin)->needs_history;
       e.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
       if (use.isolated)
-        e.exporter = plugin::ExporterPtr(new plugin::IsolatedExporter({registry.find(use.plugin)->manifest_path, use.timeout_s, use.memory_mb}),
+        e.exporter = plugin::ExporterPtr(new plugin::IsolatedExporter(isolation_of(*registry.find(use.plugin), use)),
                                          plugin::ExporterDeleter{});
       else
         e.exporter = registry.open(use.plugin)->create_exporter();

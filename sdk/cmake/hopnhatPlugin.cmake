@@ -8,10 +8,17 @@
 #   puts both under lib/hopnhat/plugins.
 #
 # hopnhat_add_conformance_test(<target> [IMPORTER_OPTIONS <json>] [EXPORTER_OPTIONS <json>]
-#                              [ROUNDTRIP_OPTIONS <json>] [WORKING_DIRECTORY <dir>])
+#                              [ROUNDTRIP_OPTIONS <json>] [EXPECTED_RECORDS <file>]
+#                              [CHECK_TIMEOUT <s>] [TIMEOUT <s>] [HOST <path>]
+#                              [WORKING_DIRECTORY <dir>])
 #   Adds a CTest test that runs the hopnhat testkit against the plugin built by <target>.
 #   The options are JSON text (or a path to a .json file) as a configuration would give them;
-#   ROUNDTRIP_OPTIONS are importer options that read back what the exporter wrote.
+#   ROUNDTRIP_OPTIONS are importer options that read back what the exporter wrote;
+#   EXPECTED_RECORDS a JSON array of the records IMPORTER_OPTIONS must read (relative to the
+#   current source folder). The plugin runs in a child `hopnhat plugin-host`: CHECK_TIMEOUT
+#   (default 60) is the deadline of one op, a whole read or a whole export; TIMEOUT (default
+#   600) is CTest's limit for the whole test. HOST is the hopnhat program; by default the one
+#   built in this tree, else the installed one beside hopnhat-testkit.
 
 function(hopnhat_add_plugin target)
   cmake_parse_arguments(ARG "NO_INSTALL" "MANIFEST" "SOURCES" ${ARGN})
@@ -51,7 +58,7 @@ function(hopnhat_add_plugin target)
 endfunction()
 
 function(hopnhat_add_conformance_test target)
-  cmake_parse_arguments(ARG "" "IMPORTER_OPTIONS;EXPORTER_OPTIONS;ROUNDTRIP_OPTIONS;WORKING_DIRECTORY" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "IMPORTER_OPTIONS;EXPORTER_OPTIONS;ROUNDTRIP_OPTIONS;EXPECTED_RECORDS;CHECK_TIMEOUT;TIMEOUT;HOST;WORKING_DIRECTORY" "" ${ARGN})
   get_target_property(manifest ${target} HOPNHAT_PLUGIN_MANIFEST)
   set(args --manifest ${manifest})
   if(ARG_IMPORTER_OPTIONS)
@@ -63,9 +70,27 @@ function(hopnhat_add_conformance_test target)
   if(ARG_ROUNDTRIP_OPTIONS)
     list(APPEND args --roundtrip-options "${ARG_ROUNDTRIP_OPTIONS}")
   endif()
+  if(ARG_EXPECTED_RECORDS)
+    get_filename_component(expected ${ARG_EXPECTED_RECORDS} ABSOLUTE)
+    list(APPEND args --expected-records ${expected})
+  endif()
+  if(NOT ARG_CHECK_TIMEOUT)
+    set(ARG_CHECK_TIMEOUT 60)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  list(APPEND args --timeout ${ARG_CHECK_TIMEOUT})
+  # In the hopnhat tree the host is the hopnhat just built; an installed package exports only the
+  # SDK and the testkit, whose default is the hopnhat installed beside it.
+  if(ARG_HOST)
+    list(APPEND args --host ${ARG_HOST})
+  elseif(TARGET hopnhat)
+    list(APPEND args --host $<TARGET_FILE:hopnhat>)
+  endif()
   if(NOT ARG_WORKING_DIRECTORY)
     set(ARG_WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
   endif()
   add_test(NAME conformance.${target} COMMAND $<TARGET_FILE:hopnhat::testkit> ${args} WORKING_DIRECTORY ${ARG_WORKING_DIRECTORY})
-  set_tests_properties(conformance.${target} PROPERTIES LABELS conformance)
+  set_tests_properties(conformance.${target} PROPERTIES LABELS conformance TIMEOUT ${ARG_TIMEOUT})
 endfunction()

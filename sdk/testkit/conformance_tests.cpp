@@ -1,4 +1,6 @@
-// The conformance tests. Each names the behaviour a plugin must have.
+// The conformance tests. Each names the behaviour a plugin must have. The plugin runs in a child
+// process (plugin/isolated.hpp) with settings().timeout_s for each op, read or export: a crash,
+// hang, exit or print fails the check that caused it, with the cause, and the next check runs.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -7,10 +9,11 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "config/json_schema.hpp"
 #include "hopnhat/sdk/text.hpp"
-#include "plugin/library.hpp"
+#include "plugin/isolated.hpp"
 #include "plugin/manifest.hpp"
 #include "testkit.hpp"
 
@@ -64,9 +67,40 @@ const plugin::PluginManifest& manifest() {
   return m;
 }
 
-std::shared_ptr<plugin::PluginLibrary> library() {
-  static std::shared_ptr<plugin::PluginLibrary> lib = plugin::PluginLibrary::load(manifest());
-  return lib;
+// What the plugin under test wrote to its standard output since the last look. Checks run one
+// after another on one thread.
+std::vector<std::string>& stdout_lines() {
+  static std::vector<std::string> lines;
+  return lines;
+}
+
+plugin::IsolationSettings isolation() {
+  plugin::IsolationSettings s;
+  s.manifest = settings().manifest;
+  s.timeout_s = settings().timeout_s;
+  s.host = settings().host;
+  s.on_stdout = [](const std::string& line) { stdout_lines().push_back(line); };
+  return s;
+}
+
+std::unique_ptr<plugin::IsolatedImporter> new_importer() { return std::make_unique<plugin::IsolatedImporter>(isolation()); }
+std::unique_ptr<plugin::IsolatedExporter> new_exporter() { return std::make_unique<plugin::IsolatedExporter>(isolation()); }
+
+// Standard output is not the plugin's to use: the host sends it to the log, where an
+// administrator finds another program's debugging among the run's warnings.
+void expect_quiet(const char* during) {
+  auto lines = std::exchange(stdout_lines(), {});
+  if (lines.empty()) return;
+  FAIL_CHECK("the plugin wrote " << lines.size() << " line(s) to its standard output during " << during
+                                 << " (log with ctx.log instead); the first: \"" << lines.front().substr(0, 200) << "\"");
+}
+
+// Fails the check when the op failed; `plugin_alive` false means the child crashed, exited, hung
+// or broke the protocol, which the message of `st` names.
+template <class Plugin>
+void require_ok(const sdk::Status& st, const Plugin& p, const char* op) {
+  expect_quiet(op);
+  if (!st.is_ok()) FAIL(op << " failed" << (p.alive() ? "" : " (the plugin process is gone)") << ": " << st.message());
 }
 
 // Options that break the schema at `property`: a value of a JSON type it does not allow.
@@ -89,8 +123,19 @@ void check_option_rejections(const nlohmann::json& schema, const nlohmann::json&
   auto configure = [&](const nlohmann::json& options, std::string& message) {
     TestContext ctx(settings().base_dir, true);
     sdk::Status st;
-    if (importer) st = library()->create_importer()->configure(options.dump(), ctx);
-    else st = library()->create_exporter()->configure(options.dump(), ctx);
+    bool alive = true;
+    if (importer) {
+      auto p = new_importer();
+      st = p->configure(options.dump(), ctx);
+      alive = p->alive();
+    } else {
+      auto p = new_exporter();
+      st = p->configure(options.dump(), ctx);
+      alive = p->alive();
+    }
+    expect_quiet("configure");
+    // A refusal counts only when the plugin gave it: a crash is not a rejection.
+    if (!alive) FAIL("configure with " << options.dump() << " ended the plugin process: " << st.message());
     message = st.message();
     return st.is_ok();
   };
@@ -124,18 +169,12 @@ void check_option_rejections(const nlohmann::json& schema, const nlohmann::json&
 
 std::vector<sdk::SourceRecord> read_all(const nlohmann::json& options, const fs::path& base, std::vector<std::string>* rejected = nullptr) {
   TestContext ctx(base, false);
-  auto importer = library()->create_importer();
-  sdk::Status st = importer->configure(options.dump(), ctx);
-  INFO(st.message());
-  REQUIRE(st.is_ok());
-  st = importer->check();
-  INFO(st.message());
-  REQUIRE(st.is_ok());
+  auto importer = new_importer();
+  require_ok(importer->configure(options.dump(), ctx), *importer, "configure");
+  require_ok(importer->check(), *importer, "check");
   CollectingSink sink;
   sdk::ReadResult result;
-  st = importer->read(sdk::ReadRequest{}, sink, result);
-  INFO(st.message());
-  REQUIRE(st.is_ok());
+  require_ok(importer->read(sdk::ReadRequest{}, sink, result), *importer, "read");
   if (rejected) *rejected = sink.rejections;
   for (auto& r : sink.records) r.content_hash = sdk::compute_content_hash(r);
   return std::move(sink.records);
@@ -153,9 +192,14 @@ TEST_CASE("the manifest is valid and its option schemas are JSON Schemas", "[man
 }
 
 TEST_CASE("the library loads and carries this SDK's ABI stamp", "[load]") {
-  REQUIRE_NOTHROW(library());
-  if (manifest().importer) CHECK(library()->create_importer() != nullptr);
-  if (manifest().exporter) CHECK(library()->create_exporter() != nullptr);
+  for (const char* kind : {"importer", "exporter"}) {
+    if (std::string(kind) == "importer" ? !manifest().importer : !manifest().exporter) continue;
+    plugin::PluginProcess process(isolation(), kind);
+    sdk::Status st = process.call({{"op", "load"}}, nullptr, [](const nlohmann::json&) {});
+    expect_quiet("load");
+    INFO("loading the " << kind);
+    if (!st.is_ok()) FAIL("load of the " << kind << " failed: " << st.message());
+  }
 }
 
 TEST_CASE("the importer rejects bad options clearly", "[importer][options]") {
@@ -191,6 +235,13 @@ TEST_CASE("the importer gives the same output for the same input", "[importer]")
   }
 }
 
+TEST_CASE("the importer reads the expected records", "[importer][expected]") {
+  if (!manifest().importer || !settings().has_expected_records) return;
+  auto records = read_all(settings().importer_options, settings().base_dir);
+  std::string difference = hopnhat::testkit::first_difference(settings().expected_records, records);
+  if (!difference.empty()) FAIL("what the importer read differs from --expected-records: " << difference);
+}
+
 TEST_CASE("the exporter rejects bad options clearly", "[exporter][options]") {
   if (!manifest().exporter || settings().exporter_options.is_null()) return;
   check_option_rejections(manifest().exporter_options, settings().exporter_options, false);
@@ -212,18 +263,14 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
   sdk::ExportHeader header{7, "2026-01-01T00:00:00Z", {"full_name", "birth_date", "citizen_id"}, {{"test", 3, 3, 0, 0, 0, 0, ""}}, "", 0};
   auto run_export = [&](const fs::path& dir, bool dry_run) {
     TestContext ctx(dir, dry_run);
-    auto exporter = library()->create_exporter();
-    sdk::Status st = exporter->configure(settings().exporter_options.dump(), ctx);
-    INFO(st.message());
-    REQUIRE(st.is_ok());
+    auto exporter = new_exporter();
+    require_ok(exporter->configure(settings().exporter_options.dump(), ctx), *exporter, "configure");
     sdk::ExportPlan plan;
-    REQUIRE(exporter->begin(header, plan).is_ok());
+    require_ok(exporter->begin(header, plan), *exporter, "begin");
     CHECK_FALSE(plan.changes_only);  // nothing to patch: no previous state was given
-    for (const auto& p : persons) REQUIRE(exporter->write(p).is_ok());
+    for (const auto& p : persons) require_ok(exporter->write(p), *exporter, "write");
     sdk::ExportResult result;
-    st = exporter->finish(result);
-    INFO(st.message());
-    REQUIRE(st.is_ok());
+    require_ok(exporter->finish(result), *exporter, "finish");
     return result;
   };
 
@@ -265,18 +312,16 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
     again.previous_run = 7;
     {
       TestContext ctx(dir.path, false);
-      auto exporter = library()->create_exporter();
-      REQUIRE(exporter->configure(settings().exporter_options.dump(), ctx).is_ok());
+      auto exporter = new_exporter();
+      require_ok(exporter->configure(settings().exporter_options.dump(), ctx), *exporter, "configure");
       sdk::ExportPlan plan;
-      REQUIRE(exporter->begin(again, plan).is_ok());
+      require_ok(exporter->begin(again, plan), *exporter, "begin");
       if (!plan.changes_only) return;  // it chose to write the whole output
-      REQUIRE(exporter->write(next[0]).is_ok());
-      REQUIRE(exporter->remove("P0000002").is_ok());
-      REQUIRE(exporter->write(next[2]).is_ok());
+      require_ok(exporter->write(next[0]), *exporter, "write");
+      require_ok(exporter->remove("P0000002"), *exporter, "remove");
+      require_ok(exporter->write(next[2]), *exporter, "write");
       sdk::ExportResult result;
-      sdk::Status st = exporter->finish(result);
-      INFO(st.message());
-      REQUIRE(st.is_ok());
+      require_ok(exporter->finish(result), *exporter, "finish");
       CHECK(result.written == 2);
       CHECK(result.removed == 1);
       CHECK_FALSE(result.state.empty());
@@ -285,16 +330,16 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
     TempDir whole_dir;
     {
       TestContext ctx(whole_dir.path, false);
-      auto exporter = library()->create_exporter();
-      REQUIRE(exporter->configure(settings().exporter_options.dump(), ctx).is_ok());
+      auto exporter = new_exporter();
+      require_ok(exporter->configure(settings().exporter_options.dump(), ctx), *exporter, "configure");
       sdk::ExportHeader fresh = again;
       fresh.previous_state.clear();
       fresh.previous_run = 0;
       sdk::ExportPlan plan;
-      REQUIRE(exporter->begin(fresh, plan).is_ok());
-      for (const auto& p : next) REQUIRE(exporter->write(p).is_ok());
+      require_ok(exporter->begin(fresh, plan), *exporter, "begin");
+      for (const auto& p : next) require_ok(exporter->write(p), *exporter, "write");
       sdk::ExportResult result;
-      REQUIRE(exporter->finish(result).is_ok());
+      require_ok(exporter->finish(result), *exporter, "finish");
     }
     CHECK(patched == snapshot(whole_dir.path));
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# isolation: process — a plugin that crashes, aborts, hangs or leaks fails only its own source,
-# and the report names the signal or the time-out; the other sources commit.
+# isolation: process — a plugin that crashes, aborts, hangs, leaks, exits or garbles the protocol
+# fails only its own source, and the report names the signal, the exit or the time-out; the other
+# sources commit. One that prints to its standard output still works: the lines are notes.
 source "$(dirname "$0")/lib.sh"
 PLUGINS="$BUILD_DIR/tests/plugins/misbehaving"
 
@@ -35,8 +36,18 @@ expect_failure() {  # MODE TEXT
   printf 'Mã,Họ và tên,Ngày sinh\r\nA1,Nguyễn Văn An,12/09/1965\r\n' > staff.csv
   "$HOPNHAT" sync --config c.json >/dev/null 2>&1 || fail "reset after '$1'"
 }
+# A plugin that prints: its record still arrives, its lines are warnings of its source.
+config print
+"$HOPNHAT" sync --config c.json --report print.json >/dev/null 2>print.err || fail "a plugin that prints: $(cat print.json)"
+assert_eq "$(json print.json "(j['status'], [s['read'] for s in j['sources'] if s['name']=='bad'])")" "('succeeded', [1])" "records of a plugin that prints"
+assert_eq "$(json print.json "[s.get('notes') for s in j['sources'] if s['name']=='bad'][0]")" \
+  "['the plugin wrote to its standard output: debug: reading', 'the plugin wrote to its standard output: debug: one record']" "its output as notes"
+assert_contains "$(cat print.err)" "[bad] the plugin wrote to its standard output: debug: reading" "its output in the log"
+
 expect_failure segv "signal 11"
 expect_failure abort "signal 6"
 expect_failure hang "timeout_s = 3"
 expect_failure leak "signal 6"
+expect_failure exit "exited with code 0 in the middle of its work"
+expect_failure garbage "wrote a frame that is not JSON and was stopped: not json"
 echo "isolation_test: ok"

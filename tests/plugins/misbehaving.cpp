@@ -1,9 +1,15 @@
-// An importer that misbehaves on purpose, to prove process isolation: after one record it
-// crashes (segv), aborts, hangs, or allocates without bound, as its "mode" option says.
+// An importer that misbehaves on purpose, to prove process isolation and the testkit: after one
+// record it crashes (segv), aborts, hangs, allocates without bound, exits with code 0 (exit) or
+// writes a line that is not JSON on the protocol's descriptor 3 (garbage); "print" writes to
+// standard output before its record and otherwise behaves; "ok" behaves.
+#include <unistd.h>
+
 #include <csignal>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <thread>
 #include <vector>
 
@@ -18,12 +24,18 @@ class MisbehavingImporter {
     return opt.status();
   }
   hopnhat::sdk::Status read(const hopnhat::sdk::ReadRequest&, hopnhat::sdk::RecordSink& sink, hopnhat::sdk::ReadResult&) {
+    if (mode_ == "print") {
+      std::printf("debug: reading\n");  // two ways a library prints: stdio and iostreams
+      std::cout << "debug: one record" << std::endl;
+    }
     hopnhat::sdk::SourceRecord r;
     r.id = "1";
     r.fields["full_name"] = "Lê Thị Hoa";
     sink.emit(std::move(r));
     if (mode_ == "segv") std::raise(SIGSEGV);
     if (mode_ == "abort") std::abort();
+    if (mode_ == "exit") std::exit(0);
+    if (mode_ == "garbage" && ::write(3, "not json\n", 9) != 9) std::abort();
     if (mode_ == "hang") std::this_thread::sleep_for(std::chrono::hours(1));
     if (mode_ == "leak") {
       std::vector<char*> blocks;
