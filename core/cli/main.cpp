@@ -168,6 +168,7 @@ int main(int argc, char** argv) {
     if (*validate) return cli::cmd_validate(args);
     if (*sync) {
       sync_options.dry_run = dry_run;
+      sync_options.report_path = report;
       return cli::cmd_sync(args, report, sync_options);
     }
     if (*links) return cli::cmd_links(args);

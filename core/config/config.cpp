@@ -107,9 +107,15 @@ Config load_config(const std::filesystem::path& file) {
       u.json_path = std::string(key) + "[" + std::to_string(i) + "]";
       u.keep_previous_on_error = list[i].value("on_error", "fail") == "keep_previous";
       u.max_deletion_share = list[i].value("max_deletion_share", 0.2);
-      u.isolated = list[i].value("isolation", "none") == "process";
+      if (list[i].contains("isolation"))
+        u.isolation = list[i]["isolation"] == "process" ? PluginUse::Isolation::kProcess : PluginUse::Isolation::kInProcess;
       u.timeout_s = list[i].value("timeout_s", 3600.0);
       u.memory_mb = list[i].value("memory_mb", static_cast<std::size_t>(4096));
+      u.limits_given = list[i].contains("timeout_s") || list[i].contains("memory_mb");
+      if (u.limits_given && u.isolation == PluginUse::Isolation::kInProcess)
+        throw ConfigError(file.string() + ": " + u.json_path + (list[i].contains("timeout_s") ? ".timeout_s" : ".memory_mb") +
+                          ": a limit applies only to isolation \"process\", and this entry runs in hopnhat's process "
+                          "(isolation \"none\"): remove the limit or set isolation to \"process\"");
       if (!names.insert(std::string(key) + ":" + u.name).second)
         throw ConfigError(file.string() + ": " + u.json_path + ".name: \"" + u.name + "\" is used twice");
       out.push_back(std::move(u));

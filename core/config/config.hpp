@@ -28,9 +28,12 @@ struct PluginUse {
   std::string json_path;  // "sources[1]", for messages
   bool keep_previous_on_error = false;  // sources: on_error = keep_previous
   double max_deletion_share = 0.2;      // sources: the mass-deletion guard
-  bool isolated = false;                // isolation: process
+  // Where the plugin runs. Unset: in-process for the plugins shipped with hopnhat (its bundled
+  // folder), in a child process for every other (sync::prepare_plugins decides).
+  enum class Isolation { kDefault, kInProcess, kProcess } isolation = Isolation::kDefault;
   double timeout_s = 3600;
   std::size_t memory_mb = 4096;
+  bool limits_given = false;            // timeout_s or memory_mb written: only isolation process has them
 };
 
 struct Config {

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/parallel.hpp"
+#include "sync/run_guard.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_reader.hpp"
 
@@ -237,6 +238,8 @@ sdk::Status stream_changes(store::Store& store, const ExportNeeds& needs, Change
 
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
                        ExportReport& rep, bool full_export) {
+  // The export's plugin code runs from here to finish(): an abrupt end names it (RunGuard).
+  run_phase("the plugin of export " + exp.use->name + " (" + exp.use->plugin + ")", "export");
   sdk::ExportHeader header;
   header.run_id = run_id;
   header.run_started_at = run.started_at;

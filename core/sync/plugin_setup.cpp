@@ -1,5 +1,7 @@
 #include "sync/plugin_setup.hpp"
 
+#include "sync/run_guard.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -41,6 +43,22 @@ plugin::IsolationSettings isolation_of(const plugin::PluginManifest& m, const co
   return s;  // the child is this hopnhat; what the plugin prints goes to the entry's log
 }
 
+// Plugins shipped with hopnhat (its bundled folder) run in-process unless told otherwise; any
+// other runs in a child process unless told otherwise: code from elsewhere does not get to end,
+// or write into, the process that holds the store.
+bool runs_isolated(const config::Config& c, const config::PluginUse& use, const plugin::PluginManifest& m) {
+  std::error_code ec;
+  const bool bundled =
+      std::filesystem::equivalent(m.manifest_path.parent_path(), plugin::PluginRegistry::bundled_dir(), ec) && !ec;
+  const bool isolated = use.isolation == config::PluginUse::Isolation::kProcess ||
+                        (use.isolation == config::PluginUse::Isolation::kDefault && !bundled);
+  if (!isolated && use.limits_given)
+    throw config::ConfigError(c.file.string() + ": " + use.json_path +
+                              ": timeout_s and memory_mb apply only to isolation \"process\", and the bundled plugin \"" +
+                              use.plugin + "\" runs in hopnhat's process by default: set isolation to \"process\" or remove them");
+  return isolated;
+}
+
 const plugin::PluginManifest& find_plugin(const config::Config& c, plugin::PluginRegistry& registry,
                                           const config::PluginUse& use, bool importer) {
   const plugin::PluginManifest* m = registry.find(use.plugin);
@@ -66,6 +84,7 @@ const plugin::PluginManifest& find_plugin(const config::Config& c, plugin::Plugi
 
 template <class Instance>
 void configure(const config::Config& c, const config::PluginUse& use, Instance& instance, HostContext& ctx) {
+  run_phase("the plugin of " + use.json_path + " (" + use.plugin + ")", "configure");
   sdk::Status st = instance->configure(use.options.dump(), ctx);
   if (!st) throw config::ConfigError(c.file.string() + ": " + use.json_path + ".options: " + st.message());
 }
@@ -80,7 +99,7 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       PreparedSource s;
       s.use = &use;
       s.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
-      if (use.isolated)
+      if (runs_isolated(c, use, *registry.find(use.plugin)))
         s.importer = plugin::ImporterPtr(new plugin::IsolatedImporter(isolation_of(*registry.find(use.plugin), use)),
                                          plugin::ImporterDeleter{});
       else
@@ -95,7 +114,7 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       e.needs_attributes = registry.find(use.plugin)->needs_attributes;
       e.needs_history = registry.find(use.plugin)->needs_history;
       e.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
-      if (use.isolated)
+      if (runs_isolated(c, use, *registry.find(use.plugin)))
         e.exporter = plugin::ExporterPtr(new plugin::IsolatedExporter(isolation_of(*registry.find(use.plugin), use)),
                                          plugin::ExporterDeleter{});
       else

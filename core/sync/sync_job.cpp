@@ -17,6 +17,7 @@
 #include "base/bounded_text.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
+#include "sync/run_guard.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/survivorship.hpp"
 #include "store/store.hpp"
@@ -242,6 +243,8 @@ class SourceFailure : public std::runtime_error {
 
 void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src, SourceReport& rep, RunChanges& changes) {
   const std::string& name = src.use->name;
+  const std::string who = "the plugin of source " + name + " (" + src.use->plugin + ")";
+  run_phase(who, "check");
   sdk::Status st = src.importer->check();
   if (!st) throw SourceFailure(st.message());
   const std::optional<store::SourceState> previous = store.source_state(name);
@@ -250,7 +253,9 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   sdk::ReadResult result;
   // The last full read's size is the best guess of this one's.
   SourceWriter sink(store, run_id, name, rep, previous ? previous->record_count : 0, changes);
+  run_phase(who, "read");
   st = src.importer->read(request, sink, result);
+  run_phase("", "storing the records of source " + name);
   try {
     sink.finish();  // first: a read the host stopped reports why the host stopped it
   } catch (const std::bad_alloc&) {
@@ -292,6 +297,42 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
   store.put_source_state(name, {result.state, count}, run_id);
 }
 
+// Each plugin instance is destroyed under its own phase: a destructor that throws or crashes is
+// named (RunGuard), after the run's outcome is recorded and its report ready.
+void unload(PreparedPlugins& plugins) {
+  for (auto& src : plugins.sources) {
+    run_phase("the plugin of source " + src.use->name + " (" + src.use->plugin + ")", "unload");
+    src.importer.reset();
+  }
+  for (auto& exp : plugins.exports) {
+    run_phase("the plugin of export " + exp.use->name + " (" + exp.use->plugin + ")", "unload");
+    exp.exporter.reset();
+  }
+}
+
+// Runs of earlier processes that ended abruptly (RunGuard's notes) become failed runs, each in
+// its own transaction, before this run begins.
+void record_unfinished_runs(const config::Config& cfg, store::Store& store) {
+  for (const UnfinishedRun& u : take_unfinished_runs(unfinished_run_note(cfg))) {
+    RunReport r;
+    r.status = "failed";
+    r.started_at = u.started_at.empty() ? now_iso() : u.started_at;
+    r.finished_at = now_iso();
+    r.error = base::bounded("the run ended abruptly: " + u.error, kMaxMessageBytes);
+    store.begin();
+    try {
+      std::int64_t id = store.create_run(r.started_at, false);
+      r.run_id = id;
+      store.finish_run(id, "failed", r.finished_at, r.to_json().dump());
+      store.commit();
+    } catch (...) {
+      store.rollback();
+      throw;
+    }
+    spdlog::error("the run started {} ended abruptly ({}); recorded as failed run {}", r.started_at, u.error, r.run_id);
+  }
+}
+
 }  // namespace
 
 RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, const SyncOptions& options) {
@@ -299,6 +340,9 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
   RunReport report;
   report.dry_run = options.dry_run;
   report.started_at = now_iso();
+  // Before the plugins: their code (configure, read, export, their destructors) runs in this
+  // process unless isolated, and may end it; the guard makes sure that end has a word.
+  RunGuard guard(unfinished_run_note(cfg), report.started_at);
   PreparedPlugins plugins = [&] {
     StageTimer t(report, "prepare");
     return prepare_plugins(cfg, registry, options.dry_run);
@@ -314,6 +358,13 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     return report;
   }
   store->lock_runs(options.dry_run ? "a dry run" : "a sync");  // LockedError: exit code 4
+  try {
+    record_unfinished_runs(cfg, *store);
+  } catch (const std::exception& e) {
+    report.status = "failed";
+    report.error = base::bounded(std::string("recording a run that ended abruptly: ") + e.what(), kMaxMessageBytes);
+    return report;
+  }
   try {
     store->set_reference_checks(false);  // kept by construction; `hopnhat store check` verifies them
     store->begin();
@@ -355,6 +406,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     }
     {
       StageTimer t(report, "reconcile");
+      run_phase("", "reconcile");
       reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority, {}}, changes,
                 {options.rematch, options.keep_model}, report, disposal);
       disposal.add(std::move(changes));
@@ -374,8 +426,11 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     if (auto head = store->last_audit()) report.audit_head = std::make_pair(head->seq, head->hash);
     store->finish_run(run_id, report.status, report.finished_at, report.to_json().dump());
     if (!options.dry_run) report.runs_pruned = store->prune_runs(cfg.keep_runs);
+    run_phase("", "commit");
     if (options.dry_run) store->rollback();
     else store->commit();
+    guard.outcome_recorded(report.summary(), report.to_json().dump(2), options.report_path,
+                           report.partial ? kExitPartial : kExitOk);
   } catch (const std::exception& e) {
     report.status = "failed";
     report.error = base::bounded(e.what(), kMaxMessageBytes);
@@ -401,7 +456,9 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
         spdlog::error("could not record the failed run: {}", e2.what());
       }
     }
+    guard.outcome_recorded(report.summary(), report.to_json().dump(2), options.report_path, kExitFailed);
   }
+  unload(plugins);
   return report;
 }
 

@@ -3,6 +3,7 @@
 // back). Configuration problems surface as config::ConfigError before the store is opened.
 #pragma once
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "config/config.hpp"
@@ -19,6 +20,9 @@ struct SyncOptions {
   bool rematch = false;     // match every record and train a new model, however few changed
   bool keep_model = false;  // with rematch: under the last run's model, without training
   bool full_export = false; // every export writes its whole output, even one that could patch its last
+  // Where the caller writes the report: if the process must end abruptly once the run's outcome
+  // is recorded (a plugin's destructor throws), the report is written there first (RunGuard).
+  std::filesystem::path report_path;
 };
 
 /// Runs one sync. Returns the report with status "succeeded", "partial" (sources with

@@ -1,7 +1,8 @@
 // An importer that misbehaves on purpose, to prove process isolation and the testkit: after one
 // record it crashes (segv), aborts, hangs, allocates without bound, exits with code 0 (exit) or
 // writes a line that is not JSON on the protocol's descriptor 3 (garbage); "print" writes to
-// standard output before its record and otherwise behaves; "ok" behaves.
+// standard output before its record and otherwise behaves; "throw_on_unload" behaves until its
+// destructor; "ok" behaves.
 #include <unistd.h>
 
 #include <csignal>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -18,6 +20,14 @@
 
 class MisbehavingImporter {
  public:
+  // "throw_on_unload": a destructor that throws, as a careless plugin's does when closing a
+  // connection fails. Destructors are noexcept: the throw ends in std::terminate.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wterminate"
+  ~MisbehavingImporter() {
+    if (mode_ == "throw_on_unload") throw std::runtime_error("closing the connection failed");
+  }
+#pragma GCC diagnostic pop
   hopnhat::sdk::Status configure(const std::string& options_json, hopnhat::sdk::Context&) {
     hopnhat::sdk::OptionReader opt("test-misbehaving", options_json);
     mode_ = opt.string("mode").value_or("ok");
