@@ -23,6 +23,8 @@ int cmd_validate(const CommonArgs& args);
 int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, const sync::SyncOptions& options);
 int cmd_links(const CommonArgs& args);
 int cmd_persons(const CommonArgs& args);
+/// `units list`: headcount per unit valid on `as_of` (empty: today).
+int cmd_units_list(const CommonArgs& args, const std::string& as_of);
 int cmd_runs(const CommonArgs& args);
 int cmd_runs_show(const CommonArgs& args, std::int64_t id);
 int cmd_model_show(const CommonArgs& args);

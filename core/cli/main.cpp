@@ -77,6 +77,14 @@ int main(int argc, char** argv) {
   add_config(persons);
   persons->add_option("--format", args.format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->required();
 
+  auto* units = app.add_subcommand("units", "the organisation's units (docs/organisation.md)");
+  units->require_subcommand(1);
+  auto* units_list = units->add_subcommand("list", "the units valid on a date with their headcount, heads and deputies");
+  add_config(units_list);
+  std::string units_as_of;
+  units_list->add_option("--as-of", units_as_of, "the date, YYYY-MM-DD (default today)");
+  units_list->add_option("--format", args.format, "csv or json")->check(CLI::IsMember({"csv", "json", "text"}));
+
   auto* runs = app.add_subcommand("runs", "the runs recorded in the store");
   runs->require_subcommand(1);
   auto* runs_list = runs->add_subcommand("list", "the last runs, newest first");
@@ -174,6 +182,7 @@ int main(int argc, char** argv) {
     if (*links) return cli::cmd_links(args);
     if (*persons) return cli::cmd_persons(args);
     if (*runs_list) return cli::cmd_runs(args);
+    if (*units_list) return cli::cmd_units_list(args, units_as_of);
     if (*runs_show) return cli::cmd_runs_show(args, run_id);
     if (*explain) {
       if (explain_person.empty() == explain_pair.empty()) {

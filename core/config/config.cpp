@@ -93,6 +93,19 @@ Config load_config(const std::filesystem::path& file) {
                                                 : std::filesystem::path(audit_base.string() + ".audit-key");
   c.audit_checkpoint_file = audit.contains("checkpoint_file") ? resolve(audit["checkpoint_file"].get<std::string>())
                                                               : std::filesystem::path(audit_base.string() + ".audit-head");
+  if (doc.contains("organisation")) {
+    const auto& o = doc["organisation"];
+    try {
+      c.organisation = std::make_shared<const org::OrgRegistry>(org::OrgRegistry::load(
+          resolve(o["units"].get<std::string>()), o.contains("crosswalk") ? resolve(o["crosswalk"].get<std::string>()) : std::filesystem::path()));
+    } catch (const org::OrgError& e) {
+      throw ConfigError(file.string() + ": organisation: " + e.what());
+    }
+    if (o.contains("positions")) {
+      for (const auto& t : o["positions"].value("heads", nlohmann::json::array())) c.head_titles.push_back(t.get<std::string>());
+      for (const auto& t : o["positions"].value("deputies", nlohmann::json::array())) c.deputy_titles.push_back(t.get<std::string>());
+    }
+  }
   for (auto& d : doc.value("plugin_dirs", nlohmann::json::array())) c.plugin_dirs.push_back(resolve(d.get<std::string>()));
   c.keep_runs = doc.value("keep_runs", 365);
 

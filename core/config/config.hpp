@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "match/settings.hpp"
+#include "org/units.hpp"
 
 namespace hopnhat::config {
 
@@ -44,6 +46,10 @@ struct Config {
   std::map<std::string, std::string> postgres_options;  // libpq keywords passed through (sslmode, …)
   std::filesystem::path audit_key_file;         // the audit chain's HMAC key, outside the store
   std::filesystem::path audit_checkpoint_file;  // the audit chain's head, outside the store
+  // The organisation's units and crosswalk (docs/organisation.md), loaded and checked with the
+  // configuration; null when the configuration has no "organisation".
+  std::shared_ptr<const org::OrgRegistry> organisation;
+  std::vector<std::string> head_titles, deputy_titles;  // organisation.positions: added to the defaults
   std::vector<std::filesystem::path> plugin_dirs;
   int keep_runs = 365;
   std::vector<PluginUse> sources;

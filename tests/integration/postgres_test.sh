@@ -122,7 +122,19 @@ kill "$(cat blocker.pid)" 2>/dev/null || true
 assert_eq "$(pg_psql hopnhat -tA -c "SELECT count(*) FROM runs")" "$BEFORE" "runs after a sync killed mid-run"
 assert_eq "$(pg_psql hopnhat -tA -c "SELECT count(*) FROM source_records WHERE changed_run > $BEFORE")" "0" "records of the killed run"
 echo "the sync was killed in the middle of its run (waiting inside its transaction); nothing of it landed"
+ls data/pg.unfinished-run.* >/dev/null 2>&1 || fail "the killed run left no note"
+# The SQLite twin is killed too (as soon as its note says a run began), so both stores count
+# one killed run and their run numbers stay comparable.
+"$HOPNHAT" sync --config data/lite.json >/dev/null 2>&1 &
+LITE=$!
+for _ in $(seq 200); do compgen -G "data/*.unfinished-run.$LITE" >/dev/null && break; sleep 0.05; done
+kill -9 $LITE 2>/dev/null || true
+wait $LITE 2>/dev/null || true
 for cfg in pg lite; do "$HOPNHAT" sync --config "data/$cfg.json" --report "$cfg-4.json" >/dev/null 2>&1 || fail "sync after kill -9 ($cfg): $(cat $cfg-4.json)"; done
+# The next run recorded the killed one as failed, in the runs table.
+"$HOPNHAT" runs list --config data/pg.json --format json > pg-runs.json
+assert_eq "$(json pg-runs.json "j[1]['status']")" "failed" "the killed run, recorded by the next"
+assert_contains "$(json pg-runs.json "j[1]['report']['error']")" "ended without a word" "its error"
 assert_eq "$(json pg-4.json "[s['changed'] for s in j['sources'] if s['name']=='party'][0]")" "60" "the next run sees every change of the killed one"
 compare "after a killed run"
 for cfg in pg lite; do store_check "data/$cfg.json"; done

@@ -1,0 +1,104 @@
+// `hopnhat units list`: the units valid on a date, with how many living persons work in each
+// (their unit as the records name it, resolved and carried through the crosswalk to that date),
+// and how many of them head or deputise it; then the persons that could not be placed, by the
+// text their records carry, with the candidates (docs/organisation.md).
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "merge/golden_text.hpp"
+#include "org/headcount.hpp"
+#include "store/store.hpp"
+#include "sync/open_store.hpp"
+#include "sync/sync_job.hpp"
+
+namespace hopnhat::cli {
+
+namespace {
+
+std::string csv_cell(const std::string& v) {
+  bool formula = !v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos;
+  std::string s = formula ? "'" + v : v;
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string golden_value(const nlohmann::json& g, const char* field) {
+  auto it = g.find(field);
+  return it != g.end() && it->contains("value") && (*it)["value"].is_string() ? (*it)["value"].get<std::string>() : "";
+}
+
+}  // namespace
+
+int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
+  try {
+    auto cfg = config::load_config(args.config);
+    if (!cfg.organisation) {
+      std::cerr << "hopnhat: " << cfg.file.string() << ": no \"organisation\": name the units file (docs/organisation.md)\n";
+      return sync::kExitUsage;
+    }
+    const std::string as_of = as_of_given.empty() ? org::today_iso() : as_of_given;
+    if (!org::is_iso_date(as_of)) {
+      std::cerr << "hopnhat units list: --as-of expects a date YYYY-MM-DD, got \"" << as_of.substr(0, 40) << "\"\n";
+      return sync::kExitUsage;
+    }
+    auto store = sync::open_store(cfg, false);
+    std::vector<org::PersonPlace> persons;
+    for (const auto& p : store->persons()) {
+      if (p.retired_run || p.golden.empty()) continue;
+      const auto g = merge::decode_golden(p.golden);
+      persons.push_back({p.id, golden_value(g, "org_unit"), golden_value(g, "party_unit"), golden_value(g, "position")});
+    }
+    const org::UnitResolver resolver(*cfg.organisation);
+    const org::PositionLevels levels(cfg.head_titles, cfg.deputy_titles);
+    const org::Headcount count = org::count_heads(*cfg.organisation, resolver, levels, persons, as_of);
+
+    if (args.format == "json") {
+      nlohmann::json out = {{"as_of", count.as_of}, {"persons", count.persons}, {"placed_by", count.placed_by}};
+      out["units"] = nlohmann::json::array();
+      for (const auto& u : count.units)
+        out["units"].push_back({{"code", u.unit->code}, {"name", u.unit->name}, {"kind", u.unit->kind}, {"parent_code", u.unit->parent_code},
+                                {"headcount", u.headcount}, {"heads", u.heads}, {"deputies", u.deputies}, {"predecessors", u.predecessors}});
+      out["unplaced"] = nlohmann::json::array();
+      for (const auto& n : count.unplaced)
+        out["unplaced"].push_back({{"text", n.text}, {"reason", n.reason}, {"candidates", n.candidates}, {"persons", n.persons}});
+      std::cout << out.dump(2) << "\n";
+      return sync::kExitOk;
+    }
+    std::cout << "code,name,kind,headcount,heads,deputies,predecessors\n";
+    for (const auto& u : count.units) {
+      std::string before;
+      for (const auto& p : u.predecessors) before += (before.empty() ? "" : "|") + p;
+      std::cout << csv_cell(u.unit->code) << "," << csv_cell(u.unit->name) << "," << u.unit->kind << "," << u.headcount << ","
+                << u.heads << "," << u.deputies << "," << csv_cell(before) << "\n";
+    }
+    // What could not be placed goes to stderr: the CSV stays one row per unit.
+    std::int64_t unplaced = 0;
+    for (const auto& n : count.unplaced) unplaced += n.persons;
+    if (unplaced > 0) {
+      std::cerr << unplaced << " of " << count.persons << " persons are in no unit on " << as_of << ":\n";
+      for (std::size_t i = 0; i < count.unplaced.size() && i < 20; ++i) {
+        const auto& n = count.unplaced[i];
+        std::cerr << "  " << n.persons << "  " << n.reason << "  \"" << (n.text.empty() ? "(không ghi)" : n.text) << "\"";
+        if (!n.candidates.empty()) {
+          std::cerr << "  →";
+          for (const auto& c : n.candidates) std::cerr << " " << c;
+        }
+        std::cerr << "\n";
+      }
+    }
+    return sync::kExitOk;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return sync::kExitUsage;
+  }
+}
+
+}  // namespace hopnhat::cli
