@@ -2,7 +2,7 @@
 # The PostgreSQL store against a real server started here (initdb in a temporary folder, as an
 # unprivileged user, on a loopback port): migrations with `store status|migrate`; the same inputs
 # give the same persons, links and conflicts as the SQLite store over a full run, a re-run and
-# an incremental run with changes and deletions; the run lock is an advisory lock (exit 4 while
+# an incremental run with changes and deletions (and the headcount by unit); the run lock is an advisory lock (exit 4 while
 # another session holds it); a sync killed with -9 leaves nothing half-done; and decisions made
 # while a sync runs are neither lost nor overwritten.
 source "$(dirname "$0")/lib.sh"
@@ -12,10 +12,26 @@ pg_start
 export HOPNHAT_PG_PASSWORD='mật-khẩu-Tổ-chức'
 pg_psql postgres -c "CREATE ROLE hopnhat LOGIN PASSWORD '$HOPNHAT_PG_PASSWORD'" -c "CREATE DATABASE hopnhat OWNER hopnhat"
 "$HOPNHAT" gen --persons 3000 --seed 33 --out data >/dev/null
+cat > data/units.csv <<'CSV'
+code,name,kind,parent_code,valid_from,valid_to,aliases
+TCCB,Phòng Tổ chức cán bộ,party,,,2025-06-30,
+PNV,Phòng Nội vụ,state,,,2025-06-30,
+TCNV,Phòng Tổ chức - Nội vụ,state,,2025-07-01,,
+VP,Văn phòng,party,,,,
+DV,Phòng Đảng viên,party,,,,
+CQDP,Phòng Chính quyền địa phương,state,,,,
+TDKT,Phòng Thi đua khen thưởng,state,,,,
+CSD,Phòng Cơ sở đảng,party,,,,
+CSV
+printf 'old_code,new_code,valid_from,share,legal_ref
+TCCB,TCNV,2025-07-01,full,
+PNV,TCNV,2025-07-01,full,
+' > data/crosswalk.csv
 python3 - "$PG_PORT" <<'PY'
 import json, sys
 c = json.load(open("data/hopnhat.json"))
 c["exports"] = [{"name": "roster", "plugin": "csv", "options": {"path": "out/pg-roster.csv"}}]
+c["organisation"] = {"units": "units.csv", "crosswalk": "crosswalk.csv"}  # the headcount by unit, compared below
 c["store"] = {"postgres": "postgresql://hopnhat:${HOPNHAT_PG_PASSWORD}@127.0.0.1:%s/hopnhat" % sys.argv[1],
               "postgres_options": {"sslmode": "disable", "connect_timeout": "10"}}
 json.dump(c, open("data/pg.json", "w"), ensure_ascii=False)
@@ -37,11 +53,12 @@ snapshot() {  # CONFIG NAME: persons, links and conflicts as comparable text
   "$HOPNHAT" persons --config "$1" --format json > "$2.persons"
   "$HOPNHAT" links --config "$1" --format csv > "$2.links"
   "$HOPNHAT" conflicts list --config "$1" --format json > "$2.conflicts"
+  "$HOPNHAT" units list --config "$1" --as-of 2025-08-01 --format json > "$2.units"
 }
 compare() {  # STEP
   snapshot data/pg.json pg
   snapshot data/lite.json lite
-  for part in persons links conflicts; do
+  for part in persons links conflicts units; do
     cmp -s "pg.$part" "lite.$part" || fail "$1: $part differ between PostgreSQL and SQLite: $(diff "pg.$part" "lite.$part" | head -5)"
   done
   # The rosters too: written whole by the first run, patched by the later ones.
