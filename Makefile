@@ -30,7 +30,7 @@ test-unit: build
 
 test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPNHAT_SANITIZE=ON >/dev/null
-	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target hopnhat_unit_tests hopnhat_test_good hopnhat_test_wrong_abi \
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target hopnhat_unit_tests hopnhat hopnhat_test_good hopnhat_test_wrong_abi hopnhat_test_misbehaving \
 	    hopnhat_test_no_stamp hopnhat_test_missing_factory hopnhat_test_throwing hopnhat_reports_engine_tests
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure -L unit -j$(JOBS)
