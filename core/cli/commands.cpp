@@ -79,6 +79,51 @@ int cmd_plugins_list(const CommonArgs& args, bool json) {
   return sync::kExitOk;
 }
 
+int cmd_plugins_check(const CommonArgs& args, const std::vector<std::filesystem::path>& manifests, bool json) {
+  auto registry = registry_for(args, {});
+  struct Checked {
+    std::string name, manifest;
+    std::vector<std::string> problems;
+  };
+  std::vector<Checked> checked;
+  auto check = [&](const plugin::PluginManifest& m) {
+    Checked c{m.name, m.manifest_path.string(), plugin::problems_before_loading(m)};
+    if (const auto* clash = registry.ambiguous(m.name)) {
+      std::string files;
+      for (const auto& f : *clash) files += (files.empty() ? "" : ", ") + f.string();
+      c.problems.push_back("the name is taken by more than one plugin (" + files + "): a configuration that uses it is refused");
+    }
+    const std::string expected = m.name + ".plugin.json";
+    if (m.manifest_path.filename() != expected)
+      c.problems.push_back("the manifest's file is named " + m.manifest_path.filename().string() + ", not " + expected);
+    checked.push_back(std::move(c));
+  };
+  if (manifests.empty()) {
+    for (const auto& m : registry.plugins()) check(m);
+    for (const auto& p : registry.problems()) checked.push_back({"", p.path.string(), {p.message}});
+  } else {
+    for (const auto& path : manifests) {
+      try {
+        check(plugin::read_manifest(std::filesystem::absolute(path)));
+      } catch (const std::exception& e) {
+        checked.push_back({"", path.string(), {e.what()}});
+      }
+    }
+  }
+  bool all_ok = true;
+  nlohmann::json out{{"plugins", nlohmann::json::array()}};
+  for (const auto& c : checked) {
+    all_ok = all_ok && c.problems.empty();
+    out["plugins"].push_back({{"name", c.name}, {"manifest", c.manifest}, {"ok", c.problems.empty()}, {"problems", c.problems}});
+    if (json) continue;
+    std::cout << (c.problems.empty() ? "ok    " : "FAIL  ") << (c.name.empty() ? "?" : c.name) << "  " << c.manifest << "\n";
+    for (const auto& p : c.problems) std::cout << "      - " << p << "\n";
+  }
+  if (json) std::cout << out.dump(2) << "\n";
+  if (checked.empty()) std::cerr << "no plugins found\n";
+  return all_ok ? sync::kExitOk : sync::kExitFailed;
+}
+
 int cmd_validate(const CommonArgs& args) {
   return with_config([&] {
     auto cfg = load(args);

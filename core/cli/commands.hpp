@@ -19,6 +19,8 @@ struct CommonArgs {
 };
 
 int cmd_plugins_list(const CommonArgs& args, bool json);
+/// `plugins check`: exit 0 when every plugin checked would load, 1 otherwise.
+int cmd_plugins_check(const CommonArgs& args, const std::vector<std::filesystem::path>& manifests, bool json);
 int cmd_validate(const CommonArgs& args);
 int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, const sync::SyncOptions& options);
 int cmd_links(const CommonArgs& args);

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
 
   cli::CommonArgs args;
   auto add_plugin_dirs = [&](CLI::App* c) {
-    c->add_option("--plugin-dir", args.plugin_dirs, "also look for plugins in DIR (repeatable)");
+    // One folder per --plugin-dir, so that arguments after it stay arguments.
+    c->add_option("--plugin-dir", args.plugin_dirs, "also look for plugins in DIR (repeatable)")->allow_extra_args(false);
   };
   auto add_config = [&](CLI::App* c) {
     c->add_option("--config", args.config, "the configuration file (JSON)")->required();
@@ -49,6 +50,12 @@ int main(int argc, char** argv) {
   bool json = false;
   plugins_list->add_flag("--json", json, "print JSON: {\"plugins\": [...], \"problems\": [...]}");
   add_plugin_dirs(plugins_list);
+  auto* plugins_check = plugins->add_subcommand(
+      "check", "check plugins without loading them: manifest, file permissions, ABI stamp, factories, name clashes");
+  std::vector<std::filesystem::path> check_manifests;
+  plugins_check->add_option("manifest", check_manifests, "NAME.plugin.json files to check (default: every plugin found)");
+  plugins_check->add_flag("--json", json, "print JSON: {\"plugins\": [{\"name\", \"manifest\", \"ok\", \"problems\"}]}");
+  add_plugin_dirs(plugins_check);
 
   auto* validate = app.add_subcommand("validate", "check a configuration and every plugin it uses; touches no data");
   add_config(validate);
@@ -173,6 +180,7 @@ int main(int argc, char** argv) {
   try {
     if (*plugin_host) return plugin::serve_plugin(host_manifest, host_kind);
     if (*plugins_list) return cli::cmd_plugins_list(args, json);
+    if (*plugins_check) return cli::cmd_plugins_check(args, check_manifests, json);
     if (*validate) return cli::cmd_validate(args);
     if (*sync) {
       sync_options.dry_run = dry_run;

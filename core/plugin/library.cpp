@@ -47,32 +47,46 @@ PluginLibrary::PluginLibrary(PluginManifest manifest, std::unique_ptr<Handle> ha
 
 PluginLibrary::~PluginLibrary() = default;
 
-std::shared_ptr<PluginLibrary> PluginLibrary::load(const PluginManifest& m) {
-  const std::string who = "plugin '" + m.name + "' (" + m.library_path.string() + ")";
-  check_trusted_file(m.manifest_path);
-  if (m.abi != HOPNHAT_ABI_VERSION) throw PluginError(who + ": refused: " + abi_advice(m.abi));
-  if (!std::filesystem::exists(m.library_path))
-    throw PluginError(who + ": the library named by the manifest does not exist");
-  check_trusted_file(m.library_path);
-
+std::vector<std::string> problems_before_loading(const PluginManifest& m) {
+  std::vector<std::string> out;
+  try {
+    check_trusted_file(m.manifest_path);
+  } catch (const PluginError& e) {
+    out.push_back(e.what());
+  }
+  if (m.abi != HOPNHAT_ABI_VERSION) out.push_back("refused: " + abi_advice(m.abi));
+  if (!std::filesystem::exists(m.library_path)) {
+    out.push_back("the library named by the manifest does not exist");
+    return out;
+  }
+  try {
+    check_trusted_file(m.library_path);
+  } catch (const PluginError& e) {
+    out.push_back(e.what());
+  }
   // Everything is checked on the file before dlopen: loading runs the library's static
   // initialisers inside this process, which a plugin of another ABI must never get to do.
   ElfExports exports;
   try {
     exports = read_elf_exports(m.library_path, HOPNHAT_PLUGIN_ABI_SYMBOL);
   } catch (const std::exception& e) {
-    throw PluginError(who + ": not a loadable shared library (" + e.what() + ")");
+    out.push_back(std::string("not a loadable shared library (") + e.what() + ")");
+    return out;
   }
   if (!exports.abi_stamp)
-    throw PluginError(who + ": not a hopnhat plugin: it has no " HOPNHAT_PLUGIN_ABI_SYMBOL
-                      " symbol (export one with HOPNHAT_PLUGIN_ABI())");
-  if (*exports.abi_stamp != HOPNHAT_ABI_VERSION) throw PluginError(who + ": refused: " + abi_advice(*exports.abi_stamp));
+    out.push_back("not a hopnhat plugin: it has no " HOPNHAT_PLUGIN_ABI_SYMBOL " symbol (export one with HOPNHAT_PLUGIN_ABI())");
+  else if (*exports.abi_stamp != HOPNHAT_ABI_VERSION)
+    out.push_back("refused: " + abi_advice(*exports.abi_stamp));
   if (m.importer && !exports.symbols.count(HOPNHAT_IMPORTER_FACTORY))
-    throw PluginError(who + ": the manifest says importer but the library has no " HOPNHAT_IMPORTER_FACTORY
-                      " symbol (use HOPNHAT_IMPORTER(YourClass))");
+    out.push_back("the manifest says importer but the library has no " HOPNHAT_IMPORTER_FACTORY " symbol (use HOPNHAT_IMPORTER(YourClass))");
   if (m.exporter && !exports.symbols.count(HOPNHAT_EXPORTER_FACTORY))
-    throw PluginError(who + ": the manifest says exporter but the library has no " HOPNHAT_EXPORTER_FACTORY
-                      " symbol (use HOPNHAT_EXPORTER(YourClass))");
+    out.push_back("the manifest says exporter but the library has no " HOPNHAT_EXPORTER_FACTORY " symbol (use HOPNHAT_EXPORTER(YourClass))");
+  return out;
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load(const PluginManifest& m) {
+  const std::string who = "plugin '" + m.name + "' (" + m.library_path.string() + ")";
+  if (auto problems = problems_before_loading(m); !problems.empty()) throw PluginError(who + ": " + problems.front());
 
   auto handle = std::make_unique<Handle>();
   try {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "hopnhat/sdk/plugin.hpp"
 #include "plugin/manifest.hpp"
@@ -43,6 +44,11 @@ using ExporterPtr = std::unique_ptr<sdk::Exporter, ExporterDeleter>;
 /// Throws PluginError when `path` or its folder may be written by others than its owner and
 /// root, or is owned by someone else than the running user or root.
 void check_trusted_file(const std::filesystem::path& path);
+
+/// Every check load() makes before it loads the library, without loading it (the ABI stamp and
+/// the factories read from the ELF file): one sentence per problem, empty when it would load.
+/// `hopnhat plugins check` shows them all; load() refuses with the first.
+std::vector<std::string> problems_before_loading(const PluginManifest& manifest);
 
 class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
  public:
