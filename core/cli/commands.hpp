@@ -27,6 +27,8 @@ int cmd_links(const CommonArgs& args);
 int cmd_persons(const CommonArgs& args);
 /// `units list`: headcount per unit valid on `as_of` (empty: today).
 int cmd_units_list(const CommonArgs& args, const std::string& as_of);
+/// `units alias TEXT CODE` (or `--remove TEXT`): an administrator's answer, audited.
+int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::string& code, bool remove);
 int cmd_runs(const CommonArgs& args);
 int cmd_runs_show(const CommonArgs& args, std::int64_t id);
 int cmd_model_show(const CommonArgs& args);

@@ -91,6 +91,13 @@ int main(int argc, char** argv) {
   std::string units_as_of;
   units_list->add_option("--as-of", units_as_of, "the date, YYYY-MM-DD (default today)");
   units_list->add_option("--format", args.format, "csv or json")->check(CLI::IsMember({"csv", "json", "text"}));
+  auto* units_alias = units->add_subcommand("alias", "say which unit a text means (it holds on every later run; audited)");
+  add_config(units_alias);
+  std::string alias_text, alias_code;
+  bool alias_remove = false;
+  units_alias->add_option("text", alias_text, "the unit as records write it, exactly")->required();
+  units_alias->add_option("code", alias_code, "the unit's code in the units file");
+  units_alias->add_flag("--remove", alias_remove, "forget the answer for TEXT");
 
   auto* runs = app.add_subcommand("runs", "the runs recorded in the store");
   runs->require_subcommand(1);
@@ -191,6 +198,13 @@ int main(int argc, char** argv) {
     if (*persons) return cli::cmd_persons(args);
     if (*runs_list) return cli::cmd_runs(args);
     if (*units_list) return cli::cmd_units_list(args, units_as_of);
+    if (*units_alias) {
+      if (alias_remove == !alias_code.empty()) {
+        std::cerr << "hopnhat units alias: give TEXT CODE, or --remove TEXT\n";
+        return sync::kExitUsage;
+      }
+      return cli::cmd_units_alias(args, alias_text, alias_code, alias_remove);
+    }
     if (*runs_show) return cli::cmd_runs_show(args, run_id);
     if (*explain) {
       if (explain_person.empty() == explain_pair.empty()) {

@@ -2,11 +2,14 @@
 // (their unit as the records name it, resolved and carried through the crosswalk to that date),
 // and how many of them head or deputise it; then the persons that could not be placed, by the
 // text their records carry, with the candidates (docs/organisation.md).
+#include <cstdlib>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "admin/audit.hpp"
+#include "admin/crypto.hpp"
 #include "config/config.hpp"
 #include "merge/golden_text.hpp"
 #include "org/headcount.hpp"
@@ -50,13 +53,13 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
       return sync::kExitUsage;
     }
     auto store = sync::open_store(cfg, false);
+    const org::UnitResolver resolver(*cfg.organisation, store->unit_aliases());
     std::vector<org::PersonPlace> persons;
     for (const auto& p : store->persons()) {
       if (p.retired_run || p.golden.empty()) continue;
       const auto g = merge::decode_golden(p.golden);
       persons.push_back({p.id, golden_value(g, "org_unit"), golden_value(g, "party_unit"), golden_value(g, "position")});
     }
-    const org::UnitResolver resolver(*cfg.organisation);
     const org::PositionLevels levels(cfg.head_titles, cfg.deputy_titles);
     const org::Headcount count = org::count_heads(*cfg.organisation, resolver, levels, persons, as_of);
 
@@ -94,6 +97,46 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
         std::cerr << "\n";
       }
     }
+    return sync::kExitOk;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "hopnhat: " << e.what() << "\n";
+    return sync::kExitUsage;
+  }
+}
+
+int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::string& code, bool remove) {
+  try {
+    auto cfg = config::load_config(args.config);
+    if (!cfg.organisation) {
+      std::cerr << "hopnhat: " << cfg.file.string() << ": no \"organisation\": name the units file (docs/organisation.md)\n";
+      return sync::kExitUsage;
+    }
+    if (!remove && !cfg.organisation->latest(code)) {
+      std::cerr << "hopnhat units alias: no unit has the code \"" << code.substr(0, 40) << "\" in the units file\n";
+      return sync::kExitUsage;
+    }
+    const char* login = std::getenv("USER");
+    const std::string actor = std::string("cli:") + (login && *login ? login : "unknown");
+    auto store = sync::open_store(cfg, false);
+    store->begin();
+    try {
+      if (remove) {
+        if (!store->delete_unit_alias(text)) {
+          store->rollback();
+          std::cerr << "hopnhat units alias: no alias \"" << text << "\"\n";
+          return sync::kExitFailed;
+        }
+        admin::audit(*store, actor, "unit.alias.remove", {{"text", text}});
+      } else {
+        store->put_unit_alias(text, code, actor, admin::now_iso());
+        admin::audit(*store, actor, "unit.alias", {{"text", text}, {"code", code}});
+      }
+      store->commit();
+    } catch (...) {
+      store->rollback();
+      throw;
+    }
+    std::cout << (remove ? "removed: \"" + text + "\"" : "\"" + text + "\" → " + code) << "\n";
     return sync::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";

@@ -29,7 +29,8 @@ namespace {
 
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql"};
+                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql",
+                                     "011_unit_aliases.sql"};
 
 // The advisory lock that orders appends to the audit chain ("hopnhat" and 1; the run lock is "hopnhat").
 constexpr std::int64_t kAuditLockKey = 0x686f706e68617401;
@@ -552,6 +553,21 @@ class PgStore final : public Store {
   }
   void delete_sessions(const std::string& now, const std::string& user) override {
     db_.exec("DELETE FROM sessions WHERE expires_at < $1 OR user_name = $2", {now, user.empty() ? std::string("\x01none") : user});
+  }
+
+  std::map<std::string, std::string> unit_aliases() override {
+    auto r = db_.exec("SELECT text, code FROM unit_aliases");
+    std::map<std::string, std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace(r.text(i, 0), r.text(i, 1));
+    return out;
+  }
+  void put_unit_alias(const std::string& text, const std::string& code, const std::string& actor, const std::string& at) override {
+    db_.exec("INSERT INTO unit_aliases(text, code, actor, created_at) VALUES ($1, $2, $3, $4) "
+             "ON CONFLICT (text) DO UPDATE SET code = excluded.code, actor = excluded.actor, created_at = excluded.created_at",
+             {text, code, actor, at});
+  }
+  bool delete_unit_alias(const std::string& text) override {
+    return db_.exec("DELETE FROM unit_aliases WHERE text = $1 RETURNING text", {text}).rows() > 0;
   }
 
   void append_audit(const AuditRow& a) override {

@@ -20,7 +20,8 @@ namespace {
 // Migrations in order; a later issue appends files, never edits a shipped one.
 const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
                                      "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql"};
+                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql",
+                                     "011_unit_aliases.sql"};
 
 // The inserts the put_* writes extend with ON CONFLICT and the add_* ones run as they are;
 // write_*() binds a row to either and runs it.
@@ -568,6 +569,22 @@ class SqliteStore final : public Store {
   void delete_sessions(const std::string& now, const std::string& user) override {
     auto s = db_.prepare("DELETE FROM sessions WHERE expires_at < ? OR user_name = ?");
     s.bind(1, now).bind(2, user.empty() ? std::string("\x01none") : user).run();
+  }
+
+  std::map<std::string, std::string> unit_aliases() override {
+    auto s = db_.prepare("SELECT text, code FROM unit_aliases");
+    std::map<std::string, std::string> out;
+    while (s.step()) out.emplace(s.text(0), s.text(1));
+    return out;
+  }
+  void put_unit_alias(const std::string& text, const std::string& code, const std::string& actor, const std::string& at) override {
+    auto s = db_.prepare("INSERT OR REPLACE INTO unit_aliases(text, code, actor, created_at) VALUES (?, ?, ?, ?)");
+    s.bind(1, text).bind(2, code).bind(3, actor).bind(4, at).run();
+  }
+  bool delete_unit_alias(const std::string& text) override {
+    auto s = db_.prepare("DELETE FROM unit_aliases WHERE text = ?");
+    s.bind(1, text).run();
+    return sqlite3_changes(db_.handle()) > 0;
   }
 
   void append_audit(const AuditRow& a) override {

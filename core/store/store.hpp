@@ -333,6 +333,12 @@ class Store {
   /// Removes sessions that expired before `now`, and every session of `user` when it is given.
   virtual void delete_sessions(const std::string& now, const std::string& user) = 0;
 
+  /// Administrators' answers: unit text as written → unit code (docs/organisation.md).
+  virtual std::map<std::string, std::string> unit_aliases() = 0;
+  virtual void put_unit_alias(const std::string& text, const std::string& code, const std::string& actor, const std::string& at) = 0;
+  /// False when there was no such alias.
+  virtual bool delete_unit_alias(const std::string& text) = 0;
+
   /// Appends one audit entry (its seq, prev_hash and hash already computed by the caller).
   virtual void append_audit(const AuditRow& row) = 0;
   virtual std::optional<AuditRow> last_audit() = 0;

@@ -2,7 +2,8 @@
 # `hopnhat units list` on generated staff data and a merger: the headcount per unit, before and
 # after two offices merged, equals what is counted independently from the source files and the
 # generator's truth (each true person once, in the unit their civil-service or office record
-# names, else their party cell's unit — files read by Python, not by hopnhat); bad unit files are refused with file, line and column.
+# names, else their party cell's unit — files read by Python, not by hopnhat); an administrator's
+# answer for a unit text holds on later runs and is audited; bad unit files are refused with file, line and column.
 source "$(dirname "$0")/lib.sh"
 
 "$HOPNHAT" gen --persons 400 --seed 11 --out . >/dev/null
@@ -71,6 +72,21 @@ by_code = {u["code"]: u for u in a["units"]}
 assert "TCCB" not in by_code and by_code["TCNV"]["predecessors"] == ["TCCB", "PNV"], a["units"]
 assert a["persons"] == sum(u["headcount"] for u in a["units"]) + sum(n["persons"] for n in a["unplaced"]), a
 PY
+
+# An administrator's answer: "Chi bộ Cơ quan" names no unit by itself; said once, it holds.
+N=$(json after.json "sum(n['persons'] for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan')")
+[[ $N -gt 0 ]] || fail "no person is placed only by the party cell \"Chi bộ Cơ quan\""
+VP=$(json after.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]")
+run_rc "$HOPNHAT" units alias "Chi bộ Cơ quan" NOPE --config hopnhat.json
+assert_eq "$RC" "2" "an alias to a code no unit has"
+"$HOPNHAT" units alias "Chi bộ Cơ quan" VP --config hopnhat.json >/dev/null || fail "units alias"
+"$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "the sync after the answer"
+"$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 --format json > answered.json
+assert_eq "$(json answered.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]")" "$((VP + N))" "VP with the answer"
+assert_eq "$(json answered.json "[n for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan']")" "[]" "nobody left unplaced by that text"
+"$HOPNHAT" audit list --config hopnhat.json --format json > audit.json
+assert_contains "$(json audit.json "[a['detail'] for a in j if a['action'] == 'unit.alias']")" "'code': 'VP'" "the answer is audited"
+"$HOPNHAT" units alias --remove "Chi bộ Cơ quan" --config hopnhat.json >/dev/null || fail "units alias --remove"
 
 # Bad units files are refused before anything runs, naming file, line and column.
 printf 'code,name,kind,colour\nA,B,state,red\n' > bad_units.csv

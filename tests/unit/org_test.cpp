@@ -131,7 +131,7 @@ TEST_CASE("position titles give heads and deputies") {
   CHECK(levels.level("") == PositionLevel::kStaff);
 }
 
-TEST_CASE("headcount per unit on a date: merged units count their predecessors' staff; splits and unknown names are listed") {
+TEST_CASE("headcount per unit on a date: merged units count their predecessors' staff, splits and unknown names are listed") {
   Files f;
   OrgRegistry r = f.load();
   UnitResolver resolver(r);

@@ -27,10 +27,10 @@ sdk::SourceRecord record(const std::string& id, const std::string& name, const s
 TEST_CASE("a new store gets the current schema version, nothing is pending after") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
-  CHECK(store->pending_migrations().size() == 10);
+  CHECK(store->pending_migrations().size() == 11);
   store->begin();
-  CHECK(store->schema_version() == 10);
-  CHECK(store->latest_schema_version() == 10);
+  CHECK(store->schema_version() == 11);
+  CHECK(store->latest_schema_version() == 11);
   store->commit();
   CHECK(store->pending_migrations().empty());
   CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
