@@ -447,3 +447,19 @@ TEST_CASE("integrity_problems names what a run keeps true and a store breaks") {
   store->commit();
   CHECK(store->integrity_problems().empty());
 }
+
+TEST_CASE("administrators' unit answers are kept, replaced and removed alike on both backends") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  store->put_unit_alias("Chi bộ Cơ quan", "VP", "lan", "2026-12-06T00:00:00Z");
+  store->put_unit_alias("P. TC-NV", "TCNV", "lan", "2026-12-06T00:00:00Z");
+  store->put_unit_alias("Chi bộ Cơ quan", "VPHU", "quan", "2026-12-06T01:00:00Z");  // said again: the newer answer
+  store->commit();
+  CHECK(store->unit_aliases() == std::map<std::string, std::string>{{"Chi bộ Cơ quan", "VPHU"}, {"P. TC-NV", "TCNV"}});
+  store->begin();
+  CHECK(store->delete_unit_alias("P. TC-NV"));
+  CHECK_FALSE(store->delete_unit_alias("P. TC-NV"));
+  store->commit();
+  CHECK(store->unit_aliases().size() == 1);
+}
