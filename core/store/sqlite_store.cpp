@@ -8,6 +8,7 @@
 #include "store/invariants.hpp"
 #include "store/run_lock.hpp"
 #include "store/row_json.hpp"
+#include "store/sqlite_db.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::store {

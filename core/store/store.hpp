@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "hopnhat/sdk/record.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/store_error.hpp"
 
 namespace hopnhat::store {
 
