@@ -251,9 +251,6 @@ class PgStore final : public Store {
              {source, st.state, pg(st.record_count), pg(run_id)});
   }
 
-  std::vector<StoredRecord> records_of(const std::string& source) override {
-    return read_records(std::string(kSelectRecords) + " WHERE source = $1 ORDER BY record_id COLLATE \"C\"", {source});
-  }
   std::vector<StoredRecord> active_records() override {
     return read_records(std::string(kSelectRecords) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
   }

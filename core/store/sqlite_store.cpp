@@ -171,12 +171,6 @@ class SqliteStore final : public Store {
     s.bind(1, source).bind(2, st.state).bind(3, st.record_count).bind(4, run_id).run();
   }
 
-  std::vector<StoredRecord> records_of(const std::string& source) override {
-    auto s = db_.prepare(kSelectRecords + std::string(" WHERE source = ? ORDER BY record_id"));
-    s.bind(1, source);
-    return read_records(s);
-  }
-
   std::vector<StoredRecord> active_records() override {
     auto s = db_.prepare(kSelectRecords + std::string(" WHERE deleted_run IS NULL ORDER BY source, record_id"));
     return read_records(s);

@@ -247,10 +247,10 @@ TEST_CASE("a deleted record is no longer active, putting it again revives it") {
   store->put_record(record("1", "A"), 1, "{}");
   store->mark_deleted("party", "1", 2);
   CHECK(store->active_records().empty());
-  CHECK(store->records_of("party").at(0).deleted_run == 2);
+  CHECK(store->record("party", "1").value().deleted_run == 2);
   store->put_record(record("1", "A"), 3, "{}");
   CHECK(store->active_records().size() == 1);
-  CHECK(store->records_of("party").at(0).first_run == 1);
+  CHECK(store->record("party", "1").value().first_run == 1);
   store->commit();
 }
 
