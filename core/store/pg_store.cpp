@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "base/iso_time.hpp"
 #include "base/parallel.hpp"
 #include "store/conflict_query.hpp"
 #include "store/invariants.hpp"
@@ -144,14 +145,10 @@ class PgStore final : public Store {
     locked_ = true;
     char host[256] = "";
     ::gethostname(host, sizeof host - 1);
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char since[32];
-    std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string since = base::now_iso();
     try {  // who holds it, for the message a second run prints (a store not migrated yet has no table)
       db_.exec("INSERT INTO run_lock_holder(id, what, since) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET what = $1, since = $2",
-               {std::string(what) + " (pid " + std::to_string(::getpid()) + " on " + host + ")", std::string(since)});
+               {std::string(what) + " (pid " + std::to_string(::getpid()) + " on " + host + ")", since});
     } catch (const StoreError&) {
     }
   }
