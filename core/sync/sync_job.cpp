@@ -1,5 +1,6 @@
 #include "sync/sync_job.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -275,7 +276,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
       rep.notes.push_back("read " + std::to_string(rep.read) + " records, far fewer than the " + std::to_string(last) +
                           " of the last full read: the " + std::to_string(missing.size()) +
                           " missing records were not marked deleted (max_deletion_share " +
-                          std::to_string(src.use->max_deletion_share).substr(0, 4) + "); check the source");
+                          fmt::format("{:.2f}", src.use->max_deletion_share) + "); check the source");
     } else {
       for (const auto& id : missing) {
         store.mark_deleted(name, id, run_id);
