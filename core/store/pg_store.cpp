@@ -16,21 +16,14 @@
 #include "base/parallel.hpp"
 #include "store/conflict_query.hpp"
 #include "store/invariants.hpp"
+#include "store/migrations.hpp"
 #include "store/pg_conn.hpp"
 #include "store/run_lock.hpp"
 #include "store/row_json.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::store {
-namespace embedded {
-std::string_view postgres_migration_file(std::string_view file_name);
-}
-
 namespace {
-
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
-                                     "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql"};
 
 // The advisory lock that orders appends to the audit chain ("hopnhat" and 1; the run lock is "hopnhat").
 constexpr std::int64_t kAuditLockKey = 0x686f706e68617401;
@@ -212,10 +205,11 @@ class PgStore final : public Store {
   int schema_version() override {
     return static_cast<int>(db_.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
   }
-  int latest_schema_version() override { return static_cast<int>(std::size(kMigrations)); }
+  int latest_schema_version() override { return static_cast<int>(embedded::postgres_migration_names().size()); }
   std::vector<std::string> pending_migrations() override {
     std::vector<std::string> out;
-    for (int v = schema_version(); v < latest_schema_version(); ++v) out.push_back(kMigrations[v]);
+    for (int v = schema_version(); v < latest_schema_version(); ++v)
+      out.emplace_back(embedded::postgres_migration_names()[static_cast<std::size_t>(v)]);
     return out;
   }
 
@@ -781,11 +775,11 @@ class PgStore final : public Store {
     db_.exec("SELECT pg_advisory_xact_lock($1)", {pg(kRunLockKey + 1)});
     int current = schema_version();
     int version = 0;
-    for (const char* name : kMigrations) {
+    for (std::string_view name : embedded::postgres_migration_names()) {
       ++version;
       if (version <= current) continue;
       std::string_view sql = embedded::postgres_migration_file(name);
-      if (sql.empty()) throw StoreError(std::string("store: migration ") + name + " is missing from the build");
+      if (sql.empty()) throw StoreError("store: migration " + std::string(name) + " is missing from the build");
       db_.exec_script(std::string(sql));
       db_.exec("INSERT INTO schema_migrations(version, name) VALUES ($1, $2)", {pg(std::int64_t{version}), std::string(name)});
     }
