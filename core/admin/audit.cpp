@@ -6,6 +6,7 @@
 
 #include "admin/audit_key.hpp"
 #include "admin/crypto.hpp"
+#include "base/iso_time.hpp"
 
 namespace hopnhat::admin {
 
@@ -54,7 +55,7 @@ void audit(store::Store& store, const std::string& actor, const std::string& act
   auto last = store.last_audit();
   row.seq = last ? last->seq + 1 : 1;
   row.prev_hash = last ? last->hash : kGenesis;
-  row.at = now_iso();
+  row.at = base::now_iso();
   row.actor = actor;
   row.action = action;
   row.detail = detail.dump();

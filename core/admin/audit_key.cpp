@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/crypto.hpp"
+#include "base/iso_time.hpp"
 
 namespace hopnhat::admin {
 
@@ -107,7 +108,7 @@ void AuditKey::anchor(std::int64_t seq, const std::string& hash) {
       }
     }
     if (seq > current) {
-      std::string at = now_iso();
+      std::string at = base::now_iso();
       nlohmann::json j = {{"seq", seq}, {"hash", hash}, {"at", at}, {"mac", checkpoint_mac(seq, hash, at)}};
       replace_file(checkpoint_file_, j.dump() + "\n");
     }

@@ -16,10 +16,5 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 /// `bytes` random bytes as lowercase hex.
 std::string random_hex(std::size_t bytes);
 bool equal_constant_time(std::string_view a, std::string_view b);
-/// Now as ISO 8601 UTC, and `seconds` from now.
-std::string now_iso(long long seconds_from_now = 0);
-/// Seconds from now until an ISO 8601 UTC time ("2026-12-06T01:02:03Z"), negative when past; 0
-/// when the text is not such a time.
-long long seconds_until(const std::string& iso);
 
 }  // namespace hopnhat::admin

@@ -4,6 +4,7 @@
 
 #include "admin/audit.hpp"
 #include "admin/crypto.hpp"
+#include "base/iso_time.hpp"
 #include "admin/decisions.hpp"
 #include "admin/users.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -81,7 +82,7 @@ AppliedRule apply_rule(store::Store& store, const RuleRequest& request, const me
   d.value = request.condition;
   d.note = request.note;
   d.author = author;
-  d.created_at = now_iso();
+  d.created_at = base::now_iso();
   d.id = store.put_decision(d);
   for (const auto& item : out.decided) {
     // The case leaves the queue now; the person shows the rule's value now. The next sync

@@ -4,6 +4,7 @@
 
 #include "admin/audit.hpp"
 #include "admin/crypto.hpp"
+#include "base/iso_time.hpp"
 #include "admin/users.hpp"
 #include "merge/golden_text.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -146,7 +147,7 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
   d.field = review || oversized ? "" : c->field;
   d.note = req.note;
   d.author = author;
-  d.created_at = now_iso();
+  d.created_at = base::now_iso();
   for (const auto& cand : cands) d.records.emplace_back(cand.value("source", ""), cand.value("record_id", ""));
   if (oversized && req.action == "different") {
     if (req.candidates.size() != 2 || req.candidates[0] == req.candidates[1])
@@ -195,7 +196,7 @@ store::DecisionRow undo_decision(store::Store& store, std::int64_t decision_id, 
   if (d->status == "undone") throw AdminError(Kind::kConflict, "decision #" + std::to_string(decision_id) + " was undone already");
   d->status = "undone";
   d->undone_by = author;
-  d->undone_at = now_iso();
+  d->undone_at = base::now_iso();
   store.put_decision(*d);
   if (d->conflict_id) {
     auto c = store.conflict(d->conflict_id);

@@ -8,6 +8,7 @@
 
 #include "admin/audit.hpp"
 #include "admin/crypto.hpp"
+#include "base/iso_time.hpp"
 
 namespace hopnhat::admin {
 
@@ -113,7 +114,7 @@ void add_user(store::Store& store, const std::string& name, Role role, const std
   check_name(name);
   check_password(password);
   if (store.user(name)) throw AdminError(AdminError::Kind::kConflict, "the user \"" + name + "\" exists already");
-  store.put_user({name, role_name(role), hash_password(password), false, now_iso(), 0, ""});
+  store.put_user({name, role_name(role), hash_password(password), false, base::now_iso(), 0, ""});
   audit(store, actor, "user.add", {{"user", name}, {"role", role_name(role)}});
 }
 
@@ -124,7 +125,7 @@ void set_password(store::Store& store, const std::string& name, const std::strin
   u.failed_logins = 0;
   u.locked_until.clear();
   store.put_user(u);
-  store.delete_sessions(now_iso(), name);  // a new password ends the old sessions
+  store.delete_sessions(base::now_iso(), name);  // a new password ends the old sessions
   audit(store, actor, "user.passwd", {{"user", name}});
 }
 
@@ -132,7 +133,7 @@ void set_disabled(store::Store& store, const std::string& name, bool disabled, c
   store::UserRow u = existing(store, name);
   u.disabled = disabled;
   store.put_user(u);
-  if (disabled) store.delete_sessions(now_iso(), name);
+  if (disabled) store.delete_sessions(base::now_iso(), name);
   audit(store, actor, disabled ? "user.disable" : "user.enable", {{"user", name}});
 }
 
@@ -149,7 +150,7 @@ LoginAttempt begin_login(store::Store& store, const std::string& name) {
   LoginAttempt a;
   a.name = name;
   a.hash_to_check = dummy_hash();
-  const std::string now = now_iso();
+  const std::string now = base::now_iso();
   if (!valid_name(name)) {
     a.kind = LoginAttempt::Kind::kNotAName;
     return a;
@@ -177,7 +178,7 @@ bool check_login_password(const LoginAttempt& attempt, const std::string& passwo
 
 LoginResult finish_login(store::Store& store, const LoginAttempt& a, bool password_ok, const SessionSettings& settings) {
   LoginResult out;
-  const std::string now = now_iso();
+  const std::string now = base::now_iso();
   const std::string& name = a.name;
   if (a.kind == LoginAttempt::Kind::kNotAName) {
     // Whatever an anonymous caller sends stays out of the append-only log: only its size.
@@ -196,7 +197,7 @@ LoginResult finish_login(store::Store& store, const LoginAttempt& a, bool passwo
     std::lock_guard lock(locks.mu);
     auto& [failures, locked_until] = locks.of[name];
     if (++failures >= settings.max_failures) {
-      locked_until = now_iso(settings.lock_s * (failures - settings.max_failures + 1));
+      locked_until = base::now_iso(settings.lock_s * (failures - settings.max_failures + 1));
       out.outcome = LoginResult::Outcome::kLocked;
       out.locked_until = locked_until;
     }
@@ -221,7 +222,7 @@ LoginResult finish_login(store::Store& store, const LoginAttempt& a, bool passwo
   if (!password_ok) {
     ++u->failed_logins;
     if (u->failed_logins >= settings.max_failures) {
-      u->locked_until = now_iso(settings.lock_s * (u->failed_logins - settings.max_failures + 1));
+      u->locked_until = base::now_iso(settings.lock_s * (u->failed_logins - settings.max_failures + 1));
       out.outcome = LoginResult::Outcome::kLocked;
       out.locked_until = u->locked_until;
     }
@@ -237,7 +238,7 @@ LoginResult finish_login(store::Store& store, const LoginAttempt& a, bool passwo
   out.token = random_hex(32);
   out.csrf = random_hex(32);
   out.user = *u;
-  store.put_session({sha256_hex(out.token), name, out.csrf, now, now_iso(settings.lifetime_s)});
+  store.put_session({sha256_hex(out.token), name, out.csrf, now, base::now_iso(settings.lifetime_s)});
   audit(store, name, "login", nlohmann::json::object());
   return out;
 }
@@ -251,7 +252,7 @@ std::optional<Session> find_session(store::Store& store, const std::string& toke
   if (token.size() != 64) return std::nullopt;
   const std::string hash = sha256_hex(token);
   auto s = store.session(hash);
-  if (!s || s->expires_at <= now_iso()) return std::nullopt;
+  if (!s || s->expires_at <= base::now_iso()) return std::nullopt;
   auto u = store.user(s->user);
   if (!u || u->disabled) return std::nullopt;
   auto role = parse_role(u->role);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
@@ -176,7 +177,7 @@ int cmd_links(const CommonArgs& args) {
       std::cout << "person_id,source,record_id,status,score\n";
       for (const auto& l : links)
         std::cout << l.person_id << "," << csv_field(l.source) << "," << csv_field(l.record_id) << "," << l.status << ","
-                  << (l.score ? std::to_string(*l.score).substr(0, 5) : "") << "\n";
+                  << (l.score ? fmt::format("{:.3f}", *l.score) : "") << "\n";
     }
     return static_cast<int>(sync::kExitOk);
   });

@@ -4,23 +4,20 @@
 
 #include <spdlog/sinks/base_sink.h>
 
+#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
+
+#include "base/iso_time.hpp"
 
 namespace hopnhat::cli {
 
 class JsonLogSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::time_t t = std::chrono::system_clock::to_time_t(msg.time);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    nlohmann::json line{{"time", stamp},
+    nlohmann::json line{{"time", base::iso_utc(std::chrono::system_clock::to_time_t(msg.time))},
                         {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
                                               spdlog::level::to_string_view(msg.level).size())},
                         {"message", std::string(msg.payload.data(), msg.payload.size())}};

@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "admin/audit.hpp"
-#include "admin/crypto.hpp"
+#include "base/iso_time.hpp"
 #include "config/config.hpp"
 #include "merge/golden_text.hpp"
 #include "org/headcount.hpp"
@@ -128,7 +128,7 @@ int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::
         }
         admin::audit(*store, actor, "unit.alias.remove", {{"text", text}});
       } else {
-        store->put_unit_alias(text, code, actor, admin::now_iso());
+        store->put_unit_alias(text, code, actor, base::now_iso());
         admin::audit(*store, actor, "unit.alias", {{"text", text}, {"code", code}});
       }
       store->commit();

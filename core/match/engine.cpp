@@ -7,6 +7,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "base/parallel.hpp"
 #include "text/citizen_id.hpp"
 
@@ -565,9 +567,9 @@ Explanation explain_pair(const FeatureTable& f, const MatchSettings& s, const Mo
   e.probability = p.probability;
   if (p.identity_equal) e.decision = "linked: the same valid citizen ID";
   else if (p.identity_conflict) e.decision = "never linked automatically: two citizen IDs that cannot be one number";
-  else if (p.probability >= s.definite) e.decision = "linked (at or above definite " + std::to_string(s.definite).substr(0, 4) + ")";
+  else if (p.probability >= s.definite) e.decision = "linked (at or above definite " + fmt::format("{:.2f}", s.definite) + ")";
   else if (p.probability >= s.candidate) e.decision = "review (between candidate and definite)";
-  else e.decision = "not linked (below candidate " + std::to_string(s.candidate).substr(0, 4) + ")";
+  else e.decision = "not linked (below candidate " + fmt::format("{:.2f}", s.candidate) + ")";
   return e;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 namespace hopnhat::match {
 
 Explainer::Explainer(store::Store& store, const MatchSettings& settings) : settings_(settings) {
@@ -71,7 +73,7 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
     for (std::size_t j = one ? i + 1 : 0; j < in_b.size(); ++j) weigh(in_a[i], in_b[j]);
   if (v.pairs) v.mean_probability /= static_cast<double>(v.pairs);
   else v.min_probability = 0;
-  const std::string candidate = std::to_string(settings_.candidate).substr(0, 4);
+  const std::string candidate = fmt::format("{:.2f}", settings_.candidate);
   if (one) {
     v.decision = v.records_a < 2 ? "one record" :
                  v.records_a == 2 ? "one pair: its probability decided" :

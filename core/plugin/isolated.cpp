@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <boost/dll/runtime_symbol_info.hpp>
+#include <fmt/format.h>
 
 #include "plugin/library.hpp"
 
@@ -282,7 +283,7 @@ sdk::Status PluginProcess::call(const nlohmann::json& op, sdk::Context* ctx,
     if (left <= 0) {
       stop();
       take_output(ctx, true);
-      return sdk::Status::unavailable("the plugin did not finish within timeout_s = " + std::to_string(settings_.timeout_s).substr(0, 6) +
+      return sdk::Status::unavailable("the plugin did not finish within timeout_s = " + fmt::format("{}", settings_.timeout_s) +
                                       " seconds and was stopped (isolation: process)");
     }
     struct pollfd p[2] = {{channel_, POLLIN, 0}, {output_, POLLIN, 0}};  // a negative fd is skipped

@@ -10,6 +10,7 @@
 #include "admin/audit.hpp"
 #include "admin/crypto.hpp"
 #include "admin/decision_rules.hpp"
+#include "base/iso_time.hpp"
 #include "admin/decisions.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_text.hpp"
@@ -268,7 +269,7 @@ Reply Api::login(const Request& r) {
       in_transaction([&] { return admin::finish_login(*store_, attempt, password_ok, sessions_); });
   if (result.outcome == admin::LoginResult::Outcome::kLocked) {
     Reply out = error(429, "too many failed logins; the account is locked until " + result.locked_until);
-    out.retry_after = std::to_string(std::max<long long>(1, admin::seconds_until(result.locked_until)));
+    out.retry_after = std::to_string(std::max<long long>(1, base::seconds_until(result.locked_until)));
     return out;
   }
   if (result.outcome != admin::LoginResult::Outcome::kOk) return error(401, "wrong user name or password");
@@ -334,7 +335,7 @@ Reply Api::conflicts(const Request& r) {
   // by then (runs are numbered in the order they start).
   std::map<std::int64_t, std::string> run_started;
   for (const auto& run : store_->runs(1000000)) run_started[run.id] = run.started_at;
-  const std::string now = admin::now_iso();
+  const std::string now = base::now_iso();
   if (min_age > 0) {
     q.max_opened_run = 0;
     for (const auto& [id, started] : run_started)

@@ -119,7 +119,6 @@ void ConnectionGuard::scan() {
       if (c.answering > 0) continue;
       if (now - c.waiting_since > limits_.request_deadline) {
         to_close.emplace_back(f.fd, f.key);
-        ++closed_slow_;
         if (now - last_warned_[f.address] > std::chrono::minutes(1)) {
           last_warned_[f.address] = now;
           spdlog::warn("serve: a connection from {} sent no whole request within {} s; closed", f.address,
@@ -140,7 +139,6 @@ void ConnectionGuard::scan() {
       for (int k = 0; k < over && k < static_cast<int>(list.size()); ++k) {
         const std::string& key = list[list.size() - 1 - k].second;
         to_close.emplace_back(connections_[key].fd, key);
-        ++closed_over_share_;
       }
       if (now - last_warned_[address] > std::chrono::minutes(1)) {
         last_warned_[address] = now;

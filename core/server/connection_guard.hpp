@@ -13,10 +13,8 @@
 // when destroyed.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -40,10 +38,6 @@ class ConnectionGuard {
   void begin(const std::string& address, int port);
   void end(const std::string& address, int port);
 
-  /// Connections shut down so far: too slow, and over a client's share.
-  std::uint64_t closed_slow() const { return closed_slow_; }
-  std::uint64_t closed_over_share() const { return closed_over_share_; }
-
  private:
   struct Connection {
     int fd = -1;
@@ -61,7 +55,6 @@ class ConnectionGuard {
   bool stopping_ = false;
   std::map<std::string, Connection> connections_;  // by "address port" of the peer
   std::map<std::string, std::chrono::steady_clock::time_point> last_warned_;  // one warning a minute per address
-  std::atomic<std::uint64_t> closed_slow_{0}, closed_over_share_{0};
   std::thread thread_;
 };
 

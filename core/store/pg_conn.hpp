@@ -8,11 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "store/sqlite_db.hpp"  // StoreError
+#include "store/store_error.hpp"
 
 namespace hopnhat::store {
 
@@ -46,7 +47,6 @@ class PgResult {
 class PgConn {
  public:
   PgConn(const std::string& uri, const std::map<std::string, std::string>& options);
-  ~PgConn();
   PgConn(const PgConn&) = delete;
   PgConn& operator=(const PgConn&) = delete;
 
@@ -61,7 +61,12 @@ class PgConn {
 
  private:
   [[noreturn]] void fail(const std::string& what, PGresult* r = nullptr);
-  PGconn* conn_ = nullptr;
+  // Owned from PQconnectdbParams on, so that a constructor that throws after it (a failed
+  // connection, a SET that fails) still closes the connection.
+  struct Finish {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
+  std::unique_ptr<PGconn, Finish> conn_;
   std::string describe_;
 };
 

@@ -12,25 +12,18 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "base/iso_time.hpp"
 #include "base/parallel.hpp"
 #include "store/conflict_query.hpp"
 #include "store/invariants.hpp"
+#include "store/migrations.hpp"
 #include "store/pg_conn.hpp"
 #include "store/run_lock.hpp"
 #include "store/row_json.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::store {
-namespace embedded {
-std::string_view postgres_migration_file(std::string_view file_name);
-}
-
 namespace {
-
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
-                                     "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql",
-                                     "011_unit_aliases.sql"};
 
 // The advisory lock that orders appends to the audit chain ("hopnhat" and 1; the run lock is "hopnhat").
 constexpr std::int64_t kAuditLockKey = 0x686f706e68617401;
@@ -145,14 +138,10 @@ class PgStore final : public Store {
     locked_ = true;
     char host[256] = "";
     ::gethostname(host, sizeof host - 1);
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char since[32];
-    std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string since = base::now_iso();
     try {  // who holds it, for the message a second run prints (a store not migrated yet has no table)
       db_.exec("INSERT INTO run_lock_holder(id, what, since) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET what = $1, since = $2",
-               {std::string(what) + " (pid " + std::to_string(::getpid()) + " on " + host + ")", std::string(since)});
+               {std::string(what) + " (pid " + std::to_string(::getpid()) + " on " + host + ")", since});
     } catch (const StoreError&) {
     }
   }
@@ -216,10 +205,11 @@ class PgStore final : public Store {
   int schema_version() override {
     return static_cast<int>(db_.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
   }
-  int latest_schema_version() override { return static_cast<int>(std::size(kMigrations)); }
+  int latest_schema_version() override { return static_cast<int>(embedded::postgres_migration_names().size()); }
   std::vector<std::string> pending_migrations() override {
     std::vector<std::string> out;
-    for (int v = schema_version(); v < latest_schema_version(); ++v) out.push_back(kMigrations[v]);
+    for (int v = schema_version(); v < latest_schema_version(); ++v)
+      out.emplace_back(embedded::postgres_migration_names()[static_cast<std::size_t>(v)]);
     return out;
   }
 
@@ -252,9 +242,6 @@ class PgStore final : public Store {
              {source, st.state, pg(st.record_count), pg(run_id)});
   }
 
-  std::vector<StoredRecord> records_of(const std::string& source) override {
-    return read_records(std::string(kSelectRecords) + " WHERE source = $1 ORDER BY record_id COLLATE \"C\"", {source});
-  }
   std::vector<StoredRecord> active_records() override {
     return read_records(std::string(kSelectRecords) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
   }
@@ -803,11 +790,11 @@ class PgStore final : public Store {
     db_.exec("SELECT pg_advisory_xact_lock($1)", {pg(kRunLockKey + 1)});
     int current = schema_version();
     int version = 0;
-    for (const char* name : kMigrations) {
+    for (std::string_view name : embedded::postgres_migration_names()) {
       ++version;
       if (version <= current) continue;
       std::string_view sql = embedded::postgres_migration_file(name);
-      if (sql.empty()) throw StoreError(std::string("store: migration ") + name + " is missing from the build");
+      if (sql.empty()) throw StoreError("store: migration " + std::string(name) + " is missing from the build");
       db_.exec_script(std::string(sql));
       db_.exec("INSERT INTO schema_migrations(version, name) VALUES ($1, $2)", {pg(std::int64_t{version}), std::string(name)});
     }

@@ -6,7 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
+
+#include "base/iso_time.hpp"
 
 namespace hopnhat::store {
 
@@ -23,12 +24,7 @@ std::unique_ptr<RunLock> RunLock::acquire(const std::filesystem::path& store_pat
     while (!holder.empty() && holder.back() == '\n') holder.pop_back();
     throw LockedError("the store " + store_path.string() + " is in use: " + holder + " holds its lock; try again when it ends");
   }
-  char stamp[32];
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::string holder = "pid " + std::to_string(::getpid()) + " (" + what + " since " + stamp + ")\n";
+  std::string holder = "pid " + std::to_string(::getpid()) + " (" + what + " since " + base::now_iso() + ")\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
     // The lock itself is held; only the note for others is missing.
   }

@@ -21,10 +21,6 @@ Statement& Statement::bind(int i, std::string_view text) {
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
-Statement& Statement::bind_blob(int i, std::string_view bytes) {
-  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
-  return *this;
-}
 Statement& Statement::bind_borrowed(int i, std::string_view text) {
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
   return *this;
@@ -95,13 +91,14 @@ Db::Db(const std::string& path, bool create) : path_(path) {
     if (fd >= 0) ::close(fd);
   }
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &handle_, flags, nullptr) != SQLITE_OK) {
-    std::string msg = handle_ ? sqlite3_errmsg(handle_) : "out of memory";
-    sqlite3_close(handle_);
-    handle_ = nullptr;
+  sqlite3* opened = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &opened, flags, nullptr);
+  handle_.reset(opened);  // SQLite hands back a handle to close even when opening failed
+  if (rc != SQLITE_OK) {
+    std::string msg = handle_ ? sqlite3_errmsg(handle_.get()) : "out of memory";
     throw StoreError(path + ": cannot open the store: " + msg);
   }
-  sqlite3_busy_timeout(handle_, 5000);
+  sqlite3_busy_timeout(handle_.get(), 5000);
   exec("PRAGMA foreign_keys = ON");
   // Rows of a kilobyte or more (golden records, source records) fit a 16 KiB page without
   // overflow pages. Takes effect only when the store is created; an existing store keeps its size.
@@ -109,12 +106,12 @@ Db::Db(const std::string& path, bool create) : path_(path) {
   if (existed) {  // otherwise after the first commit (see the header)
     // Switching needs the database to itself: while the run that creates a store still holds it,
     // this connection goes on without (that run switches when it commits) and does not wait.
-    sqlite3_busy_timeout(handle_, 0);
+    sqlite3_busy_timeout(handle_.get(), 0);
     try {
       use_write_ahead_log();
     } catch (const StoreError&) {
     }
-    sqlite3_busy_timeout(handle_, 5000);
+    sqlite3_busy_timeout(handle_.get(), 5000);
   }
   exec("PRAGMA synchronous = FULL");
   // A run writes millions of rows in one transaction; with SQLite's 2 MiB default cache the
@@ -130,13 +127,9 @@ void Db::use_write_ahead_log() {
   wal_ = true;
 }
 
-Db::~Db() {
-  if (handle_) sqlite3_close(handle_);
-}
-
 void Db::exec(std::string_view sql) {
   char* err = nullptr;
-  if (sqlite3_exec(handle_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  if (sqlite3_exec(handle_.get(), std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
     throw StoreError(path_ + ": " + msg);

@@ -1,21 +1,19 @@
 // A thin RAII layer over the SQLite C API: a connection and prepared statements whose errors
-// become StoreError with SQLite's message. Not thread-safe: one Db per thread.
+// become StoreError with SQLite's message. Not thread-safe: one Db per thread. A Db owns its
+// connection (closed when it is destroyed); a Statement borrows it and must not outlive its Db.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
-namespace hopnhat::store {
+#include "store/store_error.hpp"
 
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace hopnhat::store {
 
 class Statement {
  public:
@@ -26,7 +24,6 @@ class Statement {
   Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
 
   Statement& bind(int index, std::string_view text);
-  Statement& bind_blob(int index, std::string_view bytes);
   /// Bind without a copy, for the writers of millions of rows: the caller keeps the bytes
   /// alive until run() or reset() (a chain of binds ending in run() in one expression does).
   Statement& bind_borrowed(int index, std::string_view text);
@@ -56,13 +53,12 @@ class Db {
  public:
   /// Opens (creating when `create`) the database at `path`. Throws StoreError.
   Db(const std::string& path, bool create);
-  ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
   void exec(std::string_view sql);
-  Statement prepare(std::string_view sql) { return Statement(handle_, sql); }
-  sqlite3* handle() const { return handle_; }
+  Statement prepare(std::string_view sql) { return Statement(handle_.get(), sql); }
+  sqlite3* handle() const { return handle_.get(); }
   const std::string& path() const { return path_; }
 
   /// A database this object created keeps a rollback journal until its first commit: the first
@@ -72,7 +68,12 @@ class Db {
   void use_write_ahead_log();
 
  private:
-  sqlite3* handle_ = nullptr;
+  // Owned from sqlite3_open_v2 on, so that a constructor that throws after it (a PRAGMA that
+  // fails) still closes the connection.
+  struct Close {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+  };
+  std::unique_ptr<sqlite3, Close> handle_;
   std::string path_;
   bool wal_ = false;
 };

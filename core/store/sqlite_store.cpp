@@ -6,22 +6,14 @@
 
 #include "store/conflict_query.hpp"
 #include "store/invariants.hpp"
+#include "store/migrations.hpp"
 #include "store/run_lock.hpp"
 #include "store/row_json.hpp"
+#include "store/sqlite_db.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::store {
-namespace embedded {
-std::string_view migration_file(std::string_view file_name);
-}
-
 namespace {
-
-// Migrations in order; a later issue appends files, never edits a shipped one.
-const char* const kMigrations[] = {"001_initial.sql", "002_matching.sql", "003_normalized.sql", "004_history.sql", "005_admin.sql",
-                                     "006_conflicts_by_person.sql", "007_match_keys.sql",
-                                     "008_links_by_person.sql", "009_export_views.sql", "010_conflict_queue.sql",
-                                     "011_unit_aliases.sql"};
 
 // The inserts the put_* writes extend with ON CONFLICT and the add_* ones run as they are;
 // write_*() binds a row to either and runs it.
@@ -129,12 +121,13 @@ class SqliteStore final : public Store {
 
   void lock_runs(const std::string& what) override { run_lock_ = RunLock::acquire(db_.path(), what); }
 
-  int latest_schema_version() override { return static_cast<int>(std::size(kMigrations)); }
+  int latest_schema_version() override { return static_cast<int>(embedded::migration_names().size()); }
 
   std::vector<std::string> pending_migrations() override {
     std::vector<std::string> out;
     int current = schema_version();
-    for (int v = current; v < latest_schema_version(); ++v) out.push_back(kMigrations[v]);
+    for (int v = current; v < latest_schema_version(); ++v)
+      out.emplace_back(embedded::migration_names()[static_cast<std::size_t>(v)]);
     return out;
   }
 
@@ -169,12 +162,6 @@ class SqliteStore final : public Store {
     auto s = db_.prepare("INSERT INTO source_states(source, state, record_count, run_id) VALUES (?, ?, ?, ?) "
                          "ON CONFLICT(source) DO UPDATE SET state = excluded.state, record_count = excluded.record_count, run_id = excluded.run_id");
     s.bind(1, source).bind(2, st.state).bind(3, st.record_count).bind(4, run_id).run();
-  }
-
-  std::vector<StoredRecord> records_of(const std::string& source) override {
-    auto s = db_.prepare(kSelectRecords + std::string(" WHERE source = ? ORDER BY record_id"));
-    s.bind(1, source);
-    return read_records(s);
   }
 
   std::vector<StoredRecord> active_records() override {
@@ -712,11 +699,11 @@ class SqliteStore final : public Store {
   void migrate() {
     int current = schema_version();
     int version = 0;
-    for (const char* name : kMigrations) {
+    for (std::string_view name : embedded::migration_names()) {
       ++version;
       if (version <= current) continue;
       std::string_view sql = embedded::migration_file(name);
-      if (sql.empty()) throw StoreError(std::string("store: migration ") + name + " is missing from the build");
+      if (sql.empty()) throw StoreError("store: migration " + std::string(name) + " is missing from the build");
       db_.exec(sql);
       auto s = db_.prepare("INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
       s.bind(1, static_cast<std::int64_t>(version)).bind(2, name).run();

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "hopnhat/sdk/record.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/store_error.hpp"
 
 namespace hopnhat::store {
 
@@ -230,8 +230,6 @@ class Store {
   virtual std::optional<SourceState> source_state(const std::string& source) = 0;
   virtual void put_source_state(const std::string& source, const SourceState& state, std::int64_t run_id) = 0;
 
-  /// Every record of `source`, deleted ones included.
-  virtual std::vector<StoredRecord> records_of(const std::string& source) = 0;
   /// Every record not deleted, all sources.
   virtual std::vector<StoredRecord> active_records() = 0;
   /// The same without the raw attributes, origin and content hash, and with the raw fields only

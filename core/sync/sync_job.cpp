@@ -1,5 +1,6 @@
 #include "sync/sync_job.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "base/bounded_text.hpp"
+#include "base/iso_time.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "sync/run_guard.hpp"
@@ -32,15 +34,6 @@
 
 namespace hopnhat::sync {
 namespace {
-
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 class StageTimer {
  public:
@@ -283,7 +276,7 @@ void import_source(store::Store& store, std::int64_t run_id, PreparedSource& src
       rep.notes.push_back("read " + std::to_string(rep.read) + " records, far fewer than the " + std::to_string(last) +
                           " of the last full read: the " + std::to_string(missing.size()) +
                           " missing records were not marked deleted (max_deletion_share " +
-                          std::to_string(src.use->max_deletion_share).substr(0, 4) + "); check the source");
+                          fmt::format("{:.2f}", src.use->max_deletion_share) + "); check the source");
     } else {
       for (const auto& id : missing) {
         store.mark_deleted(name, id, run_id);
@@ -316,8 +309,8 @@ void record_unfinished_runs(const config::Config& cfg, store::Store& store) {
   for (const UnfinishedRun& u : take_unfinished_runs(unfinished_run_note(cfg))) {
     RunReport r;
     r.status = "failed";
-    r.started_at = u.started_at.empty() ? now_iso() : u.started_at;
-    r.finished_at = now_iso();
+    r.started_at = u.started_at.empty() ? base::now_iso() : u.started_at;
+    r.finished_at = base::now_iso();
     r.error = base::bounded("the run ended abruptly: " + u.error, kMaxMessageBytes);
     store.begin();
     try {
@@ -339,7 +332,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
   base::BackgroundDisposal disposal;  // destroyed last: waits for what it frees
   RunReport report;
   report.dry_run = options.dry_run;
-  report.started_at = now_iso();
+  report.started_at = base::now_iso();
   // Before the plugins: their code (configure, read, export, their destructors) runs in this
   // process unless isolated, and may end it; the guard makes sure that end has a word.
   RunGuard guard(unfinished_run_note(cfg), report.started_at);
@@ -422,7 +415,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       }
     }
     report.status = report.partial ? "partial" : "succeeded";
-    report.finished_at = now_iso();
+    report.finished_at = base::now_iso();
     if (auto head = store->last_audit()) report.audit_head = std::make_pair(head->seq, head->hash);
     store->finish_run(run_id, report.status, report.finished_at, report.to_json().dump());
     if (!options.dry_run) report.runs_pruned = store->prune_runs(cfg.keep_runs);
@@ -434,7 +427,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
   } catch (const std::exception& e) {
     report.status = "failed";
     report.error = base::bounded(e.what(), kMaxMessageBytes);
-    report.finished_at = now_iso();
+    report.finished_at = base::now_iso();
     try {
       store->rollback();
     } catch (...) {

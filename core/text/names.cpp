@@ -5,7 +5,6 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
-#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -19,7 +18,6 @@ namespace {
 bool is_tone(UChar32 c) { return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323; }
 
 struct SurnameIndex {
-  std::map<std::string, double> share;                  // folded name → share
   std::set<std::pair<std::string, std::string>> pairs;  // folded regional pairs, both orders
 };
 
@@ -28,12 +26,8 @@ const SurnameIndex& surname_index() {
     SurnameIndex idx;
     for (const auto& s : domain_tables().surnames) {
       auto slash = s.name.find('/');
-      if (slash == std::string::npos) {
-        idx.share[sdk::fold(s.name)] = s.percent / 100.0;
-        continue;
-      }
+      if (slash == std::string::npos) continue;
       std::string a = sdk::fold(s.name.substr(0, slash)), b = sdk::fold(s.name.substr(slash + 1));
-      idx.share[a] = idx.share[b] = s.percent / 200.0;
       idx.pairs.insert({a, b});
       idx.pairs.insert({b, a});
     }
@@ -156,12 +150,6 @@ std::string tone_key(std::string_view text) {
 
 bool family_name_variants(std::string_view a, std::string_view b) {
   return surname_index().pairs.count({sdk::fold(a), sdk::fold(b)}) > 0;
-}
-
-double family_name_share(std::string_view family) {
-  const auto& idx = surname_index();
-  auto it = idx.share.find(sdk::fold(family));
-  return it == idx.share.end() ? 0.0 : it->second;
 }
 
 namespace {

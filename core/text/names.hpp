@@ -24,9 +24,6 @@ std::string tone_key(std::string_view text);
 /// surname table. Compared on folded text.
 bool family_name_variants(std::string_view a, std::string_view b);
 
-/// Share (0–1) of the population carrying this family name, from the surname table, or 0.
-double family_name_share(std::string_view family);
-
 /// Whether every word of a name (NFC) could be a Vietnamese syllable: an onset, a vowel nucleus
 /// and a final the language allows (compared without diacritics, so "Nguyen" passes as well as
 /// "Nguyễn"), and at most one tone mark. A typing error mostly breaks that ("Thhanh", "Vọg",

@@ -145,11 +145,6 @@ std::optional<std::string> parse_gender(std::string_view raw) {
   return std::nullopt;
 }
 
-std::string mask_id(std::string_view id) {
-  if (id.size() <= 4) return std::string(id.size(), '*');
-  return std::string(id.substr(0, 4)) + std::string(id.size() - 4, '*');
-}
-
 NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view raw) {
   NormalizedValue out;
   std::string cleaned = clean_text(raw);

@@ -89,7 +89,4 @@ std::string normalize_name(std::string_view raw);
 /// Text in NFC, trimmed, runs of white space as one space.
 std::string clean_text(std::string_view raw);
 
-/// An identifier safe for logs at info level: "0010********" keeps the first four characters.
-std::string mask_id(std::string_view id);
-
 }  // namespace hopnhat::text

@@ -13,6 +13,7 @@
 #include "admin/crypto.hpp"
 #include "admin/decisions.hpp"
 #include "admin/users.hpp"
+#include "base/iso_time.hpp"
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/settings.hpp"
@@ -82,8 +83,8 @@ TEST_CASE("a name without an account locks like an account, and what is not a na
     for (int i = 0; i < 4; ++i) CHECK(admin::login(*s, name, "sai", settings).outcome == O::kBadCredentials);
     auto fifth = admin::login(*s, name, "sai", settings);
     CHECK(fifth.outcome == O::kLocked);
-    CHECK(admin::seconds_until(fifth.locked_until) > settings.lock_s - 5);
-    CHECK(admin::seconds_until(fifth.locked_until) <= settings.lock_s);
+    CHECK(base::seconds_until(fifth.locked_until) > settings.lock_s - 5);
+    CHECK(base::seconds_until(fifth.locked_until) <= settings.lock_s);
     CHECK(admin::login(*s, name, "mat-khau-dai-du", settings).outcome == O::kLocked);
   }
   // A megabyte "name": refused, and the log keeps its size, not its bytes.
@@ -99,10 +100,10 @@ TEST_CASE("a name without an account locks like an account, and what is not a na
 }
 
 TEST_CASE("seconds until an ISO time") {
-  CHECK(admin::seconds_until(admin::now_iso(300)) > 290);
-  CHECK(admin::seconds_until(admin::now_iso(300)) <= 300);
-  CHECK(admin::seconds_until(admin::now_iso(-60)) < 0);
-  CHECK(admin::seconds_until("not a time") == 0);
+  CHECK(base::seconds_until(base::now_iso(300)) > 290);
+  CHECK(base::seconds_until(base::now_iso(300)) <= 300);
+  CHECK(base::seconds_until(base::now_iso(-60)) < 0);
+  CHECK(base::seconds_until("not a time") == 0);
 }
 
 TEST_CASE("the audit chain verifies, and a hand-edited entry is named") {

@@ -34,9 +34,3 @@ TEST_CASE("cells a spreadsheet would run as formulas are written as text") {
   CHECK(format_cell("\tx", ',') == "'\tx");
   CHECK(format_cell("Nguyễn, An", ',') == "\"Nguyễn, An\"");
 }
-
-TEST_CASE("column letters") {
-  CHECK(column_letter(0) == "A");
-  CHECK(column_letter(25) == "Z");
-  CHECK(column_letter(26) == "AA");
-}

@@ -92,8 +92,3 @@ TEST_CASE("values normalise by their field's type") {
   CHECK(norm("birth_date", "không nhớ") == "không nhớ");  // kept as given, flagged
   CHECK(norm("full_name", "") == "");
 }
-
-TEST_CASE("ID numbers are masked for logs") {
-  CHECK(mask_id("001090012345") == "0010********");
-  CHECK(mask_id("12") == "**");
-}

@@ -4,6 +4,7 @@
 
 #include <tuple>
 
+#include "store/migrations.hpp"
 #include "store/run_lock.hpp"
 #include "store/store.hpp"
 #include "store_backends.hpp"
@@ -23,6 +24,20 @@ sdk::SourceRecord record(const std::string& id, const std::string& name, const s
   return r;
 }
 }  // namespace
+
+TEST_CASE("both backends know the same migrations, numbered 1, 2, 3 … from their file names") {
+  auto sqlite = embedded::migration_names();
+  auto postgres = embedded::postgres_migration_names();
+  REQUIRE(sqlite.size() == postgres.size());
+  REQUIRE_FALSE(sqlite.empty());
+  for (std::size_t i = 0; i < sqlite.size(); ++i) {
+    INFO("SQLite " << sqlite[i] << ", PostgreSQL " << postgres[i]);
+    CHECK(std::stoi(std::string(sqlite[i].substr(0, 3))) == static_cast<int>(i + 1));
+    CHECK(sqlite[i].substr(0, 4) == postgres[i].substr(0, 4));  // "NNN_"
+    CHECK_FALSE(embedded::migration_file(sqlite[i]).empty());
+    CHECK_FALSE(embedded::postgres_migration_file(postgres[i]).empty());
+  }
+}
 
 TEST_CASE("a new store gets the current schema version, nothing is pending after") {
   FOR_EACH_BACKEND(ts);
@@ -247,10 +262,10 @@ TEST_CASE("a deleted record is no longer active, putting it again revives it") {
   store->put_record(record("1", "A"), 1, "{}");
   store->mark_deleted("party", "1", 2);
   CHECK(store->active_records().empty());
-  CHECK(store->records_of("party").at(0).deleted_run == 2);
+  CHECK(store->record("party", "1").value().deleted_run == 2);
   store->put_record(record("1", "A"), 3, "{}");
   CHECK(store->active_records().size() == 1);
-  CHECK(store->records_of("party").at(0).first_run == 1);
+  CHECK(store->record("party", "1").value().first_run == 1);
   store->commit();
 }
 

@@ -30,8 +30,6 @@ TEST_CASE("regional spellings of one family name are variants, from the surname 
   CHECK(text::family_name_variants("Huỳnh", "Hoàng"));
   CHECK(text::family_name_variants("vo", "Vũ"));
   CHECK_FALSE(text::family_name_variants("Nguyễn", "Trần"));
-  CHECK(text::family_name_share("Nguyễn") > 0.3);
-  CHECK(text::family_name_share("Triệu") == 0.0);  // not in the table: rare
 }
 
 TEST_CASE("TCVN3 and VNI text read as Windows-1252 is repaired") {

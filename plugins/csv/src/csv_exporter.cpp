@@ -2,11 +2,11 @@
 #include <cstring>
 #include <filesystem>
 #include <sstream>
-#include <unistd.h>
 
 #include "csv_format.hpp"
 #include "csv_plugin.hpp"
 #include "hopnhat/sdk/fields.hpp"
+#include "hopnhat/sdk/files.hpp"
 #include "hopnhat/sdk/options.hpp"
 
 namespace hopnhat_csv {
@@ -94,7 +94,7 @@ Status CsvExporter::begin(const sdk::ExportHeader& header, sdk::ExportPlan& plan
   std::filesystem::path target(path_);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
   if (ec) return Status::io_error(path_ + ": cannot create the folder (" + ec.message() + ")");
-  temp_path_ = path_ + ".tmp-" + std::to_string(::getpid());
+  temp_path_ = sdk::temp_path_beside(path_);
   out_.open(temp_path_, std::ios::binary | std::ios::trunc);
   if (!out_) return Status::io_error(temp_path_ + ": cannot write the file");
   return write_header();
@@ -226,8 +226,7 @@ Status CsvExporter::finish(sdk::ExportResult& result) {
   // Fingerprinted before it replaces the last export: a file changed after this point is not
   // this one, and the next run writes it whole.
   auto written = sdk::fingerprint_file(temp_path_, kFileSalt);
-  std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) return Status::io_error(path_ + ": cannot replace the file (" + ec.message() + ")");
+  if (auto replaced = sdk::replace_file(temp_path_, path_); !replaced) return replaced;
   if (written) result.state = state_of(*written);
   return Status::ok();
 }

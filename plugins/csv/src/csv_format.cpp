@@ -110,14 +110,4 @@ std::string format_cell(std::string_view value, char delim) {
   return out;
 }
 
-std::string column_letter(std::size_t index) {
-  std::string s;
-  ++index;
-  while (index > 0) {
-    s.insert(s.begin(), static_cast<char>('A' + (index - 1) % 26));
-    index = (index - 1) / 26;
-  }
-  return s;
-}
-
 }  // namespace hopnhat_csv

@@ -45,7 +45,4 @@ std::string format_cell(std::string_view value, char delimiter);
 /// The same appended to `out` (a row written without a string per cell).
 void append_cell(std::string& out, std::string_view value, char delimiter);
 
-/// "A", "B", …, "AA" for 0-based column `index`.
-std::string column_letter(std::size_t index);
-
 }  // namespace hopnhat_csv

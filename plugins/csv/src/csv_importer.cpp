@@ -6,6 +6,7 @@
 #include "csv_format.hpp"
 #include "csv_plugin.hpp"
 #include "hopnhat/sdk/fields.hpp"
+#include "hopnhat/sdk/files.hpp"
 #include "hopnhat/sdk/options.hpp"
 
 namespace hopnhat_csv {
@@ -119,10 +120,10 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
     const std::size_t before = h.size();
     h.erase(std::remove_if(h.begin(), h.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 && ch != '\t'; }), h.end());
     if (h.size() != before)
-      ctx_->log(sdk::LogLevel::kWarning, display_name_ + ": the heading of column " + column_letter(c) + " held " +
+      ctx_->log(sdk::LogLevel::kWarning, display_name_ + ": the heading of column " + sdk::column_letter(c) + " held " +
                                              std::to_string(before - h.size()) + " control character(s) (a NUL byte?); read as \"" +
                                              h.substr(0, 80) + "\"");
-    if (h.find_first_not_of(" \t") == std::string::npos) h = "column " + column_letter(c);
+    if (h.find_first_not_of(" \t") == std::string::npos) h = "column " + sdk::column_letter(c);
   }
 
   // Map columns: explicit fields first, then the built-in aliases.
@@ -191,7 +192,7 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
         if (row.cells[c].find_first_not_of(" \t") != std::string::npos) extra = true;
       if (extra) {
         sink.reject(origin, "the row has " + std::to_string(row.cells.size()) + " cells but the header has " +
-                                std::to_string(headings.size()) + " (column " + column_letter(headings.size()) +
+                                std::to_string(headings.size()) + " (column " + sdk::column_letter(headings.size()) +
                                 " has text and no heading; check the delimiter and quotes)");
         continue;
       }
@@ -201,7 +202,7 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
       for (std::size_t c = 0; c < row.cells.size() && bad_cell == row.cells.size(); ++c)
         if (row.cells[c].find("\xEF\xBF\xBD") != std::string::npos) bad_cell = c;
       if (bad_cell < row.cells.size()) {
-        sink.reject(origin, "column " + column_letter(bad_cell) +
+        sink.reject(origin, "column " + sdk::column_letter(bad_cell) +
                                 (bad_cell < headings.size() ? " (\"" + headings[bad_cell] + "\")" : std::string()) +
                                 " holds bytes that are not valid UTF-8 (shown as U+FFFD); correct the file");
         continue;
@@ -214,7 +215,7 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
       while (!rec.id.empty() && (rec.id.back() == ' ' || rec.id.back() == '\t')) rec.id.pop_back();
       while (!rec.id.empty() && (rec.id.front() == ' ' || rec.id.front() == '\t')) rec.id.erase(rec.id.begin());
       if (rec.id.empty()) {
-        sink.reject(origin, "column " + column_letter(static_cast<std::size_t>(id_col)) + " (\"" + headings[static_cast<std::size_t>(id_col)] +
+        sink.reject(origin, "column " + sdk::column_letter(static_cast<std::size_t>(id_col)) + " (\"" + headings[static_cast<std::size_t>(id_col)] +
                                 "\") is empty, but it holds the record id");
         continue;
       }

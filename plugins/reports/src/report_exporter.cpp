@@ -1,7 +1,5 @@
 #include "report_exporter.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <ctime>
@@ -9,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hopnhat/sdk/files.hpp"
 #include "hopnhat/sdk/options.hpp"
 #include "hopnhat/sdk/text.hpp"
 
@@ -310,7 +309,7 @@ Status ReportExporter::finish(sdk::ExportResult& result) {
   std::filesystem::path target(path_);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
   // Written beside the target, then renamed: a reader never sees half a report.
-  std::string temp = path_ + ".tmp-" + std::to_string(::getpid()) + (form_.output == "csv" ? ".csv" : ".xlsx");
+  const std::string temp = sdk::temp_path_beside(path_, form_.output == "csv" ? ".csv" : ".xlsx");
   try {
     if (form_.output == "csv") write_csv(sheets.front(), temp);
     else write_xlsx(sheets, temp);
@@ -318,10 +317,9 @@ Status ReportExporter::finish(sdk::ExportResult& result) {
     std::filesystem::remove(temp, ec);
     return Status::io_error(std::string("reports: ") + e.what());
   }
-  std::filesystem::rename(temp, path_, ec);
-  if (ec) {
+  if (auto replaced = sdk::replace_file(temp, path_); !replaced) {
     std::filesystem::remove(temp, ec);
-    return Status::io_error("reports: " + path_ + ": cannot replace the file (" + ec.message() + ")");
+    return Status::io_error("reports: " + replaced.message());
   }
   return Status::ok();
 }

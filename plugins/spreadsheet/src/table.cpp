@@ -3,6 +3,7 @@
 #include <set>
 
 #include "hopnhat/sdk/fields.hpp"
+#include "hopnhat/sdk/files.hpp"
 
 namespace hopnhat_sheet {
 
@@ -19,16 +20,6 @@ std::size_t filled(const std::vector<std::string>& cells) {
   std::size_t n = 0;
   for (const auto& c : cells) n += blank(c) ? 0 : 1;
   return n;
-}
-
-std::string column_letter(std::size_t index) {
-  std::string s;
-  ++index;
-  while (index > 0) {
-    s.insert(s.begin(), static_cast<char>('A' + (index - 1) % 26));
-    index = (index - 1) / 26;
-  }
-  return s;
 }
 
 // "1, 2, 3 …" or "(1), (2) …" under a header: the columns numbered, not a person.
@@ -134,7 +125,7 @@ void TableBuilder::decide_header() {
   }
   headings_ = head;
   for (std::size_t c = 0; c < headings_.size(); ++c)
-    if (blank(headings_[c])) headings_[c] = "column " + column_letter(c);
+    if (blank(headings_[c])) headings_[c] = "column " + sdk::column_letter(c);
   field_of_.assign(headings_.size(), "");
   std::set<std::string> mapped;
   for (const auto& [field, heading] : opt_.fields) {
@@ -192,7 +183,7 @@ bool TableBuilder::emit(std::size_t number, const std::vector<std::string>& cell
   if (cells.size() > headings_.size()) {
     for (std::size_t c = headings_.size(); c < cells.size(); ++c)
       if (!blank(cells[c])) {
-        sink_.reject(origin, "column " + column_letter(c) + " has a value but no heading");
+        sink_.reject(origin, "column " + sdk::column_letter(c) + " has a value but no heading");
         return true;
       }
   }
@@ -202,7 +193,7 @@ bool TableBuilder::emit(std::size_t number, const std::vector<std::string>& cell
     rec.id = static_cast<std::size_t>(id_col_) < cells.size() ? cell_text(cells[static_cast<std::size_t>(id_col_)]) : "";
     while (!rec.id.empty() && rec.id.back() == ' ') rec.id.pop_back();
     if (blank(rec.id)) {
-      sink_.reject(origin, "column " + column_letter(static_cast<std::size_t>(id_col_)) + " (\"" + headings_[static_cast<std::size_t>(id_col_)] +
+      sink_.reject(origin, "column " + sdk::column_letter(static_cast<std::size_t>(id_col_)) + " (\"" + headings_[static_cast<std::size_t>(id_col_)] +
                                "\") is empty, but it holds the record id");
       return true;
     }

@@ -1,9 +1,9 @@
 #include <xlsxwriter.h>
 
 #include <filesystem>
-#include <unistd.h>
 
 #include "hopnhat/sdk/fields.hpp"
+#include "hopnhat/sdk/files.hpp"
 #include "hopnhat/sdk/options.hpp"
 #include "sheet_plugin.hpp"
 
@@ -48,7 +48,7 @@ Status XlsxExporter::begin(const sdk::ExportHeader& header) {
   std::error_code ec;
   std::filesystem::path target(path_);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-  temp_path_ = path_ + ".tmp-" + std::to_string(::getpid()) + ".xlsx";
+  temp_path_ = sdk::temp_path_beside(path_, ".xlsx");  // libxlsxwriter goes by the extension
   lxw_workbook_options options = {};
   options.constant_memory = LXW_TRUE;  // rows go to disk as they come: large rosters stay small
   workbook_ = workbook_new_opt(temp_path_.c_str(), &options);
@@ -115,10 +115,7 @@ Status XlsxExporter::finish(sdk::ExportResult& result) {
     std::filesystem::remove(temp_path_, ec);
     return Status::io_error(path_ + ": writing the workbook failed (" + lxw_strerror(err) + ")");
   }
-  std::error_code ec;
-  std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) return Status::io_error(path_ + ": cannot replace the file (" + ec.message() + ")");
-  return Status::ok();
+  return sdk::replace_file(temp_path_, path_);
 }
 
 }  // namespace hopnhat_sheet

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hopnhat/sdk/files.hpp"
 #include "hopnhat/sdk/options.hpp"
 #include "hopnhat/sdk/plugin.hpp"
 #include "staff_json.hpp"
@@ -63,16 +64,13 @@ class ExampleExporter {
     result.written = static_cast<std::int64_t>(out_.size());
     result.target = path_;
     if (ctx_->dry_run()) return Status::ok();
-    std::string tmp = path_ + ".tmp";
+    const std::string tmp = sdk::temp_path_beside(path_);
     {
       std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
       f << out_.dump(2) << "\n";
       if (!f) return Status::io_error(tmp + ": cannot write the file");
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path_, ec);  // readers never see half a file
-    if (ec) return Status::io_error(path_ + ": " + ec.message());
-    return Status::ok();
+    return sdk::replace_file(tmp, path_);  // readers never see half a file
   }
 
  private:
