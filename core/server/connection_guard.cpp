@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -30,6 +31,21 @@ bool describe(const sockaddr_storage& sa, socklen_t len, std::string& host, int&
 }
 
 std::string key_of(const std::string& address, int port) { return address + " " + std::to_string(port); }
+
+// The peer of `fd` when it is a connection accepted on `port` (not the listening socket, not
+// another socket of the process): its address, and its key "address port".
+std::optional<std::pair<std::string, std::string>> peer_on(int fd, int port) {
+  sockaddr_storage local{}, peer{};
+  socklen_t local_len = sizeof local, peer_len = sizeof peer;
+  std::string host, peer_host;
+  int local_port = 0, peer_port = 0;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 || !describe(local, local_len, host, local_port) ||
+      local_port != port)
+    return std::nullopt;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 || !describe(peer, peer_len, peer_host, peer_port))
+    return std::nullopt;  // the listening socket itself
+  return std::make_pair(peer_host, key_of(peer_host, peer_port));
+}
 
 }  // namespace
 
@@ -84,17 +100,7 @@ void ConnectionGuard::scan() {
     if (*end != '\0') continue;
     struct stat st {};
     if (fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage local{}, peer{};
-    socklen_t local_len = sizeof local, peer_len = sizeof peer;
-    std::string host, peer_host;
-    int local_port = 0, peer_port = 0;
-    if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
-        !describe(local, local_len, host, local_port) || local_port != port_)
-      continue;
-    if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 ||
-        !describe(peer, peer_len, peer_host, peer_port))
-      continue;  // the listening socket itself
-    found.push_back({static_cast<int>(fd), peer_host, key_of(peer_host, peer_port)});
+    if (auto peer = peer_on(static_cast<int>(fd), port_)) found.push_back({static_cast<int>(fd), peer->first, peer->second});
   }
 
   const auto now = std::chrono::steady_clock::now();
@@ -150,14 +156,8 @@ void ConnectionGuard::scan() {
   for (const auto& [fd, key] : to_close) {
     // The descriptor could have been closed and given to another socket since the look above:
     // shut it only if it still joins the same peer on our port.
-    sockaddr_storage local{}, peer{};
-    socklen_t local_len = sizeof local, peer_len = sizeof peer;
-    std::string host, peer_host;
-    int local_port = 0, peer_port = 0;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 || !describe(local, local_len, host, local_port) ||
-        local_port != port_ || getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 ||
-        !describe(peer, peer_len, peer_host, peer_port) || key_of(peer_host, peer_port) != key)
-      continue;
+    auto peer = peer_on(fd, port_);
+    if (!peer || peer->second != key) continue;
     ::shutdown(fd, SHUT_RDWR);  // the pooled thread's read ends now; httplib closes the socket
   }
 }
