@@ -12,21 +12,8 @@ pg_start
 export HOPNHAT_PG_PASSWORD='mật-khẩu-Tổ-chức'
 pg_psql postgres -c "CREATE ROLE hopnhat LOGIN PASSWORD '$HOPNHAT_PG_PASSWORD'" -c "CREATE DATABASE hopnhat OWNER hopnhat"
 "$HOPNHAT" gen --persons 3000 --seed 33 --out data >/dev/null
-cat > data/units.csv <<'CSV'
-code,name,kind,parent_code,valid_from,valid_to,aliases
-TCCB,Phòng Tổ chức cán bộ,party,,,2025-06-30,
-PNV,Phòng Nội vụ,state,,,2025-06-30,
-TCNV,Phòng Tổ chức - Nội vụ,state,,2025-07-01,,
-VP,Văn phòng,party,,,,
-DV,Phòng Đảng viên,party,,,,
-CQDP,Phòng Chính quyền địa phương,state,,,,
-TDKT,Phòng Thi đua khen thưởng,state,,,,
-CSD,Phòng Cơ sở đảng,party,,,,
-CSV
-printf 'old_code,new_code,valid_from,share,legal_ref
-TCCB,TCNV,2025-07-01,full,
-PNV,TCNV,2025-07-01,full,
-' > data/crosswalk.csv
+cp "$SOURCE_DIR/tests/integration/data/gen_units.csv" data/units.csv
+cp "$SOURCE_DIR/tests/integration/data/gen_crosswalk.csv" data/crosswalk.csv
 python3 - "$PG_PORT" <<'PY'
 import json, sys
 c = json.load(open("data/hopnhat.json"))

@@ -7,22 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 
 "$HOPNHAT" gen --persons 400 --seed 11 --out . >/dev/null
-cat > units.csv <<'CSV'
-code,name,kind,parent_code,valid_from,valid_to,aliases
-TCCB,Phòng Tổ chức cán bộ,party,,,2025-06-30,
-PNV,Phòng Nội vụ,state,,,2025-06-30,
-TCNV,Phòng Tổ chức - Nội vụ,state,,2025-07-01,,
-VP,Văn phòng,party,,,,
-DV,Phòng Đảng viên,party,,,,
-CQDP,Phòng Chính quyền địa phương,state,,,,
-TDKT,Phòng Thi đua khen thưởng,state,,,,
-CSD,Phòng Cơ sở đảng,party,,,,
-CSV
-cat > crosswalk.csv <<'CSV'
-old_code,new_code,valid_from,share,legal_ref
-TCCB,TCNV,2025-07-01,full,QĐ hợp nhất
-PNV,TCNV,2025-07-01,full,QĐ hợp nhất
-CSV
+# The units of `hopnhat gen`'s data (tests/integration/data): two offices merge on 2025-07-01.
+cp "$SOURCE_DIR/tests/integration/data/gen_units.csv" units.csv
+cp "$SOURCE_DIR/tests/integration/data/gen_crosswalk.csv" crosswalk.csv
 python3 - <<'PY'
 import json
 c = json.load(open("hopnhat.json"))
