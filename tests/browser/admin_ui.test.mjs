@@ -159,6 +159,9 @@ try {
   assert.ok(await page.locator('#split-a option').count() >= 3, 'its records are offered to keep two apart');
   await page.locator('body').press('c');
   await page.waitForSelector('#toast.show');
+  // The toast of the step before may still show: the decision is in once the page has moved on
+  // from this case (it goes to the next one), and only then may the test navigate itself.
+  await until(page, (id) => location.hash !== `#/conflicts/${id}`, oversized[0]);
   await openQueue(page, 'oversized_person');
   assert.equal(Number((await page.textContent('.pager span')).match(/\((\d+)\)/)[1]), oversizedTotal - 1);
 
