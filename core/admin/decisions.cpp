@@ -17,6 +17,11 @@ using Kind = AdminError::Kind;
 int case_severity(const store::ConflictRow& c, const nlohmann::json& candidates) {
   int base = 1;
   if (c.kind == "oversized_person") base = 4;
+  else if (c.kind == "unit_unresolved" || c.kind == "unit_split") {
+    // How many persons the name leaves out of every headcount.
+    const std::int64_t persons = candidates.empty() ? 1 : candidates[0].value("persons", std::int64_t{1});
+    return (c.kind == "unit_split" ? 3 : 2) + (persons >= 10 ? 2 : persons >= 3 ? 1 : 0);
+  }
   else if (c.kind == "match_review")
     base = !candidates.empty() && candidates[0].value("score", 0.0) >= 0.8 ? 4 : 3;  // likely one person, counted twice
   else if (c.field == "citizen_id" || c.field == "birth_date") base = 4;
@@ -47,7 +52,7 @@ nlohmann::json decision_json(const store::DecisionRow& d) {
   nlohmann::json j{{"id", d.id}, {"kind", d.kind}, {"conflict_id", d.conflict_id ? nlohmann::json(d.conflict_id) : nlohmann::json()},
                    {"person_id", d.person_id}, {"field", d.field}, {"records", records}, {"note", d.note},
                    {"author", d.author}, {"created_at", d.created_at}, {"status", d.status}};
-  if (d.kind == "choose" || d.kind == "value") j["value"] = d.value;
+  if (d.kind == "choose" || d.kind == "value" || d.kind == "unit") j["value"] = d.value;
   if (d.kind == "choose") j["chosen"] = {{"source", d.source}, {"record_id", d.record_id}};
   if (d.kind == "rule") j["rule"] = {{"field", d.field}, {"source", d.source}, {"when", d.value}};
   if (!d.status_note.empty()) j["status_note"] = d.status_note;
@@ -114,13 +119,59 @@ bool write_decided_value(store::Store& store, const store::DecisionRow& d) {
   return true;
 }
 
+namespace {
+
+// The answer to a unit case: the unit the text means, kept as an alias of the text.
+store::DecisionRow resolve_unit_case(store::Store& store, store::ConflictRow& c, const ResolveRequest& req, const std::string& author,
+                                     const org::OrgRegistry* units) {
+  if (req.action != "choose" && req.action != "value" && req.action != "defer")
+    throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" does not answer which unit \"" + c.field +
+                                         "\" is (use choose with a candidate, value with a unit's code, or defer)");
+  const nlohmann::json cands = nlohmann::json::parse(c.candidates);
+  store::DecisionRow d;
+  d.kind = req.action == "defer" ? "defer" : "unit";
+  d.conflict_id = c.id;
+  d.person_id = c.person_id;
+  d.field = c.field;
+  d.note = req.note;
+  d.author = author;
+  d.created_at = base::now_iso();
+  if (req.action == "choose") {
+    if (req.candidate < 1 || req.candidate > static_cast<std::int64_t>(cands.size()))
+      throw AdminError(Kind::kInvalid, "/candidate: expected 1 to " + std::to_string(cands.size()) + ", got " + std::to_string(req.candidate));
+    d.value = cands[static_cast<std::size_t>(req.candidate - 1)].value("code", "");
+  } else if (req.action == "value") {
+    d.value = req.value;
+    d.value.erase(0, d.value.find_first_not_of(" \t"));
+    d.value.erase(d.value.find_last_not_of(" \t") + 1);
+    if (!units) throw AdminError(Kind::kInvalid, "/value: the configuration names no organisation, so no unit code can be checked");
+    if (!units->latest(d.value))
+      throw AdminError(Kind::kInvalid, "/value: no unit has the code \"" + d.value.substr(0, 40) + "\" in the units file");
+  }
+  d.id = store.put_decision(d);
+  c.status = req.action == "defer" ? "deferred" : "resolved";
+  store.set_conflict_status(c.id, c.status);
+  if (d.kind == "unit") {
+    store.put_unit_alias(d.field, d.value, author, d.created_at);
+    audit(store, author, "unit.alias", {{"text", d.field}, {"code", d.value}, {"conflict", c.id}, {"decision", d.id}});
+  }
+  nlohmann::json detail{{"decision", d.id}, {"conflict", c.id}, {"action", d.kind}, {"unit_text", d.field}};
+  if (!d.value.empty()) detail["code"] = d.value;
+  if (!d.note.empty()) detail["note"] = d.note;
+  audit(store, author, "decision." + d.kind, detail);
+  return d;
+}
+
+}  // namespace
+
 store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_id, const ResolveRequest& req,
-                                    const std::string& author) {
+                                    const std::string& author, const org::OrgRegistry* units) {
   auto c = store.conflict(conflict_id);
   if (!c) throw AdminError(Kind::kNotFound, "no conflict #" + std::to_string(conflict_id));
   // A disagreement the rules settled can be decided otherwise; closed and resolved ones cannot.
   if (c->status != "open" && c->status != "deferred" && c->status != "settled")
     throw AdminError(Kind::kConflict, "conflict #" + std::to_string(conflict_id) + " is " + c->status + ", not open");
+  if (c->kind == "unit_unresolved" || c->kind == "unit_split") return resolve_unit_case(store, *c, req, author, units);
   if (c->status == "settled" && req.action != "choose" && req.action != "value")
     throw AdminError(Kind::kInvalid, "/action: the rules settled this disagreement; choose or type another value to decide otherwise");
   const bool review = c->kind == "match_review";
@@ -198,6 +249,14 @@ store::DecisionRow undo_decision(store::Store& store, std::int64_t decision_id, 
   d->undone_by = author;
   d->undone_at = base::now_iso();
   store.put_decision(*d);
+  if (d->kind == "unit") {
+    // The alias goes with the answer, unless the text has been given another unit since.
+    const auto aliases = store.unit_aliases();
+    if (auto it = aliases.find(d->field); it != aliases.end() && it->second == d->value) {
+      store.delete_unit_alias(d->field);
+      audit(store, author, "unit.alias.remove", {{"text", d->field}, {"decision", d->id}});
+    }
+  }
   if (d->conflict_id) {
     auto c = store.conflict(d->conflict_id);
     if (c && (c->status == "resolved" || c->status == "deferred")) {

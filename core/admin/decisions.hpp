@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "org/units.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::admin {
@@ -34,10 +35,14 @@ std::string body_text(const nlohmann::json& body, const char* key, bool required
 ResolveRequest parse_resolve_request(const nlohmann::json& body);
 
 /// Throws AdminError (kNotFound, kInvalid, kConflict when the case is no longer open).
+/// A unit case (unit_unresolved, unit_split) is answered with a unit: a candidate, or a code
+/// typed as the value, which must be in `units` (the organisation's registry; null: none
+/// configured). The answer is stored as an alias of the text (decision kind "unit").
 store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_id, const ResolveRequest& request,
-                                    const std::string& author);
+                                    const std::string& author, const org::OrgRegistry* units = nullptr);
 
-/// Undoes a decision (active or orphaned); the case it resolved opens again.
+/// Undoes a decision (active or orphaned); the case it resolved opens again. Undoing a unit
+/// answer removes its alias (when the text still names that unit).
 store::DecisionRow undo_decision(store::Store& store, std::int64_t decision_id, const std::string& author);
 
 /// Sets the field a choose/value decision is about in `golden` (field → {value, source,

@@ -94,13 +94,14 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
   resolve->add_option("id", st->id, "the conflict's id")->required();
   resolve->add_option("--action", st->action,
                       "same | different (a possible match); choose | value (a value); confirm | different (a person "
-                      "with too many records: one person, or two of its records that are not); defer")
+                      "with too many records: one person, or two of its records that are not); choose | value (a unit "
+                      "name: the unit it means, kept as an alias); defer")
       ->required()->check(CLI::IsMember({"same", "different", "choose", "value", "confirm", "defer"}));
   resolve->add_option("--candidate", st->candidate, "choose: the candidate's id, as `conflicts show` lists them");
   resolve->add_option("--candidates", st->candidates, "different on a person with too many records: the ids of two of its records, e.g. 1,4")
       ->delimiter(',')->expected(2);
-  resolve->add_option("--value", st->value, "value: the corrected value");
-  resolve->add_option("--note", st->note, "why (required with --action value)");
+  resolve->add_option("--value", st->value, "value: the corrected value (on a unit case: the unit's code)");
+  resolve->add_option("--note", st->note, "why (required with --action value, except on a unit case)");
   resolve->add_option("--as", st->as_user, "the name the decision is recorded under (default cli:$USER)");
 
   auto* rules = app.add_subcommand("rules", "decide a class of cases at once: preview, add, list (undo with decisions undo)");
@@ -189,7 +190,8 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         admin::ResolveRequest req{st->action, st->candidate, st->value, st->note, st->candidates};
         if (req.action == "choose" && req.candidate == 0) throw admin::AdminError(admin::AdminError::Kind::kInvalid, "--candidate is required with --action choose");
         if (req.action == "value" && req.value.empty()) throw admin::AdminError(admin::AdminError::Kind::kInvalid, "--value is required with --action value");
-        auto d = admin::resolve_conflict(s, st->id, req, cli_actor(*st));
+        const config::Config cfg = config::load_config(args.config);
+        auto d = admin::resolve_conflict(s, st->id, req, cli_actor(*st), cfg.organisation.get());
         if (json) std::cout << admin::decision_json(d).dump(2) << "\n";
         else std::cout << "decision #" << d.id << ": conflict #" << st->id << " " << (d.kind == "defer" ? "deferred" : "resolved") << "\n";
         return sync::kExitOk;

@@ -21,6 +21,9 @@ struct CommonArgs {
 int cmd_plugins_list(const CommonArgs& args, bool json);
 /// `plugins check`: exit 0 when every plugin checked would load, 1 otherwise.
 int cmd_plugins_check(const CommonArgs& args, const std::vector<std::filesystem::path>& manifests, bool json);
+/// `plugin new`: a plugin project from the installed template (`kind`: importer, exporter, both).
+int cmd_plugin_new(const std::string& name, const std::string& kind, const std::filesystem::path& dir,
+                   const std::filesystem::path& template_dir);
 int cmd_validate(const CommonArgs& args);
 int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, const sync::SyncOptions& options);
 int cmd_links(const CommonArgs& args);

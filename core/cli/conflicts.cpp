@@ -17,7 +17,8 @@ namespace hopnhat::cli {
 namespace {
 
 std::string candidate_text(const nlohmann::json& c) {
-  std::string s = c["source"].get<std::string>() + ":" + c["record_id"].get<std::string>();
+  if (c.contains("code")) return c.value("code", "") + " = " + c.value("name", "");  // a unit case: a unit it may mean
+  std::string s = c.value("source", "") + ":" + c.value("record_id", "");
   if (c.contains("value")) s += " = " + c["value"].get<std::string>();
   if (c.contains("person_id")) s += " (" + c["person_id"].get<std::string>() + ")";
   return s;
@@ -79,8 +80,13 @@ int cmd_conflicts_show(const CommonArgs& args, std::int64_t id) {
         std::cout << j.dump(2) << "\n";
         return sync::kExitOk;
       }
-      std::cout << "conflict #" << c.id << " (" << c.status << "): " << c.kind << " on " << c.field << ", person "
-                << c.person_id << ", opened in run " << c.opened_run << "\n";
+      if (c.kind == "unit_unresolved" || c.kind == "unit_split")
+        std::cout << "conflict #" << c.id << " (" << c.status << "): " << c.kind << ": \"" << c.field << "\", written by "
+                  << (j["candidates"].empty() ? std::string("persons such as") : std::to_string(j["candidates"][0].value("persons", 0)) + " persons, e.g.")
+                  << " " << c.person_id << "; opened in run " << c.opened_run << "\n";
+      else
+        std::cout << "conflict #" << c.id << " (" << c.status << "): " << c.kind << " on " << c.field << ", person "
+                  << c.person_id << ", opened in run " << c.opened_run << "\n";
       for (const auto& cand : j["candidates"]) std::cout << "  [" << cand["id"] << "] " << candidate_text(cand) << "\n";
       if (c.kind == "match_review")
         std::cout << "  why: hopnhat explain --config " << args.config.string() << " --pair " << j["candidates"][0]["source"].get<std::string>()

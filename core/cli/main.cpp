@@ -57,6 +57,16 @@ int main(int argc, char** argv) {
   plugins_check->add_flag("--json", json, "print JSON: {\"plugins\": [{\"name\", \"manifest\", \"ok\", \"problems\"}]}");
   add_plugin_dirs(plugins_check);
 
+  auto* plugin = app.add_subcommand("plugin", "start a plugin of your own");
+  plugin->require_subcommand(1);
+  auto* plugin_new = plugin->add_subcommand("new", "make a plugin project from the installed template: it builds and passes its tests at once");
+  std::string new_name, new_kind = "both";
+  std::filesystem::path new_dir, new_template;
+  plugin_new->add_option("name", new_name, "the plugin's name (lower case, digits, '-' or '_'), as configurations will name it")->required();
+  plugin_new->add_option("--kind", new_kind, "importer, exporter or both (default both)")->check(CLI::IsMember({"importer", "exporter", "both"}));
+  plugin_new->add_option("--dir", new_dir, "the project folder to make (default ./NAME); must not exist or be empty");
+  plugin_new->add_option("--template", new_template, "the template folder (default: share/hopnhat/template of hopnhat's prefix)");
+
   auto* validate = app.add_subcommand("validate", "check a configuration and every plugin it uses; touches no data");
   add_config(validate);
 
@@ -188,6 +198,7 @@ int main(int argc, char** argv) {
     if (*plugin_host) return plugin::serve_plugin(host_manifest, host_kind);
     if (*plugins_list) return cli::cmd_plugins_list(args, json);
     if (*plugins_check) return cli::cmd_plugins_check(args, check_manifests, json);
+    if (*plugin_new) return cli::cmd_plugin_new(new_name, new_kind, new_dir, new_template);
     if (*validate) return cli::cmd_validate(args);
     if (*sync) {
       sync_options.dry_run = dry_run;

@@ -11,11 +11,11 @@
 #include "admin/audit.hpp"
 #include "base/iso_time.hpp"
 #include "config/config.hpp"
-#include "merge/golden_text.hpp"
 #include "org/headcount.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
 #include "sync/sync_job.hpp"
+#include "sync/unit_cases.hpp"
 
 namespace hopnhat::cli {
 
@@ -31,11 +31,6 @@ std::string csv_cell(const std::string& v) {
     out += c;
   }
   return out + "\"";
-}
-
-std::string golden_value(const nlohmann::json& g, const char* field) {
-  auto it = g.find(field);
-  return it != g.end() && it->contains("value") && (*it)["value"].is_string() ? (*it)["value"].get<std::string>() : "";
 }
 
 }  // namespace
@@ -54,12 +49,7 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
     }
     auto store = sync::open_store(cfg, false);
     const org::UnitResolver resolver(*cfg.organisation, store->unit_aliases());
-    std::vector<org::PersonPlace> persons;
-    for (const auto& p : store->persons()) {
-      if (p.retired_run || p.golden.empty()) continue;
-      const auto g = merge::decode_golden(p.golden);
-      persons.push_back({p.id, golden_value(g, "org_unit"), golden_value(g, "party_unit"), golden_value(g, "position")});
-    }
+    const std::vector<org::PersonPlace> persons = sync::person_places(*store);
     const org::PositionLevels levels(cfg.head_titles, cfg.deputy_titles);
     const org::Headcount count = org::count_heads(*cfg.organisation, resolver, levels, persons, as_of);
 

@@ -14,13 +14,13 @@ Headcount count_heads(const OrgRegistry& registry, const UnitResolver& resolver,
     out.units.push_back({u, 0, 0, 0, registry.predecessors(u->code)});
   }
   std::map<std::pair<std::string, std::string>, std::size_t> unplaced_at;  // (text, reason) → row
-  auto not_placed = [&](const std::string& text, const std::string& reason, const std::vector<std::string>& candidates) {
-    auto [it, fresh] = unplaced_at.try_emplace({text, reason}, out.unplaced.size());
-    if (fresh) out.unplaced.push_back({text, reason, candidates, 0});
-    ++out.unplaced[it->second].persons;
-  };
-
   for (const PersonPlace& p : persons) {
+    auto not_placed = [&](const std::string& text, const std::string& reason, const std::vector<std::string>& candidates) {
+      auto [it, fresh] = unplaced_at.try_emplace({text, reason}, out.unplaced.size());
+      if (fresh) out.unplaced.push_back({text, reason, candidates, 0, {}});
+      ++out.unplaced[it->second].persons;
+      out.unplaced[it->second].person_ids.push_back(p.person_id);
+    };
     ++out.persons;
     // The unit the person works in: org_unit when it resolves, else the party cell's unit.
     Resolution found;

@@ -34,6 +34,7 @@ struct Unplaced {
   std::string reason;  // "unresolved", "ambiguous", "split", "ended", "none"
   std::vector<std::string> candidates;
   std::int64_t persons = 0;
+  std::vector<std::string> person_ids;  // who writes it, in the order given
 };
 
 struct Headcount {

@@ -177,7 +177,7 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     if (role < admin::Role::kReviewer) return error(403, "viewers read; reviewers and admins decide");
     auto request = admin::parse_resolve_request(json::parse(r.body));
     return transaction([&] {
-      auto d = admin::resolve_conflict(*store_, path_id(m[1]), request, who);
+      auto d = admin::resolve_conflict(*store_, path_id(m[1]), request, who, config_.organisation.get());
       return Reply{200, {{"decision", admin::decision_json(d)}}, "", ""};
     });
   }
@@ -390,7 +390,8 @@ Reply Api::conflict(std::int64_t id) {
   json out = admin::conflict_json(*c);
   out["person"] = {{"id", c->person_id}, {"golden", golden_of(store_->person(c->person_id))}};
   json records = json::array();
-  for (const auto& cand : out["candidates"]) records.push_back(record_json(cand.value("source", ""), cand.value("record_id", "")));
+  if (c->kind != "unit_unresolved" && c->kind != "unit_split")  // a unit case's candidates are units, not records
+    for (const auto& cand : out["candidates"]) records.push_back(record_json(cand.value("source", ""), cand.value("record_id", "")));
   out["records"] = records;
   if (c->kind == "match_review" && out["candidates"].size() == 2) {
     try {

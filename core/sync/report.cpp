@@ -47,6 +47,9 @@ nlohmann::json RunReport::to_json() const {
                                 {"pairs_compared", per_second(static_cast<double>(match.candidate_pairs), match.seconds_comparing)},
                                 {"pairs_scored", per_second(static_cast<double>(match.candidate_pairs), match.seconds_clustering)}}}};
   j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}, {"settled", conflicts.settled}};
+  if (units.counted)
+    j["units"] = {{"placed", units.placed}, {"unplaced", units.unplaced},
+                  {"cases", {{"opened", units.opened}, {"closed", units.closed}, {"open", units.open}}}};
   j["decisions"] = {{"applied", decisions.applied}, {"orphaned", decisions.orphaned}};
   j["exports"] = nlohmann::json::array();
   for (const auto& e : exports) {
@@ -85,6 +88,9 @@ std::string RunReport::summary() const {
   out << match.candidate_pairs << " candidate pairs; " << review_records << " records wait for review\n";
   out << "  conflicts: " << conflicts.open << " open; opened " << conflicts.opened << ", closed " << conflicts.closed
       << "; " << conflicts.settled << " disagreements settled by the rules (no case)\n";
+  if (units.counted)
+    out << "  units: " << units.placed << " persons placed in a unit, " << units.unplaced << " not; " << units.open
+        << " unit names wait for an answer (opened " << units.opened << ", closed " << units.closed << ")\n";
   if (decisions.applied || decisions.orphaned) {
     out << "  decisions: " << decisions.applied << " applied";
     if (decisions.orphaned) out << "; " << decisions.orphaned << " lost their records and need a look (hopnhat decisions list)";

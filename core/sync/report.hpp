@@ -56,6 +56,12 @@ struct RunReport {
     std::int64_t opened = 0, closed = 0, open = 0;
     std::int64_t settled = 0;  // disagreements on critical fields the rules settled (no case), held after the run
   } conflicts;
+  // The units the persons work in (only when the configuration names an organisation).
+  struct {
+    bool counted = false;
+    std::int64_t placed = 0, unplaced = 0;  // living persons whose unit resolves today, or not
+    std::int64_t opened = 0, closed = 0, open = 0;  // unit_unresolved and unit_split cases
+  } units;
   struct {
     std::int64_t applied = 0;   // administrators' decisions applied in this run
     std::int64_t orphaned = 0;  // decisions whose records or person disappeared: to look at again

@@ -20,6 +20,7 @@
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "sync/run_guard.hpp"
+#include "sync/unit_cases.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/survivorship.hpp"
 #include "store/store.hpp"
@@ -403,6 +404,11 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority, {}}, changes,
                 {options.rematch, options.keep_model}, report, disposal);
       disposal.add(std::move(changes));
+    }
+    if (cfg.organisation) {
+      StageTimer t(report, "units");
+      run_phase("", "units");
+      keep_unit_cases(*store, run_id, *cfg.organisation, org::today_iso(), report);
     }
     {
       // Exporters run in a dry run too: they see ctx.dry_run() and only say what they would do.

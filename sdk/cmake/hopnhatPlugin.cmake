@@ -46,7 +46,10 @@ function(hopnhat_add_plugin target)
   endif()
   string(JSON manifest SET "${manifest}" library "\"lib${target}.so\"")
   string(JSON manifest SET "${manifest}" abi "${hopnhat_ABI_VERSION}")
-  file(CONFIGURE OUTPUT ${outdir}/${plugin_name}.plugin.json CONTENT "${manifest}\n")
+  # Written as is (file(CONFIGURE) would expand ${…} and @X@ inside a description or a schema),
+  # and only when it changed, so an unchanged manifest does not look new to make or ninja.
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${plugin_name}.plugin.json.new "${manifest}\n")
+  file(COPY_FILE ${CMAKE_CURRENT_BINARY_DIR}/${plugin_name}.plugin.json.new ${outdir}/${plugin_name}.plugin.json ONLY_IF_DIFFERENT)
   set_target_properties(${target} PROPERTIES HOPNHAT_PLUGIN_NAME ${plugin_name}
                                              HOPNHAT_PLUGIN_MANIFEST ${outdir}/${plugin_name}.plugin.json)
   if(ARG_NO_INSTALL)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The SDK as an outside team uses it: install hopnhat into a prefix, build the plugin template
 # and the bundled CSV plugin out of tree against it, run the template's tests (its unit tests
-# and the conformance testkit), list its plugins and run a sync through them.
+# and the conformance testkit), list its plugins and run a sync through them; `plugin new` makes
+# an importer and an exporter project that build and pass their tests as made.
 source "$(dirname "$0")/lib.sh"
 JOBS=$(nproc)
 
@@ -15,6 +16,43 @@ cp -r "$SOURCE_DIR/sdk/template" template
 cmake -S template -B template-build -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build template-build -j"$JOBS" >/dev/null
 (cd template-build && ctest --output-on-failure) || fail "template tests"
+
+# `hopnhat plugin new` makes a project per kind that builds and passes its tests as made.
+"$WORK/prefix/bin/hopnhat" plugin new partydb-site --kind importer --dir imp > new.out || fail "plugin new --kind importer"
+assert_contains "$(cat new.out)" "-DCMAKE_PREFIX_PATH=$WORK/prefix" "the next step names the prefix"
+"$WORK/prefix/bin/hopnhat" plugin new roster --kind exporter --dir exp >/dev/null || fail "plugin new --kind exporter"
+[[ -f imp/partydb_site.plugin.json && -f imp/src/partydb_site_plugin.cpp && -f imp/tests/data/expected_records.json ]] || fail "the importer project's files"
+[[ ! -e exp/tests/data/expected_records.json ]] || fail "an exporter project has no importer test data"
+assert_eq "$(grep -rli example imp exp || true)" "" "nothing left named after the template"
+assert_eq "$(grep -rc 'template:' imp exp | grep -v ':0$' || true)" "" "no template markers left"
+# A manifest is written as it is: nothing in it is read as a CMake variable.
+python3 - <<'PY'
+import json
+m = json.load(open("imp/partydb_site.plugin.json"))
+m["description"] = "party list; not ${HOME} nor @PROJECT_NAME@"
+json.dump(m, open("imp/partydb_site.plugin.json", "w"), ensure_ascii=False, indent=2)
+PY
+for p in imp exp; do
+  cmake -S $p -B $p-build -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null || fail "configure $p"
+  cmake --build $p-build -j"$JOBS" >/dev/null || fail "build $p"
+  (cd $p-build && ctest --output-on-failure >../$p-ctest.log) || { cat $p-ctest.log; fail "the tests of the $p project"; }
+done
+assert_contains "$(cat imp-ctest.log)" "conformance.hopnhat_partydb_site" "the importer's conformance test ran"
+assert_eq "$(json imp-build/partydb-site.plugin.json "j['description']")" 'party list; not ${HOME} nor @PROJECT_NAME@' "the manifest as written"
+"$WORK/prefix/bin/hopnhat" plugins list --json --plugin-dir imp-build --plugin-dir exp-build > new.json
+assert_eq "$(json new.json "sorted((p['name'], p['kinds']) for p in j['plugins'] if p['name'] in ('partydb-site', 'roster'))")" \
+  "[('partydb-site', ['importer']), ('roster', ['exporter'])]" "the new plugins and their kinds"
+"$WORK/prefix/bin/hopnhat" plugins check --plugin-dir imp-build --plugin-dir exp-build >/dev/null || fail "plugins check on the new plugins"
+# The expected records are wired in: a record the importer does not read fails the conformance test.
+sed -i 's/Triệu Thị Mai/Triệu Thị Mây/' imp/tests/data/expected_records.json
+if (cd imp-build && ctest -R conformance >../imp-broken.log 2>&1); then fail "a wrong expected record passed"; fi
+assert_contains "$(cat imp-broken.log imp-build/Testing/Temporary/LastTest.log)" "Triệu Thị Mây" "the difference is named"
+run_rc "$WORK/prefix/bin/hopnhat" plugin new roster --dir exp
+assert_eq "$RC" "2" "plugin new into a folder that is not empty"
+run_rc "$WORK/prefix/bin/hopnhat" plugin new "Bad Name"
+assert_eq "$RC" "2" "plugin new with a bad name"
+[[ ! -e "Bad Name" ]] || fail "a refused plugin new wrote something"
+[[ -f "$WORK/prefix/share/doc/hopnhat/plugin-guide.md" && -f "$WORK/prefix/share/doc/hopnhat/header_aliases.tsv" ]] || fail "the guide is installed"
 
 # The bundled CSV plugin builds on its own against the installed SDK (find_package path).
 cmake -S "$SOURCE_DIR/plugins/csv" -B csv-build -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -2,8 +2,10 @@
 # `hopnhat units list` on generated staff data and a merger: the headcount per unit, before and
 # after two offices merged, equals what is counted independently from the source files and the
 # generator's truth (each true person once, in the unit their civil-service or office record
-# names, else their party cell's unit — files read by Python, not by hopnhat); an administrator's
-# answer for a unit text holds on later runs and is audited; bad unit files are refused with file, line and column.
+# names, else their party cell's unit — files read by Python, not by hopnhat); each unit text
+# that does not resolve is a case in the queue; an administrator's answer for a unit text (from
+# the queue or `units alias`) holds on later runs, is audited and can be undone; bad unit files
+# are refused with file, line and column.
 source "$(dirname "$0")/lib.sh"
 
 "$HOPNHAT" gen --persons 400 --seed 11 --out . >/dev/null
@@ -60,6 +62,42 @@ assert "TCCB" not in by_code and by_code["TCNV"]["predecessors"] == ["TCCB", "PN
 assert a["persons"] == sum(u["headcount"] for u in a["units"]) + sum(n["persons"] for n in a["unplaced"]), a
 PY
 
+# Each text no unit answers to is one case in the queue (unit_unresolved; a split unit:
+# unit_split), with the persons that write it, as many as `units list` leaves unplaced.
+"$HOPNHAT" units list --config hopnhat.json --format json > today.json
+"$HOPNHAT" conflicts list --config hopnhat.json --format json > cases.json
+python3 - <<'PY' || fail "the unit cases differ from what units list leaves unplaced"
+import json
+unplaced = {n["text"]: n for n in json.load(open("today.json"))["unplaced"] if n["reason"] in ("unresolved", "ambiguous", "split")}
+cases = {c["field"]: c for c in json.load(open("cases.json")) if c["kind"] in ("unit_unresolved", "unit_split")}
+assert set(cases) == set(unplaced) and cases, (sorted(cases), sorted(unplaced))
+for text, c in cases.items():
+    n = unplaced[text]
+    assert c["kind"] == ("unit_split" if n["reason"] == "split" else "unit_unresolved"), (text, c["kind"], n["reason"])
+    assert [k["code"] for k in c["candidates"]] == n["candidates"], (text, c["candidates"], n["candidates"])
+    assert all(k["persons"] == n["persons"] for k in c["candidates"]), (text, c["candidates"], n["persons"])
+print("unit cases:", {t: (c["kind"], unplaced[t]["persons"]) for t, c in cases.items()})
+PY
+CASE=$(json cases.json "[c['id'] for c in j if c['kind'] == 'unit_unresolved' and c['field'] == 'Chi bộ Cơ quan'][0]")
+run_rc "$HOPNHAT" conflicts resolve "$CASE" --action value --value NOPE --config hopnhat.json
+assert_eq "$RC" "2" "a unit case answered with a code no unit has"
+assert_contains "$ERR" "no unit has the code \"NOPE\"" "the message"
+run_rc "$HOPNHAT" conflicts resolve "$CASE" --action same --config hopnhat.json
+assert_eq "$RC" "2" "a unit case answered as a possible match"
+"$HOPNHAT" conflicts resolve "$CASE" --action value --value VP --config hopnhat.json --format json > decided.json || fail "answer the unit case"
+assert_eq "$(json decided.json "j['kind'], j['value']")" "unit VP" "the decision"
+"$HOPNHAT" units list --config hopnhat.json --format json > placed.json
+assert_eq "$(json placed.json "[n for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan']")" "[]" "the answer places them at once"
+"$HOPNHAT" sync --config hopnhat.json --report run.json >/dev/null 2>&1 || fail "the sync after answering the case"
+"$HOPNHAT" conflicts list --config hopnhat.json --status all --format json > cases2.json
+assert_eq "$(json cases2.json "[c['status'] for c in j if c['field'] == 'Chi bộ Cơ quan']")" "['resolved']" "the answered case stays answered"
+assert_eq "$(json run.json "j['units']['cases']['open']")" "$(( $(json cases.json "len([c for c in j if c['kind'].startswith('unit_')])") - 1 ))" "the run's count of unit cases"
+# Undone, the alias goes, and the next run asks again.
+"$HOPNHAT" decisions undo "$(json decided.json "j['id']")" --config hopnhat.json >/dev/null || fail "undo the unit answer"
+"$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "the sync after the undo"
+"$HOPNHAT" conflicts list --config hopnhat.json --format json > cases3.json
+assert_eq "$(json cases3.json "[c['kind'] for c in j if c['field'] == 'Chi bộ Cơ quan']")" "['unit_unresolved']" "the case is back after the undo"
+
 # An administrator's answer: "Chi bộ Cơ quan" names no unit by itself; said once, it holds.
 N=$(json after.json "sum(n['persons'] for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan')")
 [[ $N -gt 0 ]] || fail "no person is placed only by the party cell \"Chi bộ Cơ quan\""
@@ -73,6 +111,9 @@ assert_eq "$(json answered.json "[u['headcount'] for u in j['units'] if u['code'
 assert_eq "$(json answered.json "[n for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan']")" "[]" "nobody left unplaced by that text"
 "$HOPNHAT" audit list --config hopnhat.json --format json > audit.json
 assert_contains "$(json audit.json "[a['detail'] for a in j if a['action'] == 'unit.alias']")" "'code': 'VP'" "the answer is audited"
+"$HOPNHAT" conflicts list --config hopnhat.json --status all --format json > cases4.json
+assert_eq "$(json cases4.json "[c['status'] for c in j if c['field'] == 'Chi bộ Cơ quan' and c['status'] != 'resolved']")" "['closed']" \
+  "an alias given outside the queue closes the case"
 "$HOPNHAT" units alias --remove "Chi bộ Cơ quan" --config hopnhat.json >/dev/null || fail "units alias --remove"
 
 # Bad units files are refused before anything runs, naming file, line and column.

@@ -288,6 +288,46 @@ TEST_CASE("a decision resolves its case at once, is audited, and its undo opens 
   CHECK_FALSE(admin::verify_audit(*s).first_broken);
 }
 
+TEST_CASE("a unit case is answered with a unit, kept as an alias of its text, and the undo removes it") {
+  FOR_EACH_BACKEND(ts);
+  auto s = fresh_store(ts);
+  const org::OrgRegistry units = org::OrgRegistry::from_rows(
+      {{"VP", "Văn phòng", "party", "", "", "", {}, 2}, {"PNV", "Phòng Nội vụ", "state", "", "", "", {}, 3}}, {});
+  s->begin();
+  auto run = s->create_run("2026-01-01T00:00:00Z", false);
+  s->put_person({"P0000001", run, run, std::nullopt, "", "", ""});
+  auto id = s->put_conflict({0, "P0000001", "Chi bộ Cơ quan", "unit_unresolved", "open",
+                             R"J([{"code":"VP","name":"Văn phòng","value":"Văn phòng (VP)","persons":12}])J", run, std::nullopt});
+  s->commit();
+  CHECK(admin::case_severity(*s->conflict(id), nlohmann::json::parse(s->conflict(id)->candidates)) == 4);  // 12 persons unplaced
+
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"same", 0, "", "", {}}, "lan", &units), Catch::Contains("does not answer which unit"));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "NOPE", "", {}}, "lan", &units), Catch::Contains("no unit has the code \"NOPE\""));
+  CHECK_THROWS_WITH(admin::resolve_conflict(*s, id, {"value", 0, "VP", "", {}}, "lan", nullptr), Catch::Contains("names no organisation"));
+  CHECK(s->unit_aliases().empty());
+
+  auto d = admin::resolve_conflict(*s, id, {"choose", 1, "", "", {}}, "lan", &units);
+  CHECK(d.kind == "unit");
+  CHECK(d.value == "VP");
+  CHECK(s->conflict(id)->status == "resolved");
+  CHECK(s->unit_aliases() == std::map<std::string, std::string>{{"Chi bộ Cơ quan", "VP"}});
+  admin::undo_decision(*s, d.id, "minh");
+  CHECK(s->unit_aliases().empty());
+  CHECK(s->conflict(id)->status == "open");
+
+  // A typed code; undone after the text was given another unit, the newer answer stays.
+  auto typed = admin::resolve_conflict(*s, id, {"value", 0, " PNV ", "", {}}, "lan", &units);
+  CHECK(typed.value == "PNV");
+  s->put_unit_alias("Chi bộ Cơ quan", "VP", "cli:minh", "2026-01-02T00:00:00Z");
+  admin::undo_decision(*s, typed.id, "minh");
+  CHECK(s->unit_aliases() == std::map<std::string, std::string>{{"Chi bộ Cơ quan", "VP"}});
+
+  std::vector<std::string> actions;
+  for (const auto& a : s->audit(0, 100)) actions.push_back(a.action);
+  CHECK(actions == std::vector<std::string>{"unit.alias", "decision.unit", "unit.alias.remove", "decision.undo", "unit.alias",
+                                            "decision.unit", "decision.undo"});
+}
+
 TEST_CASE("pair decisions: same joins even different citizen IDs, different keeps records apart") {
   std::deque<sdk::SourceRecord> records;
   std::vector<const sdk::SourceRecord*> inputs;

@@ -19,6 +19,12 @@ const T = {
     oversized_person: 'Một người có quá nhiều hồ sơ', 'oversized_person:deferred': 'Quá nhiều hồ sơ (hoãn)',
     confirm: 'Xác nhận là một người', confirm_d: 'xác nhận một người', split_pair: 'Hai hồ sơ này là hai người khác nhau',
     oversized_hint: 'Mỗi nguồn thường chỉ có một hai hồ sơ của một người; nhiều hơn thường là những người trùng tên bị ghép nối tiếp nhau.',
+    unit_unresolved: 'Tên đơn vị chưa xác định', 'unit_unresolved:deferred': 'Tên đơn vị (hoãn)',
+    unit_split: 'Đơn vị đã chia tách', 'unit_split:deferred': 'Đơn vị chia tách (hoãn)', unit_d: 'xác định đơn vị',
+    unit_written: 'Tên đơn vị ghi trong hồ sơ', unit_persons: 'người ghi tên này, ví dụ', unit_is: 'Là đơn vị',
+    unit_code: 'Mã đơn vị', save_unit: 'Lưu mã đơn vị',
+    unit_hint: 'Câu trả lời được lưu thành tên gọi khác của đơn vị và giữ nguyên cho mọi lần đồng bộ sau.',
+    unit_split_hint: 'Đơn vị cũ đã được chia cho nhiều đơn vị mới; chọn đơn vị mà những người ghi tên này đã chuyển sang.',
     kind: 'Loại', unit: 'Đơn vị', source: 'Nguồn', age: 'Mở ít nhất (ngày)', sort: 'Sắp xếp', all: 'Tất cả', filter: 'Lọc',
     oldest: 'Cũ nhất trước', newest: 'Mới nhất trước', by_person: 'Theo tên', by_kind: 'Theo loại',
     id: 'Số', field: 'Thông tin', person: 'Người', sources: 'Nguồn', opened: 'Mở từ', days: 'ngày', status: 'Trạng thái',
@@ -53,6 +59,12 @@ const T = {
     oversized_person: 'Person with too many records', 'oversized_person:deferred': 'Too many records (deferred)',
     confirm: 'Confirm: one person', confirm_d: 'confirmed one person', split_pair: 'These two records are different persons',
     oversized_hint: 'Each source holds a person once or twice; more records are mostly namesakes chained together.',
+    unit_unresolved: 'Unit name not resolved', 'unit_unresolved:deferred': 'Unit name (deferred)',
+    unit_split: 'Unit split over several', 'unit_split:deferred': 'Unit split (deferred)', unit_d: 'unit answered',
+    unit_written: 'Unit as the records write it', unit_persons: 'persons write it, for example', unit_is: 'It is',
+    unit_code: 'Unit code', save_unit: 'Save the unit code',
+    unit_hint: 'The answer is kept as another name of the unit and holds on every later run.',
+    unit_split_hint: 'The old unit was split over several new ones; choose where those who write this name went.',
     kind: 'Kind', unit: 'Unit', source: 'Source', age: 'Open at least (days)', sort: 'Sort', all: 'All', filter: 'Filter',
     oldest: 'Oldest first', newest: 'Newest first', by_person: 'By name', by_kind: 'By kind',
     id: 'No.', field: 'Field', person: 'Person', sources: 'Sources', opened: 'Opened', days: 'days', status: 'Status',
@@ -191,7 +203,7 @@ async function queue(params) {
   const form = h('form', {class: 'filters', id: 'filters'},
     sel('status', [['open', t('open_cases')], ['settled', t('settled_cases')]]),
     sel('kind', [['', t('all')], ['value_mismatch', t('value_mismatch')], ['match_review', t('match_review')],
-      ['oversized_person', t('oversized_person')]]),
+      ['oversized_person', t('oversized_person')], ['unit_unresolved', t('unit_unresolved')], ['unit_split', t('unit_split')]]),
     sel('unit', [['', t('all')], ...d.units.map((u) => [u, u])]),
     sel('source', [['', t('all')], ...d.sources.map((s) => [s, s])]),
     h('label', {}, t('age'), h('input', {name: 'min_age_days', type: 'number', min: 0, value: q.get('min_age_days') || '', size: 4})),
@@ -205,7 +217,7 @@ async function queue(params) {
   });
   const rows = d.items.map((c) => {
     const tr = h('tr', {class: 'clickable', tabindex: 0, 'data-id': c.id},
-      h('td', {}, c.id), h('td', {}, t(c.kind)), h('td', {}, c.kind === 'value_mismatch' ? c.field : ''),
+      h('td', {}, c.id), h('td', {}, t(c.kind)), h('td', {}, c.kind === 'value_mismatch' || isUnitCase(c) ? c.field : ''),
       h('td', {}, c.person_name, h('div', {class: 'muted'}, c.person_id)), h('td', {}, c.unit), h('td', {}, c.sources.join(', ')),
       h('td', {}, c.age_days + ' ' + t('days')), h('td', {}, badge(c.severity_label)), h('td', {}, badge(c.status)));
     const open = () => { location.hash = '#/conflicts/' + c.id; };
@@ -276,6 +288,8 @@ async function resolve(id, body) {
   } catch (ex) { $('#action-error').textContent = ex.message; }
 }
 
+function isUnitCase(c) { return c.kind === 'unit_unresolved' || c.kind === 'unit_split'; }
+
 async function conflictPage(id) {
   const c = await api('GET', '/api/conflicts/' + id);
   const note = h('textarea', {id: 'note', placeholder: t('note')});
@@ -300,6 +314,13 @@ async function conflictPage(id) {
       e.preventDefault();
       resolve(id, {action: 'different', candidates: [Number(first.value), Number(second.value)], note: note.value});
     });
+  } else if (isUnitCase(c)) {
+    c.candidates.forEach((cand) => buttons.push(h('button', {class: 'action', id: 'choose-' + cand.id, onclick: act('choose', {candidate: cand.id})},
+      t('unit_is') + ': ' + cand.value, ' ', h('span', {class: 'kbd'}, String(cand.id)))));
+    const input = h('input', {id: 'typed-value', placeholder: t('unit_code')});
+    typed = h('form', {class: 'actions', id: 'typed'}, h('strong', {}, t('unit_code') + ':'), input,
+      h('button', {class: 'action secondary', type: 'submit'}, t('save_unit'), ' ', h('span', {class: 'kbd'}, 'V')));
+    typed.addEventListener('submit', (e) => { e.preventDefault(); resolve(id, {action: 'value', value: input.value, note: note.value}); });
   } else {
     c.candidates.forEach((cand) => buttons.push(h('button', {class: 'action', id: 'choose-' + cand.id, onclick: act('choose', {candidate: cand.id})},
       t('choose') + ': ' + shownValue(c.field, cand.value), ' ', h('span', {class: 'kbd'}, String(cand.id)))));
@@ -315,7 +336,10 @@ async function conflictPage(id) {
     h('div', {}, badge(c.status), ' ', t(c.kind), c.kind === 'value_mismatch' ? ' — ' + label(c.field_labels, c.field) : ''),
     c.status === 'settled' ? h('p', {class: 'muted', id: 'settled-hint'}, t('settled_hint')) : null,
     c.kind === 'oversized_person' ? h('p', {class: 'muted', id: 'oversized-hint'}, c.candidates.length + ' ' + t('records_side').toLowerCase() + '. ' + t('oversized_hint')) : null,
-    h('div', {}, t('person') + ': ', h('a', {href: '#/persons/' + c.person_id}, (golden.full_name || {}).value || c.person_id), ' ',
+    isUnitCase(c) ? [h('div', {}, t('unit_written') + ': ', h('strong', {id: 'unit-text'}, c.field)),
+      h('p', {class: 'muted', id: 'unit-hint'}, (c.kind === 'unit_split' ? t('unit_split_hint') + ' ' : '') + t('unit_hint'))] : null,
+    h('div', {}, isUnitCase(c) ? (c.candidates.length ? c.candidates[0].persons : '') + ' ' + t('unit_persons') + ' ' : t('person') + ': ',
+      h('a', {href: '#/persons/' + c.person_id}, (golden.full_name || {}).value || c.person_id), ' ',
       h('span', {class: 'muted'}, c.person_id + (golden.org_unit ? ' · ' + golden.org_unit.value : ''))),
     c.kind === 'value_mismatch' && golden[c.field] ? h('div', {}, t('golden') + ': ', h('strong', {id: 'golden-value'}, shownValue(c.field, golden[c.field].value)),
       h('span', {class: 'muted'}, ' (' + t('rule_' + golden[c.field].rule) + ', ' + golden[c.field].source + ':' + golden[c.field].record_id + ')')) : null);
@@ -323,7 +347,7 @@ async function conflictPage(id) {
   const view = page(t('conflict') + ' #' + c.id, head,
     decide ? h('div', {class: 'panel', id: 'actions'}, h('div', {class: 'actions'}, buttons), typed, note, err) :
       (open ? h('p', {class: 'muted'}, t('forbidden')) : null),
-    h('h2', {}, t('records_side')), recordsSideBySide(c.records, c.field_labels, c.kind === 'value_mismatch' ? c.field : null),
+    isUnitCase(c) ? null : [h('h2', {}, t('records_side')), recordsSideBySide(c.records, c.field_labels, c.kind === 'value_mismatch' ? c.field : null)],
     c.kind === 'match_review' ? [h('h2', {}, t('explanation')), waterfall(c.explanation)] : [],
     ...decisions);
   // Keyboard: digits choose, S same, D different, L defer, V typed value, J/K next/previous case.

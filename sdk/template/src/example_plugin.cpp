@@ -13,6 +13,7 @@ namespace {
 using hopnhat::sdk::Status;
 namespace sdk = hopnhat::sdk;
 
+// template:importer-begin
 class ExampleImporter {
  public:
   Status configure(const std::string& options_json, sdk::Context& ctx) {
@@ -43,7 +44,9 @@ class ExampleImporter {
   std::string path_;
   std::string id_key_;
 };
+// template:importer-end
 
+// template:exporter-begin
 class ExampleExporter {
  public:
   Status configure(const std::string& options_json, sdk::Context& ctx) {
@@ -78,9 +81,10 @@ class ExampleExporter {
   sdk::Context* ctx_ = nullptr;
   nlohmann::json out_;
 };
+// template:exporter-end
 
 }  // namespace
 
 HOPNHAT_PLUGIN_ABI()
-HOPNHAT_IMPORTER(ExampleImporter)
-HOPNHAT_EXPORTER(ExampleExporter)
+HOPNHAT_IMPORTER(ExampleImporter)  // template:importer-line
+HOPNHAT_EXPORTER(ExampleExporter)  // template:exporter-line

@@ -1,0 +1,103 @@
+#include "sync/unit_cases.hpp"
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "admin/decisions.hpp"
+#include "merge/golden_text.hpp"
+#include "org/positions.hpp"
+#include "org/unit_resolver.hpp"
+#include "store/conflict_query.hpp"
+
+namespace hopnhat::sync {
+
+namespace {
+
+std::string golden_value(const nlohmann::json& g, const char* field) {
+  auto it = g.find(field);
+  return it != g.end() && it->contains("value") && (*it)["value"].is_string() ? (*it)["value"].get<std::string>() : "";
+}
+
+const char* case_kind(const std::string& reason) {
+  if (reason == "unresolved" || reason == "ambiguous") return "unit_unresolved";
+  if (reason == "split") return "unit_split";
+  return nullptr;  // "none" (nothing written) and "ended" (no successor) are the registry's to say
+}
+
+}  // namespace
+
+std::vector<org::PersonPlace> person_places(store::Store& store) {
+  std::vector<org::PersonPlace> out;
+  store.each_person([&](store::PersonRow&& p) {
+    if (p.retired_run || p.golden.empty()) return;
+    const nlohmann::json g = merge::decode_golden(p.golden);
+    out.push_back({p.id, golden_value(g, "org_unit"), golden_value(g, "party_unit"), golden_value(g, "position")});
+  });
+  return out;
+}
+
+std::string unit_case_candidates(const org::OrgRegistry& registry, const org::Unplaced& unplaced, const std::string& as_of) {
+  nlohmann::json cands = nlohmann::json::array();
+  for (const auto& code : unplaced.candidates) {
+    const org::Unit* u = registry.find(code, as_of);
+    if (!u) u = registry.latest(code);
+    const std::string name = u ? u->name : code;
+    cands.push_back({{"code", code}, {"name", name}, {"value", name + " (" + code + ")"}, {"persons", unplaced.persons}});
+  }
+  return cands.dump();
+}
+
+void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry, const std::string& as_of,
+                     RunReport& report) {
+  const org::UnitResolver resolver(registry, store.unit_aliases());
+  const org::Headcount count = org::count_heads(registry, resolver, org::PositionLevels(), person_places(store), as_of);
+  report.units.counted = true;
+  report.units.unplaced = 0;
+  for (const auto& n : count.unplaced) report.units.unplaced += n.persons;
+  report.units.placed = count.persons - report.units.unplaced;
+
+  // The unit cases still waiting, by what they are about (kind and text).
+  std::map<std::pair<std::string, std::string>, store::ConflictRow> live;
+  for (auto& c : store.live_conflicts())
+    if (c.kind == "unit_unresolved" || c.kind == "unit_split") live.emplace(std::make_pair(c.kind, c.field), std::move(c));
+
+  for (const org::Unplaced& n : count.unplaced) {
+    const char* kind = case_kind(n.reason);
+    if (!kind || n.text.empty()) continue;
+    store::ConflictRow row{0, n.person_ids.front(), n.text, kind, "open", unit_case_candidates(registry, n, as_of), run_id, std::nullopt};
+    row.severity = admin::case_severity(row, nlohmann::json::parse(row.candidates));
+    row.unit = n.text;
+    row.sources = store::sources_column({});
+    auto it = live.find({kind, n.text});
+    if (it == live.end()) {
+      store.put_conflict(row);
+      ++report.units.opened;
+      spdlog::debug("unit \"{}\" ({} persons): {}; a case is open", n.text, n.persons, n.reason);
+    } else {
+      store::ConflictRow& c = it->second;
+      if (c.candidates != row.candidates || c.person_id != row.person_id || c.severity != row.severity) {
+        c.candidates = row.candidates;
+        c.person_id = row.person_id;
+        c.severity = row.severity;
+        c.unit = row.unit;
+        store.put_conflict(c);
+      }
+      live.erase(it);
+    }
+    ++report.units.open;
+  }
+  // What no person writes any more, or what now resolves (an administrator answered it).
+  for (auto& [key, c] : live) {
+    c.status = "closed";
+    c.closed_run = run_id;
+    store.put_conflict(c);
+    ++report.units.closed;
+  }
+  if (report.units.opened || report.units.closed || report.units.open)
+    spdlog::info("units: {} persons placed, {} not; {} unit names wait for an answer ({} opened, {} closed)", report.units.placed,
+                 report.units.unplaced, report.units.open, report.units.opened, report.units.closed);
+}
+
+}  // namespace hopnhat::sync

@@ -1,0 +1,33 @@
+// The units the persons work in, at the end of each run (issue #21, item 2): every living
+// person's unit as their golden record writes it (`org_unit`, else the unit their party cell is
+// named after) is resolved against the organisation's registry and carried to today's units.
+// A text that does not resolve, or resolves to several units, becomes a `unit_unresolved` case;
+// one whose unit was split over several new ones (a `partial` crosswalk) a `unit_split` case —
+// one case per text, however many persons write it, with the units it most likely means. An
+// administrator's answer (admin::resolve_conflict) is stored as an alias of that text, so the
+// case closes on the next run and stays closed. Runs inside the caller's transaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "org/headcount.hpp"
+#include "org/units.hpp"
+#include "store/store.hpp"
+#include "sync/report.hpp"
+
+namespace hopnhat::sync {
+
+/// What a unit count needs of every living person with a golden record, in person-id order.
+std::vector<org::PersonPlace> person_places(store::Store& store);
+
+/// Opens, updates and closes the unit cases after a run's reconciliation, as of `as_of`, and
+/// fills `report.units`.
+void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry, const std::string& as_of,
+                     RunReport& report);
+
+/// The candidates of a unit case: each unit with its name (`value` is what a choice shows).
+std::string unit_case_candidates(const org::OrgRegistry& registry, const org::Unplaced& unplaced, const std::string& as_of);
+
+}  // namespace hopnhat::sync
