@@ -557,6 +557,21 @@ class PgStore final : public Store {
     return db_.exec("DELETE FROM unit_aliases WHERE text = $1 RETURNING text", {text}).rows() > 0;
   }
 
+  std::map<std::pair<std::string, std::string>, std::string> org_rows() override {
+    auto r = db_.exec("SELECT kind, key, row FROM org_registry");
+    std::map<std::pair<std::string, std::string>, std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace(std::make_pair(r.text(i, 0), r.text(i, 1)), r.text(i, 2));
+    return out;
+  }
+  void put_org_row(const std::string& kind, const std::string& key, const std::string& row, std::int64_t run) override {
+    db_.exec("INSERT INTO org_registry(kind, key, row, changed_run) VALUES ($1, $2, $3, $4) "
+             "ON CONFLICT (kind, key) DO UPDATE SET row = excluded.row, changed_run = excluded.changed_run",
+             {kind, key, row, std::to_string(run)});
+  }
+  void delete_org_row(const std::string& kind, const std::string& key) override {
+    db_.exec("DELETE FROM org_registry WHERE kind = $1 AND key = $2", {kind, key});
+  }
+
   void append_audit(const AuditRow& a) override {
     db_.exec("INSERT INTO audit_log(seq, at, actor, action, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
              {pg(a.seq), a.at, a.actor, a.action, a.detail, a.prev_hash, a.hash});

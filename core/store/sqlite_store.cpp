@@ -574,6 +574,21 @@ class SqliteStore final : public Store {
     return sqlite3_changes(db_.handle()) > 0;
   }
 
+  std::map<std::pair<std::string, std::string>, std::string> org_rows() override {
+    auto s = db_.prepare("SELECT kind, key, row FROM org_registry");
+    std::map<std::pair<std::string, std::string>, std::string> out;
+    while (s.step()) out.emplace(std::make_pair(s.text(0), s.text(1)), s.text(2));
+    return out;
+  }
+  void put_org_row(const std::string& kind, const std::string& key, const std::string& row, std::int64_t run) override {
+    auto s = db_.prepare("INSERT OR REPLACE INTO org_registry(kind, key, row, changed_run) VALUES (?, ?, ?, ?)");
+    s.bind(1, kind).bind(2, key).bind(3, row).bind(4, run).run();
+  }
+  void delete_org_row(const std::string& kind, const std::string& key) override {
+    auto s = db_.prepare("DELETE FROM org_registry WHERE kind = ? AND key = ?");
+    s.bind(1, kind).bind(2, key).run();
+  }
+
   void append_audit(const AuditRow& a) override {
     auto s = db_.prepare("INSERT INTO audit_log(seq, at, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, a.seq).bind(2, a.at).bind(3, a.actor).bind(4, a.action).bind(5, a.detail).bind(6, a.prev_hash).bind(7, a.hash).run();

@@ -336,6 +336,11 @@ class Store {
   virtual void put_unit_alias(const std::string& text, const std::string& code, const std::string& actor, const std::string& at) = 0;
   /// False when there was no such alias.
   virtual bool delete_unit_alias(const std::string& text) = 0;
+  /// The organisation's registry as last stored: (kind "unit" | "crosswalk", key) → row JSON.
+  virtual std::map<std::pair<std::string, std::string>, std::string> org_rows() = 0;
+  /// Inserts or replaces one row; `run` is the run that found it changed.
+  virtual void put_org_row(const std::string& kind, const std::string& key, const std::string& row, std::int64_t run) = 0;
+  virtual void delete_org_row(const std::string& kind, const std::string& key) = 0;
 
   /// Appends one audit entry (its seq, prev_hash and hash already computed by the caller).
   virtual void append_audit(const AuditRow& row) = 0;

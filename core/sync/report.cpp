@@ -49,7 +49,8 @@ nlohmann::json RunReport::to_json() const {
   j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}, {"settled", conflicts.settled}};
   if (units.counted)
     j["units"] = {{"placed", units.placed}, {"unplaced", units.unplaced},
-                  {"cases", {{"opened", units.opened}, {"closed", units.closed}, {"open", units.open}}}};
+                  {"cases", {{"opened", units.opened}, {"closed", units.closed}, {"open", units.open}}},
+                  {"registry", {{"added", units.registry_added}, {"changed", units.registry_changed}, {"removed", units.registry_removed}}}};
   j["decisions"] = {{"applied", decisions.applied}, {"orphaned", decisions.orphaned}};
   j["exports"] = nlohmann::json::array();
   for (const auto& e : exports) {
@@ -91,6 +92,9 @@ std::string RunReport::summary() const {
   if (units.counted)
     out << "  units: " << units.placed << " persons placed in a unit, " << units.unplaced << " not; " << units.open
         << " unit names wait for an answer (opened " << units.opened << ", closed " << units.closed << ")\n";
+  if (units.registry_added || units.registry_changed || units.registry_removed)
+    out << "  units registry: " << units.registry_added << " rows added, " << units.registry_changed << " changed, "
+        << units.registry_removed << " removed since the last run (audited)\n";
   if (decisions.applied || decisions.orphaned) {
     out << "  decisions: " << decisions.applied << " applied";
     if (decisions.orphaned) out << "; " << decisions.orphaned << " lost their records and need a look (hopnhat decisions list)";

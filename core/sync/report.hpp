@@ -61,6 +61,7 @@ struct RunReport {
     bool counted = false;
     std::int64_t placed = 0, unplaced = 0;  // living persons whose unit resolves today, or not
     std::int64_t opened = 0, closed = 0, open = 0;  // unit_unresolved and unit_split cases
+    std::int64_t registry_added = 0, registry_changed = 0, registry_removed = 0;  // rows of the units and crosswalk files
   } units;
   struct {
     std::int64_t applied = 0;   // administrators' decisions applied in this run

@@ -408,6 +408,10 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     if (cfg.organisation) {
       StageTimer t(report, "units");
       run_phase("", "units");
+      const RegistryChanges changes = store_registry(*store, run_id, *cfg.organisation);
+      report.units.registry_added = changes.added;
+      report.units.registry_changed = changes.changed;
+      report.units.registry_removed = changes.removed;
       keep_unit_cases(*store, run_id, *cfg.organisation, org::today_iso(), report);
     }
     {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "admin/audit.hpp"
 #include "admin/decisions.hpp"
 #include "merge/golden_text.hpp"
 #include "org/positions.hpp"
@@ -26,7 +27,59 @@ const char* case_kind(const std::string& reason) {
   return nullptr;  // "none" (nothing written) and "ended" (no successor) are the registry's to say
 }
 
+// The store's form of a registry row: (kind, key) and the row as JSON text.
+using OrgRows = std::map<std::pair<std::string, std::string>, std::string>;
+
+OrgRows rows_of(const org::OrgRegistry& registry) {
+  OrgRows out;
+  for (const org::Unit& u : registry.units())
+    out[{"unit", u.code + "@" + u.valid_from}] =
+        nlohmann::ordered_json{{"code", u.code}, {"name", u.name}, {"kind", u.kind}, {"parent_code", u.parent_code},
+                               {"valid_from", u.valid_from}, {"valid_to", u.valid_to}, {"aliases", u.aliases}}.dump();
+  for (const org::CrosswalkEdge& e : registry.crosswalk())
+    out[{"crosswalk", e.old_code + ">" + e.new_code + "@" + e.valid_from}] =
+        nlohmann::ordered_json{{"old_code", e.old_code}, {"new_code", e.new_code}, {"valid_from", e.valid_from},
+                               {"share", e.partial ? "partial" : "full"}, {"legal_ref", e.legal_ref}}.dump();
+  return out;
+}
+
 }  // namespace
+
+RegistryChanges store_registry(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry) {
+  const OrgRows now = rows_of(registry);
+  const OrgRows before = store.org_rows();
+  RegistryChanges n;
+  nlohmann::json added = nlohmann::json::array(), changed = nlohmann::json::array(), removed = nlohmann::json::array();
+  auto row_json = [](const std::string& kind, const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    j["of"] = kind;
+    return j;
+  };
+  for (const auto& [key, row] : now) {
+    auto it = before.find(key);
+    if (it != before.end() && it->second == row) continue;
+    store.put_org_row(key.first, key.second, row, run_id);
+    if (it == before.end()) {
+      added.push_back(row_json(key.first, row));
+      ++n.added;
+    } else {
+      changed.push_back({{"before", row_json(key.first, it->second)}, {"after", row_json(key.first, row)}});
+      ++n.changed;
+    }
+  }
+  for (const auto& [key, row] : before) {
+    if (now.count(key)) continue;
+    store.delete_org_row(key.first, key.second);
+    removed.push_back(row_json(key.first, row));
+    ++n.removed;
+  }
+  if (n.added || n.changed || n.removed) {
+    admin::audit(store, "sync", "units.registry", {{"run", run_id}, {"added", added}, {"changed", changed}, {"removed", removed}});
+    spdlog::info("units: the registry changed since the last run: {} rows added, {} changed, {} removed (audited)", n.added,
+                 n.changed, n.removed);
+  }
+  return n;
+}
 
 std::vector<org::PersonPlace> person_places(store::Store& store) {
   std::vector<org::PersonPlace> out;

@@ -1,4 +1,8 @@
-// The units the persons work in, at the end of each run (issue #21, item 2): every living
+// The units stage of a run (issue #21, items 1 and 2). First the registry: the units and
+// crosswalk rows the configuration's files hold are compared with those the store kept from the
+// last run; what was added, changed or removed is written and recorded in one audit entry
+// (`units.registry`), so the store says which structure each run counted in and when it changed.
+// Then the units the persons work in: every living
 // person's unit as their golden record writes it (`org_unit`, else the unit their party cell is
 // named after) is resolved against the organisation's registry and carried to today's units.
 // A text that does not resolve, or resolves to several units, becomes a `unit_unresolved` case;
@@ -18,6 +22,13 @@
 #include "sync/report.hpp"
 
 namespace hopnhat::sync {
+
+/// Brings the store's copy of the registry up to `registry`; one audit entry lists the changes.
+/// Returns how many rows were added, changed and removed.
+struct RegistryChanges {
+  std::int64_t added = 0, changed = 0, removed = 0;
+};
+RegistryChanges store_registry(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry);
 
 /// What a unit count needs of every living person with a golden record, in person-id order.
 std::vector<org::PersonPlace> person_places(store::Store& store);

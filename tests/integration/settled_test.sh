@@ -78,7 +78,8 @@ for index in ("conflicts_queue", "conflicts_queue_by_kind", "conflicts_queue_by_
     db.execute(f"DROP INDEX {index}")
 for column in ("severity", "person_name", "unit", "sources"):
     db.execute(f"ALTER TABLE conflicts DROP COLUMN {column}")
-db.execute("DROP TABLE unit_aliases")  # and the migration after it: the store of a hopnhat of schema 9
+db.execute("DROP TABLE unit_aliases")  # and the migrations after it: the store of a hopnhat of schema 9
+db.execute("DROP TABLE org_registry")
 db.execute("DELETE FROM schema_migrations WHERE version >= 10")
 db.commit()
 PY

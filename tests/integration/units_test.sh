@@ -19,7 +19,8 @@ c["organisation"] = {"units": "units.csv", "crosswalk": "crosswalk.csv"}
 json.dump(c, open("hopnhat.json", "w"), ensure_ascii=False, indent=1)
 PY
 "$HOPNHAT" validate --config hopnhat.json >/dev/null || fail "validate with an organisation"
-"$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "sync"
+"$HOPNHAT" sync --config hopnhat.json --report first.json >/dev/null 2>&1 || fail "sync"
+assert_eq "$(json first.json "j['units']['registry']")" "{'added': 10, 'changed': 0, 'removed': 0}" "the registry stored by the first run (8 units, 2 edges)"
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-01-01 --format json > before.json 2> before.err
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 --format json > after.json
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 > after.csv 2> after.err
@@ -115,6 +116,29 @@ assert_contains "$(json audit.json "[a['detail'] for a in j if a['action'] == 'u
 assert_eq "$(json cases4.json "[c['status'] for c in j if c['field'] == 'Chi bộ Cơ quan' and c['status'] != 'resolved']")" "['closed']" \
   "an alias given outside the queue closes the case"
 "$HOPNHAT" units alias --remove "Chi bộ Cơ quan" --config hopnhat.json >/dev/null || fail "units alias --remove"
+
+# The store keeps the registry: a run after the files changed records what changed, once.
+"$HOPNHAT" sync --config hopnhat.json --report same.json >/dev/null 2>&1 || fail "a sync over the same files"
+assert_eq "$(json same.json "j['units']['registry']")" "{'added': 0, 'changed': 0, 'removed': 0}" "unchanged files"
+sed -i 's/^CSD,Phòng Cơ sở đảng,party,,,,$/CSD,Phòng Cơ sở Đảng,party,,,,/' units.csv
+echo 'KT,Phòng Kinh tế,state,,2026-01-01,,' >> units.csv
+sed -i '/^PNV,TCNV,/d' crosswalk.csv
+"$HOPNHAT" sync --config hopnhat.json --report changed.json >/dev/null 2>&1 || fail "a sync after the files changed"
+assert_eq "$(json changed.json "j['units']['registry']")" "{'added': 1, 'changed': 1, 'removed': 1}" "the changes"
+"$HOPNHAT" audit list --config hopnhat.json --format json > audit2.json
+python3 - <<'PY' || fail "the audit entry of the registry change"
+import json
+detail = lambda e: json.loads(e["detail"]) if isinstance(e["detail"], str) else e["detail"]
+entries = [e for e in json.load(open("audit2.json")) if e["action"] == "units.registry"]
+assert len(entries) == 2, entries   # the first run's, and this one's
+run = json.load(open("changed.json"))["run_id"]
+entry = [e for e in entries if detail(e)["run"] == run][0]
+d = detail(entry)
+assert [r["code"] for r in d["added"]] == ["KT"], d
+assert d["changed"][0]["before"]["name"] == "Phòng Cơ sở đảng" and d["changed"][0]["after"]["name"] == "Phòng Cơ sở Đảng", d
+assert d["removed"] == [{"old_code": "PNV", "new_code": "TCNV", "valid_from": "2025-07-01", "share": "full", "legal_ref": "QĐ hợp nhất", "of": "crosswalk"}], d
+assert entry["actor"] == "sync"
+PY
 
 # Bad units files are refused before anything runs, naming file, line and column.
 printf 'code,name,kind,colour\nA,B,state,red\n' > bad_units.csv
