@@ -48,21 +48,11 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
       return sync::kExitUsage;
     }
     auto store = sync::open_store(cfg, false);
-    const org::UnitResolver resolver(*cfg.organisation, store->unit_aliases());
-    const std::vector<org::PersonPlace> persons = sync::person_places(*store);
     const org::PositionLevels levels(cfg.head_titles, cfg.deputy_titles);
-    const org::Headcount count = org::count_heads(*cfg.organisation, resolver, levels, persons, as_of);
+    const org::Headcount count = sync::count_units(*store, *cfg.organisation, levels, as_of);
 
     if (args.format == "json") {
-      nlohmann::json out = {{"as_of", count.as_of}, {"persons", count.persons}, {"placed_by", count.placed_by}};
-      out["units"] = nlohmann::json::array();
-      for (const auto& u : count.units)
-        out["units"].push_back({{"code", u.unit->code}, {"name", u.unit->name}, {"kind", u.unit->kind}, {"parent_code", u.unit->parent_code},
-                                {"headcount", u.headcount}, {"heads", u.heads}, {"deputies", u.deputies}, {"predecessors", u.predecessors}});
-      out["unplaced"] = nlohmann::json::array();
-      for (const auto& n : count.unplaced)
-        out["unplaced"].push_back({{"text", n.text}, {"reason", n.reason}, {"candidates", n.candidates}, {"persons", n.persons}});
-      std::cout << out.dump(2) << "\n";
+      std::cout << sync::headcount_json(count, *cfg.organisation).dump(2) << "\n";
       return sync::kExitOk;
     }
     std::cout << "code,name,kind,headcount,heads,deputies,predecessors\n";

@@ -16,6 +16,7 @@
 #include "merge/golden_text.hpp"
 #include "store/conflict_query.hpp"
 #include "sync/open_store.hpp"
+#include "sync/unit_cases.hpp"
 
 namespace hopnhat::server {
 
@@ -161,6 +162,7 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     if (r.path == "/api/decisions") return decisions();
     if (r.path == "/api/rules") return rules();
     if (r.path == "/api/audit") return audit(r);
+    if (r.path == "/api/units") return units(r);
     if (r.path == "/api/users") return role == admin::Role::kAdmin ? users() : error(403, "only admins manage users");
     return error(404, "no such resource: " + r.path);
   }
@@ -218,6 +220,21 @@ Reply Api::route(const Request& r, const std::optional<admin::Session>& session)
     });
   }
   return error(404, "no such resource: " + r.path);
+}
+
+Reply Api::units(const Request& r) {
+  if (!config_.organisation) return error(404, "the configuration names no organisation (docs/organisation.md)");
+  const std::string as_of = query(r, "as_of", org::today_iso());
+  if (!org::is_iso_date(as_of)) throw BadParameter("as_of: expected a date YYYY-MM-DD");
+  auto runs = store_->runs(1);
+  auto head = store_->last_audit();
+  const std::string key = as_of + "|" + std::to_string(runs.empty() ? 0 : runs.front().id) + "|" + std::to_string(head ? head->seq : 0);
+  if (key != units_key_) {
+    const org::PositionLevels levels(config_.head_titles, config_.deputy_titles);
+    units_page_ = sync::headcount_json(sync::count_units(*store_, *config_.organisation, levels, as_of), *config_.organisation);
+    units_key_ = key;
+  }
+  return Reply{200, units_page_, "", ""};
 }
 
 Reply Api::rules() {

@@ -56,6 +56,7 @@ class Api {
   Reply rules();
   Reply audit(const Request& r);
   Reply users();
+  Reply units(const Request& r);
   nlohmann::json explanation(const std::string& a, const std::string& b);
   nlohmann::json record_json(const std::string& source, const std::string& record_id);
 
@@ -67,6 +68,10 @@ class Api {
   admin::SessionSettings sessions_;
   std::unique_ptr<match::Explainer> explainer_;
   std::int64_t explainer_run_ = -1;
+  // The units page counts every living person: counted once per date and state of the store
+  // (the newest run and audit entry: a run or an alias changes them).
+  std::string units_key_;
+  nlohmann::json units_page_;
 };
 
 }  // namespace hopnhat::server

@@ -91,6 +91,33 @@ std::vector<org::PersonPlace> person_places(store::Store& store) {
   return out;
 }
 
+org::Headcount count_units(store::Store& store, const org::OrgRegistry& registry, const org::PositionLevels& levels,
+                           const std::string& as_of) {
+  const org::UnitResolver resolver(registry, store.unit_aliases());
+  return org::count_heads(registry, resolver, levels, person_places(store), as_of);
+}
+
+nlohmann::json headcount_json(const org::Headcount& count, const org::OrgRegistry& registry) {
+  nlohmann::json out = {{"as_of", count.as_of}, {"persons", count.persons}, {"placed_by", count.placed_by}};
+  out["units"] = nlohmann::json::array();
+  nlohmann::json names = nlohmann::json::object();
+  auto name_of = [&](const std::string& code) {
+    if (const org::Unit* u = registry.latest(code)) names[code] = u->name;
+  };
+  for (const auto& u : count.units) {
+    out["units"].push_back({{"code", u.unit->code}, {"name", u.unit->name}, {"kind", u.unit->kind}, {"parent_code", u.unit->parent_code},
+                            {"headcount", u.headcount}, {"heads", u.heads}, {"deputies", u.deputies}, {"predecessors", u.predecessors}});
+    for (const auto& p : u.predecessors) name_of(p);
+  }
+  out["unplaced"] = nlohmann::json::array();
+  for (const auto& n : count.unplaced) {
+    out["unplaced"].push_back({{"text", n.text}, {"reason", n.reason}, {"candidates", n.candidates}, {"persons", n.persons}});
+    for (const auto& c : n.candidates) name_of(c);
+  }
+  out["names"] = std::move(names);
+  return out;
+}
+
 std::string unit_case_candidates(const org::OrgRegistry& registry, const org::Unplaced& unplaced, const std::string& as_of) {
   nlohmann::json cands = nlohmann::json::array();
   for (const auto& code : unplaced.candidates) {
@@ -104,8 +131,7 @@ std::string unit_case_candidates(const org::OrgRegistry& registry, const org::Un
 
 void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry, const std::string& as_of,
                      RunReport& report) {
-  const org::UnitResolver resolver(registry, store.unit_aliases());
-  const org::Headcount count = org::count_heads(registry, resolver, org::PositionLevels(), person_places(store), as_of);
+  const org::Headcount count = count_units(store, registry, org::PositionLevels(), as_of);
   report.units.counted = true;
   report.units.unplaced = 0;
   for (const auto& n : count.unplaced) report.units.unplaced += n.persons;

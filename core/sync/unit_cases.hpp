@@ -16,7 +16,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "org/headcount.hpp"
+#include "org/positions.hpp"
 #include "org/units.hpp"
 #include "store/store.hpp"
 #include "sync/report.hpp"
@@ -37,6 +40,14 @@ std::vector<org::PersonPlace> person_places(store::Store& store);
 /// fills `report.units`.
 void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry, const std::string& as_of,
                      RunReport& report);
+
+/// The headcount of every unit valid on `as_of` over the store's living persons, with the
+/// administrators' aliases; what `units list` and the web UI's units page show.
+org::Headcount count_units(store::Store& store, const org::OrgRegistry& registry, const org::PositionLevels& levels,
+                           const std::string& as_of);
+/// Its JSON form: {as_of, persons, placed_by, units: [{code, name, kind, parent_code, headcount,
+/// heads, deputies, predecessors}], unplaced: [{text, reason, candidates, persons}], names: {code: name}}.
+nlohmann::json headcount_json(const org::Headcount& count, const org::OrgRegistry& registry);
 
 /// The candidates of a unit case: each unit with its name (`value` is what a choice shows).
 std::string unit_case_candidates(const org::OrgRegistry& registry, const org::Unplaced& unplaced, const std::string& as_of);

@@ -5,29 +5,13 @@
 // rules settled is listed apart; a person with too many records is confirmed with the key "C";
 // an admin previews and applies a bulk rule and its cases leave the queue; the audit page
 // verifies. Env: URL, CONFIG, HOPNHAT, CHROMIUM, OUT (folder for screenshots).
-import {chromium} from 'playwright-core';
 import {execFileSync} from 'node:child_process';
 import assert from 'node:assert/strict';
+import {openBrowser, step, until} from './helpers.mjs';
 
 const {URL, CONFIG, HOPNHAT, OUT} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const step = (s) => console.log('· ' + s);
-// Waits until `predicate(arg)` holds in the page. Polls page.evaluate, which calls the function
-// over the DevTools protocol: page.waitForFunction of playwright-core 1.49 (the version that runs
-// on Debian 12's Node 18) evaluates its predicate from a string, which the admin UI's
-// Content-Security-Policy (no 'unsafe-eval') rightly refuses.
-async function until(page, predicate, arg, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await page.evaluate(predicate, arg)) return;
-    } catch (e) {
-      if (!/Execution context was destroyed|navigation/i.test(e.message)) throw e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${predicate}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+
 // The queue of one kind, once this very page has rendered (not the queue that was on screen).
 async function openQueue(page, kind) {
   await page.goto(`${URL}#/conflicts?kind=${kind}`);
@@ -37,15 +21,7 @@ async function openQueue(page, kind) {
   }, kind);
 }
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
-});
-const page = await browser.newPage({viewport: {width: 1366, height: 768}});
-const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
-page.on('console', (m) => { if (m.type() === 'error' && !/401|403|409/.test(m.text())) errors.push(m.text()); });
+const {browser, page, errors} = await openBrowser(CHROMIUM);
 try {
   step('the login page, in Vietnamese');
   await page.goto(URL);

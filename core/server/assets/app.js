@@ -25,6 +25,13 @@ const T = {
     unit_code: 'Mã đơn vị', save_unit: 'Lưu mã đơn vị',
     unit_hint: 'Câu trả lời được lưu thành tên gọi khác của đơn vị và giữ nguyên cho mọi lần đồng bộ sau.',
     unit_split_hint: 'Đơn vị cũ đã được chia cho nhiều đơn vị mới; chọn đơn vị mà những người ghi tên này đã chuyển sang.',
+    units_nav: 'Đơn vị', units_title: 'Đơn vị và biên chế', as_of: 'Tính đến ngày', show: 'Xem', code: 'Mã',
+    unit_name: 'Tên đơn vị', unit_kind: 'Khối', headcount: 'Số người', heads: 'Cấp trưởng', deputies: 'Cấp phó',
+    predecessors: 'Hình thành từ', kind_party: 'Đảng', kind_state: 'Chính quyền', kind_other: 'Khác',
+    unplaced: 'Chưa xếp được vào đơn vị', unit_text: 'Tên ghi trong hồ sơ', maybe: 'Có thể là',
+    reason_unresolved: 'không nhận ra', reason_ambiguous: 'trùng nhiều đơn vị', reason_split: 'đơn vị đã chia tách',
+    reason_ended: 'đơn vị đã giải thể', reason_none: 'không ghi đơn vị', in_units: 'người trong các đơn vị', total_persons: 'tổng số người',
+    answer_in_queue: 'Trả lời trong hàng chờ',
     kind: 'Loại', unit: 'Đơn vị', source: 'Nguồn', age: 'Mở ít nhất (ngày)', sort: 'Sắp xếp', all: 'Tất cả', filter: 'Lọc',
     oldest: 'Cũ nhất trước', newest: 'Mới nhất trước', by_person: 'Theo tên', by_kind: 'Theo loại',
     id: 'Số', field: 'Thông tin', person: 'Người', sources: 'Nguồn', opened: 'Mở từ', days: 'ngày', status: 'Trạng thái',
@@ -65,6 +72,13 @@ const T = {
     unit_code: 'Unit code', save_unit: 'Save the unit code',
     unit_hint: 'The answer is kept as another name of the unit and holds on every later run.',
     unit_split_hint: 'The old unit was split over several new ones; choose where those who write this name went.',
+    units_nav: 'Units', units_title: 'Units and headcount', as_of: 'As of', show: 'Show', code: 'Code',
+    unit_name: 'Unit', unit_kind: 'Kind', headcount: 'Headcount', heads: 'Heads', deputies: 'Deputies',
+    predecessors: 'Formed from', kind_party: 'Party', kind_state: 'State', kind_other: 'Other',
+    unplaced: 'Not placed in a unit', unit_text: 'As the records write it', maybe: 'May be',
+    reason_unresolved: 'not recognised', reason_ambiguous: 'matches several units', reason_split: 'unit split',
+    reason_ended: 'unit ended', reason_none: 'no unit written', in_units: 'persons in the units', total_persons: 'persons in all',
+    answer_in_queue: 'Answer in the queue',
     kind: 'Kind', unit: 'Unit', source: 'Source', age: 'Open at least (days)', sort: 'Sort', all: 'All', filter: 'Filter',
     oldest: 'Oldest first', newest: 'Newest first', by_person: 'By name', by_kind: 'By kind',
     id: 'No.', field: 'Field', person: 'Person', sources: 'Sources', opened: 'Opened', days: 'days', status: 'Status',
@@ -147,7 +161,7 @@ function label(labels, field) { return labels && labels[field] ? labels[field][l
 function canDecide() { return me && (me.role === 'reviewer' || me.role === 'admin'); }
 
 function renderNav(active) {
-  const links = [['#/', 'dashboard'], ['#/conflicts', 'queue'], ['#/rules', 'rules'], ['#/decisions', 'decisions'], ['#/runs', 'runs'], ['#/audit', 'audit']];
+  const links = [['#/', 'dashboard'], ['#/conflicts', 'queue'], ['#/rules', 'rules'], ['#/decisions', 'decisions'], ['#/units', 'units_nav'], ['#/runs', 'runs'], ['#/audit', 'audit']];
   $('#nav').replaceChildren(...(me ? links.map(([href, k]) => h('a', {href, class: active === k ? 'active' : ''}, t(k))) : []));
   $('#who').replaceChildren(...(me ? [me.user + ' (' + me.role + ') ', h('a', {href: '#/logout', id: 'logout'}, t('logout'))] : []));
   $('#lang').textContent = lang === 'vi' ? 'EN' : 'VI';
@@ -466,6 +480,32 @@ async function auditPage() {
         h('td', {class: 'muted'}, JSON.stringify(a.detail))))));
 }
 
+// The units valid on a date with their headcount, heads and deputies, and what the records name
+// that is in no unit (issue #21); the date is in the address: #/units?as_of=2025-08-01.
+async function unitsPage(params) {
+  const q = new URLSearchParams(params.as_of ? {as_of: params.as_of} : {});
+  const d = await api('GET', '/api/units?' + q.toString());
+  const date = h('input', {type: 'date', name: 'as_of', id: 'as-of', value: d.as_of});
+  const form = h('form', {class: 'filters', id: 'units-filter'}, h('label', {}, t('as_of'), date),
+    h('button', {class: 'action secondary', type: 'submit'}, t('show')));
+  form.addEventListener('submit', (e) => { e.preventDefault(); location.hash = '#/units?as_of=' + date.value; });
+  const named = (code) => (d.names[code] || code) + ' (' + code + ')';
+  const placed = d.units.reduce((a, u) => a + u.headcount, 0);
+  const table = h('table', {id: 'units'},
+    h('tr', {}, [t('code'), t('unit_name'), t('unit_kind'), t('headcount'), t('heads'), t('deputies'), t('predecessors')].map((x) => h('th', {}, x))),
+    d.units.map((u) => h('tr', {'data-code': u.code},
+      h('td', {}, u.code), h('td', {}, u.name), h('td', {}, t('kind_' + u.kind)), h('td', {class: 'num headcount'}, u.headcount),
+      h('td', {class: 'num'}, u.heads), h('td', {class: 'num'}, u.deputies), h('td', {class: 'muted'}, u.predecessors.map(named).join(', ')))));
+  const unplaced = d.unplaced.length ? [h('h2', {}, t('unplaced')), h('table', {id: 'unplaced'},
+    h('tr', {}, [t('unit_text'), t('reason'), t('headcount'), t('maybe')].map((x) => h('th', {}, x))),
+    d.unplaced.map((n) => h('tr', {}, h('td', {}, n.text || '—'), h('td', {}, t('reason_' + n.reason)), h('td', {class: 'num'}, n.persons),
+      h('td', {class: 'muted'}, n.candidates.map(named).join(', '))))),
+    h('p', {}, h('a', {href: '#/conflicts?kind=unit_unresolved', id: 'unit-cases'}, t('answer_in_queue')))] : [];
+  return page(t('units_title'), form,
+    h('p', {class: 'muted', id: 'units-total'}, placed + ' ' + t('in_units') + ' · ' + d.persons + ' ' + t('total_persons')),
+    table, ...unplaced);
+}
+
 let routeSeq = 0;
 async function route() {
   const mine = ++routeSeq;
@@ -489,6 +529,7 @@ async function route() {
     if ((m = path.match(/^\/persons\/([A-Za-z0-9_-]+)$/))) { renderNav(''); return render(await personPage(m[1])); }
     if (path === '/decisions') { renderNav('decisions'); return render(await decisionsPage()); }
     if (path === '/rules') { renderNav('rules'); return render(await rulesPage()); }
+    if (path === '/units') { renderNav('units_nav'); return render(await unitsPage(Object.fromEntries(new URLSearchParams(qs || '')))); }
     if (path === '/runs') { renderNav('runs'); return render(await runsPage()); }
     if (path === '/audit') { renderNav('audit'); return render(await auditPage()); }
     render(page('404', h('p', {}, path)));

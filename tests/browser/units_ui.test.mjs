@@ -1,0 +1,76 @@
+// The units page in a real browser: on 2025-08-01 and on 2025-01-01 (chosen in the page's date
+// field) every unit's headcount equals what `hopnhat units list` printed for that date (files
+// BEFORE and AFTER); the merged unit names its predecessors; a unit name no unit answers to is
+// listed, its case is answered from the queue with a unit's code, and the page then counts its
+// persons in that unit. Env: URL, AFTER, BEFORE, CHROMIUM, OUT (folder for screenshots).
+import {readFileSync} from 'node:fs';
+import assert from 'node:assert/strict';
+import {logIn, openBrowser, step, until} from './helpers.mjs';
+
+const {URL, AFTER, BEFORE, OUT} = process.env;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const after = JSON.parse(readFileSync(AFTER, 'utf8'));
+const before = JSON.parse(readFileSync(BEFORE, 'utf8'));
+
+// The units table once the page of `date` has rendered: code → headcount. A table that was on
+// screen before is marked stale first (markStale), so that it is not read for the new one.
+const markStale = (page) => page.evaluate(() => { const t = document.querySelector('#units'); if (t) t.dataset.stale = '1'; });
+async function shownHeadcount(page, date) {
+  await until(page, (d) => document.querySelector('#as-of')?.value === d && document.querySelector('#units:not([data-stale])'), date);
+  return Object.fromEntries(await page.$$eval('#units tr[data-code]', (rows) =>
+    rows.map((r) => [r.dataset.code, Number(r.querySelector('.headcount').textContent)])));
+}
+const expected = (list) => Object.fromEntries(list.units.map((u) => [u.code, u.headcount]));
+
+const {browser, page, errors} = await openBrowser(CHROMIUM);
+try {
+  await logIn(page, URL, 'lan', 'mat-khau-reviewer');
+
+  step('the units page on 2025-08-01, after the merger');
+  await page.goto(`${URL}#/units?as_of=2025-08-01`);
+  assert.deepEqual(await shownHeadcount(page, '2025-08-01'), expected(after));
+  assert.equal(await page.locator('h1').textContent(), 'Đơn vị và biên chế');
+  assert.match(await page.textContent('#units tr[data-code="TCNV"]'), /Phòng Tổ chức cán bộ \(TCCB\).*Phòng Nội vụ \(PNV\)/);
+  assert.ok(await page.locator('#unplaced td', {hasText: 'Chi bộ Cơ quan'}).count() === 1);
+  await page.screenshot({path: `${OUT}/units.png`});
+
+  step('another date, chosen in the page');
+  await markStale(page);
+  await page.fill('#as-of', '2025-01-01');
+  await page.click('#units-filter button[type=submit]');
+  await page.waitForURL(/as_of=2025-01-01/);
+  assert.deepEqual(await shownHeadcount(page, '2025-01-01'), expected(before));
+  assert.equal(await page.locator('#units tr[data-code="TCNV"]').count(), 0);
+
+  step('the unit name answered from its case');
+  await page.click('#unit-cases');
+  await until(page, () => document.querySelector('#f-kind')?.value === 'unit_unresolved' && document.querySelector('#queue'));
+  await page.click('#queue tr[data-id]:has-text("Chi bộ Cơ quan")');
+  await page.waitForSelector('#unit-text');
+  assert.equal(await page.textContent('#unit-text'), 'Chi bộ Cơ quan');
+  const caseHash = await page.evaluate(() => location.hash);
+  await page.fill('#typed-value', 'NOPE');
+  await page.click('#typed button[type=submit]');
+  await until(page, () => /NOPE/.test(document.querySelector('#action-error').textContent));
+  await page.fill('#typed-value', 'VP');
+  await page.click('#typed button[type=submit]');
+  await until(page, (h) => location.hash !== h, caseHash);
+
+  step('the page counts them in VP now');
+  const vp = after.units.find((u) => u.code === 'VP').headcount;
+  const moved = after.unplaced.filter((n) => n.text === 'Chi bộ Cơ quan').reduce((a, n) => a + n.persons, 0);
+  await page.goto(`${URL}#/units?as_of=2025-08-01`);
+  await until(page, () => document.querySelector('#as-of')?.value === '2025-08-01' && document.querySelector('#units'));
+  await until(page, (n) => Number(document.querySelector('#units tr[data-code="VP"] .headcount')?.textContent) === n, vp + moved);
+  assert.equal(await page.locator('#unplaced td', {hasText: 'Chi bộ Cơ quan'}).count(), 0);
+
+  // The code NOPE was refused with a 400, as it should; nothing else went wrong.
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no script errors in the page');
+  console.log('units browser test passed');
+} catch (e) {
+  await page.screenshot({path: `${OUT}/failure.png`}).catch(() => {});
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

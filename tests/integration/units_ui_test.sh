@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The units page of the admin UI in headless Chromium (tests/browser/units_ui.test.mjs): the
+# headcount per unit on two dates equals `hopnhat units list`, a unit name no unit answers to is
+# answered from its case with a unit's code, and the page then counts those persons in that unit.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/browser_lib.sh"
+
+"$HOPNHAT" gen --persons 150 --seed 9 --out . >/dev/null
+cp "$SOURCE_DIR/tests/integration/data/gen_units.csv" units.csv
+cp "$SOURCE_DIR/tests/integration/data/gen_crosswalk.csv" crosswalk.csv
+python3 - <<'PY'
+import json
+c = json.load(open("hopnhat.json", encoding="utf-8"))
+c["organisation"] = {"units": "units.csv", "crosswalk": "crosswalk.csv"}
+json.dump(c, open("hopnhat.json", "w", encoding="utf-8"), ensure_ascii=False)
+PY
+"$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "first sync"
+"$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 --format json > after.json
+"$HOPNHAT" units list --config hopnhat.json --as-of 2025-01-01 --format json > before.json
+N=$(json after.json "sum(n['persons'] for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan')")
+[[ $N -gt 0 ]] || fail "no person is placed only by the party cell \"Chi bộ Cơ quan\""
+echo "mat-khau-reviewer" | "$HOPNHAT" users add lan --role reviewer --password-stdin --config hopnhat.json >/dev/null
+start_server hopnhat.json
+
+URL="$URL" AFTER="$WORK/after.json" BEFORE="$WORK/before.json" CHROMIUM="$CHROMIUM" OUT="$WORK" \
+  node "$BROWSER_DIR/units_ui.test.mjs" || { KEEP_WORK=1; fail "browser test (screenshots in $WORK)"; }
+"$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 --format json > answered.json
+assert_eq "$(json answered.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]")" \
+  "$(( $(json after.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]") + N ))" "VP after the answer from the page"
+"$HOPNHAT" audit verify --config hopnhat.json >/dev/null || fail "audit chain after the browser session"
+echo "units UI test passed"
