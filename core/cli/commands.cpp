@@ -12,6 +12,7 @@
 #include "gen/generator.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_text.hpp"
+#include "org/places.hpp"
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
@@ -195,7 +196,9 @@ int cmd_persons(const CommonArgs& args) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& p : persons) {
         if (p.retired_run) continue;
-        out.push_back({{"person_id", p.id}, {"fields", merge::decode_golden(p.golden)},
+        nlohmann::json fields = merge::decode_golden(p.golden);
+        org::annotate_places(fields);  // "now": the administrative unit of today, where the value names an older one
+        out.push_back({{"person_id", p.id}, {"fields", fields},
                        {"records", records.count(p.id) ? records[p.id] : nlohmann::json::array()},
                        {"created_run", p.created_run}, {"updated_run", p.updated_run}});
       }

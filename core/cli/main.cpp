@@ -57,6 +57,12 @@ int main(int argc, char** argv) {
   plugins_check->add_flag("--json", json, "print JSON: {\"plugins\": [{\"name\", \"manifest\", \"ok\", \"problems\"}]}");
   add_plugin_dirs(plugins_check);
 
+  auto* places = app.add_subcommand("places", "which province and commune exist now for a place written before the 2025 reform");
+  std::vector<std::string> place_texts;
+  std::string places_format = "text";
+  places->add_option("text", place_texts, "home towns, birth places or addresses as written (\"xã A, huyện B, tỉnh C\")")->required();
+  places->add_option("--format", places_format, "text (tab-separated) or json")->check(CLI::IsMember({"text", "json"}));
+
   auto* plugin = app.add_subcommand("plugin", "start a plugin of your own");
   plugin->require_subcommand(1);
   auto* plugin_new = plugin->add_subcommand("new", "make a plugin project from the installed template: it builds and passes its tests at once");
@@ -198,6 +204,7 @@ int main(int argc, char** argv) {
     if (*plugin_host) return plugin::serve_plugin(host_manifest, host_kind);
     if (*plugins_list) return cli::cmd_plugins_list(args, json);
     if (*plugins_check) return cli::cmd_plugins_check(args, check_manifests, json);
+    if (*places) return cli::cmd_places(place_texts, places_format);
     if (*plugin_new) return cli::cmd_plugin_new(new_name, new_kind, new_dir, new_template);
     if (*validate) return cli::cmd_validate(args);
     if (*sync) {

@@ -12,6 +12,7 @@
 #include "base/iso_time.hpp"
 #include "config/config.hpp"
 #include "org/headcount.hpp"
+#include "org/places.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
 #include "sync/sync_job.hpp"
@@ -122,6 +123,28 @@ int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::
     std::cerr << "hopnhat: " << e.what() << "\n";
     return sync::kExitUsage;
   }
+}
+
+int cmd_places(const std::vector<std::string>& texts, const std::string& format) {
+  const org::PlaceRegistry& places = org::PlaceRegistry::builtin();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& text : texts) {
+    const org::PlaceNow now = places.resolve(text);
+    if (format == "json") {
+      out.push_back({{"text", text}, {"now", now.now}, {"how", now.how}, {"province_code", now.province_code},
+                     {"changed", now.changed}, {"candidates", now.candidates}});
+      continue;
+    }
+    std::cout << text << "\t";
+    if (!now.now.empty()) std::cout << now.now << (now.changed ? "" : " (unchanged)");
+    else if (!now.candidates.empty()) {
+      std::cout << "? one of:";
+      for (const auto& c : now.candidates) std::cout << " " << c << ";";
+    } else std::cout << "? (not recognised)";
+    std::cout << "\n";
+  }
+  if (format == "json") std::cout << out.dump(2) << "\n";
+  return sync::kExitOk;
 }
 
 }  // namespace hopnhat::cli

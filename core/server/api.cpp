@@ -14,6 +14,7 @@
 #include "admin/decisions.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_text.hpp"
+#include "org/places.hpp"
 #include "store/conflict_query.hpp"
 #include "sync/open_store.hpp"
 #include "sync/unit_cases.hpp"
@@ -450,9 +451,11 @@ Reply Api::person(const std::string& id) {
   json conflicts = json::array();
   for (const auto& c : store_->conflicts(false))
     if (c.person_id == id) conflicts.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}});
+  json golden = golden_of(p);
+  org::annotate_places(golden);  // "now": the administrative unit of today, where a place names an older one
   return Reply{200, {{"id", p->id}, {"created_run", p->created_run}, {"updated_run", p->updated_run},
                      {"retired_run", p->retired_run ? json(*p->retired_run) : json()}, {"merged_into", p->merged_into},
-                     {"split_from", p->split_from}, {"golden", golden_of(p)}, {"records", records}, {"history", history},
+                     {"split_from", p->split_from}, {"golden", golden}, {"records", records}, {"history", history},
                      {"decisions", decisions}, {"conflicts", conflicts}, {"field_labels", field_labels()}}, "", ""};
 }
 

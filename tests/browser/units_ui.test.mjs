@@ -2,12 +2,13 @@
 // field) every unit's headcount equals what `hopnhat units list` printed for that date (files
 // BEFORE and AFTER); the merged unit names its predecessors; a unit name no unit answers to is
 // listed, its case is answered from the queue with a unit's code, and the page then counts its
-// persons in that unit. Env: URL, AFTER, BEFORE, CHROMIUM, OUT (folder for screenshots).
+// persons in that unit; a person's home town of before 2025 shows the province of today.
+// Env: URL, AFTER, BEFORE, PERSON, NOW, CHROMIUM, OUT (folder for screenshots).
 import {readFileSync} from 'node:fs';
 import assert from 'node:assert/strict';
 import {logIn, openBrowser, step, until} from './helpers.mjs';
 
-const {URL, AFTER, BEFORE, OUT} = process.env;
+const {URL, AFTER, BEFORE, OUT, PERSON, NOW} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const after = JSON.parse(readFileSync(AFTER, 'utf8'));
 const before = JSON.parse(readFileSync(BEFORE, 'utf8'));
@@ -65,6 +66,11 @@ try {
   assert.equal(await page.locator('#unplaced td', {hasText: 'Chi bộ Cơ quan'}).count(), 0);
 
   // The code NOPE was refused with a 400, as it should; nothing else went wrong.
+  step('a home town of before 2025, and the province of today');
+  await page.goto(`${URL}#/persons/${PERSON}`);
+  await page.waitForSelector('#golden td[data-field="hometown"] .place-now');
+  assert.equal(await page.textContent('#golden td[data-field="hometown"] .place-now'), `(nay là ${NOW})`);
+
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no script errors in the page');
   console.log('units browser test passed');
 } catch (e) {

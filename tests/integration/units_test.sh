@@ -63,6 +63,28 @@ assert "TCCB" not in by_code and by_code["TCNV"]["predecessors"] == ["TCCB", "PN
 assert a["persons"] == sum(u["headcount"] for u in a["units"]) + sum(n["persons"] for n in a["unplaced"]), a
 PY
 
+# Home towns written as provinces of before 1 July 2025 say which province exists now (the
+# merges of Nghị quyết 202/2025/QH15, read here from the data file, not from hopnhat).
+"$HOPNHAT" persons --config hopnhat.json --format json > persons.json
+python3 - "$SOURCE_DIR/core/data/provinces_2025_merges.csv" <<'PY' || fail "the home towns of today"
+import csv, json, sys
+merged = {r["old_name"]: r["new_name"] for r in csv.DictReader(open(sys.argv[1]))}
+seen = changed = 0
+for p in json.load(open("persons.json")):
+    h = p["fields"].get("hometown")
+    if not h or h["value"] not in merged: continue
+    seen += 1
+    new = merged[h["value"]]
+    want = new if new.startswith("Thành phố") else "tỉnh " + new
+    if new.removeprefix("Thành phố ") == h["value"]:
+        assert "now" not in h or h["now"]["value"] == want, h
+    else:
+        changed += 1
+        assert h["now"]["value"] == want and h["now"]["how"] == "province", (h, want)
+assert seen > 100 and changed > 10, (seen, changed)
+print("home towns:", seen, "checked,", changed, "name a province of today")
+PY
+
 # Each text no unit answers to is one case in the queue (unit_unresolved; a split unit:
 # unit_split), with the persons that write it, as many as `units list` leaves unplaced.
 "$HOPNHAT" units list --config hopnhat.json --format json > today.json

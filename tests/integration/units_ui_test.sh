@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The units page of the admin UI in headless Chromium (tests/browser/units_ui.test.mjs): the
 # headcount per unit on two dates equals `hopnhat units list`, a unit name no unit answers to is
-# answered from its case with a unit's code, and the page then counts those persons in that unit.
+# answered from its case with a unit's code, and the page then counts those persons in that unit;
+# a person's home town written as a province of before 2025 shows the province of today.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/browser_lib.sh"
 
@@ -19,10 +20,14 @@ PY
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-01-01 --format json > before.json
 N=$(json after.json "sum(n['persons'] for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan')")
 [[ $N -gt 0 ]] || fail "no person is placed only by the party cell \"Chi bộ Cơ quan\""
+# A person whose home town names a province of before 2025: the page says what it is now.
+"$HOPNHAT" persons --config hopnhat.json --format json > persons.json
+PERSON=$(json persons.json "[p['person_id'] for p in j if 'now' in p['fields'].get('hometown', {})][0]")
+NOW=$(json persons.json "[p['fields']['hometown']['now']['value'] for p in j if p['person_id'] == '$PERSON'][0]")
 echo "mat-khau-reviewer" | "$HOPNHAT" users add lan --role reviewer --password-stdin --config hopnhat.json >/dev/null
 start_server hopnhat.json
 
-URL="$URL" AFTER="$WORK/after.json" BEFORE="$WORK/before.json" CHROMIUM="$CHROMIUM" OUT="$WORK" \
+URL="$URL" PERSON="$PERSON" NOW="$NOW" AFTER="$WORK/after.json" BEFORE="$WORK/before.json" CHROMIUM="$CHROMIUM" OUT="$WORK" \
   node "$BROWSER_DIR/units_ui.test.mjs" || { KEEP_WORK=1; fail "browser test (screenshots in $WORK)"; }
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 --format json > answered.json
 assert_eq "$(json answered.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]")" \

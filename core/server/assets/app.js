@@ -25,6 +25,7 @@ const T = {
     unit_code: 'Mã đơn vị', save_unit: 'Lưu mã đơn vị',
     unit_hint: 'Câu trả lời được lưu thành tên gọi khác của đơn vị và giữ nguyên cho mọi lần đồng bộ sau.',
     unit_split_hint: 'Đơn vị cũ đã được chia cho nhiều đơn vị mới; chọn đơn vị mà những người ghi tên này đã chuyển sang.',
+    now_is: 'nay là', now_maybe: 'nay có thể là',
     units_nav: 'Đơn vị', units_title: 'Đơn vị và biên chế', as_of: 'Tính đến ngày', show: 'Xem', code: 'Mã',
     unit_name: 'Tên đơn vị', unit_kind: 'Khối', headcount: 'Số người', heads: 'Cấp trưởng', deputies: 'Cấp phó',
     predecessors: 'Hình thành từ', kind_party: 'Đảng', kind_state: 'Chính quyền', kind_other: 'Khác',
@@ -72,6 +73,7 @@ const T = {
     unit_code: 'Unit code', save_unit: 'Save the unit code',
     unit_hint: 'The answer is kept as another name of the unit and holds on every later run.',
     unit_split_hint: 'The old unit was split over several new ones; choose where those who write this name went.',
+    now_is: 'now', now_maybe: 'now perhaps',
     units_nav: 'Units', units_title: 'Units and headcount', as_of: 'As of', show: 'Show', code: 'Code',
     unit_name: 'Unit', unit_kind: 'Kind', headcount: 'Headcount', heads: 'Heads', deputies: 'Deputies',
     predecessors: 'Formed from', kind_party: 'Party', kind_state: 'State', kind_other: 'Other',
@@ -438,13 +440,20 @@ async function rulesPage() {
   return page(t('rules'), canDecide() ? form : null, h('h2', {}, t('rules_in_force')), decisionsTable(d.rules));
 }
 
+// A place written before the 2025 reform, and what exists now (or what it may be now).
+function nowNote(now) {
+  if (!now) return null;
+  const text = now.value ? t('now_is') + ' ' + now.value : t('now_maybe') + ' ' + now.candidates.join(' / ');
+  return h('div', {class: 'muted place-now'}, '(' + text + ')');
+}
+
 async function personPage(id) {
   const p = await api('GET', '/api/persons/' + id);
   const g = p.golden;
   const fields = Object.keys(p.field_labels).filter((f) => g[f]);
   const goldenTable = h('table', {id: 'golden'},
     h('tr', {}, [t('field'), t('value'), t('source'), t('rule')].map((x) => h('th', {}, x))),
-    fields.map((f) => h('tr', {}, h('th', {}, label(p.field_labels, f)), h('td', {'data-field': f}, shownValue(f, g[f].value)),
+    fields.map((f) => h('tr', {}, h('th', {}, label(p.field_labels, f)), h('td', {'data-field': f}, shownValue(f, g[f].value), nowNote(g[f].now)),
       h('td', {}, g[f].source + ':' + g[f].record_id + ' · ' + t('run') + ' ' + g[f].run), h('td', {'data-rule': g[f].rule}, t('rule_' + g[f].rule)))));
   const history = p.history.length ? h('table', {id: 'history'},
     h('tr', {}, [t('when'), t('field'), t('before'), t('after')].map((x) => h('th', {}, x))),
