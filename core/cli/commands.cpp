@@ -304,7 +304,8 @@ int cmd_runs_show(const CommonArgs& args, std::int64_t id) {
 int cmd_gen(const gen::GenOptions& options) {
   gen::GenSummary s = gen::generate(options);
   std::cout << "wrote " << s.persons << " persons to " << options.out_dir.string() << ": party " << s.party_records << ", civil "
-            << s.civil_records << ", office " << s.office_records << " records (truth.csv, truth_persons.csv, hopnhat.json)\n";
+            << s.civil_records << ", office " << s.office_records << " records (truth.csv, truth_persons.csv, hopnhat.json"
+            << (options.merger ? "; units.csv, crosswalk.csv, truth_units.csv" : "") << ")\n";
   return sync::kExitOk;
 }
 

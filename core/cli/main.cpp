@@ -167,6 +167,8 @@ int main(int argc, char** argv) {
   gen->add_option("--out", gen_out, "output folder")->required();
   gen->add_option("--seed", seed, "random seed (same seed, same files)");
   gen::NoiseKnobs gen_noise;
+  bool gen_merger = false;
+  gen->add_flag("--merger", gen_merger, "a merger scenario: units.csv, crosswalk.csv and the configuration's organisation; units spelt per source (docs/organisation.md)");
   auto share = CLI::Range(0.0, 1.0);
   gen->add_option("--missing-cccd", gen_noise.missing_cccd, "share of party and office rows without a CCCD (default 0.12 / 0.08)")->check(share);
   gen->add_option("--cccd-typo", gen_noise.cccd_typo, "share of rows of every source with one CCCD digit mistyped (default: 0.01 of civil rows)")->check(share);
@@ -234,7 +236,7 @@ int main(int argc, char** argv) {
     if (*model_show) return cli::cmd_model_show(args);
     if (*conflicts_list) return cli::cmd_conflicts_list(args, conflict_status);
     if (*conflicts_show) return cli::cmd_conflicts_show(args, conflict_id);
-    if (*gen) return cli::cmd_gen({gen_persons, seed, gen_out, gen_noise});
+    if (*gen) return cli::cmd_gen({gen_persons, seed, gen_out, gen_noise, gen_merger});
     if (auto rc = run_admin_command()) return *rc;
     if (*exit_codes) return cli::cmd_help_exit_codes();
   } catch (const std::exception& e) {

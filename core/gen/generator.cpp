@@ -214,6 +214,55 @@ std::string encode_tcvn3(const std::string& utf8) {
   return out;
 }
 
+// The merger scenario's units (GenOptions::merger): code, official name, kind, how office
+// sheets write it (abbreviations the agency uses), the name of its party cell.
+struct GenUnit {
+  const char* code;
+  const char* name;
+  const char* kind;
+  std::vector<std::string> office_spellings;
+  const char* cell;
+};
+const std::vector<GenUnit>& gen_units() {
+  static const std::vector<GenUnit> units = {
+      {"TCCB", "Phòng Tổ chức cán bộ", "party", {"Phòng Tổ chức cán bộ", "P. Tổ chức cán bộ", "Phòng TCCB"}, "Tổ chức cán bộ"},
+      {"PNV", "Phòng Nội vụ", "state", {"Phòng Nội vụ", "P. Nội vụ", "P.Nội vụ"}, "Nội vụ"},
+      {"VP", "Văn phòng", "party", {"Văn phòng", "VP"}, "Văn phòng"},
+      {"DV", "Phòng Đảng viên", "party", {"Phòng Đảng viên", "P. Đảng viên"}, "Đảng viên"},
+      {"CQDP", "Phòng Chính quyền địa phương", "state", {"Phòng Chính quyền địa phương", "P. Chính quyền địa phương", "Phòng CQĐP"}, "Chính quyền địa phương"},
+      {"TDKT", "Phòng Thi đua khen thưởng", "state", {"Phòng Thi đua khen thưởng", "P. Thi đua - Khen thưởng", "Phòng TĐKT"}, "Thi đua khen thưởng"},
+      {"CSD", "Phòng Cơ sở đảng", "party", {"Phòng Cơ sở đảng", "P. Cơ sở Đảng", "Phòng CSĐ"}, "Cơ sở đảng"}};
+  return units;
+}
+const GenUnit& gen_unit(const std::string& name) {
+  for (const auto& u : gen_units())
+    if (name == u.name) return u;
+  throw std::logic_error("gen: no unit named " + name);
+}
+std::string cell_name_of(const std::string& unit) { return gen_unit(unit).cell; }
+std::string office_spelling(Random& rnd, const std::string& unit) { return rnd.pick(gen_unit(unit).office_spellings); }
+
+// units.csv, crosswalk.csv and truth_units.csv of the merger scenario: Phòng Tổ chức cán bộ (of
+// the Party committee) and Phòng Nội vụ (of the State) become one Phòng Tổ chức - Nội vụ on
+// 2025-07-01; the other units go on.
+void write_organisation(const std::filesystem::path& dir, const std::vector<Person>& people) {
+  std::ofstream units(dir / "units.csv", std::ios::binary), crosswalk(dir / "crosswalk.csv", std::ios::binary),
+      truth(dir / "truth_units.csv", std::ios::binary);
+  if (!units || !crosswalk || !truth) throw std::runtime_error((dir / "").string() + ": cannot write the organisation's files");
+  units << "code,name,kind,parent_code,valid_from,valid_to,aliases\n";
+  for (const auto& u : gen_units()) {
+    const bool merged = std::string(u.code) == "TCCB" || std::string(u.code) == "PNV";
+    units << u.code << "," << u.name << "," << u.kind << ",,," << (merged ? "2025-06-30" : "") << ",\n";
+  }
+  units << "TCNV,Phòng Tổ chức - Nội vụ,state,,2025-07-01,,Tổ chức - Nội vụ\n";
+  crosswalk << "old_code,new_code,valid_from,share,legal_ref\n"
+            << "TCCB,TCNV,2025-07-01,full,Quyết định hợp nhất\n"
+            << "PNV,TCNV,2025-07-01,full,Quyết định hợp nhất\n";
+  truth << "person,unit_code,position\n";
+  for (std::size_t i = 0; i < people.size(); ++i)
+    truth << "G" << pad(static_cast<int>(i + 1), 7) << "," << gen_unit(people[i].unit).code << "," << people[i].position << "\n";
+}
+
 GenSummary generate(const GenOptions& opt) {
   const auto& t = text::domain_tables();
   Random rnd(opt.seed);
@@ -290,6 +339,9 @@ GenSummary generate(const GenOptions& opt) {
     if (!p.party && !p.civil && !p.office) p.civil = true;
     p.join_year = std::min(2024, p.year + 22 + rnd.below(15));
     p.cell = rnd.pick(cells);
+    // In the merger scenario a party cell is named after its members' unit, as in an agency
+    // ("Chi bộ Nội vụ" for Phòng Nội vụ); a few write the agency-wide cell, which names no unit.
+    if (opt.merger) p.cell = rnd.chance(0.05) ? "Chi bộ Cơ quan" : "Chi bộ " + cell_name_of(p.unit);
     people.push_back(std::move(p));
   }
 
@@ -358,7 +410,8 @@ GenSummary generate(const GenOptions& opt) {
       if (cccd[0] == '0' && rnd.chance(0.3)) cccd.erase(0, 1);  // the spreadsheet took it for a number
       if (opt.noise.cccd_typo && rnd.chance(*opt.noise.cccd_typo)) cccd = mistype_any_digit(rnd, cccd);
       if (rnd.chance(opt.noise.missing_cccd.value_or(0.08))) cccd.clear();
-      write_row(office_utf8, {std::to_string(++stt), id, name, birth, p.male ? "Nam" : "Nữ", cccd, p.phone, p.unit, p.position}, ',');
+      const std::string unit = opt.merger ? office_spelling(rnd, p.unit) : p.unit;
+      write_row(office_utf8, {std::to_string(++stt), id, name, birth, p.male ? "Nam" : "Nữ", cccd, p.phone, unit, p.position}, ',');
       truth << "office," << id << "," << person_key << "\r\n";
       ++sum.office_records;
     }
@@ -375,9 +428,11 @@ GenSummary generate(const GenOptions& opt) {
                         std::to_string(p.year) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2), p.male ? "Nam" : "Nữ", p.cccd}, ',');
   }
 
+  if (opt.merger) write_organisation(opt.out_dir, people);
   std::ofstream cfg(opt.out_dir / "hopnhat.json", std::ios::binary);
   cfg << R"({
-  "store": {"sqlite": "hopnhat.db"},
+  "store": {"sqlite": "hopnhat.db"},)" << (opt.merger ? R"(
+  "organisation": {"units": "units.csv", "crosswalk": "crosswalk.csv"},)" : "") << R"(
   "sources": [
     {"name": "party", "plugin": "csv", "options": {"path": "party_members.csv", "id": "Số thẻ đảng viên"}},
     {"name": "civil", "plugin": "csv", "options": {"path": "civil_servants.csv", "id": "Mã cán bộ"}},

@@ -26,6 +26,12 @@ struct GenOptions {
   std::uint64_t seed = 1;
   std::filesystem::path out_dir;
   NoiseKnobs noise;
+  /// A merger scenario (issue #21): units.csv and crosswalk.csv (two of the offices merge on
+  /// 2025-07-01), the configuration's "organisation", party cells named after each member's
+  /// unit, unit names spelled differently per source (office sheets abbreviate: "P. Nội vụ",
+  /// "Phòng TCCB", "VP"), and truth_units.csv (each person's true unit code before the merger).
+  /// Without it the files are exactly those of earlier versions for the same seed.
+  bool merger = false;
 };
 
 struct GenSummary {
@@ -37,7 +43,8 @@ struct GenSummary {
 
 /// Writes party_members.csv, civil_servants.csv, office_staff_tcvn3.csv, truth.csv (record →
 /// person), truth_persons.csv (each person's true full_name, birth_date, gender, citizen_id) and
-/// hopnhat.json (a configuration that syncs them) into `out_dir`. Throws std::runtime_error.
+/// hopnhat.json (a configuration that syncs them) into `out_dir`; with `merger`, also the
+/// organisation's files (GenOptions::merger). Throws std::runtime_error.
 GenSummary generate(const GenOptions& options);
 
 /// Encodes UTF-8 text as TCVN3 bytes (the inverse of sdk::decode with tcvn3).

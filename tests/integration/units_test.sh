@@ -162,6 +162,16 @@ assert d["removed"] == [{"old_code": "PNV", "new_code": "TCNV", "valid_from": "2
 assert entry["actor"] == "sync"
 PY
 
+# The merger scenario of `hopnhat gen`: units spelt differently by each source (office sheets
+# abbreviate, party cells are named after the unit), counted right against the generator's truth.
+"$HOPNHAT" gen --persons 600 --seed 12 --out merger --merger >/dev/null
+grep -q '"organisation"' merger/hopnhat.json || fail "gen --merger names the organisation"
+grep -qE ',(P\. Nội vụ|Phòng TCCB|VP),' <(iconv -f TCVN5712-1 -t UTF-8 merger/office_staff_tcvn3.csv) || fail "no abbreviated unit in the office sheet"
+"$HOPNHAT" sync --config merger/hopnhat.json >/dev/null 2>&1 || fail "sync of the merger scenario"
+"$HOPNHAT" units list --config merger/hopnhat.json --as-of 2025-01-01 --format json > m-before.json
+"$HOPNHAT" units list --config merger/hopnhat.json --as-of 2025-08-01 --format json > m-after.json
+python3 "$SOURCE_DIR/tests/integration/units_truth.py" merger m-before.json m-after.json || fail "the merger scenario's headcount"
+
 # Bad units files are refused before anything runs, naming file, line and column.
 printf 'code,name,kind,colour\nA,B,state,red\n' > bad_units.csv
 python3 - <<'PY'
