@@ -1,31 +1,46 @@
 # The README's commands. Each target installs what is missing first, so a fresh Debian 12
-# machine needs nothing but `make demo` or `make test`.
+# machine needs nothing but `make demo` or `make test`. `make build` and `make install` install
+# only what building needs (scripts/install-deps --build); test and demo install the rest.
+# CI=true builds with warnings as errors (HOPNHAT_WERROR).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-unit test-sanitize fuzz bench install clean
+.PHONY: all deps deps-build compile build demo test test-unit test-sanitize fuzz bench install clean
+
+ifeq ($(CI),true)
+WERROR_ARG = -DHOPNHAT_WERROR=ON
+endif
 
 all: build
 
 deps:
-	@scripts/install-deps
+	@scripts/install-deps --test
 
-build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+deps-build:
+	@scripts/install-deps --build
+
+compile:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR_ARG) $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-demo: build
+build: deps-build
+	@$(MAKE) --no-print-directory compile
+
+demo: deps
+	@$(MAKE) --no-print-directory compile
 	@scripts/demo $(BUILD)
 
 # Every test (unit, conformance, integration, SDK package), then the unit tests again under
 # AddressSanitizer and UBSan, then a short fuzzing run of every file reader.
-test: build
+test: deps
+	@$(MAKE) --no-print-directory compile
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	@$(MAKE) --no-print-directory test-sanitize
 
-test-unit: build
+test-unit: deps
+	@$(MAKE) --no-print-directory compile
 	@cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
 
 test-sanitize: deps
@@ -44,7 +59,8 @@ fuzz: deps
 	@FUZZ_FIXED=$(FUZZ_FIXED) scripts/run-fuzz build-fuzz
 
 # Speed and quality figures (docs/benchmarks.md). BENCH_PERSONS=200000 make bench for a shorter run.
-bench: build
+bench: deps
+	@$(MAKE) --no-print-directory compile
 	@python3 bench/run.py --build $(BUILD)
 
 install: build

@@ -49,6 +49,7 @@ function(hopnhat_add_plugin target)
   # Written as is (file(CONFIGURE) would expand ${…} and @X@ inside a description or a schema),
   # and only when it changed, so an unchanged manifest does not look new to make or ninja.
   file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${plugin_name}.plugin.json.new "${manifest}\n")
+  file(MAKE_DIRECTORY ${outdir})  # a fresh build folder has none yet
   file(COPY_FILE ${CMAKE_CURRENT_BINARY_DIR}/${plugin_name}.plugin.json.new ${outdir}/${plugin_name}.plugin.json ONLY_IF_DIFFERENT)
   set_target_properties(${target} PROPERTIES HOPNHAT_PLUGIN_NAME ${plugin_name}
                                              HOPNHAT_PLUGIN_MANIFEST ${outdir}/${plugin_name}.plugin.json)
