@@ -527,7 +527,8 @@ class PgStore final : public Store {
   std::vector<UserRow> users() override { return read_users(" ORDER BY name COLLATE \"C\"", {}); }
   void put_session(const SessionRow& s) override {
     db_.exec("INSERT INTO sessions(token_hash, user_name, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) "
-             "ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at",
+             "ON CONFLICT (token_hash) DO UPDATE SET user_name = excluded.user_name, csrf = excluded.csrf, "
+             "created_at = excluded.created_at, expires_at = excluded.expires_at",  // the whole row, as SQLite's REPLACE
              {s.token_hash, s.user, s.csrf, s.created_at, s.expires_at});
   }
   std::optional<SessionRow> session(const std::string& token_hash) override {

@@ -5,7 +5,7 @@
 void TestStore::exec(const std::string& sql) {
   if (backend_ == "postgres") {
     hopnhat::store::PgConn conn(uri_, {});
-    conn.exec(sql);
+    conn.exec_script(sql);  // several statements, as a migration file has
     return;
   }
   sqlite3* h = nullptr;
