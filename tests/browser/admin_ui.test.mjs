@@ -7,7 +7,7 @@
 // verifies. Env: URL, CONFIG, HOPNHAT, CHROMIUM, OUT (folder for screenshots).
 import {execFileSync} from 'node:child_process';
 import assert from 'node:assert/strict';
-import {openBrowser, step, until} from './helpers.mjs';
+import {openBrowser, runTest, step, until} from './helpers.mjs';
 
 const {URL, CONFIG, HOPNHAT, OUT} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -22,7 +22,7 @@ async function openQueue(page, kind) {
 }
 
 const {browser, page, errors} = await openBrowser(CHROMIUM);
-try {
+await runTest(OUT, {browser, page}, async () => {
   step('the login page, in Vietnamese');
   await page.goto(URL);
   await page.waitForSelector('#login-form');
@@ -187,10 +187,4 @@ try {
 
   assert.deepEqual(errors, [], 'no script errors in the page');
   console.log('browser test passed');
-} catch (e) {
-  await page.screenshot({path: `${OUT}/failure.png`}).catch(() => {});
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

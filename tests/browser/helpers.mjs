@@ -44,3 +44,17 @@ export async function logIn(page, url, user, password) {
   await page.press('#password', 'Enter');
   await page.waitForSelector('#nav a');
 }
+
+// Runs a test's steps: on a failure, a screenshot (OUT/failure.png) and exit code 1; the browser
+// is closed either way.
+export async function runTest(out, {browser, page}, steps) {
+  try {
+    await steps();
+  } catch (e) {
+    await page.screenshot({path: `${out}/failure.png`}).catch(() => {});
+    console.error(e);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}

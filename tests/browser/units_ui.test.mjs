@@ -6,7 +6,7 @@
 // Env: URL, AFTER, BEFORE, PERSON, NOW, CHROMIUM, OUT (folder for screenshots).
 import {readFileSync} from 'node:fs';
 import assert from 'node:assert/strict';
-import {logIn, openBrowser, step, until} from './helpers.mjs';
+import {logIn, openBrowser, runTest, step, until} from './helpers.mjs';
 
 const {URL, AFTER, BEFORE, OUT, PERSON, NOW} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -24,7 +24,7 @@ async function shownHeadcount(page, date) {
 const expected = (list) => Object.fromEntries(list.units.map((u) => [u.code, u.headcount]));
 
 const {browser, page, errors} = await openBrowser(CHROMIUM);
-try {
+await runTest(OUT, {browser, page}, async () => {
   await logIn(page, URL, 'lan', 'mat-khau-reviewer');
 
   step('the units page on 2025-08-01, after the merger');
@@ -73,10 +73,4 @@ try {
 
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no script errors in the page');
   console.log('units browser test passed');
-} catch (e) {
-  await page.screenshot({path: `${OUT}/failure.png`}).catch(() => {});
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});
