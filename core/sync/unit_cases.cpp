@@ -1,5 +1,6 @@
 #include "sync/unit_cases.hpp"
 
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -137,10 +138,17 @@ void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgReg
   for (const auto& n : count.unplaced) report.units.unplaced += n.persons;
   report.units.placed = count.persons - report.units.unplaced;
 
-  // The unit cases still waiting, by what they are about (kind and text).
+  // The unit cases still waiting, by what they are about (kind and text); read by kind, not
+  // with the other cases (a large queue holds a hundred thousand of those).
   std::map<std::pair<std::string, std::string>, store::ConflictRow> live;
-  for (auto& c : store.live_conflicts())
-    if (c.kind == "unit_unresolved" || c.kind == "unit_split") live.emplace(std::make_pair(c.kind, c.field), std::move(c));
+  for (const char* kind : {"unit_unresolved", "unit_split"}) {
+    store::ConflictQuery q;
+    q.statuses = {"open", "deferred", "settled"};
+    q.kind = kind;
+    q.sort = "oldest";
+    q.limit = std::numeric_limits<std::int32_t>::max();
+    for (auto& c : store.conflict_page(q).rows) live.emplace(std::make_pair(c.kind, c.field), std::move(c));
+  }
 
   for (const org::Unplaced& n : count.unplaced) {
     const char* kind = case_kind(n.reason);
