@@ -43,6 +43,16 @@ assert_eq "$(json imp-build/partydb-site.plugin.json "j['description']")" 'party
 assert_eq "$(json new.json "sorted((p['name'], p['kinds']) for p in j['plugins'] if p['name'] in ('partydb-site', 'roster'))")" \
   "[('partydb-site', ['importer']), ('roster', ['exporter'])]" "the new plugins and their kinds"
 "$WORK/prefix/bin/hopnhat" plugins check --plugin-dir imp-build --plugin-dir exp-build >/dev/null || fail "plugins check on the new plugins"
+# … and a sync reads through the one and writes through the other.
+cat > new.json <<'JSON'
+{"store": {"sqlite": "new.db"},
+ "sources": [{"name": "site", "plugin": "partydb-site", "options": {"path": "imp/tests/data/staff.json"}}],
+ "exports": [{"name": "list", "plugin": "roster", "options": {"path": "roster-out.json"}}]}
+JSON
+"$WORK/prefix/bin/hopnhat" sync --config new.json --plugin-dir imp-build --plugin-dir exp-build --report new-run.json >/dev/null 2>&1 ||
+  fail "a sync through the new plugins: $(cat new-run.json 2>/dev/null)"
+assert_eq "$(json new-run.json "(j['status'], j['sources'][0]['read'], j['exports'][0]['written'])")" "('succeeded', 3, 3)" "the sync through the new plugins"
+assert_eq "$(json roster-out.json "sorted(p['full_name'] for p in j)")" "['Nguyễn Thị Lan', 'Phạm Văn Đông', 'Triệu Thị Mai']" "what the new exporter wrote"
 # The expected records are wired in: a record the importer does not read fails the conformance test.
 sed -i 's/Triệu Thị Mai/Triệu Thị Mây/' imp/tests/data/expected_records.json
 if (cd imp-build && ctest -R conformance >../imp-broken.log 2>&1); then fail "a wrong expected record passed"; fi
