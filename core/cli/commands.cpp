@@ -29,16 +29,6 @@ plugin::PluginRegistry registry_for(const CommonArgs& args, const std::vector<st
   return plugin::PluginRegistry(plugin::PluginRegistry::search_path(args.plugin_dirs, config_dirs));
 }
 
-std::string csv_field(const std::string& v) {
-  bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
-  bool formula = !v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos;
-  std::string s = formula ? "'" + v : v;
-  if (!quote) return s;
-  std::string out = "\"";
-  for (char c : s) { if (c == '"') out += '"'; out += c; }
-  return out + "\"";
-}
-
 // Opens the store of a configuration for reading; fails when no sync has created it yet.
 std::unique_ptr<store::Store> open_existing(const config::Config& cfg) {
   return sync::open_store(cfg, false);
@@ -55,6 +45,16 @@ int with_config(F&& body) {
 }
 
 }  // namespace
+
+std::string csv_field(const std::string& v) {
+  bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
+  bool formula = !v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos;
+  std::string s = formula ? "'" + v : v;
+  if (!quote) return s;
+  std::string out = "\"";
+  for (char c : s) { if (c == '"') out += '"'; out += c; }
+  return out + "\"";
+}
 
 int cmd_plugins_list(const CommonArgs& args, bool json) {
   auto registry = registry_for(args, {});

@@ -18,6 +18,10 @@ struct CommonArgs {
   std::string format = "text";
 };
 
+/// One CSV cell: quoted when it holds a comma, quote or line end; a leading = + - @ tab or CR
+/// gets a ' so that a spreadsheet shows the text instead of running it as a formula.
+std::string csv_field(const std::string& value);
+
 int cmd_plugins_list(const CommonArgs& args, bool json);
 /// `plugins check`: exit 0 when every plugin checked would load, 1 otherwise.
 int cmd_plugins_check(const CommonArgs& args, const std::vector<std::filesystem::path>& manifests, bool json);

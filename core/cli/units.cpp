@@ -20,22 +20,6 @@
 
 namespace hopnhat::cli {
 
-namespace {
-
-std::string csv_cell(const std::string& v) {
-  bool formula = !v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos;
-  std::string s = formula ? "'" + v : v;
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
-
 int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
   try {
     auto cfg = config::load_config(args.config);
@@ -60,8 +44,8 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
     for (const auto& u : count.units) {
       std::string before;
       for (const auto& p : u.predecessors) before += (before.empty() ? "" : "|") + p;
-      std::cout << csv_cell(u.unit->code) << "," << csv_cell(u.unit->name) << "," << u.unit->kind << "," << u.headcount << ","
-                << u.heads << "," << u.deputies << "," << csv_cell(before) << "\n";
+      std::cout << csv_field(u.unit->code) << "," << csv_field(u.unit->name) << "," << u.unit->kind << "," << u.headcount << ","
+                << u.heads << "," << u.deputies << "," << csv_field(before) << "\n";
     }
     // What could not be placed goes to stderr: the CSV stays one row per unit.
     std::int64_t unplaced = 0;

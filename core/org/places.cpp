@@ -58,6 +58,10 @@ Part classify(const std::string& written) {
 
 std::string name_without_kind(const std::string& name) { return classify(name).key; }
 
+std::runtime_error bad_row(const std::string& origin, std::size_t index, const std::string& what) {
+  return std::runtime_error(origin + ": row " + std::to_string(index + 2) + ": " + what);  // + 2: the header, and from 1
+}
+
 }  // namespace
 
 const PlaceRegistry& PlaceRegistry::builtin() {
@@ -85,10 +89,10 @@ const PlaceRegistry& PlaceRegistry::builtin() {
 void PlaceRegistry::add_communes(const std::vector<std::vector<std::string>>& rows, const std::string& origin) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
-    if (row.size() < 7) throw std::runtime_error(origin + ": row " + std::to_string(i + 2) + ": expected 7 columns");
+    if (row.size() < 7) throw bad_row(origin, i, "expected 7 columns");
     auto cccd = old_gso_to_cccd_.find(row[0]);
     if (cccd == old_gso_to_cccd_.end())
-      throw std::runtime_error(origin + ": row " + std::to_string(i + 2) + ": \"" + row[0] + "\" is not a province code of 2024");
+      throw bad_row(origin, i, "\"" + row[0] + "\" is not a province code of 2024");
     const std::string district = sdk::fold(row[3]);
     old_communes_.emplace(sdk::fold(row[6]), OldCommune{row[4], row[5], row[6], district, cccd->second});
     district_names_[district] = cccd->second;
@@ -100,13 +104,13 @@ void PlaceRegistry::add_commune_merges(const std::vector<std::vector<std::string
   for (const auto& [key, c] : old_communes_) province_of_old[c.code] = c.province_old;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
-    if (row.size() < 5) throw std::runtime_error(origin + ": row " + std::to_string(i + 2) + ": expected 5 columns");
+    if (row.size() < 5) throw bad_row(origin, i, "expected 5 columns");
     auto old = province_of_old.find(row[2]);
     if (old == province_of_old.end())
-      throw std::runtime_error(origin + ": row " + std::to_string(i + 2) + ": old commune " + row[2] + " is in no commune list");
-    merged_into_.emplace(row[2], NewCommune{row[0], row[1]});
-    if (!new_province_of_.count(row[0])) {
-      new_province_of_[row[0]] = old_to_new_.at(old->second);
+      throw bad_row(origin, i, "old commune " + row[2] + " is in no commune list");
+    const NewCommune commune{row[0], row[1], old_to_new_.at(old->second)};
+    merged_into_.emplace(row[2], commune);
+    if (new_communes_.emplace(row[0], commune).second) {
       new_by_key_.emplace(name_without_kind(row[1]), row[0]);
     }
   }
@@ -168,7 +172,7 @@ PlaceNow PlaceRegistry::resolve(std::string_view text) const {
       return (!district.empty() && o->district_key != district) || (province && old_to_new_.at(o->province_old) != province->code);
     });
     for (auto [a, b] = new_by_key_.equal_range(c.key); a != b; ++a)
-      if (!province || new_province_of_.at(a->second) == province->code) current.push_back(a->second);
+      if (!province || new_communes_.at(a->second).province == province->code) current.push_back(a->second);
   }
   if (!communes.empty()) {
     std::set<std::pair<std::string, std::string>> now;  // (code, name)
@@ -188,14 +192,12 @@ PlaceNow PlaceRegistry::resolve(std::string_view text) const {
       for (const auto& [code, name] : now) out.candidates.push_back(name + ", " + province_text(p));
     }
   } else if (!current.empty()) {
-    const Province& p = new_by_code_.at(new_province_of_.at(current.front()));
+    const NewCommune& commune = new_communes_.at(current.front());
+    const Province& p = new_by_code_.at(commune.province);
     out.province_code = p.code;
     out.how = "current";
     out.changed = !province_written.empty() && province_written != name_without_kind(p.name);
-    std::string name;
-    for (const auto& [old, merges] : merged_into_)
-      if (merges.code == current.front()) name = merges.name;
-    out.now = name + ", " + province_text(p);
+    out.now = commune.name + ", " + province_text(p);
   } else if (province) {
     out.province_code = province->code;
     out.how = "province";

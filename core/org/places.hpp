@@ -52,6 +52,7 @@ class PlaceRegistry {
   };
   struct NewCommune {
     std::string code, name;  // "Phường Hà Tu"
+    std::string province;    // its province's code of the 34
   };
   const Province* province_named(const std::string& key) const;
   std::string province_text(const Province& p) const;
@@ -64,7 +65,7 @@ class PlaceRegistry {
   std::map<std::string, std::string> district_names_;     // folded district name → province_old
   std::multimap<std::string, NewCommune> merged_into_;     // old commune code → new communes
   std::multimap<std::string, std::string> new_by_key_;     // folded new commune name → new code
-  std::map<std::string, std::string> new_province_of_;     // new commune code → new province code
+  std::map<std::string, NewCommune> new_communes_;         // new commune code → the commune
 };
 
 /// Adds to each place field of a golden record (`hometown`, `birth_place`, `address`: field →
