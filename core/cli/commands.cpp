@@ -13,12 +13,15 @@
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_text.hpp"
 #include "org/places.hpp"
+#include "org/timeline.hpp"
+#include "org/units.hpp"
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
 #include "sync/plugin_setup.hpp"
 #include "store/run_lock.hpp"
 #include "sync/sync_job.hpp"
+#include "sync/timelines.hpp"
 
 namespace hopnhat::cli {
 namespace {
@@ -184,7 +187,46 @@ int cmd_links(const CommonArgs& args) {
   });
 }
 
-int cmd_persons(const CommonArgs& args) {
+namespace {
+
+std::string golden_text(const nlohmann::json& g, const char* field) {
+  auto it = g.find(field);
+  return it != g.end() && it->contains("value") && (*it)["value"].is_string() ? (*it)["value"].get<std::string>() : "";
+}
+
+nlohmann::json timeline_json(const std::vector<sdk::PersonPeriod>& timeline) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : timeline)
+    out.push_back({{"kind", t.kind}, {"from", t.from}, {"to", t.to}, {"fields", t.fields}, {"unit_code", t.unit_code},
+                   {"sources", t.sources}, {"inferred", t.inferred}});
+  return out;
+}
+
+// As of `date`: false when the person's dated postings say they held none that day; else their
+// org_unit and position become the posting's (rule "posting", its first source), where a source
+// dates their postings.
+bool place_as_of(nlohmann::json& g, const std::vector<sdk::PersonPeriod>& timeline, const std::string& date) {
+  if (date.empty() || !org::has_postings(timeline)) return true;
+  const sdk::PersonPeriod* posting = org::posting_on(timeline, date);
+  if (!posting) return false;
+  const std::string& first = posting->sources.front();
+  const auto colon = first.find(':');
+  for (const char* field : {"unit", "position"}) {
+    auto it = posting->fields.find(field);
+    if (it == posting->fields.end()) continue;
+    g[std::string(field) == "unit" ? "org_unit" : "position"] = {
+        {"value", it->second}, {"source", first.substr(0, colon)}, {"record_id", first.substr(colon + 1)}, {"rule", "posting"}};
+  }
+  return true;
+}
+
+}  // namespace
+
+int cmd_persons(const CommonArgs& args, const std::string& as_of) {
+  if (!as_of.empty() && !org::is_iso_date(as_of)) {
+    std::cerr << "hopnhat persons: --as-of expects a date YYYY-MM-DD, got \"" << as_of.substr(0, 40) << "\"\n";
+    return static_cast<int>(sync::kExitUsage);
+  }
   return with_config([&] {
     auto cfg = load(args);
     auto store = open_existing(cfg);
@@ -192,15 +234,20 @@ int cmd_persons(const CommonArgs& args) {
     std::map<std::string, nlohmann::json> records;
     for (const auto& l : store->links())
       if (l.status != "deleted") records[l.person_id].push_back({{"source", l.source}, {"record_id", l.record_id}});
+    const sync::Timelines timelines(*store, cfg.organisation.get());
     if (args.format == "json") {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& p : persons) {
         if (p.retired_run) continue;
         nlohmann::json fields = merge::decode_golden(p.golden);
+        const auto timeline = timelines.of(p.id, golden_text(fields, "org_unit"), golden_text(fields, "position"));
+        if (!place_as_of(fields, timeline, as_of)) continue;
         org::annotate_places(fields);  // "now": the administrative unit of today, where the value names an older one
-        out.push_back({{"person_id", p.id}, {"fields", fields},
-                       {"records", records.count(p.id) ? records[p.id] : nlohmann::json::array()},
-                       {"created_run", p.created_run}, {"updated_run", p.updated_run}});
+        nlohmann::json person = {{"person_id", p.id}, {"fields", fields},
+                                 {"records", records.count(p.id) ? records[p.id] : nlohmann::json::array()},
+                                 {"created_run", p.created_run}, {"updated_run", p.updated_run}};
+        if (!timeline.empty()) person["timeline"] = timeline_json(timeline);
+        out.push_back(std::move(person));
       }
       std::cout << out.dump(2) << "\n";
     } else {
@@ -210,6 +257,7 @@ int cmd_persons(const CommonArgs& args) {
       for (const auto& p : persons) {
         if (p.retired_run) continue;
         auto g = merge::decode_golden(p.golden);
+        if (!place_as_of(g, timelines.of(p.id, golden_text(g, "org_unit"), golden_text(g, "position")), as_of)) continue;
         std::cout << p.id;
         for (const auto& f : sdk::kCanonicalFields) {
           std::string name(f.name);

@@ -31,7 +31,9 @@ int cmd_plugin_new(const std::string& name, const std::string& kind, const std::
 int cmd_validate(const CommonArgs& args);
 int cmd_sync(const CommonArgs& args, const std::filesystem::path& report, const sync::SyncOptions& options);
 int cmd_links(const CommonArgs& args);
-int cmd_persons(const CommonArgs& args);
+/// `as_of` (YYYY-MM-DD, or ""): only the persons who held a posting that day (or whose postings
+/// no source dates), with that posting as their org_unit and position.
+int cmd_persons(const CommonArgs& args, const std::string& as_of = "");
 /// `units list`: headcount per unit valid on `as_of` (empty: today).
 int cmd_units_list(const CommonArgs& args, const std::string& as_of);
 /// `places TEXT…`: the administrative unit of today for places written before the 2025 reform.

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
   auto* persons = app.add_subcommand("persons", "the golden records (json adds the provenance of every value)");
   add_config(persons);
   persons->add_option("--format", args.format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->required();
+  std::string persons_as_of;
+  persons->add_option("--as-of", persons_as_of,
+                      "YYYY-MM-DD: only those who held a posting that day (or whose postings no source dates), with that posting");
 
   auto* units = app.add_subcommand("units", "the organisation's units (docs/organisation.md)");
   units->require_subcommand(1);
@@ -215,7 +218,7 @@ int main(int argc, char** argv) {
       return cli::cmd_sync(args, report, sync_options);
     }
     if (*links) return cli::cmd_links(args);
-    if (*persons) return cli::cmd_persons(args);
+    if (*persons) return cli::cmd_persons(args, persons_as_of);
     if (*runs_list) return cli::cmd_runs(args);
     if (*units_list) return cli::cmd_units_list(args, units_as_of);
     if (*units_alias) {

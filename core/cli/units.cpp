@@ -62,6 +62,12 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
         std::cerr << "\n";
       }
     }
+    if (count.not_posted > 0)
+      std::cerr << count.not_posted << " persons held no posting on " << as_of
+                << " by their dated postings (before they joined, or after they left): in no unit\n";
+    if (!count.disputed.empty())
+      std::cerr << count.disputed.size() << " persons have sources that name different units as their posting on " << as_of
+                << "; each is counted where most sources put them (--format json lists them)\n";
     return sync::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";

@@ -4,8 +4,10 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <array>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -263,6 +265,60 @@ void write_organisation(const std::filesystem::path& dir, const std::vector<Pers
     truth << "G" << pad(static_cast<int>(i + 1), 7) << "," << gen_unit(people[i].unit).code << "," << people[i].position << "\n";
 }
 
+// The civil-service system's "quá trình công tác" of the merger scenario, and its truth. Drawn
+// from a random stream of its own, so the records are those of the scenario without postings.
+// Of the persons the system holds: one in seven came from another unit (a transfer before
+// 2025), those of the two merged units move to the new one on 2025-07-01, about 3% joined
+// after the merger and 3% left before today. The system's own "Đơn vị" column is not updated
+// (it still names the unit before the merger), as such systems lag.
+void write_postings(const std::filesystem::path& dir, const std::vector<Person>& people, std::uint64_t seed) {
+  std::ofstream postings(dir / "civil_postings.csv", std::ios::binary), truth(dir / "truth_postings.csv", std::ios::binary);
+  if (!postings || !truth) throw std::runtime_error((dir / "").string() + ": cannot write the postings files");
+  Random rnd(seed * 31 + 7);
+  postings << "Mã cán bộ,Từ ngày,Đến ngày,Đơn vị,Chức vụ\n";
+  truth << "person,unit_code,position,from,to\n";
+  auto dmy = [](int y, int m, int d) { return pad(d, 2) + "/" + pad(m, 2) + "/" + std::to_string(y); };
+  auto iso = [](int y, int m, int d) { return std::to_string(y) + "-" + pad(m, 2) + "-" + pad(d, 2); };
+  const GenUnit merged{"TCNV", "Phòng Tổ chức - Nội vụ", "state", {}, ""};
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const Person& p = people[i];
+    if (!p.civil) continue;
+    const std::string id = "CB" + pad(static_cast<int>(100000 + i), 6), who = "G" + pad(static_cast<int>(i + 1), 7);
+    auto row = [&](const GenUnit& u, const std::string& position, std::array<int, 3> from, std::optional<std::array<int, 3>> to) {
+      postings << id << "," << dmy(from[0], from[1], from[2]) << "," << (to ? dmy((*to)[0], (*to)[1], (*to)[2]) : "") << ","
+               << u.name << "," << position << "\n";
+      truth << who << "," << u.code << "," << position << "," << iso(from[0], from[1], from[2]) << ","
+            << (to ? iso((*to)[0], (*to)[1], (*to)[2]) : "") << "\n";
+    };
+    const GenUnit& unit = gen_unit(p.unit);
+    const bool merges = std::string(unit.code) == "TCCB" || std::string(unit.code) == "PNV";
+    if (rnd.chance(0.03)) {  // joined after the merger, into the unit of today
+      row(merges ? merged : unit, p.position, {2025, 8 + rnd.below(5), 1}, std::nullopt);
+      continue;
+    }
+    std::array<int, 3> start{std::min(2022, p.year + 22 + rnd.below(10)), 1 + rnd.below(12), 1};
+    std::optional<std::array<int, 3>> left;
+    if (rnd.chance(0.03)) left = std::array<int, 3>{rnd.chance(0.5) ? 2024 : 2026, 1 + rnd.below(6), 28};
+    if (rnd.chance(1.0 / 7) && start[0] < 2022) {  // a transfer: first another unit, then this one
+      const GenUnit* before = &gen_units()[static_cast<std::size_t>(rnd.below(static_cast<int>(gen_units().size())))];
+      if (before->code == std::string(unit.code)) before = &gen_units()[(static_cast<std::size_t>(before - &gen_units()[0]) + 1) % gen_units().size()];
+      const int moved = start[0] + 1 + rnd.below(2023 - start[0]);
+      row(*before, "Chuyên viên", start, std::array<int, 3>{moved, 3, 31});
+      start = {moved, 4, 1};
+    }
+    if (left && (*left)[0] == 2024) {  // left before the merger: one posting, closed
+      row(unit, p.position, start, left);
+      continue;
+    }
+    if (!merges) {
+      row(unit, p.position, start, left);
+      continue;
+    }
+    row(unit, p.position, start, std::array<int, 3>{2025, 6, 30});
+    row(merged, p.position, {2025, 7, 1}, left);
+  }
+}
+
 GenSummary generate(const GenOptions& opt) {
   const auto& t = text::domain_tables();
   Random rnd(opt.seed);
@@ -428,14 +484,18 @@ GenSummary generate(const GenOptions& opt) {
                         std::to_string(p.year) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2), p.male ? "Nam" : "Nữ", p.cccd}, ',');
   }
 
-  if (opt.merger) write_organisation(opt.out_dir, people);
+  if (opt.merger) {
+    write_organisation(opt.out_dir, people);
+    write_postings(opt.out_dir, people, opt.seed);
+  }
   std::ofstream cfg(opt.out_dir / "hopnhat.json", std::ios::binary);
   cfg << R"({
   "store": {"sqlite": "hopnhat.db"},)" << (opt.merger ? R"(
   "organisation": {"units": "units.csv", "crosswalk": "crosswalk.csv"},)" : "") << R"(
   "sources": [
     {"name": "party", "plugin": "csv", "options": {"path": "party_members.csv", "id": "Số thẻ đảng viên"}},
-    {"name": "civil", "plugin": "csv", "options": {"path": "civil_servants.csv", "id": "Mã cán bộ"}},
+    {"name": "civil", "plugin": "csv", "options": {"path": "civil_servants.csv", "id": "Mã cán bộ")"
+      << (opt.merger ? R"(, "history": [{"path": "civil_postings.csv", "kind": "posting"}])" : "") << R"(}},
     {"name": "office", "plugin": "csv", "options": {"path": "office_staff_tcvn3.csv", "id": "Mã hồ sơ", "encoding": "auto"}}
   ],
   "survivorship": {

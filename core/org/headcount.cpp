@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "org/timeline.hpp"
+
 namespace hopnhat::org {
 
 Headcount count_heads(const OrgRegistry& registry, const UnitResolver& resolver, const PositionLevels& levels,
@@ -21,11 +23,27 @@ Headcount count_heads(const OrgRegistry& registry, const UnitResolver& resolver,
       ++out.unplaced[it->second].persons;
       out.unplaced[it->second].person_ids.push_back(p.person_id);
     };
+    // The unit the person works in: the posting of that day, else org_unit when it resolves,
+    // else the party cell's unit.
+    const std::string* unit_text = &p.org_unit;
+    const std::string* position = &p.position;
+    if (has_postings(p.timeline)) {
+      const sdk::PersonPeriod* posting = posting_on(p.timeline, as_of);
+      if (!posting) {
+        ++out.not_posted;
+        continue;
+      }
+      ++out.by_posting;
+      if (!current_disputes(p.timeline, as_of).empty()) out.disputed.push_back(p.person_id);
+      static const std::string kNone;
+      auto at = [&](const char* name) { auto it = posting->fields.find(name); return it == posting->fields.end() ? &kNone : &it->second; };
+      unit_text = at("unit");
+      position = at("position");
+    }
     ++out.persons;
-    // The unit the person works in: org_unit when it resolves, else the party cell's unit.
     Resolution found;
     std::string text;
-    for (const std::string* written : {&p.org_unit, &p.party_unit}) {
+    for (const std::string* written : {unit_text, &p.party_unit}) {
       if (written->empty()) continue;
       Resolution r = resolver.resolve(*written, as_of);
       if (text.empty() || r.resolved()) {
@@ -60,7 +78,7 @@ Headcount count_heads(const OrgRegistry& registry, const UnitResolver& resolver,
     }
     UnitCount& c = out.units[it->second];
     ++c.headcount;
-    PositionLevel level = levels.level(p.position);
+    PositionLevel level = levels.level(*position);
     c.heads += level == PositionLevel::kHead;
     c.deputies += level == PositionLevel::kDeputy;
     ++out.placed_by[how_name(found.how)];

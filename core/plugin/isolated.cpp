@@ -54,7 +54,13 @@ nlohmann::json done_of(const sdk::Status& st) {
 }
 
 nlohmann::json record_to_json(const sdk::SourceRecord& r) {
-  return {{"id", r.id}, {"origin", r.origin}, {"fields", r.fields}, {"attributes", r.attributes}};
+  nlohmann::json j = {{"id", r.id}, {"origin", r.origin}, {"fields", r.fields}, {"attributes", r.attributes}};
+  if (!r.history.empty()) {  // absent for most sources: a line per record stays as it was
+    nlohmann::json& h = j["history"] = nlohmann::json::array();
+    for (const auto& row : r.history)
+      h.push_back({{"kind", row.kind}, {"from", row.from}, {"to", row.to}, {"fields", row.fields}, {"origin", row.origin}});
+  }
+  return j;
 }
 
 sdk::SourceRecord record_from_json(const nlohmann::json& j) {
@@ -63,6 +69,9 @@ sdk::SourceRecord record_from_json(const nlohmann::json& j) {
   r.origin = j.value("origin", "");
   r.fields = j.at("fields").get<std::map<std::string, std::string>>();
   r.attributes = j.at("attributes").get<std::vector<std::pair<std::string, std::string>>>();
+  for (const auto& h : j.value("history", nlohmann::json::array()))
+    r.history.push_back({h.at("kind"), h.value("from", ""), h.value("to", ""),
+                         h.value("fields", std::map<std::string, std::string>{}), h.value("origin", "")});
   return r;
 }
 
@@ -101,7 +110,12 @@ nlohmann::json person_to_json(const sdk::PersonRecord& p) {
   nlohmann::json history = nlohmann::json::array();
   for (const auto& h : p.history)
     history.push_back({{"run", h.run_id}, {"date", h.date}, {"field", h.field}, {"old", h.old_value}, {"new", h.new_value}});
-  return {{"person_id", p.person_id}, {"fields", fields}, {"records", records}, {"conflicts", conflicts}, {"history", history}};
+  nlohmann::json timeline = nlohmann::json::array();
+  for (const auto& t : p.timeline)
+    timeline.push_back({{"kind", t.kind}, {"from", t.from}, {"to", t.to}, {"fields", t.fields}, {"unit_code", t.unit_code},
+                        {"sources", t.sources}, {"inferred", t.inferred}});
+  return {{"person_id", p.person_id}, {"fields", fields},     {"records", records},
+          {"conflicts", conflicts},   {"history", history},   {"timeline", timeline}};
 }
 
 sdk::PersonRecord person_from_json(const nlohmann::json& j) {
@@ -115,6 +129,9 @@ sdk::PersonRecord person_from_json(const nlohmann::json& j) {
   for (const auto& c : j.value("conflicts", nlohmann::json::array())) p.conflicts.push_back({c.at("field"), c.at("kind")});
   for (const auto& h : j.value("history", nlohmann::json::array()))
     p.history.push_back({h.at("run"), h.at("date"), h.at("field"), h.at("old"), h.at("new")});
+  for (const auto& t : j.value("timeline", nlohmann::json::array()))
+    p.timeline.push_back({t.at("kind"), t.at("from"), t.at("to"), t.at("fields").get<std::map<std::string, std::string>>(),
+                          t.at("unit_code"), t.at("sources").get<std::vector<std::string>>(), t.value("inferred", false)});
   return p;
 }
 

@@ -53,7 +53,9 @@ PluginManifest read_manifest(const std::filesystem::path& path) {
   m.systems = doc.value("systems", std::vector<std::string>{});
   for (const auto& need : doc.value("needs", std::vector<std::string>{})) {
     if (need == "attributes") m.needs_attributes = true;
-    if (need == "history") m.needs_history = true;
+    else if (need == "history") m.needs_history = true;
+    else if (need == "timeline") m.needs_timeline = true;
+    else throw std::runtime_error(where + ": \"needs\" lists \"" + need + "\"; expected attributes, history or timeline");
   }
   for (const char* key : {"importer_options", "exporter_options"}) {
     if (!doc.contains(key)) continue;

@@ -21,6 +21,7 @@ struct PluginManifest {
   std::vector<std::string> systems;
   bool needs_attributes = false;  // the exporter reads the linked records' raw columns
   bool needs_history = false;     // the exporter reads the history of golden values
+  bool needs_timeline = false;    // the exporter reads the persons' postings, grades, party events
   nlohmann::json importer_options = nlohmann::json::object();  // JSON Schema of the options
   nlohmann::json exporter_options = nlohmann::json::object();
   std::filesystem::path manifest_path;

@@ -17,6 +17,7 @@
 #include "org/places.hpp"
 #include "store/conflict_query.hpp"
 #include "sync/open_store.hpp"
+#include "sync/timelines.hpp"
 #include "sync/unit_cases.hpp"
 
 namespace hopnhat::server {
@@ -452,11 +453,17 @@ Reply Api::person(const std::string& id) {
   for (const auto& c : store_->conflicts(false))
     if (c.person_id == id) conflicts.push_back({{"id", c.id}, {"kind", c.kind}, {"field", c.field}, {"status", c.status}});
   json golden = golden_of(p);
+  // Postings, grades and party events merged per period (docs/organisation.md), oldest first.
+  json timeline = json::array();
+  auto golden_text = [&](const char* f) { return golden.contains(f) ? golden[f].value("value", "") : std::string(); };
+  for (const auto& t : sync::Timelines(*store_, config_.organisation.get(), id).of(id, golden_text("org_unit"), golden_text("position")))
+    timeline.push_back({{"kind", t.kind}, {"from", t.from}, {"to", t.to}, {"fields", t.fields}, {"unit_code", t.unit_code},
+                        {"sources", t.sources}, {"inferred", t.inferred}});
   org::annotate_places(golden);  // "now": the administrative unit of today, where a place names an older one
   return Reply{200, {{"id", p->id}, {"created_run", p->created_run}, {"updated_run", p->updated_run},
                      {"retired_run", p->retired_run ? json(*p->retired_run) : json()}, {"merged_into", p->merged_into},
                      {"split_from", p->split_from}, {"golden", golden}, {"records", records}, {"history", history},
-                     {"decisions", decisions}, {"conflicts", conflicts}, {"field_labels", field_labels()}}, "", ""};
+                     {"timeline", timeline}, {"decisions", decisions}, {"conflicts", conflicts}, {"field_labels", field_labels()}}, "", ""};
 }
 
 Reply Api::runs() {

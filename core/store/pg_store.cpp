@@ -102,7 +102,7 @@ class PgStore final : public Store {
              "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
     // Staging tables for COPY: per session, emptied after each merge.
     db_.exec("CREATE TEMP TABLE stage_records (source TEXT, record_id TEXT, content_hash TEXT, origin TEXT, fields TEXT, "
-             "attributes TEXT, run BIGINT, normalized TEXT)");
+             "attributes TEXT, run BIGINT, normalized TEXT, history TEXT)");
     db_.exec("CREATE TEMP TABLE stage_links (source TEXT, record_id TEXT, person_id TEXT, status TEXT, score DOUBLE PRECISION, "
              "rule TEXT, run_id BIGINT, match_keys BYTEA)");
     db_.exec("CREATE TEMP TABLE stage_persons (id TEXT, created_run BIGINT, updated_run BIGINT, retired_run BIGINT, golden TEXT, "
@@ -261,11 +261,13 @@ class PgStore final : public Store {
     return std::move(rows.front());
   }
   void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
-    records_.put(r.source + '\x1f' + r.id, {r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id), normalized});
+    records_.put(r.source + '\x1f' + r.id, {r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id),
+                                            normalized, history_param(r)});
     maybe_flush();
   }
   void add_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
-    new_records_.add({r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id), pg(run_id), normalized});
+    new_records_.add({r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id), pg(run_id), normalized,
+                      history_param(r)});
     maybe_flush();
   }
   void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {
@@ -282,6 +284,27 @@ class PgStore final : public Store {
                  "ORDER BY person_id COLLATE \"C\", source COLLATE \"C\", record_id COLLATE \"C\"",
                  {text_array(person_ids)}, [&](const PgResult& r) { visit(live_link(r)); });
   }
+  void each_linked_history(const std::function<void(const std::string&, const std::string&, const std::string&,
+                                                    std::vector<sdk::HistoryRow>&&)>& visit) override {
+    flush();
+    db_.each_row("SELECT l.person_id, r.source, r.record_id, r.history FROM source_records r "
+                 "JOIN links l ON l.source = r.source AND l.record_id = r.record_id "
+                 "WHERE r.history IS NOT NULL AND r.deleted_run IS NULL AND l.status <> 'deleted' "
+                 "ORDER BY l.person_id COLLATE \"C\", r.source COLLATE \"C\", r.record_id COLLATE \"C\"",
+                 {}, [&](const PgResult& r) { visit(r.text(0, 0), r.text(0, 1), r.text(0, 2), read_history_json(r.text(0, 3))); });
+  }
+
+  void each_linked_history_of(const std::string& person_id,
+                              const std::function<void(const std::string&, const std::string&, const std::string&,
+                                                       std::vector<sdk::HistoryRow>&&)>& visit) override {
+    flush();
+    db_.each_row("SELECT l.person_id, r.source, r.record_id, r.history FROM links l "
+                 "JOIN source_records r ON r.source = l.source AND r.record_id = l.record_id "
+                 "WHERE l.person_id = $1 AND l.status <> 'deleted' AND r.history IS NOT NULL AND r.deleted_run IS NULL "
+                 "ORDER BY r.source COLLATE \"C\", r.record_id COLLATE \"C\"",
+                 {person_id}, [&](const PgResult& r) { visit(r.text(0, 0), r.text(0, 1), r.text(0, 2), read_history_json(r.text(0, 3))); });
+  }
+
   void each_live_link(const std::function<void(LinkRow&&)>& visit) override {
     flush();
     // Read in the primary key's order, then sorted here by person (migration 008 says why): on
@@ -594,10 +617,13 @@ class PgStore final : public Store {
 
  private:
   static constexpr const char* kSelectRecords =
-      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
+      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history "
+      "FROM source_records";
   static constexpr const char* kSelectRecordsForMatching =
       "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
-      "first_run, changed_run, deleted_run, normalized FROM source_records";
+      "first_run, changed_run, deleted_run, normalized, NULL FROM source_records";
+
+  static PgParam history_param(const sdk::SourceRecord& r) { return r.history.empty() ? PgParam() : PgParam(history_json(r)); }
 
   // A (person_id, source, record_id, status) row: what exports read of a live link.
   static LinkRow live_link(const PgResult& r) {
@@ -666,13 +692,13 @@ class PgStore final : public Store {
           "SELECT id, created_run, updated_run, retired_run, golden, merged_into, split_from, view_run FROM stage_persons "
           "ON CONFLICT (id) DO UPDATE SET updated_run = excluded.updated_run, retired_run = excluded.retired_run, "
           "golden = excluded.golden, merged_into = excluded.merged_into, split_from = excluded.split_from, view_run = excluded.view_run");
-    copy(new_records_, "source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, normalized)");
+    copy(new_records_, "source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, normalized, history)");
     merge(records_, "stage_records",
-          "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
-          "SELECT source, record_id, content_hash, origin, fields, attributes, run, run, NULL, normalized FROM stage_records "
+          "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history) "
+          "SELECT source, record_id, content_hash, origin, fields, attributes, run, run, NULL, normalized, history FROM stage_records "
           "ON CONFLICT (source, record_id) DO UPDATE SET content_hash = excluded.content_hash, origin = excluded.origin, "
           "fields = excluded.fields, attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, "
-          "normalized = excluded.normalized");
+          "normalized = excluded.normalized, history = excluded.history");
     copy(new_links_, "links(source, record_id, person_id, status, score, rule, run_id, match_keys)");
     merge(links_, "stage_links",
           "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) "
@@ -703,6 +729,7 @@ class PgStore final : public Store {
       s.changed_run = r.integer(0, 7);
       s.deleted_run = r.optional_integer(0, 8);
       s.normalized = r.text(0, 9);
+      if (!r.null(0, 10)) s.record.history = read_history_json(r.text(0, 10));
       out.push_back(std::move(s));
     });
     return out;

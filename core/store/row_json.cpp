@@ -33,6 +33,23 @@ void read_record_json(const std::string& fields, const std::string& attributes, 
   r.attributes = read_pairs_json(attributes);
 }
 
+std::string history_json(const sdk::SourceRecord& r) {
+  if (r.history.empty()) return "";
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : r.history)
+    out.push_back({{"kind", h.kind}, {"from", h.from}, {"to", h.to}, {"fields", h.fields}, {"origin", h.origin}});
+  return out.dump();
+}
+
+std::vector<sdk::HistoryRow> read_history_json(const std::string& text) {
+  std::vector<sdk::HistoryRow> out;
+  if (text.empty()) return out;
+  for (const auto& h : nlohmann::json::parse(text))
+    out.push_back({h.at("kind"), h.at("from"), h.at("to"), h.at("fields").get<std::map<std::string, std::string>>(),
+                   h.value("origin", "")});
+  return out;
+}
+
 std::string pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::string out = "[";  // written directly: once per stored record (base/json_text.hpp)
   for (const auto& [k, v] : pairs) {

@@ -41,6 +41,9 @@ Statement& Statement::bind_null(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;
 }
+Statement& Statement::bind_borrowed_or_null(int i, std::string_view text) {
+  return text.empty() ? bind_null(i) : bind_borrowed(i, text);
+}
 Statement& Statement::bind_optional(int i, const std::optional<std::int64_t>& v) {
   return v ? bind(i, *v) : bind_null(i);
 }

@@ -31,6 +31,8 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
+  /// bind_borrowed, or NULL for an empty text (a column that is NULL when there is nothing).
+  Statement& bind_borrowed_or_null(int index, std::string_view text);
   Statement& bind_optional(int index, const std::optional<std::int64_t>& value);
   /// Steps once; true while a row is available.
   bool step();

@@ -18,8 +18,8 @@ namespace {
 // The inserts the put_* writes extend with ON CONFLICT and the add_* ones run as they are;
 // write_*() binds a row to either and runs it.
 constexpr const char* kInsertRecord =
-    "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
+    "INSERT INTO source_records(source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)";
 constexpr const char* kInsertLink =
     "INSERT INTO links(source, record_id, person_id, status, score, rule, run_id, match_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kInsertPerson =  // the view run is the updated run (Store::put_person)
@@ -31,7 +31,7 @@ constexpr const char* kInsertPerson =  // the view run is the updated run (Store
 void write_record(Statement& s, const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) {
   s.bind_borrowed(1, r.source).bind_borrowed(2, r.id).bind_borrowed(3, r.content_hash).bind_borrowed(4, r.origin)
       .bind_borrowed(5, fields_json(r)).bind_borrowed(6, attributes_json(r)).bind(7, run_id).bind(8, run_id)
-      .bind_borrowed(9, normalized).run();
+      .bind_borrowed(9, normalized).bind_borrowed_or_null(10, history_json(r)).run();
 }
 
 void write_link(Statement& s, const LinkRow& l) {
@@ -186,7 +186,8 @@ class SqliteStore final : public Store {
     if (!put_record_) put_record_.emplace(db_.prepare(std::string(kInsertRecord) +
         " ON CONFLICT(source, record_id) DO UPDATE SET "
         "content_hash = excluded.content_hash, origin = excluded.origin, fields = excluded.fields, "
-        "attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, normalized = excluded.normalized"));
+        "attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, normalized = excluded.normalized, "
+        "history = excluded.history"));
     write_record(*put_record_, r, run_id, normalized);
   }
 
@@ -210,6 +211,26 @@ class SqliteStore final : public Store {
     auto s = db_.prepare("SELECT person_id, source, record_id, status FROM links INDEXED BY links_by_person "
                          "WHERE status <> 'deleted' ORDER BY person_id, source, record_id");
     visit_live_links(s, visit);
+  }
+
+  void each_linked_history(const std::function<void(const std::string&, const std::string&, const std::string&,
+                                                    std::vector<sdk::HistoryRow>&&)>& visit) override {
+    auto s = db_.prepare("SELECT l.person_id, r.source, r.record_id, r.history FROM source_records r "
+                         "JOIN links l ON l.source = r.source AND l.record_id = r.record_id "
+                         "WHERE r.history IS NOT NULL AND r.deleted_run IS NULL AND l.status <> 'deleted' "
+                         "ORDER BY l.person_id, r.source, r.record_id");
+    while (s.step()) visit(s.text(0), s.text(1), s.text(2), read_history_json(s.text(3)));
+  }
+
+  void each_linked_history_of(const std::string& person_id,
+                              const std::function<void(const std::string&, const std::string&, const std::string&,
+                                                       std::vector<sdk::HistoryRow>&&)>& visit) override {
+    auto s = db_.prepare("SELECT l.person_id, r.source, r.record_id, r.history FROM links l INDEXED BY links_by_person "
+                         "JOIN source_records r ON r.source = l.source AND r.record_id = l.record_id "
+                         "WHERE l.person_id = ? AND l.status <> 'deleted' AND r.history IS NOT NULL AND r.deleted_run IS NULL "
+                         "ORDER BY r.source, r.record_id");
+    s.bind(1, person_id);
+    while (s.step()) visit(s.text(0), s.text(1), s.text(2), read_history_json(s.text(3)));
   }
 
   void each_live_link_of(const std::vector<std::string>& person_ids, const std::function<void(LinkRow&&)>& visit) override {
@@ -688,10 +709,11 @@ class SqliteStore final : public Store {
   }
 
   static constexpr const char* kSelectRecords =
-      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized FROM source_records";
+      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history "
+      "FROM source_records";
   static constexpr const char* kSelectRecordsForMatching =
       "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
-      "first_run, changed_run, deleted_run, normalized FROM source_records";
+      "first_run, changed_run, deleted_run, normalized, NULL FROM source_records";
 
   static std::vector<StoredRecord> read_records(Statement& s) {
     std::vector<StoredRecord> out;
@@ -706,6 +728,7 @@ class SqliteStore final : public Store {
       r.changed_run = s.integer(7);
       if (!s.is_null(8)) r.deleted_run = s.integer(8);
       r.normalized = s.text(9);
+      if (!s.is_null(10)) r.record.history = read_history_json(s.text(10));
       out.push_back(std::move(r));
     }
     return out;

@@ -252,6 +252,14 @@ class Store {
   /// only person_id, source, record_id and status set: what an export needs of two million of
   /// them, in the order it walks the persons. `visit` must not use this store.
   virtual void each_live_link(const std::function<void(LinkRow&&)>& visit) = 0;
+  /// The history (SDK ABI 4) of every live record that has any and is linked to a person, in
+  /// (person id, source, record id) byte order. `visit` must not use this store.
+  virtual void each_linked_history(const std::function<void(const std::string& person_id, const std::string& source,
+                                                            const std::string& record_id, std::vector<sdk::HistoryRow>&& rows)>& visit) = 0;
+  /// The same for one person (a person page), through the links' person index.
+  virtual void each_linked_history_of(const std::string& person_id,
+                                      const std::function<void(const std::string& person_id, const std::string& source,
+                                                               const std::string& record_id, std::vector<sdk::HistoryRow>&& rows)>& visit) = 0;
   /// The same for the persons with these ids only (given in id order; an export of the persons
   /// a run changed).
   virtual void each_live_link_of(const std::vector<std::string>& person_ids, const std::function<void(LinkRow&&)>& visit) = 0;

@@ -19,6 +19,7 @@
 #include "sync/run_guard.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_reader.hpp"
+#include "sync/timelines.hpp"
 
 namespace hopnhat::sync {
 
@@ -36,6 +37,13 @@ struct ExportContext {
   std::size_t next = 0;     // the walk's place in links
   absl::flat_hash_map<std::string, std::vector<sdk::PersonConflict>> conflicts_of;
   absl::flat_hash_map<std::string, std::vector<sdk::ValueChange>> history_of;
+  std::unique_ptr<Timelines> timelines;  // needs.timeline
+
+  /// The person's timeline (its golden values read); empty for a person no record dates.
+  /// Read-only: any thread.
+  std::vector<sdk::PersonPeriod> timeline_of(const sdk::PersonRecord& p) const {
+    return timelines ? timelines->of(p.person_id, p.value("org_unit"), p.value("position")) : std::vector<sdk::PersonPeriod>{};
+  }
 
   /// Sets `p` to the person `id` with its records, cases and history (not its golden values;
   /// its buffers reused). Persons must be asked for in id order: the walk over the links needs it.
@@ -77,6 +85,7 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs, cons
   spdlog::debug("export: {} live links read in {:.2f} s", ctx.links.size(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
+  if (needs.timeline) ctx.timelines = std::make_unique<Timelines>(store, needs.registry);
   if (needs.history)
     for (auto& c : store.person_changes(""))
       ctx.history_of[c.person_id].push_back({c.run_id, c.changed_at, c.field, std::move(c.old_value), std::move(c.new_value)});
@@ -170,7 +179,10 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
     base::parallel_slices(
         n,
         [&](std::size_t b, std::size_t e, unsigned w) {
-          for (std::size_t k = b; k < e; ++k) readers[w].read(batch[k].person_id, entries[from + k].golden, batch[k].fields);
+          for (std::size_t k = b; k < e; ++k) {
+            readers[w].read(batch[k].person_id, entries[from + k].golden, batch[k].fields);
+            if (needs.timeline) batch[k].timeline = ctx.timeline_of(batch[k]);
+          }
         },
         256);
     auto w0 = std::chrono::steady_clock::now();
@@ -229,6 +241,7 @@ sdk::Status stream_changes(store::Store& store, const ExportNeeds& needs, Change
     if (sdk::Status st = remove_before(&ids[k]); !st) return st;
     ctx.fill(ids[k], p);
     readers[0].read(p.person_id, entries[k].golden, p.fields);
+    if (needs.timeline) p.timeline = ctx.timeline_of(p);
     if (sdk::Status st = exporter.write(p); !st) return st;
   }
   return remove_before(nullptr);
@@ -237,7 +250,7 @@ sdk::Status stream_changes(store::Store& store, const ExportNeeds& needs, Change
 }  // namespace
 
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
-                       ExportReport& rep, bool full_export) {
+                       ExportReport& rep, bool full_export, const org::OrgRegistry* registry) {
   // The export's plugin code runs from here to finish(): an abrupt end names it (RunGuard).
   run_phase("the plugin of export " + exp.use->name + " (" + exp.use->plugin + ")", "export");
   sdk::ExportHeader header;
@@ -245,7 +258,7 @@ std::string run_export(store::Store& store, std::int64_t run_id, const RunReport
   header.run_started_at = run.started_at;
   for (const auto& s : run.sources)
     header.sources.push_back({s.name, s.read, s.new_records, s.changed, s.unchanged, s.deleted, s.failed, s.error});
-  const ExportNeeds needs{exp.needs_attributes, exp.needs_history};
+  const ExportNeeds needs{exp.needs_attributes, exp.needs_history, exp.needs_timeline, registry};
   sdk::Status st;
   bool begun = false;
   rep.mode = "full";

@@ -113,6 +113,7 @@ PreparedPlugins prepare_plugins(const config::Config& c, plugin::PluginRegistry&
       e.use = &use;
       e.needs_attributes = registry.find(use.plugin)->needs_attributes;
       e.needs_history = registry.find(use.plugin)->needs_history;
+      e.needs_timeline = registry.find(use.plugin)->needs_timeline;
       e.context = std::make_unique<HostContext>(use.name, c.base_dir.string(), dry_run);
       if (runs_isolated(c, use, *registry.find(use.plugin)))
         e.exporter = plugin::ExporterPtr(new plugin::IsolatedExporter(isolation_of(*registry.find(use.plugin), use)),

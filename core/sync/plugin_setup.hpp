@@ -49,6 +49,7 @@ struct PreparedExport {
   const config::PluginUse* use = nullptr;
   bool needs_attributes = false;  // from the plugin's manifest
   bool needs_history = false;
+  bool needs_timeline = false;
   std::unique_ptr<HostContext> context;
   plugin::ExporterPtr exporter;
 };

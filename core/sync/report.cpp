@@ -49,6 +49,7 @@ nlohmann::json RunReport::to_json() const {
   j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}, {"settled", conflicts.settled}};
   if (units.counted)
     j["units"] = {{"placed", units.placed}, {"unplaced", units.unplaced},
+                  {"postings", {{"placed_by", units.by_posting}, {"not_posted", units.not_posted}, {"disputed", units.disputed_postings}}},
                   {"cases", {{"opened", units.opened}, {"closed", units.closed}, {"open", units.open}}},
                   {"registry", {{"added", units.registry_added}, {"changed", units.registry_changed}, {"removed", units.registry_removed}}}};
   j["decisions"] = {{"applied", decisions.applied}, {"orphaned", decisions.orphaned}};

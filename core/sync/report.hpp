@@ -62,6 +62,9 @@ struct RunReport {
     std::int64_t placed = 0, unplaced = 0;  // living persons whose unit resolves today, or not
     std::int64_t opened = 0, closed = 0, open = 0;  // unit_unresolved and unit_split cases
     std::int64_t registry_added = 0, registry_changed = 0, registry_removed = 0;  // rows of the units and crosswalk files
+    // Persons placed by a dated posting; with dated postings but none today; whose sources name
+    // different units as today's posting (docs/organisation.md, "Postings").
+    std::int64_t by_posting = 0, not_posted = 0, disputed_postings = 0;
   } units;
   struct {
     std::int64_t applied = 0;   // administrators' decisions applied in this run

@@ -23,6 +23,7 @@
 #include "sync/unit_cases.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/survivorship.hpp"
+#include "org/timeline.hpp"
 #include "store/store.hpp"
 #include "sync/plugin_setup.hpp"
 #include "sync/progress.hpp"
@@ -91,6 +92,12 @@ class SourceWriter final : public sdk::RecordSink {
       if (auto too_long = oversized_value(record)) {
         reject(record.origin, *too_long);
         return true;
+      }
+      if (!record.history.empty()) {  // its dates read as ISO here, so every later reader compares them as text
+        if (auto bad = org::normalize_history(record.history)) {
+          reject(record.origin, *bad);
+          return true;
+        }
       }
       auto [it, fresh] = origin_by_id_.emplace(record.id, record.origin);
       if (!fresh) {
@@ -420,7 +427,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       for (auto& exp : plugins.exports) {
         ExportReport& rep = report.exports.emplace_back();
         rep.name = exp.use->name;
-        std::string error = run_export(*store, run_id, report, exp, rep, options.full_export);
+        std::string error = run_export(*store, run_id, report, exp, rep, options.full_export, cfg.organisation.get());
         if (!error.empty()) throw SourceFailure(error);
       }
     }

@@ -10,6 +10,7 @@
 #include "admin/decisions.hpp"
 #include "merge/golden_text.hpp"
 #include "org/positions.hpp"
+#include "sync/timelines.hpp"
 #include "org/unit_resolver.hpp"
 #include "store/conflict_query.hpp"
 
@@ -82,12 +83,14 @@ RegistryChanges store_registry(store::Store& store, std::int64_t run_id, const o
   return n;
 }
 
-std::vector<org::PersonPlace> person_places(store::Store& store) {
+std::vector<org::PersonPlace> person_places(store::Store& store, const org::OrgRegistry& registry) {
+  const Timelines timelines(store, &registry);
   std::vector<org::PersonPlace> out;
   store.each_person([&](store::PersonRow&& p) {
     if (p.retired_run || p.golden.empty()) return;
     const nlohmann::json g = merge::decode_golden(p.golden);
-    out.push_back({p.id, golden_value(g, "org_unit"), golden_value(g, "party_unit"), golden_value(g, "position")});
+    out.push_back({p.id, golden_value(g, "org_unit"), golden_value(g, "party_unit"), golden_value(g, "position"), {}});
+    out.back().timeline = timelines.of(p.id, out.back().org_unit, out.back().position);
   });
   return out;
 }
@@ -95,11 +98,16 @@ std::vector<org::PersonPlace> person_places(store::Store& store) {
 org::Headcount count_units(store::Store& store, const org::OrgRegistry& registry, const org::PositionLevels& levels,
                            const std::string& as_of) {
   const org::UnitResolver resolver(registry, store.unit_aliases());
-  return org::count_heads(registry, resolver, levels, person_places(store), as_of);
+  return org::count_heads(registry, resolver, levels, person_places(store, registry), as_of);
 }
 
 nlohmann::json headcount_json(const org::Headcount& count, const org::OrgRegistry& registry) {
-  nlohmann::json out = {{"as_of", count.as_of}, {"persons", count.persons}, {"placed_by", count.placed_by}};
+  nlohmann::json out = {{"as_of", count.as_of},
+                         {"persons", count.persons},
+                         {"placed_by", count.placed_by},
+                         {"by_posting", count.by_posting},
+                         {"not_posted", count.not_posted},
+                         {"disputed_postings", count.disputed}};
   out["units"] = nlohmann::json::array();
   nlohmann::json names = nlohmann::json::object();
   auto name_of = [&](const std::string& code) {
@@ -137,6 +145,13 @@ void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgReg
   report.units.unplaced = 0;
   for (const auto& n : count.unplaced) report.units.unplaced += n.persons;
   report.units.placed = count.persons - report.units.unplaced;
+  report.units.by_posting = count.by_posting;
+  report.units.not_posted = count.not_posted;
+  report.units.disputed_postings = static_cast<std::int64_t>(count.disputed.size());
+  if (!count.disputed.empty())
+    spdlog::warn("units: {} persons have sources that name different units as their posting today (each counted where "
+                 "most sources put them; `units list --format json` lists them)",
+                 count.disputed.size());
 
   // The unit cases still waiting, by what they are about (kind and text); read by kind, not
   // with the other cases (a large queue holds a hundred thousand of those).

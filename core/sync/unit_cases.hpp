@@ -3,8 +3,8 @@
 // last run; what was added, changed or removed is written and recorded in one audit entry
 // (`units.registry`), so the store says which structure each run counted in and when it changed.
 // Then the units the persons work in: every living
-// person's unit as their golden record writes it (`org_unit`, else the unit their party cell is
-// named after) is resolved against the organisation's registry and carried to today's units.
+// person's unit — the posting of the day where a source dates their postings, else as their
+// golden record writes it (`org_unit`, else the unit their party cell is named after) — is resolved against the organisation's registry and carried to today's units.
 // A text that does not resolve, or resolves to several units, becomes a `unit_unresolved` case;
 // one whose unit was split over several new ones (a `partial` crosswalk) a `unit_split` case —
 // one case per text, however many persons write it, with the units it most likely means. An
@@ -33,8 +33,9 @@ struct RegistryChanges {
 };
 RegistryChanges store_registry(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry);
 
-/// What a unit count needs of every living person with a golden record, in person-id order.
-std::vector<org::PersonPlace> person_places(store::Store& store);
+/// What a unit count needs of every living person with a golden record, in person-id order:
+/// golden values, and the merged timeline of those whose records date any history.
+std::vector<org::PersonPlace> person_places(store::Store& store, const org::OrgRegistry& registry);
 
 /// Opens, updates and closes the unit cases after a run's reconciliation, as of `as_of`, and
 /// fills `report.units`.

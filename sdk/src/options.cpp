@@ -13,6 +13,7 @@ struct OptionReader::State {
   nlohmann::json options;
   std::set<std::string> read;
   std::string first_error;
+  std::string prefix;  // a nested reader's place in the options: "history[0]."
 };
 
 namespace {
@@ -46,11 +47,16 @@ OptionReader::OptionReader(std::string plugin, const std::string& options_json) 
   }
 }
 
+OptionReader::OptionReader(std::string plugin, const std::string& options_json, std::string prefix)
+    : OptionReader(std::move(plugin), options_json) {
+  state_->prefix = std::move(prefix);
+}
+
 OptionReader::~OptionReader() = default;
 
 void OptionReader::fail(const std::string& key, const std::string& expected) {
   if (state_->first_error.empty())
-    state_->first_error = state_->plugin + ": option '" + key + "': " + expected;
+    state_->first_error = state_->plugin + ": option '" + state_->prefix + key + "': " + expected;
 }
 
 #define HOPNHAT_OPTION_LOOKUP_(key)                         \
@@ -115,6 +121,18 @@ std::vector<std::string> OptionReader::string_list(const std::string& key) {
   return out;
 }
 
+std::vector<std::string> OptionReader::object_list(const std::string& key) {
+  HOPNHAT_OPTION_LOOKUP_(key)
+  if (!it->is_array()) { fail(key, "expected a list of objects, got " + shown(*it)); return {}; }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const auto& v = (*it)[i];
+    if (!v.is_object()) { fail(key + "[" + std::to_string(i) + "]", "expected an object, got " + shown(v)); return {}; }
+    out.push_back(v.dump());
+  }
+  return out;
+}
+
 #undef HOPNHAT_OPTION_LOOKUP_
 
 Status OptionReader::status() const {
@@ -128,7 +146,7 @@ Status OptionReader::status() const {
         std::size_t d = edit_distance(k, known);
         if (d < best_d) { best_d = d; best = known; }
       }
-      std::string msg = state_->plugin + ": unknown option '" + k + "'";
+      std::string msg = state_->plugin + ": unknown option '" + state_->prefix + k + "'";
       if (!best.empty()) msg += " (did you mean '" + best + "'?)";
       return Status::invalid_options(msg);
     }

@@ -33,6 +33,17 @@ std::string compute_content_hash(const SourceRecord& record) {
   for (const auto& [k, v] : record.fields) { append_text(bytes, k); append_text(bytes, v); }
   bytes += 'A';
   for (const auto& [k, v] : record.attributes) { append_text(bytes, k); append_text(bytes, v); }
+  // Only when there is any, so a record without history keeps the hash it had under ABI 3.
+  if (!record.history.empty()) {
+    bytes += 'H';
+    for (const auto& h : record.history) {
+      append_text(bytes, h.kind);
+      append_text(bytes, h.from);
+      append_text(bytes, h.to);
+      for (const auto& [k, v] : h.fields) { append_text(bytes, k); append_text(bytes, v); }
+      bytes += '|';
+    }
+  }
   return "2" + hex128(XXH3_128bits(bytes.data(), bytes.size()));
 }
 

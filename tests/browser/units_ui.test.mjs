@@ -2,13 +2,15 @@
 // field) every unit's headcount equals what `hopnhat units list` printed for that date (files
 // BEFORE and AFTER); the merged unit names its predecessors; a unit name no unit answers to is
 // listed, its case is answered from the queue with a unit's code, and the page then counts its
-// persons in that unit; a person's home town of before 2025 shows the province of today.
-// Env: URL, AFTER, BEFORE, PERSON, NOW, CHROMIUM, OUT (folder for screenshots).
+// persons in that unit; a person's home town of before 2025 shows the province of today; the
+// page of a person with dated postings shows the periods `hopnhat persons` gives (MOVED_TIMELINE:
+// [unit_code, from, to] each).
+// Env: URL, AFTER, BEFORE, PERSON, NOW, MOVED, MOVED_TIMELINE, CHROMIUM, OUT (folder for screenshots).
 import {readFileSync} from 'node:fs';
 import assert from 'node:assert/strict';
 import {logIn, openBrowser, runTest, step, until} from './helpers.mjs';
 
-const {URL, AFTER, BEFORE, OUT, PERSON, NOW} = process.env;
+const {URL, AFTER, BEFORE, OUT, PERSON, NOW, MOVED, MOVED_TIMELINE} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const after = JSON.parse(readFileSync(AFTER, 'utf8'));
 const before = JSON.parse(readFileSync(BEFORE, 'utf8'));
@@ -70,6 +72,16 @@ await runTest(OUT, {browser, page}, async () => {
   await page.goto(`${URL}#/persons/${PERSON}`);
   await page.waitForSelector('#golden td[data-field="hometown"] .place-now');
   assert.equal(await page.textContent('#golden td[data-field="hometown"] .place-now'), `(nay là ${NOW})`);
+
+  step('the postings of a person who moved');
+  await page.goto(`${URL}#/persons/${MOVED}`);
+  await page.waitForSelector('#timeline tr[data-kind]');
+  const dmy = (iso) => iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : null;
+  const want = JSON.parse(readFileSync(MOVED_TIMELINE, 'utf8')).map(([code, from, to]) => [code, dmy(from) || '(không rõ)', dmy(to) || 'nay']);
+  const shown = await page.$$eval('#timeline tr[data-kind]', (rows) =>
+    rows.map((r) => [r.dataset.unit, r.children[1].textContent, r.children[2].textContent]));
+  assert.deepEqual(shown, want);
+  assert.equal(await page.textContent('#timeline tr[data-kind] td'), 'Công tác');
 
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no script errors in the page');
   console.log('units browser test passed');

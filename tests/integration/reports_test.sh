@@ -230,4 +230,47 @@ run_rc "$HOPNHAT" sync --config bad.json
 assert_eq "$RC" "2" "exit code of a sync with a wrong form"
 assert_contains "$ERR" "forms/bad.json: /columns/0/value/field: \"ho_ten\" is not a canonical field" "the error"
 [[ ! -e out/bad.xlsx ]] || fail "a wrong form wrote a file"
+
+# 8. The CV's postings: the timeline merged from the civil-service system's dated postings
+# (`gen --merger`), read back by LibreOffice, equals the generator's true postings.
+mkdir merger && cd merger
+"$HOPNHAT" gen --persons 120 --seed 8 --merger --out . >/dev/null
+"$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "sync of the merger scenario"
+"$HOPNHAT" links --config hopnhat.json --format csv > links.csv
+python3 - <<'PY'
+import csv, collections, json
+truth = collections.defaultdict(list)
+for r in csv.DictReader(open("truth_postings.csv")): truth[r["person"]].append(r)
+# Two persons with a transfer or the move into the merged unit: their civil record's person.
+chosen = [p for p, rows in truth.items() if len(rows) >= 2][:2]
+person_of = {r["record_id"]: r["person_id"] for r in csv.DictReader(open("links.csv")) if r["source"] == "civil"}
+ids = [person_of["CB%06d" % (100000 + int(p[1:]) - 1)] for p in chosen]
+json.dump(dict(zip(ids, chosen)), open("chosen.json", "w"))
+c = json.load(open("hopnhat.json"))
+c["exports"] = [{"name": "cv", "plugin": "reports", "options": {"form": "cv", "path": "out/cv.xlsx", "persons": ids}}]
+json.dump(c, open("cv.json", "w"), ensure_ascii=False)
+PY
+"$HOPNHAT" sync --config cv.json --report cv-run.json >/dev/null 2>&1 || fail "the merger CVs: $(cat cv-run.json)"
+mkdir lo && to_csv out/cv.xlsx
+"$HOPNHAT" persons --config hopnhat.json --format json > persons.json
+python3 - <<'PY' || fail "the postings of the CV"
+import csv, glob, json
+chosen = json.load(open("chosen.json"))
+names = {u["code"]: u["name"] for u in csv.DictReader(open("units.csv"))}
+persons = {p["person_id"]: {k: v["value"] for k, v in p["fields"].items()} for p in json.load(open("persons.json"))}
+truth = {}
+for r in csv.DictReader(open("truth_postings.csv")): truth.setdefault(r["person"], []).append(r)
+def dmy(iso): return "/".join(reversed(iso.split("-"))) if iso else "nay"
+for pid, who in chosen.items():
+    rows = list(csv.reader(open("lo/cv-%s.csv" % persons[pid]["full_name"], encoding="utf-8")))
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "Từ ngày" and r[2] == "Đơn vị")
+    got = []
+    for r in rows[start + 1:]:
+        if not any(r): break
+        got.append(tuple(r[:4]))
+    want = [(dmy(t["from"]), dmy(t["to"]), names[t["unit_code"]], t["position"]) for t in sorted(truth[who], key=lambda t: t["from"])]
+    assert got == want, (pid, got, want)
+print("cv postings ok")
+PY
+cd ..
 echo "reports test passed"

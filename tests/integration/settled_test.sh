@@ -80,6 +80,7 @@ for column in ("severity", "person_name", "unit", "sources"):
     db.execute(f"ALTER TABLE conflicts DROP COLUMN {column}")
 db.execute("DROP TABLE unit_aliases")  # and the migrations after it: the store of a hopnhat of schema 9
 db.execute("DROP TABLE org_registry")
+db.execute("ALTER TABLE source_records DROP COLUMN history")
 db.execute("DELETE FROM schema_migrations WHERE version >= 10")
 db.commit()
 PY

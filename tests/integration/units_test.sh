@@ -167,10 +167,72 @@ PY
 "$HOPNHAT" gen --persons 600 --seed 12 --out merger --merger >/dev/null
 grep -q '"organisation"' merger/hopnhat.json || fail "gen --merger names the organisation"
 grep -qE ',(P\. Nội vụ|Phòng TCCB|VP),' <(iconv -f TCVN5712-1 -t UTF-8 merger/office_staff_tcvn3.csv) || fail "no abbreviated unit in the office sheet"
-"$HOPNHAT" sync --config merger/hopnhat.json >/dev/null 2>&1 || fail "sync of the merger scenario"
+"$HOPNHAT" sync --config merger/hopnhat.json --report m-run.json >/dev/null 2>&1 || fail "sync of the merger scenario"
 "$HOPNHAT" units list --config merger/hopnhat.json --as-of 2025-01-01 --format json > m-before.json
 "$HOPNHAT" units list --config merger/hopnhat.json --as-of 2025-08-01 --format json > m-after.json
-python3 "$SOURCE_DIR/tests/integration/units_truth.py" merger m-before.json m-after.json || fail "the merger scenario's headcount"
+"$HOPNHAT" units list --config merger/hopnhat.json --format json > m-today.json
+# Counted by the postings the civil-service system dates: transfers, the move into the merged
+# unit, those who joined after the merger (not counted before it) and those who left.
+python3 "$SOURCE_DIR/tests/integration/units_truth.py" merger m-before.json m-after.json m-today.json ||
+  fail "the merger scenario's headcount"
+# `persons --as-of`: those posted that day (or undated), with that day's posting as their unit.
+"$HOPNHAT" persons --config merger/hopnhat.json --as-of 2025-01-01 --format json > m-persons-before.json
+"$HOPNHAT" persons --config merger/hopnhat.json --format json > m-persons.json
+python3 - <<'PY' || fail "persons --as-of"
+import json
+before, units = json.load(open("m-persons-before.json")), json.load(open("m-before.json"))
+assert len(before) == units["persons"], (len(before), units["persons"])
+posted = [p for p in before if p["fields"].get("org_unit", {}).get("rule") == "posting"]
+assert len(posted) == units["by_posting"], (len(posted), units["by_posting"])
+assert not any(p["fields"]["org_unit"]["value"] == "Phòng Tổ chức - Nội vụ" for p in posted)  # not yet merged
+now = json.load(open("m-persons.json"))
+timelines = [p for p in now if "timeline" in p]
+assert len(timelines) == units["by_posting"] + units["not_posted"], (len(timelines), units)
+assert any(t["unit_code"] == "TCNV" and t["to"] == "" for p in timelines for t in p["timeline"])
+PY
+python3 - <<'PY' || fail "the run report's postings"
+import csv, json
+u = json.load(open("m-run.json"))["units"]["postings"]
+civil = {r["Mã cán bộ"] for r in csv.DictReader(open("merger/civil_postings.csv"))}
+assert u["placed_by"] > 0.8 * len(civil) and u["not_posted"] > 0 and u["disputed"] == 0, (u, len(civil))
+PY
+
+# A history row whose date does not parse refuses its record, naming the history file and line;
+# the rest of the source is read. A changed history file is a changed source.
+cp -r merger merger-bad
+python3 - <<'PY'
+rows = open("merger-bad/civil_postings.csv", encoding="utf-8").read().split("\n")
+cells = rows[5].split(",")
+cells[1] = "31/02/2024"
+rows[5] = ",".join(cells)
+open("merger-bad/civil_postings.csv", "w", encoding="utf-8").write("\n".join(rows))
+open("bad-id.txt", "w").write(cells[0])
+PY
+run_rc "$HOPNHAT" sync --config merger-bad/hopnhat.json --report m-bad.json
+python3 - <<'PY' || fail "the refused history row: $(cat m-bad.json)"
+import json
+r = json.load(open("m-bad.json"))
+civil = [s for s in r["sources"] if s["name"] == "civil"][0]
+assert civil["changed"] == 0 and civil["failed"] == 1, civil
+assert any("civil_postings.csv line 6" in x and "31/02/2024" in x and "not a date" in x for x in civil["rejections"]), civil["rejections"]
+PY
+# A history file read as the wrong kind fails its source, naming the column it lacks; an unknown
+# key in a history entry is refused by `validate` with its JSON path.
+python3 - <<'PY'
+import json
+c = json.load(open("merger/hopnhat.json"))
+civil = [s for s in c["sources"] if s["name"] == "civil"][0]
+civil["options"]["history"][0]["kind"] = "grade"
+json.dump(c, open("merger/grade.json", "w"), ensure_ascii=False)
+civil["options"]["history"][0] = {"path": "civil_postings.csv", "kind": "posting", "colums": {}}
+json.dump(c, open("merger/typo.json", "w"), ensure_ascii=False)
+PY
+run_rc "$HOPNHAT" sync --config merger/grade.json --dry-run
+assert_eq "$RC" "1" "a sync whose history file lacks its column"
+assert_contains "$OUT" "civil_postings.csv: a grade history needs a column for grade_code (e.g. \"Mã ngạch\")" "the wrong kind"
+run_rc "$HOPNHAT" validate --config merger/typo.json
+assert_eq "$RC" "2" "validate with an unknown history key"
+assert_contains "$ERR" "sources[1].options.history[0].colums: unknown key (did you mean \"columns\"?)" "the JSON path of the unknown key"
 
 # Bad units files are refused before anything runs, naming file, line and column.
 printf 'code,name,kind,colour\nA,B,state,red\n' > bad_units.csv

@@ -131,3 +131,22 @@ TEST_CASE("plugin-host run by hand without descriptor 3 says what it is for") {
   std::string text((std::istreambuf_iterator<char>(in)), {});
   CHECK_THAT(text, Catch::Contains("descriptor 3"));
 }
+
+TEST_CASE("a record's history and a person's timeline cross the protocol intact (ABI 4)") {
+  sdk::SourceRecord r;
+  r.id = "CB1";
+  r.fields["full_name"] = "Nguyễn Văn An";
+  CHECK_FALSE(plugin::record_to_json(r).contains("history"));  // a record without: the line it always was
+  r.history = {{"posting", "01/07/2025", "", {{"unit", "Phòng Tổ chức - Nội vụ"}, {"position", "Chuyên viên"}}, "qtct.csv line 3"}};
+  CHECK(plugin::record_from_json(plugin::record_to_json(r)).history == r.history);
+
+  sdk::PersonRecord p;
+  p.person_id = "P0000001";
+  p.timeline = {{"posting", "2015-03-01", "2025-06-30", {{"unit", "Phòng Nội vụ"}}, "PNV", {"civil:CB1", "golden:org_unit"}, false},
+                {"posting", "", "", {{"unit", "VP"}}, "VP", {"golden:org_unit"}, true}};
+  const sdk::PersonRecord back = plugin::person_from_json(plugin::person_to_json(p));
+  REQUIRE(back.timeline.size() == 2);
+  CHECK(back.timeline[0].sources == p.timeline[0].sources);
+  CHECK(back.timeline[0].unit_code == "PNV");
+  CHECK(back.timeline[1].inferred);
+}

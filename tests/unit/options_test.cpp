@@ -31,3 +31,22 @@ TEST_CASE("options that are not JSON are refused") {
   OptionReader r("csv", "{nope");
   CHECK_THAT(r.status().message(), Catch::Contains("not valid JSON"));
 }
+
+TEST_CASE("a list of objects is read element by element, each problem named by its place") {
+  OptionReader r("csv", R"({"history": [{"path": "qtct.csv", "kind": "posting"}, {"path": "l.csv", "knd": "grade"}]})");
+  auto items = r.object_list("history");
+  REQUIRE(items.size() == 2);
+  CHECK(r.status().is_ok());
+  OptionReader first("csv", items[0], "history[0].");
+  CHECK(first.required_string("kind") == "posting");
+  CHECK(first.required_string("path") == "qtct.csv");
+  CHECK(first.status().is_ok());
+  OptionReader second("csv", items[1], "history[1].");
+  second.required_string("path");
+  second.string("kind");
+  CHECK_THAT(second.status().message(), Catch::Contains("unknown option 'history[1].knd'") && Catch::Contains("did you mean 'kind'"));
+
+  OptionReader wrong("csv", R"({"history": [{"path": "a"}, 3]})");
+  wrong.object_list("history");
+  CHECK_THAT(wrong.status().message(), Catch::Contains("option 'history[1]': expected an object, got 3"));
+}

@@ -137,14 +137,14 @@ TEST_CASE("headcount per unit on a date: merged units count their predecessors' 
   UnitResolver resolver(r);
   PositionLevels levels;
   std::vector<PersonPlace> persons = {
-      {"p1", "Ban Tổ chức Huyện ủy", "", "Trưởng ban"},
-      {"p2", "", "Chi bộ Ban Tổ chức Huyện ủy", "Phó Trưởng ban"},  // only the party cell names the unit
-      {"p3", "Phòng Nội vụ", "", "Trưởng phòng"},
-      {"p4", "P. Nội vụ", "", "Chuyên viên"},
-      {"p5", "Phòng LĐTB&XH", "", "Chuyên viên"},                 // split: not guessed
-      {"p6", "Ban Kinh tế", "", "Chuyên viên"},                    // unknown
-      {"p7", "", "", ""},                                          // nothing written
-      {"p8", "Phòng VH-TT", "", "Phó Trưởng phòng"},
+      {"p1", "Ban Tổ chức Huyện ủy", "", "Trưởng ban", {}},
+      {"p2", "", "Chi bộ Ban Tổ chức Huyện ủy", "Phó Trưởng ban", {}},  // only the party cell names the unit
+      {"p3", "Phòng Nội vụ", "", "Trưởng phòng", {}},
+      {"p4", "P. Nội vụ", "", "Chuyên viên", {}},
+      {"p5", "Phòng LĐTB&XH", "", "Chuyên viên", {}},                 // split: not guessed
+      {"p6", "Ban Kinh tế", "", "Chuyên viên", {}},                    // unknown
+      {"p7", "", "", "", {}},                                          // nothing written
+      {"p8", "Phòng VH-TT", "", "Phó Trưởng phòng", {}},
   };
   Headcount after = count_heads(r, resolver, levels, persons, "2025-08-01");
   auto unit = [&](const Headcount& h, const std::string& code) {

@@ -43,10 +43,10 @@ TEST_CASE("both backends know the same migrations, numbered 1, 2, 3 … from the
 TEST_CASE("a new store gets the current schema version, nothing is pending after") {
   FOR_EACH_BACKEND(ts);
   auto store = ts.open();
-  CHECK(store->pending_migrations().size() == 12);
+  CHECK(store->pending_migrations().size() == 13);
   store->begin();
-  CHECK(store->schema_version() == 12);
-  CHECK(store->latest_schema_version() == 12);
+  CHECK(store->schema_version() == 13);
+  CHECK(store->latest_schema_version() == 13);
   store->commit();
   CHECK(store->pending_migrations().empty());
   CHECK_THAT(store->describe(), Catch::StartsWith(ts.backend() == "sqlite" ? "SQLite" : "PostgreSQL"));
@@ -494,6 +494,37 @@ TEST_CASE("the organisation's registry rows are kept, replaced and removed alike
   store->delete_org_row("crosswalk", "A>B@2025-07-01");
   store->commit();
   CHECK(store->org_rows().size() == 1);
+}
+
+TEST_CASE("a record's history is kept with it, replaced with it, and read by person, alike on both backends") {
+  FOR_EACH_BACKEND(ts);
+  auto store = ts.open();
+  store->begin();
+  auto run = store->create_run("2026-01-01T00:00:00Z", false);
+  store->add_person({"P0000001", run, run, std::nullopt, "{}", "", ""});
+  sdk::SourceRecord dated = record("CB1", "Nguyễn Văn An", "civil");
+  dated.history = {{"posting", "2015-03-01", "2025-06-30", {{"unit", "Phòng Nội vụ"}, {"position", "Chuyên viên"}}, "qtct.csv line 2"},
+                   {"posting", "2025-07-01", "", {{"unit", "Phòng Tổ chức - Nội vụ"}}, "qtct.csv line 3"}};
+  dated.content_hash = sdk::compute_content_hash(dated);
+  CHECK(dated.content_hash != record("CB1", "Nguyễn Văn An", "civil").content_hash);
+  store->add_record(dated, run, "{}");             // added (PostgreSQL: copied)
+  store->add_record(record("1", "Nguyễn Văn An"), run, "{}");  // no history: NULL
+  store->add_link({"civil", "CB1", "P0000001", "linked", std::nullopt, "single", run, ""});
+  store->add_link({"party", "1", "P0000001", "linked", std::nullopt, "single", run, ""});
+  store->commit();
+  auto recs = store->active_records();
+  REQUIRE(recs.size() == 2);
+  for (const auto& r : recs) CHECK(r.record.history == (r.record.id == "CB1" ? dated.history : std::vector<sdk::HistoryRow>{}));
+  std::vector<std::string> seen;
+  store->each_linked_history([&](const std::string& person, const std::string& source, const std::string& id, std::vector<sdk::HistoryRow>&& rows) {
+    seen.push_back(person + " " + source + ":" + id + " " + std::to_string(rows.size()));
+  });
+  CHECK(seen == std::vector<std::string>{"P0000001 civil:CB1 2"});
+  store->begin();
+  dated.history.pop_back();  // the source now states one row: replaced (PostgreSQL: merged)
+  store->put_record(dated, run, "{}");
+  store->commit();
+  CHECK(store->record("civil", "CB1")->record.history.size() == 1);
 }
 
 TEST_CASE("a session written again for its token replaces the whole row, alike on both backends") {

@@ -26,6 +26,9 @@ const T = {
     unit_hint: 'Câu trả lời được lưu thành tên gọi khác của đơn vị và giữ nguyên cho mọi lần đồng bộ sau.',
     unit_split_hint: 'Đơn vị cũ đã được chia cho nhiều đơn vị mới; chọn đơn vị mà những người ghi tên này đã chuyển sang.',
     now_is: 'nay là', now_maybe: 'nay có thể là',
+    timeline: 'Quá trình công tác, lương và sinh hoạt đảng', period_kind: 'Loại', period_from: 'Từ ngày', period_to: 'Đến ngày',
+    period_what: 'Nội dung', period_sources: 'Nguồn', period_posting: 'Công tác', period_grade: 'Ngạch, bậc', period_party: 'Đảng',
+    until_now: 'nay', date_unknown: '(không rõ)', golden_unit: 'đơn vị trong bản ghi hợp nhất',
     units_nav: 'Đơn vị', units_title: 'Đơn vị và biên chế', as_of: 'Tính đến ngày', show: 'Xem', code: 'Mã',
     unit_name: 'Tên đơn vị', unit_kind: 'Khối', headcount: 'Số người', heads: 'Cấp trưởng', deputies: 'Cấp phó',
     predecessors: 'Hình thành từ', kind_party: 'Đảng', kind_state: 'Chính quyền', kind_other: 'Khác',
@@ -74,6 +77,9 @@ const T = {
     unit_hint: 'The answer is kept as another name of the unit and holds on every later run.',
     unit_split_hint: 'The old unit was split over several new ones; choose where those who write this name went.',
     now_is: 'now', now_maybe: 'now perhaps',
+    timeline: 'Postings, grades and party history', period_kind: 'Kind', period_from: 'From', period_to: 'To',
+    period_what: 'What', period_sources: 'Sources', period_posting: 'Posting', period_grade: 'Grade', period_party: 'Party',
+    until_now: 'now', date_unknown: '(unknown)', golden_unit: 'the golden record\'s unit',
     units_nav: 'Units', units_title: 'Units and headcount', as_of: 'As of', show: 'Show', code: 'Code',
     unit_name: 'Unit', unit_kind: 'Kind', headcount: 'Headcount', heads: 'Heads', deputies: 'Deputies',
     predecessors: 'Formed from', kind_party: 'Party', kind_state: 'State', kind_other: 'Other',
@@ -459,7 +465,16 @@ async function personPage(id) {
     h('tr', {}, [t('when'), t('field'), t('before'), t('after')].map((x) => h('th', {}, x))),
     p.history.map((x) => h('tr', {}, h('td', {}, fmtDate(x.at)), h('td', {}, label(p.field_labels, x.field)),
       h('td', {}, shownValue(x.field, x.old)), h('td', {}, shownValue(x.field, x.new))))) : h('p', {class: 'muted'}, t('no_history'));
-  return page(((g.full_name || {}).value || p.id) + ' (' + p.id + ')', goldenTable,
+  // The person's periods as the host merged them from every record (docs/organisation.md).
+  const day = (iso) => /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.slice(8, 10) + '/' + iso.slice(5, 7) + '/' + iso.slice(0, 4) : iso;
+  const timeline = p.timeline.length ? [h('h2', {}, t('timeline')), h('table', {id: 'timeline'},
+    h('tr', {}, [t('period_kind'), t('period_from'), t('period_to'), t('period_what'), t('period_sources')].map((x) => h('th', {}, x))),
+    p.timeline.map((x) => h('tr', {'data-kind': x.kind, 'data-unit': x.unit_code},
+      h('td', {}, t('period_' + x.kind)), h('td', {}, x.from ? day(x.from) : t('date_unknown')),
+      h('td', {}, x.to ? day(x.to) : t('until_now')), h('td', {}, ['unit', 'position', 'grade_code', 'salary_step', 'salary_coefficient', 'event', 'cell']
+        .map((f) => x.fields[f]).filter((v) => v).join(', ')),
+      h('td', {class: 'muted'}, x.sources.map((s) => s === 'golden:org_unit' ? t('golden_unit') : s).join(' · '))))) ] : [];
+  return page(((g.full_name || {}).value || p.id) + ' (' + p.id + ')', goldenTable, timeline,
     h('h2', {}, t('records_side')), recordsSideBySide(p.records, p.field_labels, null),
     h('h2', {}, t('history')), history,
     p.decisions.length ? [h('h2', {}, t('decisions')), decisionsTable(p.decisions)] : [],

@@ -34,8 +34,11 @@ Status CsvImporter::configure(const std::string& options_json, sdk::Context& ctx
     else if (d->size() == 1 && std::string(",;\t|").find((*d)[0]) != std::string::npos) delimiter_ = (*d)[0];
     else opt.fail("delimiter", "expected auto, \",\", \";\", \"\\t\" or \"|\", got \"" + *d + "\"");
   }
-  Status st = opt.status();
+  history_.clear();
+  const Status history = read_history_options(opt, ctx, id_column_, history_);
+  Status st = opt.status();  // the top level's problems first, then the history files'
   if (!st) return st;
+  if (!history) return history;
   path_ = sdk::resolve_path(ctx, path);
   display_name_ = path_;
   // Bump kReading when a change to this file would read the same bytes into other records.
@@ -65,7 +68,14 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
     in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!in) return Status::io_error(display_name_ + ": reading the file failed");
   }
-  const std::string print = "file " + sdk::fingerprint(bytes, salt_);
+  std::string print = "file " + sdk::fingerprint(bytes, salt_);
+  std::map<std::string, std::vector<sdk::HistoryRow>> history;  // record id → rows
+  for (const HistoryFile& h : history_) {
+    std::string digest;
+    st = read_history_file(h, *ctx_, salt_, history, digest);
+    if (!st) return st;
+    print += " history " + digest;  // a changed history file is a changed source
+  }
   if (request.state == print) {
     ctx_->log(sdk::LogLevel::kInfo, display_name_ + ": unchanged since the last run; not read again");
     result.full_snapshot = false;
@@ -231,8 +241,22 @@ Status CsvImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sink,
         rec.attributes.emplace_back(headings[c], std::move(value));
       }
     }
+    if (!history.empty()) {
+      auto h = history.find(rec.id);
+      if (h != history.end()) {
+        rec.history = std::move(h->second);
+        history.erase(h);
+      }
+    }
     if (!sink.emit(std::move(rec))) return Status::cancelled(display_name_ + ": reading stopped by the host");
     if (ctx_->cancelled()) return Status::cancelled(display_name_ + ": reading cancelled");
+  }
+  if (!history.empty()) {  // rows of no record of this file: said, not dropped unseen
+    std::size_t rows = 0;
+    for (const auto& [id, list] : history) rows += list.size();
+    ctx_->log(sdk::LogLevel::kWarning, display_name_ + ": " + std::to_string(rows) + " history row(s) of " +
+                                           std::to_string(history.size()) + " record id(s) that this file does not have (the first at " +
+                                           history.begin()->second.front().origin + "); not read");
   }
   result.full_snapshot = true;
   result.state = print;

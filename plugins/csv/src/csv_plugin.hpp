@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "csv_history.hpp"
 #include "hopnhat/sdk/plugin.hpp"
 #include "hopnhat/sdk/text.hpp"
 
@@ -30,6 +31,7 @@ class CsvImporter {
   hopnhat::sdk::Encoding encoding_ = hopnhat::sdk::Encoding::kAuto;
   char delimiter_ = 0;                          // 0: detect
   std::string salt_;  // what else decides the records besides the file's bytes (fingerprint)
+  std::vector<HistoryFile> history_;  // option "history": dated rows keyed by the record id
 };
 
 // Writes the roster whole, or patches the file it wrote in an earlier run: its state names the

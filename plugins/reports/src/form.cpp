@@ -176,7 +176,7 @@ Form parse_form(const json& doc, const std::string& name) {
   if (!doc.is_object()) p.fail("", "a form is a JSON object");
   p.only_keys(doc, "", {"$comment", "layout", "rows", "sheet", "output", "orientation", "top_left", "top_right", "title",
                         "subtitle", "header_rows", "number_row", "columns", "filter", "group_by", "group_label", "subtotals",
-                        "total", "total_label", "sort", "signatures", "notes", "lines", "history", "sources", "sheet_name",
+                        "total", "total_label", "sort", "signatures", "notes", "lines", "history", "sources", "sheet_name", "postings", "grades",
                         "max_persons"});
   Form f;
   f.name = name;
@@ -271,6 +271,8 @@ Form parse_form(const json& doc, const std::string& name) {
                          p.value(p.member(lines[i], path, "value", json::value_t::object, true), path + "/value", false)});
     }
     f.history_title = p.text(doc, "", "history", "");
+    f.postings_title = p.text(doc, "", "postings", "");
+    f.grades_title = p.text(doc, "", "grades", "");
     f.sources_title = p.text(doc, "", "sources", "");
     if (doc.contains("sheet_name")) f.sheet_name = p.value(doc["sheet_name"], "/sheet_name", false);
     const json& mp = p.member(doc, "", "max_persons", json::value_t::number_integer, false);

@@ -99,6 +99,8 @@ struct Form {
   // Per-person layout (one sheet per person: a CV).
   std::vector<CvLine> lines;
   std::string history_title;  // "" = no history table
+  std::string postings_title;  // "" = no table of postings (the timeline: "tóm tắt quá trình công tác")
+  std::string grades_title;    // "" = no table of grades and salary steps
   std::string sources_title;  // "" = no table of the linked records
   std::optional<ValueSpec> sheet_name;
   int max_persons = 2000;

@@ -1,5 +1,6 @@
 #include "layout.hpp"
 
+#include <array>
 #include <algorithm>
 #include <set>
 
@@ -278,6 +279,40 @@ std::vector<Sheet> lay_out_per_person(const Form& form, const std::vector<sdk::P
       s.merges.push_back({row, 1, row, 3});
       ++row;
     }
+    // The timeline's postings and grades, oldest first, as the standard CV form (mẫu 2C-BNV/2008)
+    // summarises them: from, to, and what held over that time.
+    auto timeline_table = [&](const std::string& title, const char* kind, std::array<const char*, 4> heads,
+                              std::array<const char*, 2> fields) {
+      if (title.empty()) return;
+      ++row;
+      s.at(row, 0) = {title, std::nullopt, 0, 0, 0, Role::kLabel};
+      ++row;
+      for (int c = 0; c < 4; ++c) s.at(row, c) = {heads[static_cast<std::size_t>(c)], std::nullopt, 0, 0, 0, Role::kHeader};
+      ++row;
+      auto day = [](const std::string& iso) {
+        Date d = Date::parse(iso);
+        return d.year ? d.shown() : iso;
+      };
+      bool any = false;
+      for (const auto& t : p.timeline) {
+        if (t.kind != kind) continue;
+        any = true;
+        auto at = [&](const char* f) { auto it = t.fields.find(f); return it == t.fields.end() ? std::string() : it->second; };
+        s.at(row, 0) = {t.from.empty() ? "(không rõ)" : day(t.from), std::nullopt, 0, 0, 0, Role::kText};
+        s.at(row, 1) = {t.to.empty() ? "nay" : day(t.to), std::nullopt, 0, 0, 0, Role::kText};
+        s.at(row, 2) = {at(fields[0]), std::nullopt, 0, 0, 0, Role::kText};
+        s.at(row, 3) = {at(fields[1]), std::nullopt, 0, 0, 0, Role::kText};
+        ++row;
+      }
+      if (!any) {
+        s.at(row, 0) = {"(nguồn chưa ghi)", std::nullopt, 0, 0, 0, Role::kText};
+        for (int c = 1; c < 4; ++c) s.at(row, c).role = Role::kText;
+        s.merges.push_back({row, 0, row, 3});
+        ++row;
+      }
+    };
+    timeline_table(form.postings_title, "posting", {"Từ ngày", "Đến ngày", "Đơn vị", "Chức vụ"}, {"unit", "position"});
+    timeline_table(form.grades_title, "grade", {"Từ ngày", "Đến ngày", "Mã ngạch", "Bậc lương"}, {"grade_code", "salary_step"});
     if (!form.history_title.empty()) {
       ++row;
       s.at(row, 0) = {form.history_title, std::nullopt, 0, 0, 0, Role::kLabel};

@@ -25,6 +25,9 @@ class OptionReader {
  public:
   /// `plugin` names the plugin in messages; `options_json` must be a JSON object.
   OptionReader(std::string plugin, const std::string& options_json);
+  /// A reader of one object nested in the options (an element of object_list): its messages
+  /// name the key under `prefix` ("option 'history[0].kind'").
+  OptionReader(std::string plugin, const std::string& options_json, std::string prefix);
   ~OptionReader();
   OptionReader(const OptionReader&) = delete;
   OptionReader& operator=(const OptionReader&) = delete;
@@ -37,6 +40,8 @@ class OptionReader {
   /// An object whose values are all strings, such as `fields`.
   std::map<std::string, std::string> string_map(const std::string& key);
   std::vector<std::string> string_list(const std::string& key);
+  /// A list of objects, each as JSON text for a nested reader (prefix `key[i].`).
+  std::vector<std::string> object_list(const std::string& key);
   /// Records a problem found by the plugin's own checks of a value it read.
   void fail(const std::string& key, const std::string& expected);
 

@@ -21,13 +21,28 @@
 namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
 
+/// One dated row of a person's history as a source states it (docs/organisation.md): a
+/// `posting` (fields "unit", "position"), a `grade` ("grade_code", "salary_step",
+/// "salary_coefficient") or a `party` event ("event": admitted, official, transferred, …;
+/// "cell"). Dates as the source writes them ("01/07/2025", "2025-07-01", "07/2025"); the host
+/// reads them as dates and rejects the record, naming `origin`, when one does not parse.
+struct HistoryRow {
+  std::string kind;    // "posting", "grade" or "party"
+  std::string from;    // the first day; "" when the source does not say
+  std::string to;      // the last day; "" while it lasts
+  std::map<std::string, std::string> fields;
+  std::string origin;  // where it came from, for messages: "qtct.csv line 4"
+  bool operator==(const HistoryRow&) const = default;
+};
+
 struct SourceRecord {
   std::string source;     // set by the host: the source's name in the configuration
   std::string id;         // unique and non-empty within one read of one source, stable across reads
   std::string origin;     // where it came from, for messages: "staff.csv row 12"
   std::map<std::string, std::string> fields;                  // canonical field → NFC text
   std::vector<std::pair<std::string, std::string>> attributes;  // raw column → text, in source order
-  std::string content_hash;  // set by the host from id, fields and attributes
+  std::vector<HistoryRow> history;  // oldest first; empty for a source that keeps none (ABI 4)
+  std::string content_hash;  // set by the host from id, fields, attributes and history
 
   /// The attribute named `column` (exact match), or nullptr.
   const std::string* attribute(const std::string& column) const {
@@ -76,12 +91,26 @@ struct ValueChange {
   std::string new_value;
 };
 
+/// One period of a person's history as the host merged it from every linked record (ABI 4):
+/// rows of two sources that state the same unit (or grade, or event) over overlapping days are
+/// one period. Filled only for exporters whose manifest lists "timeline" in "needs".
+struct PersonPeriod {
+  std::string kind;  // "posting", "grade" or "party"
+  std::string from;  // ISO date (or "YYYY-MM", "YYYY"); "" when no source says
+  std::string to;    // "" while it lasts
+  std::map<std::string, std::string> fields;
+  std::string unit_code;             // a posting's unit in the registry; "" when it names none
+  std::vector<std::string> sources;  // "source:record_id" of each row that states it
+  bool inferred = false;  // no source dates it: a posting made from the golden org_unit/position
+};
+
 struct PersonRecord {
   std::string person_id;                      // stable across runs
   std::map<std::string, PersonValue> fields;  // canonical field → golden value
   std::vector<LinkedRecord> records;          // the source records linked to this person
   std::vector<PersonConflict> conflicts;      // open cases, empty for most persons
   std::vector<ValueChange> history;           // oldest first
+  std::vector<PersonPeriod> timeline;         // postings, grades, party events; oldest first
 
   /// The golden value of `field`, or an empty string.
   const std::string& value(const std::string& field) const {
