@@ -127,6 +127,37 @@ hostile truncated.xlsx "not a readable"
 hostile page.xlsx "not a readable"
 hostile really-xls.xlsx "not a readable"
 
+# 4b. A "quá trình công tác" workbook beside the staff list (made by LibreOffice from the CSV of
+#     `gen --merger`): each civil servant's postings come with their record, as in the CSV.
+"$HOPNHAT" gen --persons 60 --seed 62 --out merger --merger >/dev/null
+cp merger/civil_servants.csv books/civil.csv && cp merger/civil_postings.csv books/qtct.csv
+soffice_convert xlsx books/civil.csv "CSV:59,34,76,1,1/2/3/2/5/2,1066"
+soffice_convert ods books/qtct.csv "CSV:44,34,76,1,1/2/2/2/3/2,1066"
+[[ -s books/civil.xlsx && -s books/qtct.ods ]] || fail "LibreOffice did not make civil.xlsx and qtct.ods"
+cat > hist.json <<'JSON'
+{"store": {"sqlite": "hist.db"}, "sources": [{"name": "civil", "plugin": "spreadsheet",
+ "options": {"path": "books/civil.xlsx", "id": "Mã cán bộ", "history": [{"path": "books/qtct.ods", "kind": "posting"}]}}]}
+JSON
+"$HOPNHAT" sync --config hist.json --report r-hist.json >/dev/null 2>&1 || fail "sync with a history sheet: $(cat r-hist.json)"
+"$HOPNHAT" persons --config hist.json --format json > hist-persons.json
+"$HOPNHAT" links --config hist.json --format csv > hist-links.csv
+python3 - <<'PY' || fail "the postings read from the history sheet"
+import csv, json
+rows = {}
+for r in csv.DictReader(open("merger/civil_postings.csv", encoding="utf-8")):
+    iso = lambda d: "-".join(reversed(d.split("/"))) if d else ""
+    rows.setdefault(r["Mã cán bộ"], []).append((r["Đơn vị"], iso(r["Từ ngày"]), iso(r["Đến ngày"])))
+record_of = {l["person_id"]: l["record_id"] for l in csv.DictReader(open("hist-links.csv"))}
+checked = 0
+for p in json.load(open("hist-persons.json")):
+    dated = [(t["fields"]["unit"], t["from"], t["to"]) for t in p.get("timeline", []) if not t["inferred"]]
+    want = sorted(rows.get(record_of[p["person_id"]], []), key=lambda x: x[1])
+    assert dated == want, (p["person_id"], dated, want)
+    checked += bool(want)
+assert checked > 40, checked
+print("history sheet ok:", checked, "persons")
+PY
+
 # 5. The conformance testkit.
 "$BUILD_DIR/bin/hopnhat-testkit" --manifest "$BUILD_DIR/lib/hopnhat/plugins/spreadsheet.plugin.json" \
   --importer-options "{\"path\": \"$WORK/books/staff.xlsx\", \"id\": \"Số thẻ đảng viên\"}" \

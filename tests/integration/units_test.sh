@@ -229,7 +229,7 @@ json.dump(c, open("merger/typo.json", "w"), ensure_ascii=False)
 PY
 run_rc "$HOPNHAT" sync --config merger/grade.json --dry-run
 assert_eq "$RC" "1" "a sync whose history file lacks its column"
-assert_contains "$OUT" "civil_postings.csv: a grade history needs a column for grade_code (e.g. \"Mã ngạch\")" "the wrong kind"
+assert_contains "$OUT" "civil_postings.csv, line 1: a grade history needs a column for grade_code (e.g. \"Mã ngạch\")" "the wrong kind"
 run_rc "$HOPNHAT" validate --config merger/typo.json
 assert_eq "$RC" "2" "validate with an unknown history key"
 assert_contains "$ERR" "sources[1].options.history[0].colums: unknown key (did you mean \"columns\"?)" "the JSON path of the unknown key"

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "org/headcount.hpp"
+#include "hopnhat/sdk/history.hpp"
 #include "org/timeline.hpp"
 
 using namespace hopnhat;
@@ -146,4 +147,26 @@ TEST_CASE("the headcount places a person with postings by the posting of the day
   CHECK(count(after, "TCNV") == std::make_pair(std::int64_t{2}, std::int64_t{1}));  // P1 carried, P2 a deputy
   CHECK(count(after, "VP") == std::make_pair(std::int64_t{1}, std::int64_t{0}));    // P3
   CHECK(after.not_posted == 0);
+}
+
+TEST_CASE("a history table finds its columns by the Vietnamese headings, or the ones named, and says what is missing") {
+  sdk::HistoryTable table;
+  REQUIRE(sdk::HistoryTable::open({"Mã cán bộ", "TỪ NGÀY", "Đến ngày", "Đơn vị công tác", "Chức vụ"}, "posting", "Mã cán bộ", {},
+                                  "qtct.xlsx, sheet 1, row 1", table)
+              .is_ok());
+  std::string id;
+  sdk::HistoryRow row;
+  REQUIRE(table.row({" CB1 ", "01/07/2025", "", "Phòng Tổ chức - Nội vụ", "Chuyên viên"}, "qtct.xlsx, sheet 1, row 2", id, row));
+  CHECK(id == "CB1");
+  CHECK(row == sdk::HistoryRow{"posting", "01/07/2025", "", {{"unit", "Phòng Tổ chức - Nội vụ"}, {"position", "Chuyên viên"}},
+                               "qtct.xlsx, sheet 1, row 2"});
+  CHECK_FALSE(table.row({"", "Người lập biểu"}, "x", id, row));  // a note under the table
+
+  auto st = sdk::HistoryTable::open({"Mã", "Từ ngày", "Bậc"}, "grade", "Mã", {}, "luong.csv, line 1", table);
+  CHECK_THAT(st.message(), Catch::Contains("luong.csv, line 1: a grade history needs a column for grade_code (e.g. \"Mã ngạch\")"));
+  st = sdk::HistoryTable::open({"Mã", "Ngày", "Việc"}, "party", "Mã", {{"event", "Sự việc"}}, "dang.csv, line 1", table);
+  CHECK_THAT(st.message(), Catch::Contains("the column \"Sự việc\" named for event is not in the header"));
+  CHECK(sdk::HistoryTable::open({"Mã", "Ngày", "Việc"}, "party", "Mã", {{"event", "Việc"}}, "dang.csv, line 1", table).is_ok());
+  CHECK_THAT(sdk::HistoryTable::open({"Mã"}, "posting", "Số hiệu", {}, "a.csv, line 1", table).message(),
+             Catch::Contains("the id column \"Số hiệu\" is not in the header"));
 }

@@ -5,38 +5,13 @@
 #include <fstream>
 
 #include "csv_format.hpp"
+#include "hopnhat/sdk/history.hpp"
 #include "hopnhat/sdk/options.hpp"
 
 namespace hopnhat_csv {
 
 namespace sdk = hopnhat::sdk;
 using sdk::Status;
-
-namespace {
-
-// The headings each column is known by (compared folded), the first the canonical name.
-const std::map<std::string, std::vector<std::string>>& heading_aliases() {
-  static const std::map<std::string, std::vector<std::string>> aliases = {
-      {"from", {"from", "Từ ngày", "Từ", "Ngày bắt đầu", "Ngày", "Ngày hưởng", "Thời điểm"}},
-      {"to", {"to", "Đến ngày", "Đến", "Ngày kết thúc"}},
-      {"unit", {"unit", "Đơn vị", "Đơn vị công tác", "Cơ quan", "Cơ quan, đơn vị"}},
-      {"position", {"position", "Chức vụ", "Chức danh"}},
-      {"grade_code", {"grade_code", "Mã ngạch", "Ngạch"}},
-      {"salary_step", {"salary_step", "Bậc", "Bậc lương"}},
-      {"salary_coefficient", {"salary_coefficient", "Hệ số", "Hệ số lương"}},
-      {"event", {"event", "Sự kiện", "Nội dung"}},
-      {"cell", {"cell", "Chi bộ", "Đảng bộ, chi bộ"}},
-  };
-  return aliases;
-}
-
-}  // namespace
-
-const std::vector<std::string>& history_fields(const std::string& kind) {
-  static const std::vector<std::string> posting = {"unit", "position"}, grade = {"grade_code", "salary_step", "salary_coefficient"},
-                                        party = {"event", "cell"};
-  return kind == "posting" ? posting : kind == "grade" ? grade : party;
-}
 
 Status read_history_options(sdk::OptionReader& opt, const sdk::Context& ctx, const std::string& default_id_heading,
                             std::vector<HistoryFile>& files) {
@@ -47,13 +22,13 @@ Status read_history_options(sdk::OptionReader& opt, const sdk::Context& ctx, con
     HistoryFile f;
     const std::string path = sub.required_string("path");
     f.kind = sub.required_string("kind");
-    if (!f.kind.empty() && f.kind != "posting" && f.kind != "grade" && f.kind != "party")
+    if (!f.kind.empty() && !sdk::HistoryTable::known_kind(f.kind))
       sub.fail("kind", "expected posting, grade or party, got \"" + f.kind + "\"");
     f.id_heading = sub.string("id").value_or(default_id_heading);
     if (f.id_heading.empty()) sub.fail("id", "a history file is keyed by the record id: set the importer's \"id\" option (or this one)");
     f.columns = sub.string_map("columns");
     for (const auto& [column, heading] : f.columns) {
-      const auto& mine = history_fields(f.kind);
+      const auto& mine = sdk::HistoryTable::fields_of(f.kind);
       if (column != "from" && column != "to" && std::find(mine.begin(), mine.end(), column) == mine.end())
         sub.fail("columns." + column, "a " + f.kind + " row has from, to and the columns of its kind (docs/plugin-guide.md), not \"" + column + "\"");
       if (heading.empty()) sub.fail("columns." + column, "the column heading must not be empty");
@@ -107,66 +82,25 @@ Status read_history_file(const HistoryFile& file, sdk::Context& ctx, const std::
     if (!got) return Status::invalid_input(file.path + ": the history file has no header row");
   } while (header.cells.size() == 1 && header.cells[0].find_first_not_of(" \t") == std::string::npos);
 
-  auto find = [&](const std::string& heading) -> long {
-    const std::string key = sdk::fold(heading);
-    for (std::size_t c = 0; c < header.cells.size(); ++c)
-      if (sdk::fold(header.cells[c]) == key) return static_cast<long>(c);
-    return -1;
-  };
-  const long id_col = find(file.id_heading);
-  if (id_col < 0)
-    return Status::invalid_input(file.path + ": the id column \"" + file.id_heading + "\" is not in the header (line " +
-                                 std::to_string(header.line) + ")");
-  std::vector<std::pair<std::string, long>> columns;  // from, to and the kind's fields → column
-  std::vector<std::string> wanted = {"from", "to"};
-  for (const auto& f : history_fields(file.kind)) wanted.push_back(f);
-  for (const auto& column : wanted) {
-    long at = -1;
-    if (auto it = file.columns.find(column); it != file.columns.end()) {
-      at = find(it->second);
-      if (at < 0)
-        return Status::invalid_input(file.path + ": option columns." + column + " names \"" + it->second +
-                                     "\", which is not in the header (line " + std::to_string(header.line) + ")");
-    } else {
-      for (const auto& alias : heading_aliases().at(column))
-        if ((at = find(alias)) >= 0) break;
-    }
-    if (at >= 0) columns.emplace_back(column, at);
-  }
-  const char* needed = file.kind == "posting" ? "unit" : file.kind == "grade" ? "grade_code" : "event";
-  if (std::none_of(columns.begin(), columns.end(), [&](const auto& c) { return c.first == needed; }))
-    return Status::invalid_input(file.path + ": a " + file.kind + " history needs a column for " + needed + " (e.g. \"" +
-                                 heading_aliases().at(needed)[1] + "\"); the header (line " + std::to_string(header.line) +
-                                 ") has none");
+  sdk::HistoryTable table;
+  st = sdk::HistoryTable::open(header.cells, file.kind, file.id_heading, file.columns,
+                               file.path + ", line " + std::to_string(header.line), table);
+  if (!st) return st;
 
   Row row;
   for (;;) {
     st = reader.next(row, got);
     if (!st) return Status::invalid_input(file.path + ": " + st.message());
     if (!got) break;
-    auto cell = [&](long c) {
-      std::string v = static_cast<std::size_t>(c) < row.cells.size() ? row.cells[static_cast<std::size_t>(c)] : std::string();
-      const auto b = v.find_first_not_of(" \t");
-      if (b == std::string::npos) return std::string();
-      return v.substr(b, v.find_last_not_of(" \t") - b + 1);
-    };
     bool blank = true;
     for (const auto& c : row.cells) blank = blank && c.find_first_not_of(" \t") == std::string::npos;
     if (blank) continue;
     const std::string origin = name + " line " + std::to_string(row.line);
-    const std::string id = cell(id_col);
-    if (id.empty()) {
+    std::string id;
+    sdk::HistoryRow h;
+    if (!table.row(row.cells, origin, id, h)) {
       ctx.log(sdk::LogLevel::kWarning, origin + ": the history row has no record id (column \"" + file.id_heading + "\"); skipped");
       continue;
-    }
-    sdk::HistoryRow h;
-    h.kind = file.kind;
-    h.origin = origin;
-    for (const auto& [column, at] : columns) {
-      std::string v = cell(at);
-      if (column == "from") h.from = std::move(v);
-      else if (column == "to") h.to = std::move(v);
-      else if (!v.empty()) h.fields.emplace(column, std::move(v));
     }
     by_id[id].push_back(std::move(h));
   }

@@ -24,9 +24,6 @@ struct HistoryFile {
   char delimiter = 0;  // 0: detect
 };
 
-/// The fields a row of `kind` has besides its dates.
-const std::vector<std::string>& history_fields(const std::string& kind);
-
 /// Reads the option "history" (a list of objects) into `files`. Fails naming the option
 /// ("option 'history[0].kind': …").
 hopnhat::sdk::Status read_history_options(hopnhat::sdk::OptionReader& opt, const hopnhat::sdk::Context& ctx,

@@ -38,8 +38,11 @@ Status SheetImporter::configure(const std::string& options_json, sdk::Context& c
   }
   if (auto m = opt.integer("max_rows")) limits_.max_rows = static_cast<std::size_t>(std::max<std::int64_t>(*m, 1));
   if (auto m = opt.integer("max_uncompressed_mb")) limits_.max_uncompressed = static_cast<std::uint64_t>(std::max<std::int64_t>(*m, 1)) << 20;
-  Status st = opt.status();
+  history_.clear();
+  const Status history = read_history_options(opt, ctx, id_column_, history_);
+  Status st = opt.status();  // the top level's problems first, then the history sheets'
   if (!st) return st;
+  if (!history) return history;
   path_ = sdk::resolve_path(ctx, path);
   std::string ext = std::filesystem::path(path_).extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -65,7 +68,12 @@ Status SheetImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sin
   // file replaced between this digest and the read is read again next time: the digest is older.)
   const std::optional<std::string> digest = sdk::fingerprint_file(path_, salt_);
   if (!digest) return Status::io_error(path_ + ": the file cannot be read");
-  const std::string print = "file " + *digest;
+  std::string print = "file " + *digest;
+  for (const HistorySheet& h : history_) {  // a changed history file is a changed source
+    const std::optional<std::string> d = sdk::fingerprint_file(h.path, salt_);
+    if (!d) return Status::io_error(h.path + ": the history file cannot be read");
+    print += " history " + *d;
+  }
   if (request.state == print) {
     ctx_->log(sdk::LogLevel::kInfo, path_ + ": unchanged since the last run; not read again");
     result.full_snapshot = false;
@@ -74,10 +82,27 @@ Status SheetImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sin
   }
   std::string ext = std::filesystem::path(path_).extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::map<std::string, std::vector<sdk::HistoryRow>> history;  // record id → rows
+  for (const HistorySheet& h : history_)
+    if (st = read_history_sheet(h, limits_, *ctx_, history); !st) return st;
+  // Each record takes its history on its way to the host.
+  struct Attaching final : sdk::RecordSink {
+    sdk::RecordSink& host;
+    std::map<std::string, std::vector<sdk::HistoryRow>>& rows;
+    Attaching(sdk::RecordSink& h, std::map<std::string, std::vector<sdk::HistoryRow>>& r) : host(h), rows(r) {}
+    bool emit(sdk::SourceRecord&& record) noexcept override {
+      if (auto it = rows.find(record.id); it != rows.end()) {
+        record.history = std::move(it->second);
+        rows.erase(it);
+      }
+      return host.emit(std::move(record));
+    }
+    void reject(const std::string& origin, const std::string& message) noexcept override { host.reject(origin, message); }
+  } attaching(sink, history);
   TableOptions t{std::filesystem::path(path_).filename().string(), "", header_row_, id_column_, fields_, legacy_};
   std::unique_ptr<TableBuilder> table;
   auto rows = [&](std::size_t n, std::vector<std::string>&& cells) {
-    if (!table) table = std::make_unique<TableBuilder>(t, sink);
+    if (!table) table = std::make_unique<TableBuilder>(t, attaching);
     return table->add_row(n, std::move(cells));
   };
   try {
@@ -94,6 +119,13 @@ Status SheetImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sin
   if (!table) return Status::invalid_input(path_ + ": the sheet has no rows");
   st = table->finish();
   if (!st) return st;
+  if (!history.empty()) {  // rows of no record of this sheet: said, not dropped unseen
+    std::size_t n = 0;
+    for (const auto& [id, list] : history) n += list.size();
+    ctx_->log(sdk::LogLevel::kWarning, path_ + ": " + std::to_string(n) + " history row(s) of " + std::to_string(history.size()) +
+                                           " record id(s) that the sheet does not have (the first at " +
+                                           history.begin()->second.front().origin + "); not read");
+  }
   result.full_snapshot = true;
   result.state = print;
   return Status::ok();

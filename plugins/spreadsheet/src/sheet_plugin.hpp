@@ -10,6 +10,7 @@
 #include "hopnhat/sdk/plugin.hpp"
 #include "hopnhat/sdk/text.hpp"
 #include "readers.hpp"
+#include "sheet_history.hpp"
 
 struct lxw_workbook;
 struct lxw_worksheet;
@@ -34,6 +35,7 @@ class SheetImporter {
   ReadLimits limits_;
   hopnhat::sdk::Context* ctx_ = nullptr;
   std::string salt_;  // what else decides the records besides the file's bytes (fingerprint)
+  std::vector<HistorySheet> history_;  // option "history": dated rows keyed by the record id
 };
 
 class XlsxExporter {
