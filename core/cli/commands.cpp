@@ -157,7 +157,7 @@ int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, c
     }
     if (!report_path.empty()) {
       std::ofstream out(report_path, std::ios::binary);
-      out << report.to_json().dump(2) << "\n";
+      out << report.json_text(2) << "\n";
       if (!out) std::cerr << "hopnhat: " << report_path.string() << ": cannot write the report\n";
     }
     std::cout << report.summary();

@@ -76,6 +76,12 @@ struct RunReport {
   // apart from the log itself (admin::verify_audit).
   std::optional<std::pair<std::int64_t, std::string>> audit_head;
 
+  /// The report as JSON text. A message a plugin or a server gave may hold bytes that are not
+  /// UTF-8 (a page cut in the middle of a character): they are written as U+FFFD, so that a
+  /// failed run is always recorded.
+  std::string json_text(int indent = -1) const {
+    return to_json().dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   nlohmann::json to_json() const;
   /// A few lines for a terminal: what ran, what changed, what needs a person.
   std::string summary() const;

@@ -324,7 +324,7 @@ void record_unfinished_runs(const config::Config& cfg, store::Store& store) {
     try {
       std::int64_t id = store.create_run(r.started_at, false);
       r.run_id = id;
-      store.finish_run(id, "failed", r.finished_at, r.to_json().dump());
+      store.finish_run(id, "failed", r.finished_at, r.json_text());
       store.commit();
     } catch (...) {
       store.rollback();
@@ -434,12 +434,12 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     report.status = report.partial ? "partial" : "succeeded";
     report.finished_at = base::now_iso();
     if (auto head = store->last_audit()) report.audit_head = std::make_pair(head->seq, head->hash);
-    store->finish_run(run_id, report.status, report.finished_at, report.to_json().dump());
+    store->finish_run(run_id, report.status, report.finished_at, report.json_text());
     if (!options.dry_run) report.runs_pruned = store->prune_runs(cfg.keep_runs);
     run_phase("", "commit");
     if (options.dry_run) store->rollback();
     else store->commit();
-    guard.outcome_recorded(report.summary(), report.to_json().dump(2), options.report_path,
+    guard.outcome_recorded(report.summary(), report.json_text(2), options.report_path,
                            report.partial ? kExitPartial : kExitOk);
   } catch (const std::exception& e) {
     report.status = "failed";
@@ -460,13 +460,13 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
         s->begin();
         std::int64_t id = s->create_run(report.started_at, false);
         report.run_id = id;
-        s->finish_run(id, "failed", report.finished_at, report.to_json().dump());
+        s->finish_run(id, "failed", report.finished_at, report.json_text());
         s->commit();
       } catch (const std::exception& e2) {
         spdlog::error("could not record the failed run: {}", e2.what());
       }
     }
-    guard.outcome_recorded(report.summary(), report.to_json().dump(2), options.report_path, kExitFailed);
+    guard.outcome_recorded(report.summary(), report.json_text(2), options.report_path, kExitFailed);
   }
   unload(plugins);
   return report;

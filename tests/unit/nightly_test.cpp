@@ -7,6 +7,7 @@
 #include "store/row_json.hpp"
 #include "store/run_lock.hpp"
 #include "sync/record_hash.hpp"
+#include "sync/report.hpp"
 #include "temp_dir.hpp"
 #include "text/normalize.hpp"
 
@@ -240,4 +241,14 @@ TEST_CASE("a record's content hash: XXH3 now, and a store's older FNV hashes sti
   sdk::SourceRecord split2 = r;
   split2.attributes = {{"ab", "c"}};
   CHECK(sdk::compute_content_hash(split) != sdk::compute_content_hash(split2));
+}
+
+TEST_CASE("a run report whose messages hold bytes that are not UTF-8 is still written, those bytes as U+FFFD") {
+  sync::RunReport report;
+  report.status = "failed";
+  // A server's page cut in the middle of "ệ": the parser's message quotes the bytes it read.
+  report.error = "source civil: the answer is not valid JSON (cut short?): last read: 'Nội v\xE1\xBB'";
+  std::string text;
+  REQUIRE_NOTHROW(text = report.json_text());
+  CHECK(nlohmann::json::parse(text)["error"].get<std::string>().find("Nội v\xEF\xBF\xBD") != std::string::npos);
 }
