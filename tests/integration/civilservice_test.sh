@@ -52,6 +52,27 @@ assert_eq "$(civil r1.json "['new']")" "$total" "items read"
 assert_eq "$(log_count "e['method']=='PATCH' and e['idempotency_key']")" "5" "PATCH sent"
 assert_eq "$(python3 -c "import json; print(sum(1 for l in open('data/push.jsonl') if json.loads(l)['status']=='sent'))")" "5" "result report"
 
+# The items' nested postings and salary history are each person's dated timeline.
+"$HOPNHAT" persons --config data/civil.json --format json > timeline.json
+"$HOPNHAT" links --config data/civil.json --format csv > timeline-links.csv
+python3 - <<'PY' || fail "the timeline from the items' nested arrays"
+import csv, json
+items = {i["ma_can_bo"]: i for i in json.load(open("items.json"))}
+record_of = {l["person_id"]: l["record_id"] for l in csv.DictReader(open("timeline-links.csv")) if l["source"] == "civil"}
+checked = grades = 0
+for p in json.load(open("timeline.json")):
+    item = items.get(record_of.get(p["person_id"]))
+    if not item: continue
+    unit = lambda u: u["ten"] if isinstance(u, dict) else u
+    want = sorted([("grade", g["tu_ngay"], str(g["bac_luong"])) for g in item.get("qua_trinh_luong", [])] +
+                  [("posting", e["tu_ngay"], unit(e["don_vi"])) for e in item["qua_trinh_cong_tac"]])
+    got = sorted((t["kind"], t["from"], t["fields"].get("salary_step") or t["fields"].get("unit")) for t in p["timeline"] if not t["inferred"])
+    assert got == want, (p["person_id"], got, want)
+    checked += 1
+    grades += any(t["kind"] == "grade" and t["to"] == "2020-12-31" for t in p["timeline"])
+assert checked == len(items) and grades > 0, (checked, len(items), grades)
+PY
+
 # The next run asks only for what changed (our own five pushes) and pushes nothing more.
 sync_run r2.json
 assert_eq "$(civil r2.json "['changed']")" "5" "our pushes come back as changes"

@@ -10,6 +10,45 @@ namespace hopnhat_civil {
 using hopnhat::sdk::Status;
 namespace sdk = hopnhat::sdk;
 
+namespace {
+
+// The item's "quá trình công tác" and "quá trình lương" (docs/civilservice-api.md): arrays of
+// periods. An element that is not an object, or lacks what its kind needs, still becomes a row:
+// the host refuses the record naming the element.
+void read_history(const nlohmann::json& item, const std::string& id, std::vector<sdk::HistoryRow>& out) {
+  struct Kind {
+    const char* key;
+    const char* kind;
+    std::vector<std::pair<const char*, const char*>> fields;  // history field → element key
+  };
+  static const Kind kKinds[] = {
+      {"qua_trinh_cong_tac", "posting", {{"unit", "don_vi.ten"}, {"position", "chuc_vu"}}},
+      {"qua_trinh_luong", "grade", {{"grade_code", "ma_ngach"}, {"salary_step", "bac_luong"}, {"salary_coefficient", "he_so_luong"}}}};
+  for (const Kind& k : kKinds) {
+    auto it = item.find(k.key);
+    if (it == item.end() || !it->is_array()) continue;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const nlohmann::json& e = (*it)[i];
+      sdk::HistoryRow row;
+      row.kind = k.kind;
+      row.origin = "civil-service item " + id + ", " + k.key + "[" + std::to_string(i) + "]";
+      if (e.is_object()) {
+        row.from = value_at(e, "tu_ngay");
+        row.to = value_at(e, "den_ngay");
+        for (const auto& [field, key] : k.fields) {
+          std::string v = value_at(e, key);
+          if (v.empty() && std::string(key) == "don_vi.ten" && e.contains("don_vi") && e["don_vi"].is_string())
+            v = e["don_vi"].get<std::string>();  // the unit as a plain name
+          if (!v.empty()) row.fields[field] = sdk::to_nfc(v);
+        }
+      }
+      out.push_back(std::move(row));
+    }
+  }
+}
+
+}  // namespace
+
 Status CivilImporter::configure(const std::string& options_json, sdk::Context& ctx) {
   ctx_ = &ctx;
   sdk::OptionReader opt("civilservice", options_json);
@@ -66,7 +105,8 @@ Status CivilImporter::read(const sdk::ReadRequest& request, sdk::RecordSink& sin
       sink.reject("civil-service item without ma_can_bo", "the item has no ma_can_bo");
       continue;
     }
-    std::set<std::string> used = {"ma_can_bo", "cap_nhat_luc"};
+    std::set<std::string> used = {"ma_can_bo", "cap_nhat_luc", "qua_trinh_cong_tac", "qua_trinh_luong"};
+    read_history(item, id, rec.history);
     for (const auto& [field, key] : api_.fields) {
       std::string v = value_at(item, key);
       used.insert(key.substr(0, key.find('.')));
