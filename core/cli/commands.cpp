@@ -209,6 +209,7 @@ bool place_as_of(nlohmann::json& g, const std::vector<sdk::PersonPeriod>& timeli
   if (date.empty() || !org::has_postings(timeline)) return true;
   const sdk::PersonPeriod* posting = org::posting_on(timeline, date);
   if (!posting) return false;
+  if (posting->inferred) return true;  // the golden unit itself: its values and provenance stand
   const std::string& first = posting->sources.front();
   const auto colon = first.find(':');
   for (const char* field : {"unit", "position"}) {

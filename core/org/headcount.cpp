@@ -33,7 +33,7 @@ Headcount count_heads(const OrgRegistry& registry, const UnitResolver& resolver,
         ++out.not_posted;
         continue;
       }
-      ++out.by_posting;
+      if (!posting->inferred) ++out.by_posting;  // an undated golden unit places as it always did
       if (!current_disputes(p.timeline, as_of).empty()) out.disputed.push_back(p.person_id);
       static const std::string kNone;
       auto at = [&](const char* name) { auto it = posting->fields.find(name); return it == posting->fields.end() ? &kNone : &it->second; };
