@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
     auto exporter = lib->create_exporter();
     std::string options = nlohmann::json{{"path", std::filesystem::absolute(argv[3]).string()}}.dump();
     if (!exporter->configure(options, ctx)) return 1;
-    sdk::ExportHeader header{1, "", {}, {}, "", 0};
+    sdk::ExportHeader header;
+    header.run_id = 1;
     for (const auto& f : sdk::kCanonicalFields)
       if (header.fields.size() < 25) header.fields.emplace_back(f.name);
     sdk::ExportPlan plan;

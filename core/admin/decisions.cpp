@@ -22,6 +22,7 @@ int case_severity(const store::ConflictRow& c, const nlohmann::json& candidates)
     const std::int64_t persons = candidates.empty() ? 1 : candidates[0].value("persons", std::int64_t{1});
     return (c.kind == "unit_split" ? 3 : 2) + (persons >= 10 ? 2 : persons >= 3 ? 1 : 0);
   }
+  else if (c.kind == "posting_disputed") return 3;  // counted, but in one unit of the two until answered
   else if (c.kind == "match_review")
     base = !candidates.empty() && candidates[0].value("score", 0.0) >= 0.8 ? 4 : 3;  // likely one person, counted twice
   else if (c.field == "citizen_id" || c.field == "birth_date") base = 4;
@@ -52,7 +53,7 @@ nlohmann::json decision_json(const store::DecisionRow& d) {
   nlohmann::json j{{"id", d.id}, {"kind", d.kind}, {"conflict_id", d.conflict_id ? nlohmann::json(d.conflict_id) : nlohmann::json()},
                    {"person_id", d.person_id}, {"field", d.field}, {"records", records}, {"note", d.note},
                    {"author", d.author}, {"created_at", d.created_at}, {"status", d.status}};
-  if (d.kind == "choose" || d.kind == "value" || d.kind == "unit") j["value"] = d.value;
+  if (d.kind == "choose" || d.kind == "value" || d.kind == "unit" || d.kind == "posting") j["value"] = d.value;
   if (d.kind == "choose") j["chosen"] = {{"source", d.source}, {"record_id", d.record_id}};
   if (d.kind == "rule") j["rule"] = {{"field", d.field}, {"source", d.source}, {"when", d.value}};
   if (!d.status_note.empty()) j["status_note"] = d.status_note;
@@ -121,6 +122,26 @@ bool write_decided_value(store::Store& store, const store::DecisionRow& d) {
 
 namespace {
 
+// A decision on case `c` of `kind`, by `author`, with the request's note.
+store::DecisionRow decision_on(const store::ConflictRow& c, const std::string& kind, const ResolveRequest& req, const std::string& author) {
+  store::DecisionRow d;
+  d.kind = kind;
+  d.conflict_id = c.id;
+  d.person_id = c.person_id;
+  d.field = c.field;
+  d.note = req.note;
+  d.author = author;
+  d.created_at = base::now_iso();
+  return d;
+}
+
+// The candidate the request chooses, checked against the case's list.
+const nlohmann::json& chosen(const nlohmann::json& cands, const ResolveRequest& req) {
+  if (req.candidate < 1 || req.candidate > static_cast<std::int64_t>(cands.size()))
+    throw AdminError(Kind::kInvalid, "/candidate: expected 1 to " + std::to_string(cands.size()) + ", got " + std::to_string(req.candidate));
+  return cands[static_cast<std::size_t>(req.candidate - 1)];
+}
+
 // The answer to a unit case: the unit the text means, kept as an alias of the text.
 store::DecisionRow resolve_unit_case(store::Store& store, store::ConflictRow& c, const ResolveRequest& req, const std::string& author,
                                      const org::OrgRegistry* units) {
@@ -128,18 +149,9 @@ store::DecisionRow resolve_unit_case(store::Store& store, store::ConflictRow& c,
     throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" does not answer which unit \"" + c.field +
                                          "\" is (use choose with a candidate, value with a unit's code, or defer)");
   const nlohmann::json cands = nlohmann::json::parse(c.candidates);
-  store::DecisionRow d;
-  d.kind = req.action == "defer" ? "defer" : "unit";
-  d.conflict_id = c.id;
-  d.person_id = c.person_id;
-  d.field = c.field;
-  d.note = req.note;
-  d.author = author;
-  d.created_at = base::now_iso();
+  store::DecisionRow d = decision_on(c, req.action == "defer" ? "defer" : "unit", req, author);
   if (req.action == "choose") {
-    if (req.candidate < 1 || req.candidate > static_cast<std::int64_t>(cands.size()))
-      throw AdminError(Kind::kInvalid, "/candidate: expected 1 to " + std::to_string(cands.size()) + ", got " + std::to_string(req.candidate));
-    d.value = cands[static_cast<std::size_t>(req.candidate - 1)].value("code", "");
+    d.value = chosen(cands, req).value("code", "");
   } else if (req.action == "value") {
     d.value = req.value;
     d.value.erase(0, d.value.find_first_not_of(" \t"));
@@ -162,6 +174,36 @@ store::DecisionRow resolve_unit_case(store::Store& store, store::ConflictRow& c,
   return d;
 }
 
+// The answer to a disputed posting: which of the open postings is the person's current one. It
+// holds on later runs (sync/timelines marks that posting) until undone.
+store::DecisionRow resolve_posting_case(store::Store& store, store::ConflictRow& c, const ResolveRequest& req, const std::string& author) {
+  if (req.action != "choose" && req.action != "defer")
+    throw AdminError(Kind::kInvalid, "/action: \"" + req.action + "\" does not say which posting is current (use choose with a candidate, or defer)");
+  const nlohmann::json cands = nlohmann::json::parse(c.candidates);
+  store::DecisionRow d = decision_on(c, req.action == "defer" ? "defer" : "posting", req, author);
+  if (req.action == "choose") {
+    const auto& cand = chosen(cands, req);
+    d.value = cand.value("code", "");
+    if (d.value.empty())
+      throw AdminError(Kind::kInvalid, "/candidate: the posting names \"" + cand.value("unit", "") +
+                                           "\", which is no unit of the registry: answer which unit that is first (hopnhat units alias)");
+    for (const auto& s : cand.value("stated_by", nlohmann::json::array())) {
+      const std::string by = s.get<std::string>();
+      const auto colon = by.find(':');
+      if (colon != std::string::npos && by.rfind("golden:", 0) != 0 && by.rfind("decision:", 0) != 0)
+        d.records.emplace_back(by.substr(0, colon), by.substr(colon + 1));
+    }
+  }
+  d.id = store.put_decision(d);
+  c.status = req.action == "defer" ? "deferred" : "resolved";
+  store.set_conflict_status(c.id, c.status);
+  nlohmann::json detail{{"decision", d.id}, {"conflict", c.id}, {"person", d.person_id}, {"action", d.kind}};
+  if (!d.value.empty()) detail["code"] = d.value;
+  if (!d.note.empty()) detail["note"] = d.note;
+  audit(store, author, "decision." + d.kind, detail);
+  return d;
+}
+
 }  // namespace
 
 store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_id, const ResolveRequest& req,
@@ -172,6 +214,7 @@ store::DecisionRow resolve_conflict(store::Store& store, std::int64_t conflict_i
   if (c->status != "open" && c->status != "deferred" && c->status != "settled")
     throw AdminError(Kind::kConflict, "conflict #" + std::to_string(conflict_id) + " is " + c->status + ", not open");
   if (c->kind == "unit_unresolved" || c->kind == "unit_split") return resolve_unit_case(store, *c, req, author, units);
+  if (c->kind == "posting_disputed") return resolve_posting_case(store, *c, req, author);
   if (c->status == "settled" && req.action != "choose" && req.action != "value")
     throw AdminError(Kind::kInvalid, "/action: the rules settled this disagreement; choose or type another value to decide otherwise");
   const bool review = c->kind == "match_review";

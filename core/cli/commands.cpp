@@ -196,9 +196,11 @@ std::string golden_text(const nlohmann::json& g, const char* field) {
 
 nlohmann::json timeline_json(const std::vector<sdk::PersonPeriod>& timeline) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& t : timeline)
+  for (const auto& t : timeline) {
     out.push_back({{"kind", t.kind}, {"from", t.from}, {"to", t.to}, {"fields", t.fields}, {"unit_code", t.unit_code},
                    {"sources", t.sources}, {"inferred", t.inferred}});
+    if (!t.level.empty()) out.back()["level"] = t.level;  // postings: head, deputy or staff
+  }
   return out;
 }
 
@@ -235,7 +237,7 @@ int cmd_persons(const CommonArgs& args, const std::string& as_of) {
     std::map<std::string, nlohmann::json> records;
     for (const auto& l : store->links())
       if (l.status != "deleted") records[l.person_id].push_back({{"source", l.source}, {"record_id", l.record_id}});
-    const sync::Timelines timelines(*store, cfg.organisation.get());
+    const sync::Timelines timelines(*store, cfg.organisation.get(), org::PositionLevels(cfg.head_titles, cfg.deputy_titles));
     if (args.format == "json") {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& p : persons) {
@@ -243,7 +245,7 @@ int cmd_persons(const CommonArgs& args, const std::string& as_of) {
         nlohmann::json fields = merge::decode_golden(p.golden);
         const auto timeline = timelines.of(p.id, golden_text(fields, "org_unit"), golden_text(fields, "position"));
         if (!place_as_of(fields, timeline, as_of)) continue;
-        org::annotate_places(fields);  // "now": the administrative unit of today, where the value names an older one
+        org::annotate_places(fields, *cfg.places);  // "now": the administrative unit of today, where the value names an older one
         nlohmann::json person = {{"person_id", p.id}, {"fields", fields},
                                  {"records", records.count(p.id) ? records[p.id] : nlohmann::json::array()},
                                  {"created_run", p.created_run}, {"updated_run", p.updated_run}};

@@ -37,7 +37,7 @@ int cmd_persons(const CommonArgs& args, const std::string& as_of = "");
 /// `units list`: headcount per unit valid on `as_of` (empty: today).
 int cmd_units_list(const CommonArgs& args, const std::string& as_of);
 /// `places TEXT…`: the administrative unit of today for places written before the 2025 reform.
-int cmd_places(const std::vector<std::string>& texts, const std::string& format);
+int cmd_places(const std::vector<std::string>& texts, const std::string& format, const std::string& config_path);
 /// `units alias TEXT CODE` (or `--remove TEXT`): an administrator's answer, audited.
 int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::string& code, bool remove);
 int cmd_runs(const CommonArgs& args);

@@ -17,6 +17,11 @@ namespace hopnhat::cli {
 namespace {
 
 std::string candidate_text(const nlohmann::json& c) {
+  if (c.contains("stated_by")) {  // a disputed posting: a unit, since when, who says so
+    std::string by;
+    for (const auto& s : c["stated_by"]) by += (by.empty() ? "" : ", ") + s.get<std::string>();
+    return c.value("value", "") + (c.value("from", "").empty() ? "" : " since " + c.value("from", "")) + " (" + by + ")";
+  }
   if (c.contains("code")) return c.value("code", "") + " = " + c.value("name", "");  // a unit case: a unit it may mean
   std::string s = c.value("source", "") + ":" + c.value("record_id", "");
   if (c.contains("value")) s += " = " + c["value"].get<std::string>();

@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   std::string places_format = "text";
   places->add_option("text", place_texts, "home towns, birth places or addresses as written (\"xã A, huyện B, tỉnh C\")")->required();
   places->add_option("--format", places_format, "text (tab-separated) or json")->check(CLI::IsMember({"text", "json"}));
+  std::string places_config;
+  places->add_option("--config", places_config, "also the commune lists this configuration names (\"places\")");
 
   auto* plugin = app.add_subcommand("plugin", "start a plugin of your own");
   plugin->require_subcommand(1);
@@ -209,7 +211,7 @@ int main(int argc, char** argv) {
     if (*plugin_host) return plugin::serve_plugin(host_manifest, host_kind);
     if (*plugins_list) return cli::cmd_plugins_list(args, json);
     if (*plugins_check) return cli::cmd_plugins_check(args, check_manifests, json);
-    if (*places) return cli::cmd_places(place_texts, places_format);
+    if (*places) return cli::cmd_places(place_texts, places_format, places_config);
     if (*plugin_new) return cli::cmd_plugin_new(new_name, new_kind, new_dir, new_template);
     if (*validate) return cli::cmd_validate(args);
     if (*sync) {

@@ -115,8 +115,17 @@ int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::
   }
 }
 
-int cmd_places(const std::vector<std::string>& texts, const std::string& format) {
-  const org::PlaceRegistry& places = org::PlaceRegistry::builtin();
+int cmd_places(const std::vector<std::string>& texts, const std::string& format, const std::string& config_path) {
+  std::shared_ptr<const org::PlaceRegistry> registry;
+  if (!config_path.empty()) {
+    try {
+      registry = config::load_config(config_path).places;
+    } catch (const config::ConfigError& e) {
+      std::cerr << "hopnhat: " << e.what() << "\n";
+      return sync::kExitUsage;
+    }
+  }
+  const org::PlaceRegistry& places = registry ? *registry : org::PlaceRegistry::builtin();
   nlohmann::json out = nlohmann::json::array();
   for (const auto& text : texts) {
     const org::PlaceNow now = places.resolve(text);

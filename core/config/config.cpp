@@ -106,6 +106,15 @@ Config load_config(const std::filesystem::path& file) {
       for (const auto& t : o["positions"].value("deputies", nlohmann::json::array())) c.deputy_titles.push_back(t.get<std::string>());
     }
   }
+  std::vector<org::CommuneFiles> communes;
+  for (const auto& l : doc.value("places", nlohmann::json::array()))
+    communes.push_back({resolve(l["communes"].get<std::string>()), resolve(l["merges"].get<std::string>())});
+  try {
+    c.places = communes.empty() ? std::shared_ptr<const org::PlaceRegistry>(&org::PlaceRegistry::builtin(), [](const auto*) {})
+                                : std::make_shared<const org::PlaceRegistry>(org::PlaceRegistry::with(communes));
+  } catch (const org::OrgError& e) {
+    throw ConfigError(file.string() + ": places: " + e.what());
+  }
   for (auto& d : doc.value("plugin_dirs", nlohmann::json::array())) c.plugin_dirs.push_back(resolve(d.get<std::string>()));
   c.keep_runs = doc.value("keep_runs", 365);
 

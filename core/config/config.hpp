@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "match/settings.hpp"
+#include "org/places.hpp"
 #include "org/units.hpp"
 
 namespace hopnhat::config {
@@ -50,6 +51,9 @@ struct Config {
   // configuration; null when the configuration has no "organisation".
   std::shared_ptr<const org::OrgRegistry> organisation;
   std::vector<std::string> head_titles, deputy_titles;  // organisation.positions: added to the defaults
+  // The places of before 2025 (docs/organisation.md, "Places of before 2025"): the lists compiled
+  // in, and the other provinces' commune lists the configuration names ("places"). Never null.
+  std::shared_ptr<const org::PlaceRegistry> places;
   std::vector<std::filesystem::path> plugin_dirs;
   int keep_runs = 365;
   std::vector<PluginUse> sources;

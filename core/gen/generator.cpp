@@ -251,12 +251,18 @@ void write_organisation(const std::filesystem::path& dir, const std::vector<Pers
   std::ofstream units(dir / "units.csv", std::ios::binary), crosswalk(dir / "crosswalk.csv", std::ios::binary),
       truth(dir / "truth_units.csv", std::ios::binary);
   if (!units || !crosswalk || !truth) throw std::runtime_error((dir / "").string() + ": cannot write the organisation's files");
-  units << "code,name,kind,parent_code,valid_from,valid_to,aliases\n";
+  // Quotas as a merger sets them: each unit's staff give or take a few, the merged unit fewer
+  // than its two predecessors had (the point of merging).
+  std::map<std::string, int> staff;
+  for (const auto& p : people) ++staff[gen_unit(p.unit).code];
+  auto quota = [&](int n, int percent) { return std::to_string(std::max(1, n * percent / 100)); };
+  units << "code,name,kind,parent_code,valid_from,valid_to,aliases,quota\n";
   for (const auto& u : gen_units()) {
     const bool merged = std::string(u.code) == "TCCB" || std::string(u.code) == "PNV";
-    units << u.code << "," << u.name << "," << u.kind << ",,," << (merged ? "2025-06-30" : "") << ",\n";
+    units << u.code << "," << u.name << "," << u.kind << ",,," << (merged ? "2025-06-30" : "") << ",,"
+          << quota(staff[u.code], 105) << "\n";
   }
-  units << "TCNV,Phòng Tổ chức - Nội vụ,state,,2025-07-01,,Tổ chức - Nội vụ\n";
+  units << "TCNV,Phòng Tổ chức - Nội vụ,state,,2025-07-01,,Tổ chức - Nội vụ," << quota(staff["TCCB"] + staff["PNV"], 90) << "\n";
   crosswalk << "old_code,new_code,valid_from,share,legal_ref\n"
             << "TCCB,TCNV,2025-07-01,full,Quyết định hợp nhất\n"
             << "PNV,TCNV,2025-07-01,full,Quyết định hợp nhất\n";
@@ -315,7 +321,9 @@ void write_postings(const std::filesystem::path& dir, const std::vector<Person>&
       continue;
     }
     row(unit, p.position, start, std::array<int, 3>{2025, 6, 30});
-    row(merged, p.position, {2025, 7, 1}, left);
+    // One head for one unit: the heads of Phòng Nội vụ become deputies of the merged unit.
+    const bool demoted = std::string(unit.code) == "PNV" && p.position == "Trưởng phòng";
+    row(merged, demoted ? "Phó Trưởng phòng" : p.position, {2025, 7, 1}, left);
   }
 }
 

@@ -26,12 +26,14 @@ struct GenOptions {
   std::uint64_t seed = 1;
   std::filesystem::path out_dir;
   NoiseKnobs noise;
-  /// A merger scenario (issue #21): units.csv and crosswalk.csv (two of the offices merge on
+  /// A merger scenario (issue #21): units.csv (with each unit's quota; the merged unit's is
+  /// below its predecessors' staff) and crosswalk.csv (two of the offices merge on
   /// 2025-07-01), the configuration's "organisation", party cells named after each member's
   /// unit, unit names spelled differently per source (office sheets abbreviate: "P. Nội vụ",
   /// "Phòng TCCB", "VP"), truth_units.csv (each person's true unit code before the merger), and
   /// the civil-service system's postings history (civil_postings.csv: transfers between units,
-  /// the move into the merged unit, persons who joined after the merger or left) with its truth
+  /// the move into the merged unit — where the heads of Phòng Nội vụ become deputies —, persons
+  /// who joined after the merger or left) with its truth
   /// (truth_postings.csv: person, unit_code, position, from, to).
   /// Without it the files are exactly those of earlier versions for the same seed.
   bool merger = false;

@@ -1,5 +1,8 @@
 #include "org/places.hpp"
 
+#include "org/csv_table.hpp"
+#include "org/units.hpp"
+
 #include <algorithm>
 #include <set>
 #include <stdexcept>
@@ -84,6 +87,33 @@ const PlaceRegistry& PlaceRegistry::builtin() {
     return r;
   }();
   return registry;
+}
+
+PlaceRegistry PlaceRegistry::with(const std::vector<CommuneFiles>& files) {
+  PlaceRegistry r = builtin();
+  auto rows_of = [](const std::filesystem::path& file, const std::vector<std::string>& columns) {
+    const CsvTable table = CsvTable::read(file, columns, {});
+    std::vector<std::vector<std::string>> rows;
+    for (const CsvRow& row : table.rows) {
+      std::vector<std::string> cells;
+      for (const auto& c : columns) cells.push_back(row.get(c));
+      rows.push_back(std::move(cells));
+    }
+    return rows;
+  };
+  for (const CommuneFiles& f : files) {
+    try {
+      r.add_communes(rows_of(f.communes, {"province_code", "district_code", "district_type", "district_name", "commune_code",
+                                          "commune_type", "commune_name"}),
+                     f.communes.string());
+      r.add_commune_merges(rows_of(f.merges, {"new_code", "new_name", "old_code", "old_name", "share"}), f.merges.string());
+    } catch (const OrgError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw OrgError(e.what());
+    }
+  }
+  return r;
 }
 
 void PlaceRegistry::add_communes(const std::vector<std::vector<std::string>>& rows, const std::string& origin) {

@@ -9,6 +9,7 @@
 // guessed: its candidates are given. Immutable after loading; thread-safe for reading.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,10 +29,20 @@ struct PlaceNow {
   bool changed = false;                 // `now` differs from what was written
 };
 
+/// One more province's lists, as files: its communes before 2025 (UTF-8 CSV with the header
+/// province_code,district_code,district_type,district_name,commune_code,commune_type,commune_name)
+/// and their 2025 merges (new_code,new_name,old_code,old_name,share).
+struct CommuneFiles {
+  std::filesystem::path communes, merges;
+};
+
 class PlaceRegistry {
  public:
   /// The lists compiled into hopnhat.
   static const PlaceRegistry& builtin();
+  /// The lists compiled in, and `files` (the configuration's "places"). Throws OrgError naming
+  /// the file, line and column of what is wrong.
+  static PlaceRegistry with(const std::vector<CommuneFiles>& files);
 
   /// Rows (no header) of `province_code,district_code,district_type,district_name,commune_code,
   /// commune_type,commune_name` (province_code: the 2-digit GSO code): one province's communes

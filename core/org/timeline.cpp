@@ -1,13 +1,12 @@
 #include "org/timeline.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
 
 #include "hopnhat/sdk/text.hpp"
+#include "hopnhat/sdk/units.hpp"
 #include "text/date.hpp"
 #include "org/units.hpp"
 #include "text/unit_name.hpp"
@@ -30,25 +29,6 @@ std::string field(const sdk::HistoryRow& r, const char* name) {
   return it == r.fields.end() ? "" : it->second;
 }
 
-std::chrono::year_month_day ymd(const std::string& iso_day) {
-  return std::chrono::year_month_day{std::chrono::year{std::stoi(iso_day.substr(0, 4))},
-                                     std::chrono::month{static_cast<unsigned>(std::stoi(iso_day.substr(5, 2)))},
-                                     std::chrono::day{static_cast<unsigned>(std::stoi(iso_day.substr(8, 2)))}};
-}
-
-std::string iso_of(std::chrono::year_month_day d) {
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                     static_cast<unsigned>(d.day()));
-}
-
-std::string day_after(const std::string& iso_day) {
-  return iso_of(std::chrono::year_month_day{std::chrono::sys_days{ymd(iso_day)} + std::chrono::days{1}});
-}
-
-std::string day_before(const std::string& iso_day) {
-  return iso_of(std::chrono::year_month_day{std::chrono::sys_days{ymd(iso_day)} - std::chrono::days{1}});
-}
-
 // What makes two rows of one kind say the same thing. A posting's unit by its registry code when
 // it has one, else by its folded text.
 std::string same_key(const sdk::HistoryRow& r, const std::string& unit_code, bool with_position) {
@@ -67,7 +47,7 @@ std::string same_key(const sdk::HistoryRow& r, const std::string& unit_code, boo
 bool overlap_or_touch(const std::string& a_from, const std::string& a_to, const std::string& b_from, const std::string& b_to) {
   auto before_or_touching = [](const std::string& from, const std::string& to) {  // from ≤ to + 1 day
     if (from.empty() || to.empty()) return true;
-    return first_day(from) <= day_after(last_day(to));
+    return first_day(from) <= sdk::day_after(last_day(to));
   };
   return before_or_touching(b_from, a_to) && before_or_touching(a_from, b_to);
 }
@@ -83,28 +63,7 @@ std::string later_to(const std::string& a, const std::string& b) {
   return last_day(a) >= last_day(b) ? a : b;
 }
 
-bool valid_on(const sdk::PersonPeriod& p, const std::string& date) {
-  return (p.from.empty() || first_day(p.from) <= date) && (p.to.empty() || last_day(p.to) >= date);
-}
-
 }  // namespace
-
-std::string first_day(const std::string& iso) {
-  if (iso.size() == 4) return iso + "-01-01";
-  if (iso.size() == 7) return iso + "-01";
-  return iso;
-}
-
-std::string last_day(const std::string& iso) {
-  if (iso.size() == 4) return iso + "-12-31";
-  if (iso.size() == 7) {
-    const std::chrono::year_month_day_last last{std::chrono::year{std::stoi(iso.substr(0, 4))},
-                                                std::chrono::month_day_last{std::chrono::month{
-                                                    static_cast<unsigned>(std::stoi(iso.substr(5, 2)))}}};
-    return iso_of(std::chrono::year_month_day{last});
-  }
-  return iso;
-}
 
 std::optional<std::string> normalize_history(std::vector<sdk::HistoryRow>& rows) {
   constexpr std::size_t kMaxRows = 1000;  // a career of forty years has a few dozen
@@ -171,7 +130,7 @@ std::vector<sdk::PersonPeriod> merge_timeline(std::vector<StatedRow> rows, const
     for (std::size_t k = out.size(); k-- > 0 && key_of[k] == key;)
       if (overlap_or_touch(out[k].from, out[k].to, s.row.from, s.row.to)) into = &out[k];
     if (!into) {
-      out.push_back({s.row.kind, s.row.from, s.row.to, s.row.fields, codes[i], {}, false});
+      out.push_back({s.row.kind, s.row.from, s.row.to, s.row.fields, codes[i], {}, false, ""});
       key_of.push_back(key);
       into = &out.back();
     } else {
@@ -199,7 +158,7 @@ std::vector<sdk::PersonPeriod> merge_timeline(std::vector<StatedRow> rows, const
       add_source(*into, rows[i]);
       continue;
     }
-    out.push_back({"posting", "", "", rows[i].row.fields, codes[i], {}, true});
+    out.push_back({"posting", "", "", rows[i].row.fields, codes[i], {}, true, ""});
     add_source(out.back(), rows[i]);
   }
 
@@ -215,7 +174,7 @@ std::vector<sdk::PersonPeriod> merge_timeline(std::vector<StatedRow> rows, const
     if (p.kind == "party" && p.to.empty()) p.to = p.from;
     if (p.kind == "grade" && p.to.empty() && k + 1 < out.size() && out[k + 1].kind == "grade" && !out[k + 1].from.empty() &&
         first_day(out[k + 1].from) > first_day(p.from))
-      p.to = day_before(first_day(out[k + 1].from));
+      p.to = sdk::day_before(first_day(out[k + 1].from));
   }
   return out;
 }
@@ -234,34 +193,24 @@ bool has_postings(const std::vector<sdk::PersonPeriod>& timeline) {
   return std::any_of(timeline.begin(), timeline.end(), [](const sdk::PersonPeriod& p) { return p.kind == "posting"; });
 }
 
-const sdk::PersonPeriod* posting_on(const std::vector<sdk::PersonPeriod>& timeline, const std::string& date) {
-  const sdk::PersonPeriod* best = nullptr;
-  for (const auto& p : timeline) {
-    if (p.kind != "posting" || !valid_on(p, date)) continue;
-    if (!best) {
-      best = &p;
-      continue;
-    }
-    auto rank = [](const sdk::PersonPeriod& q) { return std::make_tuple(q.sources.size(), !q.inferred, first_day(q.from)); };
-    if (rank(p) > rank(*best)) best = &p;
-  }
-  return best;
-}
-
 std::vector<const sdk::PersonPeriod*> current_disputes(const std::vector<sdk::PersonPeriod>& timeline, const std::string& date) {
   std::vector<const sdk::PersonPeriod*> open;
   std::set<std::string> units, records;
   bool stated = false;
   for (const auto& p : timeline) {
-    if (p.kind != "posting" || !valid_on(p, date)) continue;
+    if (p.kind != "posting" || !sdk::period_covers(p, date)) continue;
     open.push_back(&p);
     units.insert(p.unit_code.empty() ? "text:" + text::unit_key(p.fields.count("unit") ? p.fields.at("unit") : "") : p.unit_code);
     records.insert(p.sources.begin(), p.sources.end());
     stated = stated || !p.inferred;
   }
   // Different units from different records, at least one of them dated by a source (two
-  // undated golden values cannot disagree: there is one golden org_unit).
+  // undated golden values cannot disagree: there is one golden org_unit); an administrator's
+  // decision ends the dispute.
   if (units.size() < 2 || records.size() < 2 || !stated) return {};
+  for (const auto* p : open)
+    for (const auto& s : p->sources)
+      if (s.rfind("decision:", 0) == 0) return {};
   return open;
 }
 

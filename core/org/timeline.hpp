@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "hopnhat/sdk/record.hpp"
+#include "hopnhat/sdk/units.hpp"
 
 namespace hopnhat::org {
 
@@ -58,9 +59,8 @@ SucceededBy succession_of(const OrgRegistry& registry);
 std::vector<sdk::PersonPeriod> merge_timeline(std::vector<StatedRow> rows, const UnitOf& unit_of,
                                               const SucceededBy& succeeded_by = {});
 
-/// The posting valid on `date` (ISO day): of several, the one most sources state, then the one
-/// with a stated first day, then the latest begun. nullptr when the person held none that day.
-const sdk::PersonPeriod* posting_on(const std::vector<sdk::PersonPeriod>& timeline, const std::string& date);
+/// The posting valid on `date` (ISO day), shared with the exporters that read a timeline.
+using sdk::posting_on;
 
 /// Whether the timeline has any posting at all (a person without one is placed by their golden
 /// values, as before there was history).
@@ -71,7 +71,7 @@ bool has_postings(const std::vector<sdk::PersonPeriod>& timeline);
 std::vector<const sdk::PersonPeriod*> current_disputes(const std::vector<sdk::PersonPeriod>& timeline, const std::string& date);
 
 /// The first and the last day a partial ISO date can mean ("2025-07" → 2025-07-01 / 2025-07-31).
-std::string first_day(const std::string& iso);
-std::string last_day(const std::string& iso);
+using sdk::first_day;
+using sdk::last_day;
 
 }  // namespace hopnhat::org

@@ -60,6 +60,7 @@ UnitResolver::UnitResolver(const OrgRegistry& registry, std::map<std::string, st
       std::string key = text::unit_key(n);
       if (key.empty()) continue;
       add_unique(by_key_[key], u.code);
+      rows_by_key_[key].push_back(&u);
       words_.emplace_back(words_of(key), u.code);
       vocabulary_.insert(words_.back().first.begin(), words_.back().first.end());
     }
@@ -84,6 +85,22 @@ Resolution UnitResolver::pick(std::vector<std::string> codes, Resolution::How ho
   return r;
 }
 
+Resolution UnitResolver::resolve_undated(std::string_view text) const {
+  Resolution r = resolve(text);
+  if (r.how != Resolution::How::kAmbiguous) return r;
+  for (const std::string& first : r.candidates) {
+    std::set<std::string> reached{first};  // every unit `first` became, through any chain of edges
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const CrosswalkEdge& e : registry_.crosswalk())
+        if (reached.count(e.old_code) && reached.insert(e.new_code).second) grew = true;
+    }
+    if (std::all_of(r.candidates.begin(), r.candidates.end(), [&](const std::string& c) { return reached.count(c) > 0; }))
+      return pick({first}, Resolution::How::kName, "");
+  }
+  return r;
+}
+
 Resolution UnitResolver::resolve(std::string_view text, const std::string& date) const {
   std::string written(text);
   written.erase(0, written.find_first_not_of(" \t"));
@@ -93,7 +110,17 @@ Resolution UnitResolver::resolve(std::string_view text, const std::string& date)
   if (registry_.latest(written)) return pick({written}, Resolution::How::kCode, date);
   const std::string key = text::unit_key(written);
   if (key.empty()) return {};
-  if (auto it = by_key_.find(key); it != by_key_.end()) return pick(it->second, Resolution::How::kName, date);
+  if (auto it = by_key_.find(key); it != by_key_.end()) {
+    // A name two units bore at different times (a new ward named after one of its predecessors,
+    // which kept the other's code) means the one that bore it on the date asked.
+    if (it->second.size() > 1 && !date.empty()) {
+      std::vector<std::string> bearing;
+      for (const Unit* u : rows_by_key_.at(key))
+        if (u->valid_on(date)) add_unique(bearing, u->code);
+      if (bearing.size() == 1) return pick(bearing, Resolution::How::kName, date);
+    }
+    return pick(it->second, Resolution::How::kName, date);
+  }
 
   const std::vector<std::string> tokens = words_of(key);
   std::vector<std::string> spelled;

@@ -39,6 +39,11 @@ class UnitResolver {
   UnitResolver(const OrgRegistry& registry, std::map<std::string, std::string> answers = {});
   /// Among several units of one name, those valid on `date` are preferred (empty: any).
   Resolution resolve(std::string_view text, const std::string& date = "") const;
+  /// For a value no date goes with (a golden org_unit, a posting's unit): resolve(text), and
+  /// when that is ambiguous between a unit and units it became through the crosswalk ("Nội vụ":
+  /// Phòng Nội vụ, and after the merger Phòng Tổ chức - Nội vụ), the earliest of them — carried
+  /// forward, it is each of them on its own days, as resolve() with a date says.
+  Resolution resolve_undated(std::string_view text) const;
 
  private:
   Resolution pick(std::vector<std::string> codes, Resolution::How how, const std::string& date) const;
@@ -46,6 +51,7 @@ class UnitResolver {
   const OrgRegistry& registry_;
   std::map<std::string, std::string> answers_;
   std::map<std::string, std::vector<std::string>> by_key_;  // unit_key → codes
+  std::map<std::string, std::vector<const Unit*>> rows_by_key_;  // unit_key → the rows (periods) bearing that name
   std::vector<std::pair<std::vector<std::string>, std::string>> words_;  // each name's key words → code
   std::set<std::string> vocabulary_;  // every word of every unit's names: what is not in it may be initials
 };

@@ -46,7 +46,7 @@ std::string today_iso() {
 
 OrgRegistry OrgRegistry::load(const std::filesystem::path& units_file, const std::filesystem::path& crosswalk_file) {
   std::vector<Unit> units;
-  CsvTable table = CsvTable::read(units_file, {"code", "name", "kind"}, {"parent_code", "valid_from", "valid_to", "aliases"});
+  CsvTable table = CsvTable::read(units_file, {"code", "name", "kind"}, {"parent_code", "valid_from", "valid_to", "aliases", "quota"});
   for (const CsvRow& row : table.rows) {
     Unit u;
     u.line = row.line;
@@ -61,6 +61,11 @@ OrgRegistry OrgRegistry::load(const std::filesystem::path& units_file, const std
       a.erase(0, a.find_first_not_of(' '));
       a.erase(a.find_last_not_of(' ') + 1);
       if (!a.empty()) u.aliases.push_back(a);
+    }
+    if (const std::string q = row.get("quota"); !q.empty()) {
+      if (q.size() > 9 || q.find_first_not_of("0123456789") != std::string::npos)
+        throw OrgError(at(units_file.string(), row.line, "quota") + ": \"" + q.substr(0, 40) + "\" is not a whole number of staff");
+      u.quota = std::stoll(q);
     }
     units.push_back(std::move(u));
   }
@@ -114,6 +119,9 @@ OrgRegistry OrgRegistry::from_rows(std::vector<Unit> units, std::vector<Crosswal
     if (!u.parent_code.empty() && !r.by_code_.count(u.parent_code))
       throw OrgError(at(units_origin, u.line, "parent_code") + ": no unit has the code " + u.parent_code);
   r.units_ = std::move(units);
+  std::vector<sdk::UnitPeriod> periods;
+  for (const Unit& u : r.units_) periods.push_back({u.code, u.name, u.kind, u.parent_code, u.valid_from, u.valid_to, u.quota});
+  r.map_ = sdk::UnitMap(periods, {});  // find() for the checks below; the edges once they pass
 
   for (std::size_t i = 0; i < crosswalk.size(); ++i) {
     const CrosswalkEdge& e = crosswalk[i];
@@ -143,6 +151,9 @@ OrgRegistry OrgRegistry::from_rows(std::vector<Unit> units, std::vector<Crosswal
   };
   for (const auto& e : r.crosswalk_)
     if (state[e.old_code] == 0) visit(e.old_code);
+  std::vector<sdk::UnitSuccession> edges;
+  for (const CrosswalkEdge& e : r.crosswalk_) edges.push_back({e.old_code, e.new_code, e.valid_from, e.partial, e.legal_ref});
+  r.map_ = sdk::UnitMap(std::move(periods), std::move(edges));
   return r;
 }
 
@@ -153,55 +164,21 @@ std::vector<const Unit*> OrgRegistry::valid_on(const std::string& date) const {
   return out;
 }
 
+// The map holds the units in the same order: its row's place is ours.
 const Unit* OrgRegistry::find(const std::string& code, const std::string& date) const {
-  auto [b, e] = by_code_.equal_range(code);
-  for (auto it = b; it != e; ++it)
-    if (units_[it->second].valid_on(date)) return &units_[it->second];
-  return nullptr;
+  const sdk::UnitPeriod* u = map_.find(code, date);
+  return u ? &units_[static_cast<std::size_t>(u - map_.units().data())] : nullptr;
 }
 
 const Unit* OrgRegistry::latest(const std::string& code) const {
-  const Unit* best = nullptr;
-  auto [b, e] = by_code_.equal_range(code);
-  for (auto it = b; it != e; ++it) {
-    const Unit& u = units_[it->second];
-    if (!best || u.valid_to.empty() || (!best->valid_to.empty() && u.valid_to > best->valid_to)) best = &u;
-  }
-  return best;
+  const sdk::UnitPeriod* u = map_.latest(code);
+  return u ? &units_[static_cast<std::size_t>(u - map_.units().data())] : nullptr;
 }
 
 std::vector<Successor> OrgRegistry::carry(const std::string& code, const std::string& date) const {
-  if (find(code, date)) return {{code, false}};
-  std::vector<Successor> out;
-  std::set<std::string> seen;
-  std::function<void(const std::string&, bool)> walk = [&](const std::string& from, bool partial) {
-    auto [b, e] = edges_from_.equal_range(from);
-    std::vector<const CrosswalkEdge*> edges;
-    for (auto it = b; it != e; ++it)
-      if (crosswalk_[it->second].valid_from <= date) edges.push_back(&crosswalk_[it->second]);
-    for (const CrosswalkEdge* edge : edges) {
-      bool split = partial || edge->partial || edges.size() > 1;
-      if (find(edge->new_code, date)) {
-        if (seen.insert(edge->new_code).second) out.push_back({edge->new_code, split});
-      } else {
-        walk(edge->new_code, split);
-      }
-    }
-  };
-  walk(code, false);
-  if (!out.empty()) return out;
-  // The unit began after `date` (the old structure asked of a new unit): its one predecessor
-  // valid then, if it has exactly one.
-  std::vector<std::string> before = predecessors(code);
-  if (before.size() == 1) return carry(before.front(), date);
-  return {};
+  return map_.carry(code, date);
 }
 
-std::vector<std::string> OrgRegistry::predecessors(const std::string& code) const {
-  std::vector<std::string> out;
-  for (const CrosswalkEdge& e : crosswalk_)
-    if (e.new_code == code && std::find(out.begin(), out.end(), e.old_code) == out.end()) out.push_back(e.old_code);
-  return out;
-}
+std::vector<std::string> OrgRegistry::predecessors(const std::string& code) const { return map_.predecessors(code); }
 
 }  // namespace hopnhat::org

@@ -2,9 +2,9 @@
 // validity, and the crosswalk that says which old unit became which new one when units merged
 // or split. Read from two CSV files the configuration names:
 //
-//   units.csv      code,name,kind,parent_code,valid_from,valid_to,aliases
+//   units.csv      code,name,kind,parent_code,valid_from,valid_to,aliases[,quota]
 //                  kind party | state | other; dates ISO (YYYY-MM-DD), empty = open;
-//                  aliases separated by '|'
+//                  aliases separated by '|'; quota the staff allowed (a whole number)
 //   crosswalk.csv  old_code,new_code,valid_from,share,legal_ref
 //                  share full | partial (an old unit split over several new ones)
 //
@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "hopnhat/sdk/units.hpp"
+
 namespace hopnhat::org {
 
 class OrgError : public std::runtime_error {
@@ -37,6 +39,7 @@ struct Unit {
   std::string valid_from;    // YYYY-MM-DD, or "" = since ever
   std::string valid_to;      // YYYY-MM-DD (last day valid), or "" = still valid
   std::vector<std::string> aliases;
+  std::int64_t quota = -1;   // staff allowed (biên chế được giao), -1 when not given
   int line = 0;              // in units.csv, for messages
 
   bool valid_on(const std::string& date) const {
@@ -52,11 +55,9 @@ struct CrosswalkEdge {
   int line = 0;
 };
 
-/// Where a person counted under `code` on one day is counted on a later day.
-struct Successor {
-  std::string code;
-  bool partial = false;  // reached through a partial edge: one of several, not decided by the data
-};
+/// Where a person counted under `code` on one day is counted on a later day (`partial`: one
+/// of several new units, not decided by the data).
+using Successor = sdk::UnitSuccessor;
 
 class OrgRegistry {
  public:
@@ -79,12 +80,16 @@ class OrgRegistry {
   std::vector<Successor> carry(const std::string& code, const std::string& date) const;
   /// The codes that became `code` (direct predecessors), for the units page and the forms.
   std::vector<std::string> predecessors(const std::string& code) const;
+  /// The registry as the exporters receive it (ExportHeader::units and crosswalk), whose rules
+  /// carry() and predecessors() are.
+  const sdk::UnitMap& map() const { return map_; }
 
  private:
   std::vector<Unit> units_;
   std::vector<CrosswalkEdge> crosswalk_;
   std::multimap<std::string, std::size_t> by_code_;     // code → rows
   std::multimap<std::string, std::size_t> edges_from_;  // old code → edges
+  sdk::UnitMap map_;
 };
 
 /// Whether `text` is an ISO date YYYY-MM-DD that exists in the calendar.

@@ -80,8 +80,15 @@ nlohmann::json header_to_json(const sdk::ExportHeader& h) {
   for (const auto& s : h.sources)
     sources.push_back({{"name", s.name}, {"read", s.read}, {"new", s.new_records}, {"changed", s.changed},
                        {"unchanged", s.unchanged}, {"deleted", s.deleted}, {"failed", s.failed}, {"error", s.error}});
+  nlohmann::json units = nlohmann::json::array(), crosswalk = nlohmann::json::array();
+  for (const auto& u : h.units)
+    units.push_back({{"code", u.code}, {"name", u.name}, {"kind", u.kind}, {"parent_code", u.parent_code},
+                     {"valid_from", u.valid_from}, {"valid_to", u.valid_to}, {"quota", u.quota}});
+  for (const auto& e : h.crosswalk)
+    crosswalk.push_back({{"old_code", e.old_code}, {"new_code", e.new_code}, {"valid_from", e.valid_from},
+                         {"partial", e.partial}, {"legal_ref", e.legal_ref}});
   return {{"run_id", h.run_id}, {"run_started_at", h.run_started_at}, {"fields", h.fields}, {"sources", sources},
-          {"previous_state", h.previous_state}, {"previous_run", h.previous_run}};
+          {"previous_state", h.previous_state}, {"previous_run", h.previous_run}, {"units", units}, {"crosswalk", crosswalk}};
 }
 
 sdk::ExportHeader header_from_json(const nlohmann::json& j) {
@@ -94,6 +101,11 @@ sdk::ExportHeader header_from_json(const nlohmann::json& j) {
                          s.at("failed"), s.at("error")});
   h.previous_state = j.value("previous_state", "");
   h.previous_run = j.value("previous_run", std::int64_t{0});
+  for (const auto& u : j.value("units", nlohmann::json::array()))
+    h.units.push_back({u.at("code"), u.at("name"), u.at("kind"), u.at("parent_code"), u.at("valid_from"), u.at("valid_to"),
+                       u.at("quota")});
+  for (const auto& e : j.value("crosswalk", nlohmann::json::array()))
+    h.crosswalk.push_back({e.at("old_code"), e.at("new_code"), e.at("valid_from"), e.at("partial"), e.at("legal_ref")});
   return h;
 }
 
@@ -113,7 +125,7 @@ nlohmann::json person_to_json(const sdk::PersonRecord& p) {
   nlohmann::json timeline = nlohmann::json::array();
   for (const auto& t : p.timeline)
     timeline.push_back({{"kind", t.kind}, {"from", t.from}, {"to", t.to}, {"fields", t.fields}, {"unit_code", t.unit_code},
-                        {"sources", t.sources}, {"inferred", t.inferred}});
+                        {"sources", t.sources}, {"inferred", t.inferred}, {"level", t.level}});
   return {{"person_id", p.person_id}, {"fields", fields},     {"records", records},
           {"conflicts", conflicts},   {"history", history},   {"timeline", timeline}};
 }
@@ -131,7 +143,8 @@ sdk::PersonRecord person_from_json(const nlohmann::json& j) {
     p.history.push_back({h.at("run"), h.at("date"), h.at("field"), h.at("old"), h.at("new")});
   for (const auto& t : j.value("timeline", nlohmann::json::array()))
     p.timeline.push_back({t.at("kind"), t.at("from"), t.at("to"), t.at("fields").get<std::map<std::string, std::string>>(),
-                          t.at("unit_code"), t.at("sources").get<std::vector<std::string>>(), t.value("inferred", false)});
+                          t.at("unit_code"), t.at("sources").get<std::vector<std::string>>(), t.value("inferred", false),
+                          t.value("level", "")});
   return p;
 }
 

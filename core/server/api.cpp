@@ -409,7 +409,8 @@ Reply Api::conflict(std::int64_t id) {
   json out = admin::conflict_json(*c);
   out["person"] = {{"id", c->person_id}, {"golden", golden_of(store_->person(c->person_id))}};
   json records = json::array();
-  if (c->kind != "unit_unresolved" && c->kind != "unit_split")  // a unit case's candidates are units, not records
+  // A unit or posting case's candidates are units, not records.
+  if (c->kind != "unit_unresolved" && c->kind != "unit_split" && c->kind != "posting_disputed")
     for (const auto& cand : out["candidates"]) records.push_back(record_json(cand.value("source", ""), cand.value("record_id", "")));
   out["records"] = records;
   if (c->kind == "match_review" && out["candidates"].size() == 2) {
@@ -456,10 +457,14 @@ Reply Api::person(const std::string& id) {
   // Postings, grades and party events merged per period (docs/organisation.md), oldest first.
   json timeline = json::array();
   auto golden_text = [&](const char* f) { return golden.contains(f) ? golden[f].value("value", "") : std::string(); };
-  for (const auto& t : sync::Timelines(*store_, config_.organisation.get(), id).of(id, golden_text("org_unit"), golden_text("position")))
+  const sync::Timelines timelines(*store_, config_.organisation.get(), id,
+                                  org::PositionLevels(config_.head_titles, config_.deputy_titles));
+  for (const auto& t : timelines.of(id, golden_text("org_unit"), golden_text("position"))) {
     timeline.push_back({{"kind", t.kind}, {"from", t.from}, {"to", t.to}, {"fields", t.fields}, {"unit_code", t.unit_code},
                         {"sources", t.sources}, {"inferred", t.inferred}});
-  org::annotate_places(golden);  // "now": the administrative unit of today, where a place names an older one
+    if (!t.level.empty()) timeline.back()["level"] = t.level;
+  }
+  org::annotate_places(golden, *config_.places);  // "now": the administrative unit of today, where a place names an older one
   return Reply{200, {{"id", p->id}, {"created_run", p->created_run}, {"updated_run", p->updated_run},
                      {"retired_run", p->retired_run ? json(*p->retired_run) : json()}, {"merged_into", p->merged_into},
                      {"split_from", p->split_from}, {"golden", golden}, {"records", records}, {"history", history},

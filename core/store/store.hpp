@@ -101,7 +101,7 @@ struct ConflictPage {
 /// What an administrator decided; applied on every later run before any automatic decision.
 struct DecisionRow {
   std::int64_t id = 0;
-  std::string kind;  // same | different | choose | value | defer
+  std::string kind;  // same | different | choose | value | defer | confirm | unit | rule | posting
   std::int64_t conflict_id = 0;
   std::string person_id;
   std::string field;

@@ -39,10 +39,11 @@ struct ExportContext {
   absl::flat_hash_map<std::string, std::vector<sdk::ValueChange>> history_of;
   std::unique_ptr<Timelines> timelines;  // needs.timeline
 
-  /// The person's timeline (its golden values read); empty for a person no record dates.
-  /// Read-only: any thread.
+  /// The person's timeline (its golden values read); with a registry, a person no record dates
+  /// has the one undated posting their golden values stand for. Read-only: any thread.
   std::vector<sdk::PersonPeriod> timeline_of(const sdk::PersonRecord& p) const {
-    return timelines ? timelines->of(p.person_id, p.value("org_unit"), p.value("position")) : std::vector<sdk::PersonPeriod>{};
+    return timelines ? timelines->of_or_golden(p.person_id, p.value("org_unit"), p.value("party_unit"), p.value("position"))
+                     : std::vector<sdk::PersonPeriod>{};
   }
 
   /// Sets `p` to the person `id` with its records, cases and history (not its golden values;
@@ -85,7 +86,8 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs, cons
   spdlog::debug("export: {} live links read in {:.2f} s", ctx.links.size(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
-  if (needs.timeline) ctx.timelines = std::make_unique<Timelines>(store, needs.registry);
+  if (needs.timeline)
+    ctx.timelines = std::make_unique<Timelines>(store, needs.registry, needs.levels ? *needs.levels : org::PositionLevels());
   if (needs.history)
     for (auto& c : store.person_changes(""))
       ctx.history_of[c.person_id].push_back({c.run_id, c.changed_at, c.field, std::move(c.old_value), std::move(c.new_value)});
@@ -250,7 +252,8 @@ sdk::Status stream_changes(store::Store& store, const ExportNeeds& needs, Change
 }  // namespace
 
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
-                       ExportReport& rep, bool full_export, const org::OrgRegistry* registry) {
+                       ExportReport& rep, bool full_export, const org::OrgRegistry* registry,
+                       const org::PositionLevels* levels) {
   // The export's plugin code runs from here to finish(): an abrupt end names it (RunGuard).
   run_phase("the plugin of export " + exp.use->name + " (" + exp.use->plugin + ")", "export");
   sdk::ExportHeader header;
@@ -258,7 +261,11 @@ std::string run_export(store::Store& store, std::int64_t run_id, const RunReport
   header.run_started_at = run.started_at;
   for (const auto& s : run.sources)
     header.sources.push_back({s.name, s.read, s.new_records, s.changed, s.unchanged, s.deleted, s.failed, s.error});
-  const ExportNeeds needs{exp.needs_attributes, exp.needs_history, exp.needs_timeline, registry};
+  if (registry) {
+    header.units = registry->map().units();
+    header.crosswalk = registry->map().crosswalk();
+  }
+  const ExportNeeds needs{exp.needs_attributes, exp.needs_history, exp.needs_timeline, registry, levels};
   sdk::Status st;
   bool begun = false;
   rep.mode = "full";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hopnhat/sdk/record.hpp"
+#include "org/positions.hpp"
 #include "org/units.hpp"
 #include "store/store.hpp"
 #include "sync/plugin_setup.hpp"
@@ -21,6 +22,7 @@ struct ExportNeeds {
   bool history = false;
   bool timeline = false;  // each person's merged postings, grades and party events
   const org::OrgRegistry* registry = nullptr;  // resolves postings' units when the configuration has an organisation
+  const org::PositionLevels* levels = nullptr;  // each posting's level; the defaults when null
 };
 
 /// Streams every person not retired, in id order: first `begin` with the canonical fields
@@ -38,8 +40,10 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
 /// it and may patch that output: then it gets only the persons whose view changed since, and
 /// the retired. The state it returns is kept with the run. Returns an error sentence
 /// ("export NAME: …") or "" on success.
-/// `registry`: the organisation's, for the timeline's unit codes, or null.
+/// `registry`: the organisation's, for the header's units and the timeline's unit codes, or
+/// null; `levels`: the configuration's position levels (the defaults when null).
 std::string run_export(store::Store& store, std::int64_t run_id, const RunReport& run, PreparedExport& exp,
-                       ExportReport& rep, bool full_export, const org::OrgRegistry* registry = nullptr);
+                       ExportReport& rep, bool full_export, const org::OrgRegistry* registry = nullptr,
+                       const org::PositionLevels* levels = nullptr);
 
 }  // namespace hopnhat::sync

@@ -414,7 +414,8 @@ class Reconciler {
     };
     std::map<std::string, std::vector<std::string>> open_of_person;  // value cases, by person
     for (auto& c : store_.live_conflicts()) {
-      if (c.kind == "unit_unresolved" || c.kind == "unit_split") continue;  // about a unit's name: sync/unit_cases
+      // About a unit's name or a person's posting: sync/unit_cases keeps those.
+      if (c.kind == "unit_unresolved" || c.kind == "unit_split" || c.kind == "posting_disputed") continue;
       std::string key = conflict_key(c.kind, c.kind == "match_review" ? "" : c.person_id, c.field);
       if (c.kind != "match_review") open_of_person[c.person_id].push_back(key);
       open_.emplace(std::move(key), std::move(c));

@@ -49,7 +49,8 @@ nlohmann::json RunReport::to_json() const {
   j["conflicts"] = {{"opened", conflicts.opened}, {"closed", conflicts.closed}, {"open", conflicts.open}, {"settled", conflicts.settled}};
   if (units.counted)
     j["units"] = {{"placed", units.placed}, {"unplaced", units.unplaced},
-                  {"postings", {{"placed_by", units.by_posting}, {"not_posted", units.not_posted}, {"disputed", units.disputed_postings}}},
+                  {"postings", {{"placed_by", units.by_posting}, {"not_posted", units.not_posted}, {"disputed", units.disputed_postings},
+                                {"cases", {{"opened", units.posting_opened}, {"closed", units.posting_closed}, {"open", units.posting_open}}}}},
                   {"cases", {{"opened", units.opened}, {"closed", units.closed}, {"open", units.open}}},
                   {"registry", {{"added", units.registry_added}, {"changed", units.registry_changed}, {"removed", units.registry_removed}}}};
   j["decisions"] = {{"applied", decisions.applied}, {"orphaned", decisions.orphaned}};
@@ -93,6 +94,9 @@ std::string RunReport::summary() const {
   if (units.counted)
     out << "  units: " << units.placed << " persons placed in a unit, " << units.unplaced << " not; " << units.open
         << " unit names wait for an answer (opened " << units.opened << ", closed " << units.closed << ")\n";
+  if (units.posting_open || units.posting_opened || units.posting_closed)
+    out << "  postings: " << units.posting_open << " persons' current posting in dispute wait for an answer (opened "
+        << units.posting_opened << ", closed " << units.posting_closed << ")\n";
   if (units.registry_added || units.registry_changed || units.registry_removed)
     out << "  units registry: " << units.registry_added << " rows added, " << units.registry_changed << " changed, "
         << units.registry_removed << " removed since the last run (audited)\n";

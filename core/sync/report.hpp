@@ -65,6 +65,7 @@ struct RunReport {
     // Persons placed by a dated posting; with dated postings but none today; whose sources name
     // different units as today's posting (docs/organisation.md, "Postings").
     std::int64_t by_posting = 0, not_posted = 0, disputed_postings = 0;
+    std::int64_t posting_opened = 0, posting_closed = 0, posting_open = 0;  // posting_disputed cases
   } units;
   struct {
     std::int64_t applied = 0;   // administrators' decisions applied in this run

@@ -424,10 +424,11 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     {
       // Exporters run in a dry run too: they see ctx.dry_run() and only say what they would do.
       StageTimer t(report, "export");
+      const org::PositionLevels levels(cfg.head_titles, cfg.deputy_titles);
       for (auto& exp : plugins.exports) {
         ExportReport& rep = report.exports.emplace_back();
         rep.name = exp.use->name;
-        std::string error = run_export(*store, run_id, report, exp, rep, options.full_export, cfg.organisation.get());
+        std::string error = run_export(*store, run_id, report, exp, rep, options.full_export, cfg.organisation.get(), &levels);
         if (!error.empty()) throw SourceFailure(error);
       }
     }

@@ -34,10 +34,12 @@ using OrgRows = std::map<std::pair<std::string, std::string>, std::string>;
 
 OrgRows rows_of(const org::OrgRegistry& registry) {
   OrgRows out;
-  for (const org::Unit& u : registry.units())
-    out[{"unit", u.code + "@" + u.valid_from}] =
-        nlohmann::ordered_json{{"code", u.code}, {"name", u.name}, {"kind", u.kind}, {"parent_code", u.parent_code},
-                               {"valid_from", u.valid_from}, {"valid_to", u.valid_to}, {"aliases", u.aliases}}.dump();
+  for (const org::Unit& u : registry.units()) {
+    nlohmann::ordered_json row{{"code", u.code},         {"name", u.name},         {"kind", u.kind},      {"parent_code", u.parent_code},
+                               {"valid_from", u.valid_from}, {"valid_to", u.valid_to}, {"aliases", u.aliases}};
+    if (u.quota >= 0) row["quota"] = u.quota;  // absent when not given: a store of before keeps its rows unchanged
+    out[{"unit", u.code + "@" + u.valid_from}] = row.dump();
+  }
   for (const org::CrosswalkEdge& e : registry.crosswalk())
     out[{"crosswalk", e.old_code + ">" + e.new_code + "@" + e.valid_from}] =
         nlohmann::ordered_json{{"old_code", e.old_code}, {"new_code", e.new_code}, {"valid_from", e.valid_from},
@@ -138,9 +140,72 @@ std::string unit_case_candidates(const org::OrgRegistry& registry, const org::Un
   return cands.dump();
 }
 
+namespace {
+
+// One case per person whose sources name different units as their posting today: the candidates
+// are those postings (the unit, since when, who states it). The answer — which one is current —
+// holds on later runs (Timelines marks that posting "decision:#ID"); undone, the case reopens.
+void keep_posting_cases(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry,
+                        const std::vector<org::PersonPlace>& places, const org::Headcount& count, const std::string& as_of,
+                        RunReport& report) {
+  std::map<std::string, store::ConflictRow> live;  // by person
+  store::ConflictQuery q;
+  q.statuses = {"open", "deferred", "settled"};
+  q.kind = "posting_disputed";
+  q.sort = "oldest";
+  q.limit = std::numeric_limits<std::int32_t>::max();
+  for (auto& c : store.conflict_page(q).rows) live.emplace(c.person_id, std::move(c));
+  std::map<std::string, const org::PersonPlace*> place_of;
+  for (const auto& p : places) place_of[p.person_id] = &p;
+  for (const std::string& person : count.disputed) {
+    auto place = place_of.find(person);
+    if (place == place_of.end()) continue;
+    nlohmann::json cands = nlohmann::json::array();
+    for (const sdk::PersonPeriod* p : org::current_disputes(place->second->timeline, as_of)) {
+      const org::Unit* u = p->unit_code.empty() ? nullptr : registry.find(p->unit_code, as_of);
+      if (!u && !p->unit_code.empty()) u = registry.latest(p->unit_code);
+      const std::string text = p->fields.count("unit") ? p->fields.at("unit") : "";
+      const std::string name = u ? u->name : text;
+      cands.push_back({{"code", p->unit_code}, {"name", name}, {"unit", text}, {"from", p->from},
+                       {"value", p->unit_code.empty() ? name : name + " (" + p->unit_code + ")"},
+                       {"position", p->fields.count("position") ? p->fields.at("position") : ""}, {"stated_by", p->sources}});
+    }
+    if (cands.size() < 2) continue;
+    store::ConflictRow row{0, person, "org_unit", "posting_disputed", "open", cands.dump(), run_id, std::nullopt};
+    row.severity = admin::case_severity(row, cands);
+    row.unit = cands[0].value("name", "");
+    row.sources = store::sources_column({});
+    auto it = live.find(person);
+    if (it == live.end()) {
+      store.put_conflict(row);
+      ++report.units.posting_opened;
+    } else {
+      if (it->second.candidates != row.candidates || it->second.severity != row.severity) {
+        it->second.candidates = row.candidates;
+        it->second.severity = row.severity;
+        it->second.unit = row.unit;
+        store.put_conflict(it->second);
+      }
+      live.erase(it);
+    }
+    ++report.units.posting_open;
+  }
+  for (auto& [person, c] : live) {  // no dispute any more: the sources agree, or an answer holds
+    c.status = "closed";
+    c.closed_run = run_id;
+    store.put_conflict(c);
+    ++report.units.posting_closed;
+  }
+}
+
+}  // namespace
+
 void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry, const std::string& as_of,
                      RunReport& report) {
-  const org::Headcount count = count_units(store, registry, org::PositionLevels(), as_of);
+  const std::vector<org::PersonPlace> places = person_places(store, registry);
+  const org::UnitResolver resolver(registry, store.unit_aliases());
+  const org::Headcount count = org::count_heads(registry, resolver, org::PositionLevels(), places, as_of);
+  keep_posting_cases(store, run_id, registry, places, count, as_of, report);
   report.units.counted = true;
   report.units.unplaced = 0;
   for (const auto& n : count.unplaced) report.units.unplaced += n.persons;
@@ -150,8 +215,8 @@ void keep_unit_cases(store::Store& store, std::int64_t run_id, const org::OrgReg
   report.units.disputed_postings = static_cast<std::int64_t>(count.disputed.size());
   if (!count.disputed.empty())
     spdlog::warn("units: {} persons have sources that name different units as their posting today (each counted where "
-                 "most sources put them; `units list --format json` lists them)",
-                 count.disputed.size());
+                 "most sources put them until an administrator answers; a posting_disputed case each: {} opened, {} closed)",
+                 count.disputed.size(), report.units.posting_opened, report.units.posting_closed);
 
   // The unit cases still waiting, by what they are about (kind and text); read by kind, not
   // with the other cases (a large queue holds a hundred thousand of those).

@@ -41,6 +41,14 @@ const std::vector<std::string>& HistoryTable::fields_of(const std::string& kind)
 
 bool HistoryTable::known_kind(const std::string& kind) { return !fields_of(kind).empty(); }
 
+std::string HistoryTable::column_problem(const std::string& kind, const std::string& column, const std::string& heading) {
+  const auto& mine = fields_of(kind);
+  if (column != "from" && column != "to" && std::find(mine.begin(), mine.end(), column) == mine.end())
+    return "a " + kind + " row has from, to and the columns of its kind (docs/plugin-guide.md), not \"" + column + "\"";
+  if (heading.empty()) return "the column heading must not be empty";
+  return "";
+}
+
 Status HistoryTable::open(const std::vector<std::string>& headings, const std::string& kind, const std::string& id_heading,
                           const std::map<std::string, std::string>& columns, const std::string& where, HistoryTable& out) {
   if (!known_kind(kind)) return Status::invalid_options(where + ": the history kind \"" + kind + "\" is not posting, grade or party");
@@ -55,6 +63,9 @@ Status HistoryTable::open(const std::vector<std::string>& headings, const std::s
   const long id = find(id_heading);
   if (id < 0) return Status::invalid_input(where + ": the id column \"" + id_heading + "\" is not in the header");
   out.id_ = static_cast<std::size_t>(id);
+  for (const auto& [column, heading] : columns)
+    if (std::string problem = column_problem(kind, column, heading); !problem.empty())
+      return Status::invalid_options(where + ": columns." + column + ": " + problem);
   std::vector<std::string> wanted = {"from", "to"};
   for (const auto& f : fields_of(kind)) wanted.push_back(f);
   for (const auto& column : wanted) {

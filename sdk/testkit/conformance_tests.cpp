@@ -260,7 +260,11 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
     persons[i].records = {{"test", std::to_string(i), i == 2 ? "review" : "linked", {{"Ghi chú", "dòng " + std::to_string(i)}}}};
   }
   persons[2].conflicts = {{"birth_date", "value_mismatch"}};
-  sdk::ExportHeader header{7, "2026-01-01T00:00:00Z", {"full_name", "birth_date", "citizen_id"}, {{"test", 3, 3, 0, 0, 0, 0, ""}}, "", 0};
+  sdk::ExportHeader header;
+  header.run_id = 7;
+  header.run_started_at = "2026-01-01T00:00:00Z";
+  header.fields = {"full_name", "birth_date", "citizen_id"};
+  header.sources = {{"test", 3, 3, 0, 0, 0, 0, ""}};
   auto run_export = [&](const fs::path& dir, bool dry_run) {
     TestContext ctx(dir, dry_run);
     auto exporter = new_exporter();

@@ -132,7 +132,7 @@ TEST_CASE("plugin-host run by hand without descriptor 3 says what it is for") {
   CHECK_THAT(text, Catch::Contains("descriptor 3"));
 }
 
-TEST_CASE("a record's history and a person's timeline cross the protocol intact (ABI 4)") {
+TEST_CASE("a record's history and a person's timeline cross the protocol intact (ABI 4 and 5)") {
   sdk::SourceRecord r;
   r.id = "CB1";
   r.fields["full_name"] = "Nguyễn Văn An";
@@ -142,11 +142,26 @@ TEST_CASE("a record's history and a person's timeline cross the protocol intact 
 
   sdk::PersonRecord p;
   p.person_id = "P0000001";
-  p.timeline = {{"posting", "2015-03-01", "2025-06-30", {{"unit", "Phòng Nội vụ"}}, "PNV", {"civil:CB1", "golden:org_unit"}, false},
-                {"posting", "", "", {{"unit", "VP"}}, "VP", {"golden:org_unit"}, true}};
+  p.timeline = {{"posting", "2015-03-01", "2025-06-30", {{"unit", "Phòng Nội vụ"}}, "PNV", {"civil:CB1", "golden:org_unit"}, false, "deputy"},
+                {"posting", "", "", {{"unit", "VP"}}, "VP", {"golden:org_unit"}, true, "staff"}};
   const sdk::PersonRecord back = plugin::person_from_json(plugin::person_to_json(p));
   REQUIRE(back.timeline.size() == 2);
   CHECK(back.timeline[0].sources == p.timeline[0].sources);
   CHECK(back.timeline[0].unit_code == "PNV");
+  CHECK(back.timeline[0].level == "deputy");
   CHECK(back.timeline[1].inferred);
+
+  // The unit registry an exporter receives in its header (ABI 5).
+  sdk::ExportHeader h;
+  h.run_id = 7;
+  h.units = {{"PNV", "Phòng Nội vụ", "state", "", "", "2025-06-30", 12}, {"TCNV", "Phòng Tổ chức - Nội vụ", "state", "", "2025-07-01", "", -1}};
+  h.crosswalk = {{"PNV", "TCNV", "2025-07-01", false, "QĐ 1"}};
+  const sdk::ExportHeader hb = plugin::header_from_json(plugin::header_to_json(h));
+  REQUIRE(hb.units.size() == 2);
+  CHECK(hb.units[0].quota == 12);
+  CHECK(hb.units[1].valid_from == "2025-07-01");
+  CHECK(hb.units[1].quota == -1);
+  REQUIRE(hb.crosswalk.size() == 1);
+  CHECK(hb.crosswalk[0].new_code == "TCNV");
+  CHECK(hb.crosswalk[0].legal_ref == "QĐ 1");
 }

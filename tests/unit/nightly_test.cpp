@@ -61,7 +61,7 @@ TEST_CASE("records and persons survive the isolation protocol unchanged") {
   CHECK(q.history[0].new_value == "Phó Trưởng phòng");
   CHECK(q.history[0].run_id == 4);
 
-  sdk::ExportHeader h{7, "2026-11-28T01:00:00Z", {"full_name"}, {{"party", 10, 2, 1, 7, 0, 1, ""}}, "state\nof the file", 6};
+  sdk::ExportHeader h{7, "2026-11-28T01:00:00Z", {"full_name"}, {{"party", 10, 2, 1, 7, 0, 1, ""}}, "state\nof the file", 6, {}, {}};
   auto hb = plugin::header_from_json(nlohmann::json::parse(plugin::header_to_json(h).dump()));
   CHECK(hb.run_id == 7);
   CHECK(hb.previous_state == h.previous_state);

@@ -12,6 +12,7 @@
 #include "temp_dir.hpp"
 
 using namespace hopnhat::org;
+namespace sdk = hopnhat::sdk;
 using Catch::Contains;
 
 namespace {
@@ -167,4 +168,70 @@ TEST_CASE("headcount per unit on a date: merged units count their predecessors' 
   CHECK(unit(before, "PNV").headcount == 2);
   CHECK(unit(before, "LDTBXH").headcount == 1);
   CHECK(unit(before, "VHTT").headcount == 1);
+}
+
+// The worked example of docs/organisation.md from Quảng Ninh's 2025 merges (the official mapping
+// in core/data): on 1 July 2025 the wards Hà Phong (06652) and Hà Tu (06664) of Hạ Long became
+// one Phường Hà Tu, which kept Hà Phong's code 06652; Hà Khánh (06649) and Cao Xanh (06658)
+// became Phường Cao Xanh (06658). The wards' People's Committees follow them.
+TEST_CASE("Quảng Ninh 2025: a new ward that keeps a predecessor's code, a name that moves to another code") {
+  Files f(
+      "code,name,kind,parent_code,valid_from,valid_to,aliases\n"
+      "UB06652,Ủy ban nhân dân phường Hà Phong,state,,,2025-06-30,\n"
+      "UB06652,Ủy ban nhân dân phường Hà Tu,state,,2025-07-01,,\n"
+      "UB06664,Ủy ban nhân dân phường Hà Tu,state,,,2025-06-30,\n"
+      "UB06649,Ủy ban nhân dân phường Hà Khánh,state,,,2025-06-30,\n"
+      "UB06658,Ủy ban nhân dân phường Cao Xanh,state,,,,\n",
+      "old_code,new_code,valid_from,share,legal_ref\n"
+      "UB06664,UB06652,2025-07-01,full,sắp xếp ĐVHC cấp xã tỉnh Quảng Ninh 2025\n"
+      "UB06649,UB06658,2025-07-01,full,sắp xếp ĐVHC cấp xã tỉnh Quảng Ninh 2025\n");
+  OrgRegistry r = f.load();
+  UnitResolver resolver(r);
+  // "Hà Tu" names 06664 before the merger and 06652 after it: the date asked decides.
+  CHECK(resolver.resolve("UBND phường Hà Tu", "2025-01-01").code == "UB06664");
+  CHECK(resolver.resolve("UBND phường Hà Tu", "2025-08-01").code == "UB06652");
+  CHECK(resolver.resolve("UBND P. Hà Phong", "2025-08-01").code == "UB06652");
+  // Without a date (a golden value): the earlier of the two, which the crosswalk carries to the other.
+  CHECK(resolver.resolve("UBND phường Hà Tu").how == Resolution::How::kAmbiguous);
+  CHECK(resolver.resolve_undated("UBND phường Hà Tu").code == "UB06664");
+  CHECK(r.carry("UB06664", "2025-08-01").front().code == "UB06652");
+  CHECK(r.predecessors("UB06652") == std::vector<std::string>{"UB06664"});
+
+  PositionLevels levels;
+  auto posting = [](const char* code, const char* unit, const char* from, const char* to) {
+    sdk::PersonPeriod p;
+    p.kind = "posting";
+    p.from = from;
+    p.to = to;
+    p.unit_code = code;
+    p.fields["unit"] = unit;
+    return p;
+  };
+  std::vector<PersonPlace> persons = {
+      {"p1", "UBND phường Hà Phong", "", "Chủ tịch", {}},  // an office sheet of before the merger, undated
+      {"p2", "UBND phường Hà Tu", "", "Chuyên viên",       // the civil-service system dates the move
+       {posting("UB06664", "Ủy ban nhân dân phường Hà Tu", "2019-03-01", "2025-06-30"),
+        posting("UB06652", "Ủy ban nhân dân phường Hà Tu", "2025-07-01", "")}},
+      {"p3", "UBND phường Hà Khánh", "", "Phó Chủ tịch", {}},
+      {"p4", "UBND phường Cao Xanh", "", "Chủ tịch", {}},
+  };
+  Headcount before = count_heads(r, resolver, levels, persons, "2025-06-30");
+  Headcount after = count_heads(r, resolver, levels, persons, "2025-08-01");
+  auto unit = [&](const Headcount& h, const std::string& code) {
+    for (const auto& u : h.units)
+      if (u.unit->code == code) return u;
+    FAIL("no unit " << code);
+    return UnitCount{};
+  };
+  CHECK(unit(before, "UB06652").headcount == 1);
+  CHECK(unit(before, "UB06652").unit->name == "Ủy ban nhân dân phường Hà Phong");
+  CHECK(unit(before, "UB06664").headcount == 1);
+  CHECK(unit(before, "UB06649").headcount == 1);
+  CHECK(unit(after, "UB06652").headcount == 2);
+  CHECK(unit(after, "UB06652").unit->name == "Ủy ban nhân dân phường Hà Tu");
+  CHECK(unit(after, "UB06652").heads == 1);
+  CHECK(unit(after, "UB06658").headcount == 2);
+  CHECK(unit(after, "UB06658").heads == 1);
+  CHECK(unit(after, "UB06658").deputies == 1);
+  CHECK(after.units.size() == 2);
 }

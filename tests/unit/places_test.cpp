@@ -3,7 +3,11 @@
 // communes and their merges), not computed by the code under test.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "org/places.hpp"
+#include "org/units.hpp"
+#include "temp_dir.hpp"
 
 using hopnhat::org::PlaceRegistry;
 
@@ -55,4 +59,38 @@ TEST_CASE("an old province resolves to the province it joined on 1 July 2025") {
   CHECK(places.resolve("huyện Tiên Yên").now == "tỉnh Quảng Ninh");
   CHECK(places.resolve("Không rõ").how.empty());
   CHECK(places.resolve("").how.empty());
+}
+
+TEST_CASE("another province's commune lists drop in as files of the same shape, and a bad one is named") {
+  TempDir tmp;
+  // A test fixture, not real data: two communes of a district of Hà Giang (02) merge into one.
+  std::ofstream(tmp.path / "communes.csv") << "province_code,district_code,district_type,district_name,commune_code,commune_type,commune_name\n"
+                                              "02,026,Huyện,Thử Nghiệm,90001,Xã,Thử Một\n"
+                                              "02,026,Huyện,Thử Nghiệm,90002,Xã,Thử Hai\n";
+  std::ofstream(tmp.path / "merges.csv") << "new_code,new_name,old_code,old_name,share\n"
+                                            "90001,Xã Thử Mới,90001,Xã Thử Một,full\n"
+                                            "90001,Xã Thử Mới,90002,Xã Thử Hai,full\n";
+  const PlaceRegistry places = PlaceRegistry::with({{tmp.path / "communes.csv", tmp.path / "merges.csv"}});
+  auto a = places.resolve("xã Thử Hai, huyện Thử Nghiệm, tỉnh Hà Giang");
+  CHECK(a.how == "commune");
+  CHECK(a.now == "Xã Thử Mới, tỉnh Tuyên Quang");  // Hà Giang joined Tuyên Quang
+  CHECK(places.resolve("Phường Hà Phong, TP Hạ Long, tỉnh Quảng Ninh").now == "Phường Hà Tu, tỉnh Quảng Ninh");  // the built-in still
+  CHECK(PlaceRegistry::builtin().resolve("xã Thử Hai, huyện Thử Nghiệm, tỉnh Hà Giang").how != "commune");
+
+  std::ofstream(tmp.path / "bad.csv") << "province_code,district_code,district_type,district_name,commune_code,commune_type,commune_name\n"
+                                         "99,026,Huyện,Thử Nghiệm,90001,Xã,Thử Một\n";
+  try {
+    (void)PlaceRegistry::with({{tmp.path / "bad.csv", tmp.path / "merges.csv"}});
+    FAIL("a province code of no province was taken");
+  } catch (const hopnhat::org::OrgError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("bad.csv: row 2: \"99\" is not a province code of 2024"));
+  }
+  std::ofstream(tmp.path / "typo.csv") << "new_code,new_name,old_code,old_nam,share\n";
+  try {
+    (void)PlaceRegistry::with({{tmp.path / "communes.csv", tmp.path / "typo.csv"}});
+    FAIL("a merges file with a wrong column was taken");
+  } catch (const hopnhat::org::OrgError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("typo.csv"));
+    CHECK_THAT(e.what(), Catch::Contains("old_nam"));
+  }
 }

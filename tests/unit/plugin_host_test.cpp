@@ -81,10 +81,11 @@ TEST_CASE("the stamp and the factories are read from the library file without lo
 TEST_CASE("a manifest that declares another ABI is refused before the library is loaded") {
   TempDir tmp;
   fs::path dir = copy_plugin(tmp, "good");
+  const std::string other = std::to_string(HOPNHAT_ABI_VERSION + 1);
   std::ofstream(dir / "test-good.plugin.json")
-      << R"({"name": "test-good", "version": "1", "kinds": ["importer"], "abi": 5, "library": "libhopnhat_test_good.so"})";
+      << R"({"name": "test-good", "version": "1", "kinds": ["importer"], "abi": )" << other << R"(, "library": "libhopnhat_test_good.so"})";
   auto msg = load_error(dir, "test-good");
-  CHECK_THAT(msg, Catch::Contains("built for ABI 5"));
+  CHECK_THAT(msg, Catch::Contains("built for ABI " + other));
 }
 
 TEST_CASE("a library without the ABI stamp is not a hopnhat plugin") {
@@ -100,7 +101,7 @@ TEST_CASE("a corrupt library gets its own error and the other plugins still load
   fs::path dir = copy_plugin(tmp, "good");
   std::ofstream(dir / "libbroken.so") << "this is not an ELF file";
   std::ofstream(dir / "broken.plugin.json")
-      << R"({"name": "broken", "version": "1", "kinds": ["importer"], "abi": 4, "library": "libbroken.so"})";
+      << R"({"name": "broken", "version": "1", "kinds": ["importer"], "abi": )" << HOPNHAT_ABI_VERSION << R"(, "library": "libbroken.so"})";
   std::ofstream(dir / "garbage.plugin.json") << "{not json";
   PluginRegistry registry({dir});
   CHECK(registry.problems().size() == 1);  // the manifest that is not JSON

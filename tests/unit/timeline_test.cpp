@@ -83,6 +83,11 @@ TEST_CASE("an undated golden unit joins a dated posting of its unit without keep
   REQUIRE(t.size() == 3);
   CHECK(t.back().inferred);
   CHECK(org::current_disputes(t, "2026-01-01").size() == 2);
+  // An administrator's answer ends the dispute, and the posting it names is the one of the day.
+  std::vector<sdk::PersonPeriod> decided = t;
+  decided.back().sources.push_back("decision:#5");
+  CHECK(org::current_disputes(decided, "2026-01-01").empty());
+  CHECK(org::posting_on(decided, "2026-01-01") == &decided.back());
   CHECK_FALSE(org::inferred_posting("  ", ""));
 
   // Joined after the merger; the system's own unit column still names the unit before it: the
@@ -169,4 +174,9 @@ TEST_CASE("a history table finds its columns by the Vietnamese headings, or the 
   CHECK(sdk::HistoryTable::open({"Mã", "Ngày", "Việc"}, "party", "Mã", {{"event", "Việc"}}, "dang.csv, line 1", table).is_ok());
   CHECK_THAT(sdk::HistoryTable::open({"Mã"}, "posting", "Số hiệu", {}, "a.csv, line 1", table).message(),
              Catch::Contains("the id column \"Số hiệu\" is not in the header"));
+  // A column the kind does not have is refused, whichever plugin names it.
+  CHECK_THAT(sdk::HistoryTable::open({"Mã", "Từ ngày", "Đơn vị"}, "posting", "Mã", {{"grade_code", "Đơn vị"}}, "q.xlsx, sheet 2", table).message(),
+             Catch::Contains("q.xlsx, sheet 2: columns.grade_code: a posting row has from, to and the columns of its kind"));
+  CHECK(sdk::HistoryTable::column_problem("posting", "unit", "") == "the column heading must not be empty");
+  CHECK(sdk::HistoryTable::column_problem("grade", "salary_step", "Bậc").empty());
 }

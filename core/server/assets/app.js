@@ -21,6 +21,9 @@ const T = {
     oversized_hint: 'Mỗi nguồn thường chỉ có một hai hồ sơ của một người; nhiều hơn thường là những người trùng tên bị ghép nối tiếp nhau.',
     unit_unresolved: 'Tên đơn vị chưa xác định', 'unit_unresolved:deferred': 'Tên đơn vị (hoãn)',
     unit_split: 'Đơn vị đã chia tách', 'unit_split:deferred': 'Đơn vị chia tách (hoãn)', unit_d: 'xác định đơn vị',
+    posting_disputed: 'Nơi công tác hiện nay không thống nhất', 'posting_disputed:deferred': 'Nơi công tác (hoãn)',
+    posting_d: 'xác định nơi công tác', posting_is: 'Đang công tác tại', posting_since: 'từ', posting_by: 'theo',
+    posting_hint: 'Các nguồn ghi những đơn vị khác nhau là nơi người này đang công tác; chọn nơi đúng. Câu trả lời giữ nguyên cho các lần đồng bộ sau.',
     unit_written: 'Tên đơn vị ghi trong hồ sơ', unit_persons: 'người ghi tên này, ví dụ', unit_is: 'Là đơn vị',
     unit_code: 'Mã đơn vị', save_unit: 'Lưu mã đơn vị',
     unit_hint: 'Câu trả lời được lưu thành tên gọi khác của đơn vị và giữ nguyên cho mọi lần đồng bộ sau.',
@@ -72,6 +75,9 @@ const T = {
     oversized_hint: 'Each source holds a person once or twice; more records are mostly namesakes chained together.',
     unit_unresolved: 'Unit name not resolved', 'unit_unresolved:deferred': 'Unit name (deferred)',
     unit_split: 'Unit split over several', 'unit_split:deferred': 'Unit split (deferred)', unit_d: 'unit answered',
+    posting_disputed: 'Current posting in dispute', 'posting_disputed:deferred': 'Posting (deferred)',
+    posting_d: 'posting answered', posting_is: 'Works at', posting_since: 'since', posting_by: 'per',
+    posting_hint: 'The sources name different units as where this person works now; choose the right one. The answer holds on later runs.',
     unit_written: 'Unit as the records write it', unit_persons: 'persons write it, for example', unit_is: 'It is',
     unit_code: 'Unit code', save_unit: 'Save the unit code',
     unit_hint: 'The answer is kept as another name of the unit and holds on every later run.',
@@ -225,7 +231,8 @@ async function queue(params) {
   const form = h('form', {class: 'filters', id: 'filters'},
     sel('status', [['open', t('open_cases')], ['settled', t('settled_cases')]]),
     sel('kind', [['', t('all')], ['value_mismatch', t('value_mismatch')], ['match_review', t('match_review')],
-      ['oversized_person', t('oversized_person')], ['unit_unresolved', t('unit_unresolved')], ['unit_split', t('unit_split')]]),
+      ['oversized_person', t('oversized_person')], ['unit_unresolved', t('unit_unresolved')], ['unit_split', t('unit_split')],
+      ['posting_disputed', t('posting_disputed')]]),
     sel('unit', [['', t('all')], ...d.units.map((u) => [u, u])]),
     sel('source', [['', t('all')], ...d.sources.map((s) => [s, s])]),
     h('label', {}, t('age'), h('input', {name: 'min_age_days', type: 'number', min: 0, value: q.get('min_age_days') || '', size: 4})),
@@ -336,6 +343,10 @@ async function conflictPage(id) {
       e.preventDefault();
       resolve(id, {action: 'different', candidates: [Number(first.value), Number(second.value)], note: note.value});
     });
+  } else if (c.kind === 'posting_disputed') {
+    c.candidates.forEach((cand) => buttons.push(h('button', {class: 'action', id: 'choose-' + cand.id, onclick: act('choose', {candidate: cand.id})},
+      t('posting_is') + ': ' + cand.value + (cand.from ? ' ' + t('posting_since') + ' ' + shownValue('birth_date', cand.from) : '') +
+      ' (' + t('posting_by') + ' ' + (cand.stated_by || []).join(', ') + ')', ' ', h('span', {class: 'kbd'}, String(cand.id)))));
   } else if (isUnitCase(c)) {
     c.candidates.forEach((cand) => buttons.push(h('button', {class: 'action', id: 'choose-' + cand.id, onclick: act('choose', {candidate: cand.id})},
       t('unit_is') + ': ' + cand.value, ' ', h('span', {class: 'kbd'}, String(cand.id)))));
@@ -357,6 +368,7 @@ async function conflictPage(id) {
   const head = h('div', {class: 'panel'},
     h('div', {}, badge(c.status), ' ', t(c.kind), c.kind === 'value_mismatch' ? ' — ' + label(c.field_labels, c.field) : ''),
     c.status === 'settled' ? h('p', {class: 'muted', id: 'settled-hint'}, t('settled_hint')) : null,
+    c.kind === 'posting_disputed' ? h('p', {class: 'muted', id: 'posting-hint'}, t('posting_hint')) : null,
     c.kind === 'oversized_person' ? h('p', {class: 'muted', id: 'oversized-hint'}, c.candidates.length + ' ' + t('records_side').toLowerCase() + '. ' + t('oversized_hint')) : null,
     isUnitCase(c) ? [h('div', {}, t('unit_written') + ': ', h('strong', {id: 'unit-text'}, c.field)),
       h('p', {class: 'muted', id: 'unit-hint'}, (c.kind === 'unit_split' ? t('unit_split_hint') + ' ' : '') + t('unit_hint'))] : null,
@@ -369,7 +381,7 @@ async function conflictPage(id) {
   const view = page(t('conflict') + ' #' + c.id, head,
     decide ? h('div', {class: 'panel', id: 'actions'}, h('div', {class: 'actions'}, buttons), typed, note, err) :
       (open ? h('p', {class: 'muted'}, t('forbidden')) : null),
-    isUnitCase(c) ? null : [h('h2', {}, t('records_side')), recordsSideBySide(c.records, c.field_labels, c.kind === 'value_mismatch' ? c.field : null)],
+    isUnitCase(c) || c.kind === 'posting_disputed' ? null : [h('h2', {}, t('records_side')), recordsSideBySide(c.records, c.field_labels, c.kind === 'value_mismatch' ? c.field : null)],
     c.kind === 'match_review' ? [h('h2', {}, t('explanation')), waterfall(c.explanation)] : [],
     ...decisions);
   // Keyboard: digits choose, S same, D different, L defer, V typed value, J/K next/previous case.

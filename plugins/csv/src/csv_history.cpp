@@ -27,12 +27,9 @@ Status read_history_options(sdk::OptionReader& opt, const sdk::Context& ctx, con
     f.id_heading = sub.string("id").value_or(default_id_heading);
     if (f.id_heading.empty()) sub.fail("id", "a history file is keyed by the record id: set the importer's \"id\" option (or this one)");
     f.columns = sub.string_map("columns");
-    for (const auto& [column, heading] : f.columns) {
-      const auto& mine = sdk::HistoryTable::fields_of(f.kind);
-      if (column != "from" && column != "to" && std::find(mine.begin(), mine.end(), column) == mine.end())
-        sub.fail("columns." + column, "a " + f.kind + " row has from, to and the columns of its kind (docs/plugin-guide.md), not \"" + column + "\"");
-      if (heading.empty()) sub.fail("columns." + column, "the column heading must not be empty");
-    }
+    for (const auto& [column, heading] : f.columns)
+      if (std::string problem = sdk::HistoryTable::column_problem(f.kind, column, heading); !problem.empty())
+        sub.fail("columns." + column, problem);
     if (auto enc = sub.string("encoding")) {
       auto parsed = sdk::parse_encoding(*enc);
       if (!parsed) sub.fail("encoding", "expected auto, utf-8, utf-16, windows-1258, tcvn3 or vni, got \"" + *enc + "\"");

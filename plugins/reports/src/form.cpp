@@ -61,7 +61,7 @@ class Parser {
       }
   }
 
-  ValueSpec value(const json& v, const std::string& path, bool aggregate_allowed) const {
+  ValueSpec value(const json& v, const std::string& path, bool aggregate_allowed, bool unit_rows = false) const {
     if (!v.is_object()) fail(path, std::string("expected an object such as {\"field\": \"full_name\"}, got ") + v.type_name());
     ValueSpec s;
     int kinds = 0;
@@ -81,20 +81,34 @@ class Parser {
       ++kinds;
       s.kind = ValueSpec::Kind::kComputed;
       s.name = text(v, path, "computed", "");
-      static const std::set<std::string> kComputed{"stt", "person_id", "age", "party_years", "party_member", "sources", "review"};
+      static const std::set<std::string> kComputed{"stt",     "person_id", "age",       "party_years", "party_member",
+                                                   "sources", "review",    "unit",      "unit_code",   "level"};
       if (!kComputed.count(s.name))
-        fail(path + "/computed", "\"" + s.name + "\" is not one of stt, person_id, age, party_years, party_member, sources, review");
+        fail(path + "/computed", "\"" + s.name + "\" is not one of stt, person_id, age, party_years, party_member, sources, review, "
+                                 "unit, unit_code, level");
     }
     if (v.contains("aggregate")) {
       ++kinds;
-      if (!aggregate_allowed) fail(path + "/aggregate", "aggregates belong to columns of a form with \"rows\": \"groups\"");
+      if (!aggregate_allowed)
+        fail(path + "/aggregate", "aggregates belong to columns of a form with \"rows\": \"groups\" or \"units\"");
       s.kind = ValueSpec::Kind::kAggregate;
       s.name = text(v, path, "aggregate", "");
-      static const std::set<std::string> kAggregates{"key", "count", "quota", "difference", "records", "records_matched",
-                                                     "records_review", "conflicts", "read"};
+      static const std::set<std::string> kAggregates{"key",     "count",          "quota",     "difference", "records", "records_matched",
+                                                     "records_review", "conflicts", "read", "code",       "predecessors", "moved"};
       if (!kAggregates.count(s.name))
         fail(path + "/aggregate", "\"" + s.name + "\" is not one of key, count, quota, difference, records, records_matched, "
-                                  "records_review, conflicts, read");
+                                  "records_review, conflicts, read, code, predecessors, moved");
+      const bool unit_only = s.name == "code" || s.name == "predecessors" || s.name == "moved";
+      if (unit_only && !unit_rows) fail(path + "/aggregate", "\"" + s.name + "\" belongs to a form with \"rows\": \"units\"");
+      if (unit_rows && (s.name == "records" || s.name == "records_matched" || s.name == "records_review" || s.name == "read"))
+        fail(path + "/aggregate", "\"" + s.name + "\" counts per source: a form with \"rows\": \"groups\" and {\"each\": \"source\"}");
+      if (v.contains("on")) {
+        const std::string on = text(v, path, "on", "");
+        if (on != "before" && on != "as_of") fail(path + "/on", "expected \"before\" (the day before the merger) or \"as_of\", got \"" + on + "\"");
+        if (s.name != "count") fail(path + "/on", "only a count is counted on another day");
+        if (!unit_rows) fail(path + "/on", "belongs to a form with \"rows\": \"units\"");
+        s.before = on == "before";
+      }
       if (v.contains("where")) s.where = conditions(v["where"], path + "/where");
       s.conflict_kind = text(v, path, "kind", "");
       if (s.name == "difference") {
@@ -104,7 +118,8 @@ class Parser {
     }
     if (kinds != 1) fail(path, "expected exactly one of \"field\", \"attribute\", \"computed\", \"aggregate\"");
     for (auto& [k, x] : v.items())
-      if (k != "field" && k != "attribute" && k != "computed" && k != "aggregate" && k != "where" && k != "kind" && k != "of")
+      if (k != "field" && k != "attribute" && k != "computed" && k != "aggregate" && k != "where" && k != "kind" && k != "of" &&
+          k != "on")
         fail(path + "/" + k, "unknown key");
     return s;
   }
@@ -177,7 +192,7 @@ Form parse_form(const json& doc, const std::string& name) {
   p.only_keys(doc, "", {"$comment", "layout", "rows", "sheet", "output", "orientation", "top_left", "top_right", "title",
                         "subtitle", "header_rows", "number_row", "columns", "filter", "group_by", "group_label", "subtotals",
                         "total", "total_label", "sort", "signatures", "notes", "lines", "history", "sources", "sheet_name", "postings", "grades",
-                        "max_persons"});
+                        "max_persons", "predecessors"});
   Form f;
   f.name = name;
   std::string layout = p.text(doc, "", "layout", "table");
@@ -185,7 +200,10 @@ Form parse_form(const json& doc, const std::string& name) {
   else if (layout != "table") p.fail("/layout", "expected \"table\" or \"per_person\", got \"" + layout + "\"");
   std::string rows = p.text(doc, "", "rows", "persons");
   if (rows == "groups") f.rows = Form::Rows::kGroups;
-  else if (rows != "persons") p.fail("/rows", "expected \"persons\" or \"groups\", got \"" + rows + "\"");
+  else if (rows == "units") f.rows = Form::Rows::kUnits;
+  else if (rows != "persons") p.fail("/rows", "expected \"persons\", \"groups\" or \"units\", got \"" + rows + "\"");
+  f.predecessor_rows = p.flag(doc, "", "predecessors", false);
+  if (f.predecessor_rows && f.rows != Form::Rows::kUnits) p.fail("/predecessors", "belongs to a form with \"rows\": \"units\"");
   f.sheet = p.text(doc, "", "sheet", f.sheet);
   if (f.sheet.empty() || f.sheet.size() > 31 || f.sheet.find_first_of("[]:*?/\\") != std::string::npos)
     p.fail("/sheet", "a sheet name has 1 to 31 characters and none of [ ] : * ? / \\");
@@ -199,7 +217,8 @@ Form parse_form(const json& doc, const std::string& name) {
   f.title = p.member(doc, "", "title", json::value_t::string, true).get<std::string>();
   f.subtitle = p.lines(doc, "", "subtitle");
   f.notes = p.lines(doc, "", "notes");
-  const bool groups = f.rows == Form::Rows::kGroups;
+  const bool units = f.rows == Form::Rows::kUnits;
+  const bool groups = f.rows == Form::Rows::kGroups || units;
 
   if (f.layout == Form::Layout::kTable) {
     const json& cols = p.member(doc, "", "columns", json::value_t::array, true);
@@ -219,10 +238,10 @@ Form parse_form(const json& doc, const std::string& name) {
         col.width = w.get<double>();
         if (col.width <= 0 || col.width > 255) p.fail(path + "/width", "expected a width between 1 and 255");
       }
-      col.value = p.value(p.member(c, path, "value", json::value_t::object, true), path + "/value", groups);
+      col.value = p.value(p.member(c, path, "value", json::value_t::object, true), path + "/value", groups, units);
       if (groups && col.value.kind != ValueSpec::Kind::kAggregate &&
           !(col.value.kind == ValueSpec::Kind::kComputed && col.value.name == "stt"))
-        p.fail(path + "/value", "a form with \"rows\": \"groups\" has aggregate columns ({\"aggregate\": \"count\"}, …)");
+        p.fail(path + "/value", "a form with \"rows\": \"" + rows + "\" has aggregate columns ({\"aggregate\": \"count\"}, …)");
       col.total = p.flag(c, path, "total", false);
       f.columns.push_back(std::move(col));
     }
@@ -290,7 +309,8 @@ Form parse_form(const json& doc, const std::string& name) {
       f.group_by = p.value(g, "/group_by", false);
     }
   }
-  if (groups && !f.group_by && !f.group_by_source) p.fail("", "a form with \"rows\": \"groups\" needs \"group_by\"");
+  if (units && (f.group_by || f.group_by_source)) p.fail("/group_by", "a form with \"rows\": \"units\" groups by unit already");
+  if (groups && !units && !f.group_by && !f.group_by_source) p.fail("", "a form with \"rows\": \"groups\" needs \"group_by\"");
   f.group_label = p.text(doc, "", "group_label", f.group_label);
   if (doc.contains("sort")) {
     const json& s = p.member(doc, "", "sort", json::value_t::array, true);
@@ -302,7 +322,7 @@ Form parse_form(const json& doc, const std::string& name) {
         key.descending = s[i].value("descending", false);
         json subject = s[i];
         subject.erase("descending");
-        key.value = p.value(subject, path, groups);
+        key.value = p.value(subject, path, groups, units);
       } else p.fail(path, "expected \"name\" or a value such as {\"field\": \"birth_date\", \"descending\": true}");
       f.sort.push_back(std::move(key));
     }

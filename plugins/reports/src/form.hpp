@@ -23,14 +23,16 @@ struct ValueSpec {
   enum class Kind {
     kField,      // a canonical field's golden value
     kAttribute,  // a raw column of the first linked record that has it
-    kComputed,   // stt, person_id, age, party_years, party_member, sources, review
-    kAggregate,  // in a group row: key, count, quota, difference, records, records_matched, records_review, conflicts, read
+    kComputed,   // stt, person_id, age, party_years, party_member, sources, review, unit, unit_code, level
+    kAggregate,  // in a group row: key, count, quota, difference, records, records_matched, records_review, conflicts,
+                 // read; in a unit row also code, predecessors, moved
   };
   Kind kind = Kind::kField;
   std::string name;
   std::vector<struct Condition> where;  // kAggregate count: only the persons that satisfy all
   std::string conflict_kind;            // kAggregate conflicts: only this kind ("" = all)
   std::vector<std::string> of;          // kAggregate difference: two column ids, first minus second
+  bool before = false;  // kAggregate count in a unit row: {"on": "before"}, on the day before the merger
 };
 
 struct Condition {
@@ -75,7 +77,9 @@ struct CvLine {
 struct Form {
   std::string name;  // the file's name, for messages
   enum class Layout { kTable, kPerPerson } layout = Layout::kTable;
-  enum class Rows { kPersons, kGroups } rows = Rows::kPersons;
+  /// kUnits: one row per unit valid on the structure's date, with its predecessors (placement.hpp).
+  enum class Rows { kPersons, kGroups, kUnits } rows = Rows::kPersons;
+  bool predecessor_rows = false;  // kUnits: a row under each unit for each unit that became it
   std::string sheet = "Báo cáo";
   std::string output = "xlsx";  // or "csv"
   bool landscape = false;

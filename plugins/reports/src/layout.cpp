@@ -232,20 +232,29 @@ Sheet lay_out_groups(const Form& form, std::vector<GroupRow> rows, const Placeho
   const std::size_t ncols = form.columns.size();
   std::vector<double> total(ncols, 0.0);
   int stt = 0;
-  for (const auto& g : rows) {
-    ++stt;
+  auto put = [&](const GroupRow& g, bool child) {
     for (std::size_t c = 0; c < ncols; ++c) {
       const ValueSpec& v = form.columns[c].value;
       Cell cell;
       if (v.name == "key") cell = {g.label, std::nullopt, 0, 0, 0, Role::kText};
-      else {
+      else if (v.name == "code" || v.name == "predecessors") {
+        auto it = g.texts.find(c);
+        cell = {it == g.texts.end() ? "" : it->second, std::nullopt, 0, 0, 0, Role::kText};
+      } else if (v.name == "stt" && child) {
+        cell = {"", std::nullopt, 0, 0, 0, Role::kText};
+      } else {
         double x = v.name == "stt" ? stt : g.values[c];
         cell = {number_text(x), x, 0, 0, 0, Role::kNumber};
-        if (form.columns[c].total) total[c] += x;
+        if (form.columns[c].total && !child) total[c] += x;
       }
       s.at(row, static_cast<int>(c)) = cell;
     }
     ++row;
+  };
+  for (const auto& g : rows) {
+    ++stt;
+    put(g, false);
+    for (const auto& child : g.children) put(child, true);
   }
   if (form.total) row = total_row(form, s, row, form.total_label, total, Role::kTotal, Role::kTotalNumber);
   lay_out_foot(form, s, row, ph);

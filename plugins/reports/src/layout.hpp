@@ -35,11 +35,13 @@ struct PersonRow {
   std::vector<SortValue> sort;
 };
 
-/// One row of a "rows": "groups" table.
+/// One row of a "rows": "groups" or "units" table.
 struct GroupRow {
   std::string label;      // the group's value as first seen
   std::string key;        // collation key, for ordering
   std::vector<double> values;  // one per column (aggregates); key columns unused
+  std::map<std::size_t, std::string> texts;  // text aggregates by column: code, predecessors
+  std::vector<GroupRow> children;  // rows laid out under this one, unnumbered and not in totals (a unit's predecessors)
 };
 
 /// Values that title lines may use: {as_of}, {agency}, {date}, {count}.

@@ -77,6 +77,8 @@ Status ReportExporter::configure(const std::string& options_json, sdk::Context& 
   std::string path = opt.required_string("path");
   std::optional<std::string> as_of = opt.string("as_of");
   std::optional<std::string> quota = opt.string("quota");
+  structure_option_ = opt.string("structure").value_or("");
+  merger_date_option_ = opt.string("merger_date").value_or("");
   std::string agency = opt.string("agency").value_or("");
   for (const auto& id : opt.string_list("persons")) only_persons_.insert(id);
   Status st = opt.status();
@@ -92,6 +94,13 @@ Status ReportExporter::configure(const std::string& options_json, sdk::Context& 
     std::tm tm{};
     localtime_r(&t, &tm);
     day = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  }
+  day_ = day;
+  for (const auto& [name, value] : {std::pair{"structure", structure_option_}, std::pair{"merger_date", merger_date_option_}}) {
+    if (value.empty() || (std::string(name) == "structure" && (value == "old" || value == "new"))) continue;
+    if (!Date::parse(value).day || value.size() != 10)
+      return Status::invalid_options(std::string("reports: option '") + name + "': expected " +
+                                     (std::string(name) == "structure" ? "old, new or " : "") + "a date YYYY-MM-DD, got \"" + value + "\"");
   }
   eval_ = std::make_unique<Evaluator>(day);
   try {
@@ -123,7 +132,10 @@ Status ReportExporter::configure(const std::string& options_json, sdk::Context& 
       return Status::invalid_options("reports: option 'path': the form writes CSV but the path ends in .xlsx");
     bool uses_quota = false;
     for (const auto& c : form_.columns) uses_quota = uses_quota || c.value.name == "quota";
-    if (uses_quota && !quota) return Status::invalid_options("reports: the form " + form + " needs option 'quota' (a CSV of unit, quota)");
+    // A form by unit may take its quotas from the units file instead (checked in begin()).
+    if (uses_quota && !quota && form_.rows != Form::Rows::kUnits)
+      return Status::invalid_options("reports: the form " + form + " needs option 'quota' (a CSV of unit, quota)");
+    quota_file_ = quota.has_value();
     if (quota) load_quota(sdk::resolve_path(ctx, *quota));
     collator_ = std::make_unique<NameCollator>();
   } catch (const std::exception& e) {
@@ -162,6 +174,44 @@ Status ReportExporter::begin(const sdk::ExportHeader& header) {
   person_rows_.clear();
   groups_.clear();
   cv_persons_.clear();
+  unit_rows_.reset();
+  units_ = sdk::UnitMap(header.units, header.crosswalk);
+  // The dates: the report's (as_of), the structure's, and the merger's (the latest crosswalk
+  // edge begun by as_of, unless the options name one).
+  const std::string as_of = day_.iso();
+  std::string merger = merger_date_option_;
+  if (merger.empty())
+    for (const auto& e : header.crosswalk)
+      if (e.valid_from <= as_of && e.valid_from > merger) merger = e.valid_from;
+  bool needs_before = structure_option_ == "old";
+  bool uses_quota = false;
+  for (const auto& c : form_.columns) {
+    needs_before = needs_before || c.value.before || c.value.name == "moved";
+    uses_quota = uses_quota || c.value.name == "quota";
+  }
+  if (needs_before && merger.empty())
+    return Status::invalid_options("reports: the form " + form_.name + (structure_option_ == "old" ? " asks for the old structure" : " counts the staff before a merger") +
+                                   ", but no crosswalk edge of the units begins by " + as_of + ": set option 'merger_date'");
+  const std::string before = merger.empty() ? "" : sdk::day_before(merger);
+  std::string structure = as_of;
+  if (structure_option_ == "old") structure = before;
+  else if (!structure_option_.empty() && structure_option_ != "new") structure = structure_option_;
+  placer_ = std::make_unique<Placer>(units_, as_of, structure);
+  eval_ = std::make_unique<Evaluator>(day_, placer_.get());
+  placeholders_.values["structure"] = Date::parse(structure).shown();
+  placeholders_.values["merger_date"] = merger.empty() ? "" : Date::parse(merger).shown();
+  placeholders_.values["before"] = before.empty() ? "" : Date::parse(before).shown();
+  if (form_.rows != Form::Rows::kUnits) return Status::ok();
+  if (uses_quota && !quota_file_ &&
+      std::none_of(header.units.begin(), header.units.end(), [](const sdk::UnitPeriod& u) { return u.quota >= 0; }))
+    return Status::invalid_options("reports: the form " + form_.name +
+                                   " shows the quota: give option 'quota' (a CSV of unit, quota) or a quota column in the units file");
+  if (needs_before) {
+    placer_before_ = std::make_unique<Placer>(units_, before, before);
+    eval_before_ = std::make_unique<Evaluator>(Date::parse(before), placer_before_.get());
+  }
+  unit_rows_ = std::make_unique<UnitRows>(form_, *placer_, *eval_, needs_before ? placer_before_.get() : nullptr,
+                                          needs_before ? eval_before_.get() : nullptr, quota_);
   return Status::ok();
 }
 
@@ -178,6 +228,10 @@ Status ReportExporter::write(const sdk::PersonRecord& p) {
   }
   if (form_.rows == Form::Rows::kGroups) {
     collect_groups(p);
+    return Status::ok();
+  }
+  if (form_.rows == Form::Rows::kUnits) {
+    unit_rows_->add(p);
     return Status::ok();
   }
   PersonRow row;
@@ -208,7 +262,7 @@ GroupRow& ReportExporter::group(const std::string& label) {
   auto it = groups_.find(folded);
   if (it == groups_.end()) {
     GroupRow g{label.empty() ? "(không ghi)" : label, label.empty() ? std::string(1, '\xff') : collator_->key(label),
-               std::vector<double>(form_.columns.size(), 0.0)};
+               std::vector<double>(form_.columns.size(), 0.0), {}, {}};
     it = groups_.emplace(folded, std::move(g)).first;
   }
   return it->second;
@@ -302,6 +356,8 @@ Status ReportExporter::finish(sdk::ExportResult& result) {
     }
   } else if (form_.rows == Form::Rows::kGroups) {
     sheets.push_back(lay_out_groups(form_, finish_groups(), placeholders_));
+  } else if (form_.rows == Form::Rows::kUnits) {
+    sheets.push_back(lay_out_groups(form_, unit_rows_->finish(), placeholders_));
   } else {
     sheets.push_back(lay_out_persons(form_, std::move(person_rows_), placeholders_));
   }

@@ -13,6 +13,8 @@
 #include "form.hpp"
 #include "hopnhat/sdk/plugin.hpp"
 #include "layout.hpp"
+#include "placement.hpp"
+#include "unit_rows.hpp"
 #include "values.hpp"
 
 namespace hopnhat_reports {
@@ -37,8 +39,17 @@ class ReportExporter {
   std::unique_ptr<NameCollator> collator_;
   Placeholders placeholders_;
   std::set<std::string> only_persons_;
-  std::map<std::string, std::pair<std::string, double>> quota_;  // folded unit → (unit, quota)
+  QuotaByName quota_;
+  bool quota_file_ = false;
+  Date day_;                             // as_of
+  std::string structure_option_;         // "", "old", "new" or a date
+  std::string merger_date_option_;       // "" or a date
   hopnhat::sdk::ExportHeader header_;
+  // Set by begin(): the units, where persons are counted, and the rows of a "units" form.
+  hopnhat::sdk::UnitMap units_;
+  std::unique_ptr<Placer> placer_, placer_before_;
+  std::unique_ptr<Evaluator> eval_before_;
+  std::unique_ptr<UnitRows> unit_rows_;
   std::vector<PersonRow> person_rows_;
   std::map<std::string, GroupRow> groups_;  // folded label → row
   std::vector<hopnhat::sdk::PersonRecord> cv_persons_;

@@ -106,6 +106,13 @@ std::string Evaluator::raw(const ValueSpec& v, const sdk::PersonRecord& p) const
     return y < 0 ? "" : std::to_string(y);
   }
   if (v.name == "party_member") return is_party_member(p, as_of_) ? "x" : "";
+  if (v.name == "unit" || v.name == "unit_code" || v.name == "level") {
+    // Without a placer (no timeline given), the golden values as the record states them.
+    if (!placer_) return v.name == "unit" ? p.value("org_unit") : "";
+    const Placement at = placer_->place(p);
+    if (v.name == "unit") return placer_->label(at);
+    return v.name == "unit_code" ? at.code : at.level;
+  }
   if (v.name == "sources") {
     std::set<std::string> names;
     for (const auto& r : p.records) names.insert(r.source);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "form.hpp"
+#include "placement.hpp"
 #include "hopnhat/sdk/record.hpp"
 #include "sheet.hpp"
 
@@ -24,7 +25,9 @@ int years_between(const Date& from, const Date& to);
 
 class Evaluator {
  public:
-  explicit Evaluator(Date as_of) : as_of_(as_of) {}
+  /// `placer` (may be null; must outlive the evaluator) places persons for the computed values
+  /// unit, unit_code and level.
+  explicit Evaluator(Date as_of, const Placer* placer = nullptr) : as_of_(as_of), placer_(placer) {}
   const Date& as_of() const { return as_of_; }
 
   /// The value as text, unformatted (dates in ISO); "" when there is none.
@@ -36,6 +39,7 @@ class Evaluator {
 
  private:
   Date as_of_;
+  const Placer* placer_;
 };
 
 /// "I", "II", … for section rows.

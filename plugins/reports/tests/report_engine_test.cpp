@@ -6,6 +6,8 @@
 #include "collation.hpp"
 #include "form.hpp"
 #include "layout.hpp"
+#include "placement.hpp"
+#include "unit_rows.hpp"
 #include "values.hpp"
 
 using namespace hopnhat_reports;
@@ -40,7 +42,7 @@ ValueSpec computed(const char* name) {
 }  // namespace
 
 TEST_CASE("every shipped form parses") {
-  REQUIRE(shipped_forms().size() == 5);
+  REQUIRE(shipped_forms().size() == 6);
   for (const auto& [name, text] : shipped_forms()) {
     INFO(name);
     CHECK_NOTHROW(parse_form(json::parse(text), name));
@@ -161,4 +163,109 @@ TEST_CASE("a grouped list has section rows, subtotals, a total and merged two-ro
   bool merged_header = false;
   for (const auto& m : s.merges) merged_header = merged_header || (m.first_row == head && m.first_col == 1 && m.last_col == 2);
   CHECK(merged_header);
+}
+
+namespace {
+
+// The worked example of docs/organisation.md: BTC and PNV become TCNV on 2025-07-01; LDTBXH is
+// split over PNVLD and PVHXH (partial); VP goes on.
+sdk::UnitMap district() {
+  return sdk::UnitMap({{"BTC", "Ban Tổ chức Huyện ủy", "party", "", "", "2025-06-30", 10},
+                       {"PNV", "Phòng Nội vụ", "state", "", "", "2025-06-30", 8},
+                       {"TCNV", "Cơ quan Tổ chức - Nội vụ", "state", "", "2025-07-01", "", 15},
+                       {"LDTBXH", "Phòng Lao động - Thương binh và Xã hội", "state", "", "", "2025-06-30", 6},
+                       {"PNVLD", "Phòng Nội vụ và Lao động", "state", "", "2025-07-01", "", 4},
+                       {"PVHXH", "Phòng Văn hóa - Xã hội", "state", "", "2025-07-01", "", 5},
+                       {"VP", "Văn phòng", "state", "", "", "", 7}},
+                      {{"BTC", "TCNV", "2025-07-01", false, ""},
+                       {"PNV", "TCNV", "2025-07-01", false, ""},
+                       {"LDTBXH", "PNVLD", "2025-07-01", true, ""},
+                       {"LDTBXH", "PVHXH", "2025-07-01", true, ""}});
+}
+
+sdk::PersonPeriod posting(const char* code, const char* from, const char* to, const char* level = "staff") {
+  sdk::PersonPeriod p;
+  p.kind = "posting";
+  p.from = from;
+  p.to = to;
+  p.unit_code = code;
+  p.fields["unit"] = code;
+  p.level = level;
+  return p;
+}
+
+sdk::PersonRecord posted(const std::string& id, std::vector<sdk::PersonPeriod> timeline) {
+  sdk::PersonRecord p = person(id, {{"full_name", "Nguyễn Văn " + id}});
+  p.timeline = std::move(timeline);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("a person is counted by the posting of the day, carried to the structure asked, never guessed") {
+  const sdk::UnitMap map = district();
+  const Placer now(map, "2025-08-01", "2025-08-01"), old(map, "2025-08-01", "2025-06-30");
+  // Moved from PNV into TCNV: TCNV now, PNV in the old structure.
+  auto moved = posted("a", {posting("PNV", "2010-01-01", "2025-06-30"), posting("TCNV", "2025-07-01", "", "deputy")});
+  CHECK(now.place(moved).code == "TCNV");
+  CHECK(now.place(moved).level == "deputy");
+  CHECK(old.place(moved).code == "PNV");
+  // Joined TCNV after the merger: two predecessors, none of them theirs.
+  auto joined = posted("b", {posting("TCNV", "2025-07-15", "")});
+  CHECK(now.place(joined).code == "TCNV");
+  CHECK(old.place(joined).code.empty());
+  CHECK(old.place(joined).reason == "predecessors");
+  // The undated golden unit of before the merger is carried to the new one.
+  auto undated = posted("c", {posting("BTC", "", "")});
+  undated.timeline[0].inferred = true;
+  CHECK(now.place(undated).code == "TCNV");
+  // A split unit: the person's own posting after it decides; without one, not placed.
+  auto split_known = posted("d", {posting("LDTBXH", "2012-01-01", "2025-06-30"), posting("PVHXH", "2025-07-01", "")});
+  CHECK(now.place(split_known).code == "PVHXH");
+  CHECK(Placer(map, "2025-06-01", "2025-08-01").place(split_known).code == "PVHXH");
+  auto split_unknown = posted("e", {posting("LDTBXH", "", "")});
+  CHECK(now.place(split_unknown).reason == "split");
+  // Left before the day: not on the staff.
+  auto left = posted("f", {posting("VP", "2010-01-01", "2024-12-31")});
+  CHECK(now.place(left).reason == "not_posted");
+  CHECK(now.label(now.place(moved)) == "Cơ quan Tổ chức - Nội vụ");
+}
+
+TEST_CASE("the merger form: staff before under the new unit, taken over, after, heads, one row per predecessor") {
+  const Form form = parse_form(json::parse(shipped_forms().at(2).second), "merger");
+  REQUIRE(shipped_forms().at(2).first == "merger");
+  const sdk::UnitMap map = district();
+  const Placer now(map, "2025-08-01", "2025-08-01"), before(map, "2025-06-30", "2025-06-30");
+  const Evaluator eval_now(Date::parse("2025-08-01"), &now), eval_before(Date::parse("2025-06-30"), &before);
+  const QuotaByName no_quota;
+  UnitRows rows(form, now, eval_now, &before, &eval_before, no_quota);
+  rows.add(posted("1", {posting("BTC", "2010-01-01", "2025-06-30", "head"), posting("TCNV", "2025-07-01", "", "head")}));
+  rows.add(posted("2", {posting("PNV", "2010-01-01", "2025-06-30", "head"), posting("TCNV", "2025-07-01", "", "deputy")}));
+  rows.add(posted("3", {posting("PNV", "2010-01-01", "2025-06-30")}));  // left with the merger
+  rows.add(posted("4", {posting("TCNV", "2025-07-15", "")}));           // joined after it
+  rows.add(posted("5", {posting("LDTBXH", "2012-01-01", "2025-06-30"), posting("PVHXH", "2025-07-01", "")}));
+  rows.add(posted("6", {posting("LDTBXH", "2012-01-01", "2025-06-30")}));  // split, left: nobody can say where
+  rows.add(posted("7", {posting("VP", "2012-01-01", "")}));
+  const std::vector<GroupRow> out = rows.finish();
+  // Columns: stt, key, code, quota, before, moved, after, difference, heads before/after, deputies before/after.
+  auto find = [&](const std::string& label) -> const GroupRow& {
+    for (const auto& g : out)
+      if (g.label == label) return g;
+    FAIL("no row " << label);
+    return out.front();
+  };
+  const GroupRow& tcnv = find("Cơ quan Tổ chức - Nội vụ");
+  CHECK(tcnv.values == std::vector<double>{0, 0, 0, 15, 3, 2, 3, -12, 2, 1, 0, 1});
+  REQUIRE(tcnv.children.size() == 2);
+  CHECK(tcnv.children[0].label == "– từ Ban Tổ chức Huyện ủy");
+  CHECK(tcnv.children[0].values == std::vector<double>{0, 0, 0, 10, 1, 1, 1, -9, 1, 1, 0, 0});
+  CHECK(tcnv.children[1].values == std::vector<double>{0, 0, 0, 8, 2, 1, 1, -7, 1, 0, 0, 1});
+  const GroupRow& pvhxh = find("Phòng Văn hóa - Xã hội");
+  CHECK(pvhxh.values[4] == 1);  // the split unit's person counted where they went
+  CHECK(pvhxh.values[5] == 1);
+  const GroupRow& unplaced = find("(chưa xác định đơn vị)");
+  CHECK(unplaced.values[4] == 1);  // the split unit's person who left: no new unit to count under
+  CHECK(unplaced.values[6] == 0);
+  CHECK(find("Văn phòng").values[4] == 1);
+  CHECK(out.size() == 5);  // the four units of 2025-08-01, and the unplaced
 }

@@ -43,6 +43,9 @@ Status read_history_options(sdk::OptionReader& opt, const sdk::Context& ctx, con
     h.id_heading = sub.string("id").value_or(default_id_heading);
     if (h.id_heading.empty()) sub.fail("id", "a history sheet is keyed by the record id: set the importer's \"id\" option (or this one)");
     h.columns = sub.string_map("columns");
+    for (const auto& [column, heading] : h.columns)
+      if (std::string problem = sdk::HistoryTable::column_problem(h.kind, column, heading); !problem.empty())
+        sub.fail("columns." + column, problem);
     if (Status st = sub.status(); !st) return st;
     h.path = sdk::resolve_path(ctx, path);
     const std::string ext = lower_extension(h.path);

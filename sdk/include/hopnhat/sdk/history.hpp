@@ -26,6 +26,10 @@ class HistoryTable {
   static const std::vector<std::string>& fields_of(const std::string& kind);
   /// Whether `kind` is posting, grade or party.
   static bool known_kind(const std::string& kind);
+  /// What is wrong with naming `heading` as the column of `column` in a history of `kind` (a
+  /// column the kind does not have, an empty heading), as a sentence; "" when nothing is. For
+  /// the `columns` option of a plugin, checked when it is configured.
+  static std::string column_problem(const std::string& kind, const std::string& column, const std::string& heading);
 
   /// Finds the columns in `headings`: the record id under `id_heading`, `from`, `to` and the
   /// kind's fields under `columns` (field → heading) or a built-in heading. Fails with

@@ -34,6 +34,7 @@
 
 #include "hopnhat/sdk/record.hpp"
 #include "hopnhat/sdk/status.hpp"
+#include "hopnhat/sdk/units.hpp"
 #include "hopnhat/sdk/version.hpp"
 
 namespace hopnhat::sdk {
@@ -94,6 +95,10 @@ struct ExportHeader {
   /// with ExportPlan::changes_only.
   std::string previous_state;
   std::int64_t previous_run = 0;
+  /// The unit registry of the configuration's "organisation" (ABI 5): every unit period and
+  /// crosswalk edge, in file order; empty when none is configured. sdk::UnitMap reads them.
+  std::vector<UnitPeriod> units;
+  std::vector<UnitSuccession> crosswalk;
 };
 
 /// The exporter's answer to begin().

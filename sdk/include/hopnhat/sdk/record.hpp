@@ -100,8 +100,9 @@ struct PersonPeriod {
   std::string to;    // "" while it lasts
   std::map<std::string, std::string> fields;
   std::string unit_code;             // a posting's unit in the registry; "" when it names none
-  std::vector<std::string> sources;  // "source:record_id" of each row that states it
+  std::vector<std::string> sources;  // "source:record_id" of each row that states it; "decision:#ID" when an administrator did
   bool inferred = false;  // no source dates it: a posting made from the golden org_unit/position
+  std::string level;      // a posting's position: "head", "deputy" or "staff" (ABI 5: the host's position levels)
 };
 
 struct PersonRecord {

@@ -14,9 +14,9 @@
 #define HOPNHAT_VERSION_PATCH 0
 #define HOPNHAT_VERSION_STRING "0.1.0"
 
-#define HOPNHAT_ABI_VERSION 4
+#define HOPNHAT_ABI_VERSION 5
 
-#define HOPNHAT_ABI_NAMESPACE abi_v4
+#define HOPNHAT_ABI_NAMESPACE abi_v5
 
 namespace hopnhat::sdk {
 inline namespace HOPNHAT_ABI_NAMESPACE {
