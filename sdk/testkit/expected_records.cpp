@@ -26,7 +26,8 @@ std::vector<ExpectedRecord> expected_records_from_json(const nlohmann::json& j, 
     std::string at = "[" + std::to_string(i) + "]";
     if (!e.is_object()) throw bad(at, "expected an object with \"id\" and \"fields\"");
     for (const auto& [key, value] : e.items())
-      if (key != "id" && key != "fields" && key != "attributes") throw bad(at + "." + key, "unknown key (id, fields, attributes)");
+      if (key != "id" && key != "fields" && key != "attributes" && key != "history")
+        throw bad(at + "." + key, "unknown key (id, fields, attributes, history)");
     if (!e.contains("id") || !e["id"].is_string() || e["id"].get<std::string>().empty())
       throw bad(at + ".id", "expected a non-empty string");
     ExpectedRecord r;
@@ -45,6 +46,32 @@ std::vector<ExpectedRecord> expected_records_from_json(const nlohmann::json& j, 
         if (!a[k].is_array() || a[k].size() != 2 || !a[k][0].is_string() || !a[k][1].is_string())
           throw bad(at + ".attributes[" + std::to_string(k) + "]", "expected a [name, value] pair of strings");
         r.attributes->emplace_back(a[k][0], a[k][1]);
+      }
+    }
+    if (e.contains("history")) {
+      const auto& h = e["history"];
+      if (!h.is_array()) throw bad(at + ".history", "expected an array of {\"kind\", \"from\", \"to\", \"fields\"}");
+      r.history.emplace();
+      for (std::size_t k = 0; k < h.size(); ++k) {
+        const std::string hat = at + ".history[" + std::to_string(k) + "]";
+        if (!h[k].is_object()) throw bad(hat, "expected an object");
+        sdk::HistoryRow row;
+        for (const auto& [key, value] : h[k].items()) {
+          if (key == "fields") {
+            if (!value.is_object()) throw bad(hat + ".fields", "expected an object of strings");
+            for (const auto& [name, v] : value.items()) {
+              if (!v.is_string()) throw bad(hat + ".fields." + name, "expected a string");
+              row.fields[name] = v;
+            }
+          } else if (key == "kind" || key == "from" || key == "to") {
+            if (!value.is_string()) throw bad(hat + "." + key, "expected a string");
+            (key == "kind" ? row.kind : key == "from" ? row.from : row.to) = value;
+          } else {
+            throw bad(hat + "." + key, "unknown key (kind, from, to, fields)");
+          }
+        }
+        if (row.kind.empty()) throw bad(hat + ".kind", "expected posting, grade or party");
+        r.history->push_back(std::move(row));
       }
     }
     out.push_back(std::move(r));
@@ -86,6 +113,21 @@ std::string first_difference(const std::vector<ExpectedRecord>& expected, const 
       if (w != want.fields.end() && h != have.fields.end() && w->second == h->second) continue;
       return record + ", field " + name + ": expected " + (w == want.fields.end() ? "no such field" : json_quoted(w->second)) +
              ", got " + (h == have.fields.end() ? "no such field" : json_quoted(h->second));
+    }
+    if (want.history) {
+      auto row_text = [](const sdk::HistoryRow& h) {
+        return nlohmann::json{{"kind", h.kind}, {"from", h.from}, {"to", h.to}, {"fields", h.fields}}.dump(
+            -1, ' ', false, nlohmann::json::error_handler_t::replace);
+      };
+      const auto& wh = *want.history;
+      const auto& hh = have.history;
+      for (std::size_t k = 0; k < std::max(wh.size(), hh.size()); ++k) {
+        if (k < wh.size() && k < hh.size() && wh[k].kind == hh[k].kind && wh[k].from == hh[k].from && wh[k].to == hh[k].to &&
+            wh[k].fields == hh[k].fields)
+          continue;
+        return record + ", history row " + std::to_string(k + 1) + ": expected " + (k < wh.size() ? row_text(wh[k]) : "none") +
+               ", got " + (k < hh.size() ? row_text(hh[k]) : "none");
+      }
     }
     if (!want.attributes) continue;
     const auto& wa = *want.attributes;

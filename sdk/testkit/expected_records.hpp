@@ -1,7 +1,9 @@
 // The records an author says the importer must read (hopnhat-testkit --expected-records FILE),
 // and the first way what it read differs from them. The file is a JSON array, one object per
-// record: {"id": "A1", "fields": {"full_name": "…"}, "attributes": [["Ghi chú", "…"]]}; "fields"
-// must match exactly, "attributes" only when given; order does not matter
+// record: {"id": "A1", "fields": {"full_name": "…"}, "attributes": [["Ghi chú", "…"]],
+// "history": [{"kind": "posting", "from": "01/07/2025", "to": "", "fields": {"unit": "…"}}]};
+// "fields" must match exactly, "attributes" and "history" (in order, its origin aside) only when
+// given; the order of the records does not matter
 // (docs/plugin-guide.md, "The conformance testkit"). Plain functions, no state.
 #pragma once
 
@@ -22,6 +24,7 @@ struct ExpectedRecord {
   std::string id;
   std::map<std::string, std::string> fields;
   std::optional<std::vector<std::pair<std::string, std::string>>> attributes;  // unset: not compared
+  std::optional<std::vector<sdk::HistoryRow>> history;                         // unset: not compared; origin never
 };
 
 /// Throws std::runtime_error naming `where` and the entry ("[2].fields.full_name") that is wrong.

@@ -62,7 +62,31 @@ assert_eq "$RC" "2" "plugin new into a folder that is not empty"
 run_rc "$WORK/prefix/bin/hopnhat" plugin new "Bad Name"
 assert_eq "$RC" "2" "plugin new with a bad name"
 [[ ! -e "Bad Name" ]] || fail "a refused plugin new wrote something"
-[[ -f "$WORK/prefix/share/doc/hopnhat/plugin-guide.md" && -f "$WORK/prefix/share/doc/hopnhat/header_aliases.tsv" ]] || fail "the guide is installed"
+[[ -f "$WORK/prefix/share/doc/hopnhat/plugin-guide.md" && -f "$WORK/prefix/share/doc/hopnhat/header_aliases.tsv" && -f "$WORK/prefix/share/doc/hopnhat/examples/hr-jsonl/src/hr_jsonl_importer.cpp" ]] || fail "the guide and its example are installed"
+
+# The plugin guide's second worked example: a JSON-lines importer with a history facet builds
+# against the installed SDK, passes its conformance test (records and history as expected), is
+# caught by it when a history row differs, and a sync through it keeps the history.
+cp -r "$SOURCE_DIR/examples/hr-jsonl" hr-jsonl
+cmake -S hr-jsonl -B hr-jsonl-build -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null || fail "configure hr-jsonl"
+cmake --build hr-jsonl-build -j"$JOBS" >/dev/null || fail "build hr-jsonl"
+(cd hr-jsonl-build && ctest --output-on-failure >../hr-ctest.log) || { cat hr-ctest.log; fail "the conformance test of hr-jsonl"; }
+"$WORK/prefix/bin/hopnhat" plugins check --plugin-dir hr-jsonl-build >/dev/null || fail "plugins check on hr-jsonl"
+cat > hr.json <<'JSON'
+{"store": {"sqlite": "hr.db"},
+ "sources": [{"name": "hr", "plugin": "hr-jsonl", "options": {"path": "hr-jsonl/tests/data/staff.jsonl"}}]}
+JSON
+"$WORK/prefix/bin/hopnhat" sync --config hr.json --plugin-dir hr-jsonl-build --report hr-run.json >/dev/null 2>&1 ||
+  fail "a sync through hr-jsonl: $(cat hr-run.json 2>/dev/null)"
+assert_eq "$(json hr-run.json "(j['sources'][0]['read'], j['sources'][0]['failed'], [r.split(':')[0] for r in j['sources'][0]['rejections']])")" \
+  "(3, 3, ['staff.jsonl line 4', 'staff.jsonl line 5', 'staff.jsonl line 6'])" "the records read and the lines refused"
+"$WORK/prefix/bin/hopnhat" persons --config hr.json --plugin-dir hr-jsonl-build --format json > hr-persons.json
+assert_eq "$(json hr-persons.json "[(t['kind'], t['from'], t['to'], t['fields'].get('unit', t['fields'].get('salary_step'))) for p in j if p['fields']['full_name']['value'] == 'Nguyễn Thị Lan' for t in p['timeline']]")" \
+  "[('grade', '2020-01-01', '', '3'), ('posting', '2015-03-01', '2025-06-30', 'Phòng Nội vụ'), ('posting', '2025-07-01', '', 'Phòng Tổ chức - Nội vụ')]" \
+  "the history read through hr-jsonl, its dates read by the host"
+sed -i 's/"from": "01\/07\/2025"/"from": "01\/08\/2025"/' hr-jsonl/tests/data/expected_records.json
+if (cd hr-jsonl-build && ctest >../hr-broken.log 2>&1); then fail "a wrong expected history row passed"; fi
+assert_contains "$(cat hr-broken.log hr-jsonl-build/Testing/Temporary/LastTest.log)" "history row 2" "the differing history row is named"
 
 # The bundled CSV plugin builds on its own against the installed SDK (find_package path).
 cmake -S "$SOURCE_DIR/plugins/csv" -B csv-build -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null

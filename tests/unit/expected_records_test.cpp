@@ -62,3 +62,23 @@ TEST_CASE("an expected-records file that is not an array of records is refused w
   CHECK_THAT(error(R"([{"id": "A1", "fields": {}}, {"id": "A1", "fields": {}}])"), Catch::Contains("[1].id: the id \"A1\" is listed twice"));
   CHECK_THAT(error(R"([{"id": "A1", "field": {}}])"), Catch::Contains("[0].field: unknown key"));
 }
+
+TEST_CASE("an expected history is compared row by row, its origin aside") {
+  const auto expected = expected_records_from_json(nlohmann::json::parse(R"([{"id": "A1", "fields": {"full_name": "Lê Thị Hoa"},
+      "history": [{"kind": "posting", "from": "01/07/2025", "fields": {"unit": "Phòng Tổ chức - Nội vụ"}}]}])"),
+                                                   "e.json");
+  auto got = std::vector{record("A1", {{"full_name", "Lê Thị Hoa"}})};
+  got[0].history = {{"posting", "01/07/2025", "", {{"unit", "Phòng Tổ chức - Nội vụ"}}, "hr.jsonl line 1"}};
+  CHECK(first_difference(expected, got) == "");
+  got[0].history[0].fields["unit"] = "Phòng Nội vụ";
+  CHECK_THAT(first_difference(expected, got), Catch::Contains(R"(record "A1" (expected record 1), history row 1: expected {"fields":{"unit":"Phòng Tổ chức - Nội vụ"})"));
+  got[0].history.push_back(got[0].history[0]);
+  got[0].history[0].fields["unit"] = "Phòng Tổ chức - Nội vụ";
+  CHECK_THAT(first_difference(expected, got), Catch::Contains("history row 2: expected none, got"));
+  try {
+    expected_records_from_json(nlohmann::json::parse(R"([{"id": "A1", "fields": {}, "history": [{"kind": "posting", "unit": "x"}]}])"), "e.json");
+    FAIL("a history row with an unknown key was taken");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("e.json: [0].history[0].unit: unknown key (kind, from, to, fields)"));
+  }
+}

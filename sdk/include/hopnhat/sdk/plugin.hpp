@@ -11,6 +11,7 @@
 //       Status check();                                            // optional
 //       Status read(const ReadRequest& request, RecordSink& sink, ReadResult& result);
 //     };
+//     HOPNHAT_PLUGIN_ABI()            // once per library: the ABI stamp the host checks
 //     HOPNHAT_IMPORTER(MyImporter)
 //
 // The macros wrap each class in an adapter compiled into the plugin, so an exception thrown by
@@ -222,7 +223,7 @@ class ExporterAdapter final : public Exporter {
   extern "C" BOOST_SYMBOL_EXPORT const int hopnhat_plugin_abi_version;  \
   extern "C" BOOST_SYMBOL_EXPORT const int hopnhat_plugin_abi_version = HOPNHAT_ABI_VERSION;
 
-/// Exports `Impl` as the plugin's importer (and stamps the library with the SDK's ABI).
+/// Exports `Impl` as the plugin's importer. The library also needs HOPNHAT_PLUGIN_ABI() once.
 #define HOPNHAT_IMPORTER(Impl)                                                      \
   namespace {                                                                       \
   ::hopnhat::sdk::Importer* hopnhat_make_importer_() noexcept {                     \
