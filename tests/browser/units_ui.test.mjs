@@ -4,13 +4,14 @@
 // listed, its case is answered from the queue with a unit's code, and the page then counts its
 // persons in that unit; a person's home town of before 2025 shows the province of today; the
 // page of a person with dated postings shows the periods `hopnhat persons` gives (MOVED_TIMELINE:
-// [unit_code, from, to] each).
-// Env: URL, AFTER, BEFORE, PERSON, NOW, MOVED, MOVED_TIMELINE, CHROMIUM, OUT (folder for screenshots).
+// [unit_code, from, to] each); a posting in dispute (case DISPUTE) shows its two postings and is
+// answered by choosing one.
+// Env: URL, AFTER, BEFORE, PERSON, NOW, MOVED, MOVED_TIMELINE, DISPUTE, CHROMIUM, OUT (folder for screenshots).
 import {readFileSync} from 'node:fs';
 import assert from 'node:assert/strict';
 import {logIn, openBrowser, runTest, step, until} from './helpers.mjs';
 
-const {URL, AFTER, BEFORE, OUT, PERSON, NOW, MOVED, MOVED_TIMELINE} = process.env;
+const {URL, AFTER, BEFORE, OUT, PERSON, NOW, MOVED, MOVED_TIMELINE, DISPUTE} = process.env;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const after = JSON.parse(readFileSync(AFTER, 'utf8'));
 const before = JSON.parse(readFileSync(BEFORE, 'utf8'));
@@ -82,6 +83,18 @@ await runTest(OUT, {browser, page}, async () => {
     rows.map((r) => [r.dataset.unit, r.children[1].textContent, r.children[2].textContent]));
   assert.deepEqual(shown, want);
   assert.equal(await page.textContent('#timeline tr[data-kind] td'), 'Công tác');
+
+  step('a current posting in dispute, answered from its case');
+  await page.goto(`${URL}#/conflicts/${DISPUTE}`);
+  await page.waitForSelector('#posting-hint');
+  const choices = await page.$$eval('#actions button[id^="choose-"]', (bs) => bs.map((b) => [b.id, b.textContent]));
+  assert.equal(choices.length, 2);
+  assert.ok(choices.every(([, text]) => text.startsWith('Đang công tác tại: ')), JSON.stringify(choices));
+  const vpChoice = choices.find(([, text]) => /\(VP\)/.test(text));
+  assert.ok(vpChoice && choices.some(([, text]) => /\(TCNV\) từ 01\/07\/2025/.test(text)), JSON.stringify(choices));
+  const disputeHash = await page.evaluate(() => location.hash);
+  await page.click(`#${vpChoice[0]}`);
+  await until(page, (h) => location.hash !== h, disputeHash);
 
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no script errors in the page');
   console.log('units browser test passed');

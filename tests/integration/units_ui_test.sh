@@ -8,7 +8,21 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/browser_lib.sh"
 
 "$HOPNHAT" gen --persons 200 --seed 10 --out . --merger >/dev/null
+# A current posting in dispute: the civil-service system's unit column says Văn phòng for one
+# person whose postings there say the merged unit; its case is answered from the page at the end.
+python3 - <<'PY'
+import csv
+rows = list(csv.DictReader(open("civil_postings.csv", encoding="utf-8")))
+who = next(r for r in rows if r["Đơn vị"] == "Phòng Tổ chức - Nội vụ" and not r["Đến ngày"])["Mã cán bộ"]
+lines = list(csv.reader(open("civil_servants.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
+unit, code = lines[0].index("Đơn vị"), lines[0].index("Mã cán bộ")
+for line in lines[1:]:
+    if line[code] == who: line[unit] = "Văn phòng"
+csv.writer(open("civil_servants.csv", "w", encoding="utf-8", newline=""), delimiter=";").writerows(lines)
+PY
 "$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "first sync"
+"$HOPNHAT" conflicts list --config hopnhat.json --format json > cases.json
+DISPUTE=$(json cases.json "[c['id'] for c in j if c['kind'] == 'posting_disputed'][0]")
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 --format json > after.json
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-01-01 --format json > before.json
 N=$(json after.json "sum(n['persons'] for n in j['unplaced'] if n['text'] == 'Chi bộ Cơ quan')")
@@ -23,10 +37,14 @@ json persons.json "json.dumps([[t['unit_code'], t['from'], t['to']] for p in j i
 echo "mat-khau-reviewer" | "$HOPNHAT" users add lan --role reviewer --password-stdin --config hopnhat.json >/dev/null
 start_server hopnhat.json
 
-URL="$URL" PERSON="$PERSON" NOW="$NOW" MOVED="$MOVED" MOVED_TIMELINE="$WORK/moved.json" AFTER="$WORK/after.json" BEFORE="$WORK/before.json" CHROMIUM="$CHROMIUM" OUT="$WORK" \
+URL="$URL" PERSON="$PERSON" NOW="$NOW" MOVED="$MOVED" DISPUTE="$DISPUTE" MOVED_TIMELINE="$WORK/moved.json" AFTER="$WORK/after.json" BEFORE="$WORK/before.json" CHROMIUM="$CHROMIUM" OUT="$WORK" \
   node "$BROWSER_DIR/units_ui.test.mjs" || { KEEP_WORK=1; fail "browser test (screenshots in $WORK)"; }
 "$HOPNHAT" units list --config hopnhat.json --as-of 2025-08-01 --format json > answered.json
+# VP: those of the unit name answered, and the person whose posting was answered (from the merged unit).
 assert_eq "$(json answered.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]")" \
-  "$(( $(json after.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]") + N ))" "VP after the answer from the page"
+  "$(( $(json after.json "[u['headcount'] for u in j['units'] if u['code'] == 'VP'][0]") + N + 1 ))" "VP after the answers from the page"
+assert_eq "$(json answered.json "[u['headcount'] for u in j['units'] if u['code'] == 'TCNV'][0]")" \
+  "$(( $(json after.json "[u['headcount'] for u in j['units'] if u['code'] == 'TCNV'][0]") - 1 ))" "TCNV after the posting answered"
+assert_eq "$(json answered.json "j['disputed_postings']")" "[]" "no posting in dispute once answered"
 "$HOPNHAT" audit verify --config hopnhat.json >/dev/null || fail "audit chain after the browser session"
 echo "units UI test passed"
