@@ -1,7 +1,10 @@
 // Store: where hopnhat keeps runs, source records, persons, links and conflicts.
 //
-// One interface, one implementation per backend (SQLite now; a server database later). Every
-// change of a run happens between begin() and commit(), so a run lands whole or not at all.
+// One interface, one implementation per backend (SQLite and PostgreSQL). Store is the sum of
+// focused interfaces — RunLog, RecordStore, PersonStore, CaseStore, AdminStore, OrgStore — and
+// what binds them (transactions, the run lock, the schema); code that needs one part takes that
+// part. Every change of a run happens between begin() and commit(), so a run lands whole or not
+// at all.
 // Bulk reads return whole tables because reconciliation works on all active records at once.
 //
 // Not thread-safe: one Store per thread; the object owns its connection.
@@ -173,63 +176,35 @@ class AuditSigner {
   virtual void anchor(std::int64_t seq, const std::string& hash) = 0;
 };
 
-class Store {
+/// The runs: their records, each source's bookmark, the trained models, each export's state.
+/// Part of Store: code that needs only this takes it (a narrower contract); both backends
+/// implement it as Store does. Same thread-safety as Store.
+class RunLog {
  public:
-  virtual ~Store() = default;
-
-  void set_audit_signer(std::shared_ptr<AuditSigner> signer) { audit_signer_ = std::move(signer); }
-  const std::shared_ptr<AuditSigner>& audit_signer() const { return audit_signer_; }
-  /// Runs `fn` once the current transaction has committed (dropped if it rolls back), or at once
-  /// outside a transaction: what must be written outside the store only after the store has it.
-  void after_commit(std::function<void()> fn) {
-    if (in_transaction_) after_commit_.push_back(std::move(fn));
-    else fn();
-  }
-
-  /// "SQLite /var/lib/hopnhat/hopnhat.db" or "PostgreSQL db on host:port", for messages.
-  virtual std::string describe() = 0;
-  /// Takes the store's run lock (one sync at a time) for this object's lifetime, or throws
-  /// LockedError naming who holds it since when. Taken before begin(); released when the
-  /// object is destroyed or its process ends, however it ends.
-  virtual void lock_runs(const std::string& what) = 0;
-  /// The schema version this build migrates to, and the names of the migrations not applied yet.
-  virtual int latest_schema_version() = 0;
-  virtual std::vector<std::string> pending_migrations() = 0;
-
-  /// Whether the backend checks, row by row, that what a row references exists (SQLite's
-  /// foreign_keys; on by default). A sync turns it off before begin(): its writer keeps the
-  /// references by construction (a link names a person of this run's clusters), and probing the
-  /// persons for each of two million links, and the links for each new person, costs more than
-  /// a second per million persons. integrity_problems() checks every reference afterwards.
-  /// PostgreSQL keeps its own (deferred) checks: there it changes nothing.
-  virtual void set_reference_checks(bool on) = 0;
-  /// What is wrong with the store, one sentence each: SQLite's quick_check, rows that reference
-  /// a row that does not exist, and rows that break what a run keeps true (invariants.hpp:
-  /// every active record linked to a living person, no live link to a deleted record or a
-  /// retired person). Empty when all is well. Reads every table.
-  virtual std::vector<std::string> integrity_problems() = 0;
-
-  virtual void begin() = 0;
-  virtual void commit() = 0;
-  virtual void rollback() = 0;
-  /// Nested transactions inside begin/commit: one per source, so that a failing source can be
-  /// undone alone (on_error: keep_previous).
-  virtual void savepoint(const std::string& name) = 0;
-  virtual void release(const std::string& name) = 0;
-  virtual void rollback_to(const std::string& name) = 0;
+  virtual ~RunLog() = default;
   /// Keeps the newest `keep` runs (and their models); returns how many were removed.
   virtual std::int64_t prune_runs(int keep) = 0;
-  /// Schema version after migrations.
-  virtual int schema_version() = 0;
-
   virtual std::int64_t create_run(const std::string& started_at, bool dry_run) = 0;
   virtual void finish_run(std::int64_t id, const std::string& status, const std::string& finished_at,
                           const std::string& report) = 0;
   virtual std::vector<RunRow> runs(int limit) = 0;
-
   virtual std::optional<SourceState> source_state(const std::string& source) = 0;
   virtual void put_source_state(const std::string& source, const SourceState& state, std::int64_t run_id) = 0;
+  virtual std::optional<ExportState> export_state(const std::string& export_name) = 0;
+  virtual void put_export_state(const std::string& export_name, const ExportState& state) = 0;
+  /// The next value of a named counter (1, 2, …); part of the current transaction.
+  virtual std::int64_t next_counter(const std::string& name) = 0;
+  /// The match model a run trained (JSON text), and the newest one stored.
+  virtual void put_model(std::int64_t run_id, const std::string& model) = 0;
+  virtual std::optional<std::string> latest_model() = 0;
+};
 
+/// The source records as the importers delivered them, and their deletion.
+/// Part of Store: code that needs only this takes it (a narrower contract); both backends
+/// implement it as Store does. Same thread-safety as Store.
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
   /// Every record not deleted, all sources.
   virtual std::vector<StoredRecord> active_records() = 0;
   /// The same without the raw attributes, origin and content hash, and with the raw fields only
@@ -246,7 +221,18 @@ class Store {
   /// new rows straight into the table. Adding a row that exists fails the statement.
   virtual void add_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) = 0;
   virtual void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) = 0;
+  virtual std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) = 0;
+  /// The records with these (source, record id) keys that exist, in no particular order: what a
+  /// run re-matches when few records changed.
+  virtual std::vector<StoredRecord> records_in(const std::vector<std::pair<std::string, std::string>>& keys) = 0;
+};
 
+/// The persons with their golden records, the links of records to persons, and what changed.
+/// Part of Store: code that needs only this takes it (a narrower contract); both backends
+/// implement it as Store does. Same thread-safety as Store.
+class PersonStore {
+ public:
+  virtual ~PersonStore() = default;
   virtual std::vector<LinkRow> links() = 0;
   /// The links not deleted, in (person id, source, record id) byte order, one at a time, with
   /// only person_id, source, record_id and status set: what an export needs of two million of
@@ -266,7 +252,6 @@ class Store {
   virtual void put_link(const LinkRow& link) = 0;
   /// Inserts a link the store does not hold (see add_record).
   virtual void add_link(const LinkRow& link) = 0;
-
   virtual std::vector<PersonRow> persons() = 0;
   /// Every person in id order, one at a time (a million golden records need not be in memory
   /// at once). `visit` must not use this store.
@@ -275,7 +260,6 @@ class Store {
   virtual void put_person(const PersonRow& person) = 0;
   /// Inserts a person the store does not hold (see add_record).
   virtual void add_person(const PersonRow& person) = 0;
-
   /// Each person carries the last run that changed what an export shows of it (golden values,
   /// live links, open cases, history, retirement): its "view run". put_person and add_person
   /// set it to the person's updated_run; a run marks here the persons whose links or cases it
@@ -287,19 +271,23 @@ class Store {
   /// The persons, retired ones too, whose view changed after run `since` (>= 0) or outside a
   /// run, in id order. `visit` must not use this store.
   virtual void each_person_changed_since(std::int64_t since, const std::function<void(PersonRow&&)>& visit) = 0;
-  virtual std::optional<ExportState> export_state(const std::string& export_name) = 0;
-  virtual void put_export_state(const std::string& export_name, const ExportState& state) = 0;
-  /// The next value of a named counter (1, 2, …); part of the current transaction.
-  virtual std::int64_t next_counter(const std::string& name) = 0;
-
-  /// The match model a run trained (JSON text), and the newest one stored.
-  virtual void put_model(std::int64_t run_id, const std::string& model) = 0;
-  virtual std::optional<std::string> latest_model() = 0;
-
   virtual void put_person_change(const PersonChange& change) = 0;
   /// The changes of one person, or of every person when `person_id` is empty; oldest first.
   virtual std::vector<PersonChange> person_changes(const std::string& person_id) = 0;
+  virtual std::optional<PersonRow> person(const std::string& id) = 0;
+  virtual std::vector<LinkRow> links_of(const std::string& person_id) = 0;
+  /// The persons with these ids that exist, in no particular order.
+  virtual std::vector<PersonRow> persons_in(const std::vector<std::string>& ids) = 0;
+  /// Persons not retired.
+  virtual std::int64_t active_person_count() = 0;
+};
 
+/// The review queue: cases (conflicts, match reviews, unit and posting cases) and decisions.
+/// Part of Store: code that needs only this takes it (a narrower contract); both backends
+/// implement it as Store does. Same thread-safety as Store.
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
   /// Open conflicts are those with status open or deferred (deferred ones wait, but stay cases).
   virtual std::vector<ConflictRow> conflicts(bool open_only) = 0;
   /// What a run keeps up to date: the open and deferred cases and the disagreements the rules
@@ -314,22 +302,25 @@ class Store {
   /// Cases by "kind" + ":" + status, for the statuses that are not history (open, deferred, settled).
   virtual std::map<std::string, std::int64_t> live_conflict_counts() = 0;
   virtual std::optional<ConflictRow> conflict(std::int64_t id) = 0;
-  virtual std::optional<PersonRow> person(const std::string& id) = 0;
-  virtual std::vector<LinkRow> links_of(const std::string& person_id) = 0;
-  virtual std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) = 0;
-  /// The records with these (source, record id) keys that exist, in no particular order: what a
-  /// run re-matches when few records changed.
-  virtual std::vector<StoredRecord> records_in(const std::vector<std::pair<std::string, std::string>>& keys) = 0;
-  /// The persons with these ids that exist, in no particular order.
-  virtual std::vector<PersonRow> persons_in(const std::vector<std::string>& ids) = 0;
-  /// Persons not retired.
-  virtual std::int64_t active_person_count() = 0;
-
   /// Inserts (id == 0) or updates a decision; returns its id.
   virtual std::int64_t put_decision(const DecisionRow& decision) = 0;
   virtual std::vector<DecisionRow> decisions(bool active_only) = 0;
   virtual std::optional<DecisionRow> decision(std::int64_t id) = 0;
+  /// Inserts (id == 0) or updates a conflict; returns its id. An update to "open" or "settled"
+  /// keeps a status an administrator set meanwhile (resolved, deferred): a sync that read the
+  /// case before the decision must not reopen it.
+  virtual std::int64_t put_conflict(const ConflictRow& conflict) = 0;
+  /// Sets a conflict's status as an administrator decides it (resolved, deferred, open again),
+  /// and marks the view of its person as changed outside a run.
+  virtual void set_conflict_status(std::int64_t id, const std::string& status) = 0;
+};
 
+/// The admin server's accounts and sessions, and the append-only audit log.
+/// Part of Store: code that needs only this takes it (a narrower contract); both backends
+/// implement it as Store does. Same thread-safety as Store.
+class AdminStore {
+ public:
+  virtual ~AdminStore() = default;
   virtual void put_user(const UserRow& user) = 0;
   virtual std::optional<UserRow> user(const std::string& name) = 0;
   virtual std::vector<UserRow> users() = 0;
@@ -338,7 +329,19 @@ class Store {
   virtual void delete_session(const std::string& token_hash) = 0;
   /// Removes sessions that expired before `now`, and every session of `user` when it is given.
   virtual void delete_sessions(const std::string& now, const std::string& user) = 0;
+  /// Appends one audit entry (its seq, prev_hash and hash already computed by the caller).
+  virtual void append_audit(const AuditRow& row) = 0;
+  virtual std::optional<AuditRow> last_audit() = 0;
+  /// Entries from `after_seq` on, oldest first, at most `limit`.
+  virtual std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) = 0;
+};
 
+/// The organisation as the store keeps it: the registry's rows and the administrators' unit answers.
+/// Part of Store: code that needs only this takes it (a narrower contract); both backends
+/// implement it as Store does. Same thread-safety as Store.
+class OrgStore {
+ public:
+  virtual ~OrgStore() = default;
   /// Administrators' answers: unit text as written → unit code (docs/organisation.md).
   virtual std::map<std::string, std::string> unit_aliases() = 0;
   virtual void put_unit_alias(const std::string& text, const std::string& code, const std::string& actor, const std::string& at) = 0;
@@ -349,19 +352,57 @@ class Store {
   /// Inserts or replaces one row; `run` is the run that found it changed.
   virtual void put_org_row(const std::string& kind, const std::string& key, const std::string& row, std::int64_t run) = 0;
   virtual void delete_org_row(const std::string& kind, const std::string& key) = 0;
+};
 
-  /// Appends one audit entry (its seq, prev_hash and hash already computed by the caller).
-  virtual void append_audit(const AuditRow& row) = 0;
-  virtual std::optional<AuditRow> last_audit() = 0;
-  /// Entries from `after_seq` on, oldest first, at most `limit`.
-  virtual std::vector<AuditRow> audit(std::int64_t after_seq, std::int64_t limit) = 0;
-  /// Inserts (id == 0) or updates a conflict; returns its id. An update to "open" or "settled"
-  /// keeps a status an administrator set meanwhile (resolved, deferred): a sync that read the
-  /// case before the decision must not reopen it.
-  virtual std::int64_t put_conflict(const ConflictRow& conflict) = 0;
-  /// Sets a conflict's status as an administrator decides it (resolved, deferred, open again),
-  /// and marks the view of its person as changed outside a run.
-  virtual void set_conflict_status(std::int64_t id, const std::string& status) = 0;
+/// Every part, and what binds them: transactions, the run lock, the schema, integrity checks.
+class Store : public RunLog,
+              public RecordStore,
+              public PersonStore,
+              public CaseStore,
+              public AdminStore,
+              public OrgStore {
+ public:
+  ~Store() override = default;
+
+  void set_audit_signer(std::shared_ptr<AuditSigner> signer) { audit_signer_ = std::move(signer); }
+  const std::shared_ptr<AuditSigner>& audit_signer() const { return audit_signer_; }
+  /// Runs `fn` once the current transaction has committed (dropped if it rolls back), or at once
+  /// outside a transaction: what must be written outside the store only after the store has it.
+  void after_commit(std::function<void()> fn) {
+    if (in_transaction_) after_commit_.push_back(std::move(fn));
+    else fn();
+  }
+  /// "SQLite /var/lib/hopnhat/hopnhat.db" or "PostgreSQL db on host:port", for messages.
+  virtual std::string describe() = 0;
+  /// Takes the store's run lock (one sync at a time) for this object's lifetime, or throws
+  /// LockedError naming who holds it since when. Taken before begin(); released when the
+  /// object is destroyed or its process ends, however it ends.
+  virtual void lock_runs(const std::string& what) = 0;
+  /// The schema version this build migrates to, and the names of the migrations not applied yet.
+  virtual int latest_schema_version() = 0;
+  virtual std::vector<std::string> pending_migrations() = 0;
+  /// Whether the backend checks, row by row, that what a row references exists (SQLite's
+  /// foreign_keys; on by default). A sync turns it off before begin(): its writer keeps the
+  /// references by construction (a link names a person of this run's clusters), and probing the
+  /// persons for each of two million links, and the links for each new person, costs more than
+  /// a second per million persons. integrity_problems() checks every reference afterwards.
+  /// PostgreSQL keeps its own (deferred) checks: there it changes nothing.
+  virtual void set_reference_checks(bool on) = 0;
+  /// What is wrong with the store, one sentence each: SQLite's quick_check, rows that reference
+  /// a row that does not exist, and rows that break what a run keeps true (invariants.hpp:
+  /// every active record linked to a living person, no live link to a deleted record or a
+  /// retired person). Empty when all is well. Reads every table.
+  virtual std::vector<std::string> integrity_problems() = 0;
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  /// Nested transactions inside begin/commit: one per source, so that a failing source can be
+  /// undone alone (on_error: keep_previous).
+  virtual void savepoint(const std::string& name) = 0;
+  virtual void release(const std::string& name) = 0;
+  virtual void rollback_to(const std::string& name) = 0;
+  /// Schema version after migrations.
+  virtual int schema_version() = 0;
 
  protected:
   // Each backend calls these from begin(), commit() and rollback().

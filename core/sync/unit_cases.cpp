@@ -145,7 +145,7 @@ namespace {
 // One case per person whose sources name different units as their posting today: the candidates
 // are those postings (the unit, since when, who states it). The answer — which one is current —
 // holds on later runs (Timelines marks that posting "decision:#ID"); undone, the case reopens.
-void keep_posting_cases(store::Store& store, std::int64_t run_id, const org::OrgRegistry& registry,
+void keep_posting_cases(store::CaseStore& store, std::int64_t run_id, const org::OrgRegistry& registry,
                         const std::vector<org::PersonPlace>& places, const org::Headcount& count, const std::string& as_of,
                         RunReport& report) {
   std::map<std::string, store::ConflictRow> live;  // by person
