@@ -93,6 +93,8 @@ OrgRegistry OrgRegistry::from_rows(std::vector<Unit> units, std::vector<Crosswal
   const std::string units_origin = origin.substr(0, origin.find('|'));
   const std::string cw_origin = origin.find('|') == std::string::npos ? "crosswalk" : origin.substr(origin.find('|') + 1);
   OrgRegistry r;
+  // Indexes for the checks below; afterwards map_ answers every question.
+  std::multimap<std::string, std::size_t> by_code, edges_from;  // code → rows; old code → edges
   for (std::size_t i = 0; i < units.size(); ++i) {
     const Unit& u = units[i];
     if (u.code.empty()) throw OrgError(at(units_origin, u.line, "code") + ": a unit needs a code");
@@ -104,7 +106,7 @@ OrgRegistry OrgRegistry::from_rows(std::vector<Unit> units, std::vector<Crosswal
     if (!u.valid_from.empty() && !u.valid_to.empty() && u.valid_to < u.valid_from)
       throw OrgError(at(units_origin, u.line, "valid_to") + ": ends before it begins (" + u.valid_from + ")");
     // One code, one unit at a time: periods of a code must not overlap.
-    auto [b, e] = r.by_code_.equal_range(u.code);
+    auto [b, e] = by_code.equal_range(u.code);
     for (auto it = b; it != e; ++it) {
       const Unit& o = units[it->second];
       bool apart = (!o.valid_to.empty() && !u.valid_from.empty() && o.valid_to < u.valid_from) ||
@@ -113,10 +115,10 @@ OrgRegistry OrgRegistry::from_rows(std::vector<Unit> units, std::vector<Crosswal
         throw OrgError(at(units_origin, u.line, "valid_from") + ": the code " + u.code + " is also valid over these days on line " +
                        std::to_string(o.line) + " (a code is one unit on any day)");
     }
-    r.by_code_.emplace(u.code, i);
+    by_code.emplace(u.code, i);
   }
   for (const Unit& u : units)
-    if (!u.parent_code.empty() && !r.by_code_.count(u.parent_code))
+    if (!u.parent_code.empty() && !by_code.count(u.parent_code))
       throw OrgError(at(units_origin, u.line, "parent_code") + ": no unit has the code " + u.parent_code);
   r.units_ = std::move(units);
   std::vector<sdk::UnitPeriod> periods;
@@ -125,22 +127,22 @@ OrgRegistry OrgRegistry::from_rows(std::vector<Unit> units, std::vector<Crosswal
 
   for (std::size_t i = 0; i < crosswalk.size(); ++i) {
     const CrosswalkEdge& e = crosswalk[i];
-    if (!r.by_code_.count(e.old_code)) throw OrgError(at(cw_origin, e.line, "old_code") + ": no unit has the code " + e.old_code);
-    if (!r.by_code_.count(e.new_code)) throw OrgError(at(cw_origin, e.line, "new_code") + ": no unit has the code " + e.new_code);
+    if (!by_code.count(e.old_code)) throw OrgError(at(cw_origin, e.line, "old_code") + ": no unit has the code " + e.old_code);
+    if (!by_code.count(e.new_code)) throw OrgError(at(cw_origin, e.line, "new_code") + ": no unit has the code " + e.new_code);
     if (e.old_code == e.new_code)
       throw OrgError(at(cw_origin, e.line, "new_code") + ": a unit does not become itself (a renamed unit keeps its code: give it a new row in the units)");
     if (e.valid_from.empty() || !is_iso_date(e.valid_from))
       throw OrgError(at(cw_origin, e.line, "valid_from") + ": \"" + e.valid_from.substr(0, 40) + "\" is not a date YYYY-MM-DD");
     if (!r.find(e.new_code, e.valid_from))
       throw OrgError(at(cw_origin, e.line, "new_code") + ": the unit " + e.new_code + " is not valid on " + e.valid_from);
-    r.edges_from_.emplace(e.old_code, i);
+    edges_from.emplace(e.old_code, i);
   }
   r.crosswalk_ = std::move(crosswalk);
   // No chain of edges may come back to where it began.
   std::map<std::string, int> state;  // 1 visiting, 2 done
   std::function<void(const std::string&)> visit = [&](const std::string& code) {
     state[code] = 1;
-    auto [b, e] = r.edges_from_.equal_range(code);
+    auto [b, e] = edges_from.equal_range(code);
     for (auto it = b; it != e; ++it) {
       const CrosswalkEdge& edge = r.crosswalk_[it->second];
       if (state[edge.new_code] == 1)

@@ -87,9 +87,7 @@ class OrgRegistry {
  private:
   std::vector<Unit> units_;
   std::vector<CrosswalkEdge> crosswalk_;
-  std::multimap<std::string, std::size_t> by_code_;     // code → rows
-  std::multimap<std::string, std::size_t> edges_from_;  // old code → edges
-  sdk::UnitMap map_;
+  sdk::UnitMap map_;  // the same rows, indexed: find, latest, carry, predecessors
 };
 
 /// Whether `text` is an ISO date YYYY-MM-DD that exists in the calendar.

@@ -223,17 +223,7 @@ python3 "$SOURCE_DIR/tests/integration/forms_truth.py" merger 2026-11-01 lo/merg
 # whose postings there say the merged unit, still open. One case, whose answer holds on the next
 # runs (the person is then counted in the unit chosen), and reopens when undone.
 cp -r merger merger-d
-python3 - <<'PY'
-import csv
-rows = list(csv.DictReader(open("merger-d/civil_postings.csv", encoding="utf-8")))
-who = next(r for r in rows if r["Đơn vị"] == "Phòng Tổ chức - Nội vụ" and not r["Đến ngày"])["Mã cán bộ"]
-lines = list(csv.reader(open("merger-d/civil_servants.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
-unit, code = lines[0].index("Đơn vị"), lines[0].index("Mã cán bộ")
-for line in lines[1:]:
-    if line[code] == who: line[unit] = "Văn phòng"
-csv.writer(open("merger-d/civil_servants.csv", "w", encoding="utf-8", newline=""), delimiter=";").writerows(lines)
-open("disputed-id.txt", "w").write(who)
-PY
+python3 "$SOURCE_DIR/tests/integration/dispute_posting.py" merger-d > disputed-id.txt
 "$HOPNHAT" sync --config merger-d/hopnhat.json --report d-run.json >/dev/null 2>&1 || fail "sync with a disputed posting"
 assert_eq "$(json d-run.json "(j['units']['postings']['disputed'], j['units']['postings']['cases']['opened'], j['units']['postings']['cases']['open'])")" \
   "(1, 1, 1)" "one disputed posting, one case"
@@ -245,7 +235,7 @@ assert len(cases) == 1, cases
 c = cases[0]
 codes = [x["code"] for x in c["candidates"]]
 assert sorted(codes) == ["TCNV", "VP"], c["candidates"]
-who = open("disputed-id.txt").read()
+who = open("disputed-id.txt").read().strip()
 by = {x["code"]: x["stated_by"] for x in c["candidates"]}
 assert "civil:" + who in by["TCNV"] and by["VP"] == ["golden:org_unit"], by
 open("d-case.txt", "w").write(f'{c["id"]} {codes.index("VP") + 1} {c["person_id"]}\n')

@@ -10,16 +10,7 @@ source "$(dirname "$0")/browser_lib.sh"
 "$HOPNHAT" gen --persons 200 --seed 10 --out . --merger >/dev/null
 # A current posting in dispute: the civil-service system's unit column says Văn phòng for one
 # person whose postings there say the merged unit; its case is answered from the page at the end.
-python3 - <<'PY'
-import csv
-rows = list(csv.DictReader(open("civil_postings.csv", encoding="utf-8")))
-who = next(r for r in rows if r["Đơn vị"] == "Phòng Tổ chức - Nội vụ" and not r["Đến ngày"])["Mã cán bộ"]
-lines = list(csv.reader(open("civil_servants.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
-unit, code = lines[0].index("Đơn vị"), lines[0].index("Mã cán bộ")
-for line in lines[1:]:
-    if line[code] == who: line[unit] = "Văn phòng"
-csv.writer(open("civil_servants.csv", "w", encoding="utf-8", newline=""), delimiter=";").writerows(lines)
-PY
+python3 "$SOURCE_DIR/tests/integration/dispute_posting.py" . >/dev/null
 "$HOPNHAT" sync --config hopnhat.json >/dev/null 2>&1 || fail "first sync"
 "$HOPNHAT" conflicts list --config hopnhat.json --format json > cases.json
 DISPUTE=$(json cases.json "[c['id'] for c in j if c['kind'] == 'posting_disputed'][0]")

@@ -58,6 +58,14 @@ struct Files {
   }
 };
 
+// The count of the unit `code` in `h`.
+UnitCount unit(const Headcount& h, const std::string& code) {
+  for (const auto& u : h.units)
+    if (u.unit->code == code) return u;
+  FAIL("no unit " << code);
+  return UnitCount{};
+}
+
 }  // namespace
 
 TEST_CASE("units and crosswalk are read, and a unit is carried to the structure of a date") {
@@ -148,12 +156,6 @@ TEST_CASE("headcount per unit on a date: merged units count their predecessors' 
       {"p8", "Phòng VH-TT", "", "Phó Trưởng phòng", {}},
   };
   Headcount after = count_heads(r, resolver, levels, persons, "2025-08-01");
-  auto unit = [&](const Headcount& h, const std::string& code) {
-    for (const auto& u : h.units)
-      if (u.unit->code == code) return u;
-    FAIL("no unit " << code);
-    return UnitCount{};
-  };
   CHECK(unit(after, "TCNV").headcount == 4);
   CHECK(unit(after, "TCNV").heads == 2);  // both former heads ("Trưởng ban" is a head by default too)
   CHECK(unit(after, "TCNV").deputies == 1);
@@ -217,12 +219,6 @@ TEST_CASE("Quảng Ninh 2025: a new ward that keeps a predecessor's code, a name
   };
   Headcount before = count_heads(r, resolver, levels, persons, "2025-06-30");
   Headcount after = count_heads(r, resolver, levels, persons, "2025-08-01");
-  auto unit = [&](const Headcount& h, const std::string& code) {
-    for (const auto& u : h.units)
-      if (u.unit->code == code) return u;
-    FAIL("no unit " << code);
-    return UnitCount{};
-  };
   CHECK(unit(before, "UB06652").headcount == 1);
   CHECK(unit(before, "UB06652").unit->name == "Ủy ban nhân dân phường Hà Phong");
   CHECK(unit(before, "UB06664").headcount == 1);

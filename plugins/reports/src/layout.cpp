@@ -1,5 +1,7 @@
 #include "layout.hpp"
 
+#include <stdexcept>
+
 #include <array>
 #include <algorithm>
 #include <set>
@@ -209,6 +211,18 @@ Sheet lay_out_persons(const Form& form, std::vector<PersonRow> rows, const Place
   if (form.total) row = total_row(form, s, row, form.total_label, total, Role::kTotal, Role::kTotalNumber);
   lay_out_foot(form, s, row, ph);
   return s;
+}
+
+void fill_differences(const Form& form, GroupRow& row) {
+  auto column = [&](const std::string& id) {
+    for (std::size_t c = 0; c < form.columns.size(); ++c)
+      if (form.columns[c].id == id) return c;
+    throw std::logic_error("no column " + id);  // parse_form checks every id a difference names
+  };
+  for (std::size_t c = 0; c < form.columns.size(); ++c) {
+    const ValueSpec& v = form.columns[c].value;
+    if (v.name == "difference") row.values[c] = row.values[column(v.of[0])] - row.values[column(v.of[1])];
+  }
 }
 
 Sheet lay_out_groups(const Form& form, std::vector<GroupRow> rows, const Placeholders& ph) {

@@ -44,6 +44,9 @@ struct GroupRow {
   std::vector<GroupRow> children;  // rows laid out under this one, unnumbered and not in totals (a unit's predecessors)
 };
 
+/// Sets the row's "difference" columns from the two columns each names (after those are set).
+void fill_differences(const Form& form, GroupRow& row);
+
 /// Values that title lines may use: {as_of}, {agency}, {date}, {count}.
 struct Placeholders {
   std::map<std::string, std::string> values;

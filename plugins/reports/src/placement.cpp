@@ -34,7 +34,6 @@ Placement Placer::place(const sdk::PersonRecord& p) const {
     return out;
   }
   out.text = field(*post, "unit");
-  out.level = post->level;
   const std::string& code = post->unit_code;
   if (code.empty()) {
     out.reason = out.text.empty() ? "none" : "unresolved";

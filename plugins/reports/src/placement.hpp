@@ -19,7 +19,6 @@ struct Placement {
   std::string reason;  // when not placed: "not_posted" (held no posting that day), "none"
                        // (no unit written), "unresolved", "split", "ended", "predecessors"
   std::string text;    // the unit as the posting writes it (for a registry-less report, its group)
-  std::string level;   // the posting's level: head, deputy, staff; "" when no posting
 };
 
 class Placer {

@@ -102,7 +102,6 @@ Status ReportExporter::configure(const std::string& options_json, sdk::Context& 
       return Status::invalid_options(std::string("reports: option '") + name + "': expected " +
                                      (std::string(name) == "structure" ? "old, new or " : "") + "a date YYYY-MM-DD, got \"" + value + "\"");
   }
-  eval_ = std::make_unique<Evaluator>(day);
   try {
     // A name is looked up in forms/ beside the configuration first (an agency's own version),
     // then among the shipped forms; anything with a slash or ending in .json is a path.
@@ -130,10 +129,9 @@ Status ReportExporter::configure(const std::string& options_json, sdk::Context& 
     form_ = parse_form(doc, shown);
     if (form_.output == "csv" && std::filesystem::path(path_).extension() == ".xlsx")
       return Status::invalid_options("reports: option 'path': the form writes CSV but the path ends in .xlsx");
-    bool uses_quota = false;
-    for (const auto& c : form_.columns) uses_quota = uses_quota || c.value.name == "quota";
+    for (const auto& c : form_.columns) uses_quota_ = uses_quota_ || c.value.name == "quota";
     // A form by unit may take its quotas from the units file instead (checked in begin()).
-    if (uses_quota && !quota && form_.rows != Form::Rows::kUnits)
+    if (uses_quota_ && !quota && form_.rows != Form::Rows::kUnits)
       return Status::invalid_options("reports: the form " + form + " needs option 'quota' (a CSV of unit, quota)");
     quota_file_ = quota.has_value();
     if (quota) load_quota(sdk::resolve_path(ctx, *quota));
@@ -184,11 +182,7 @@ Status ReportExporter::begin(const sdk::ExportHeader& header) {
     for (const auto& e : header.crosswalk)
       if (e.valid_from <= as_of && e.valid_from > merger) merger = e.valid_from;
   bool needs_before = structure_option_ == "old";
-  bool uses_quota = false;
-  for (const auto& c : form_.columns) {
-    needs_before = needs_before || c.value.before || c.value.name == "moved";
-    uses_quota = uses_quota || c.value.name == "quota";
-  }
+  for (const auto& c : form_.columns) needs_before = needs_before || c.value.before || c.value.name == "moved";
   if (needs_before && merger.empty())
     return Status::invalid_options("reports: the form " + form_.name + (structure_option_ == "old" ? " asks for the old structure" : " counts the staff before a merger") +
                                    ", but no crosswalk edge of the units begins by " + as_of + ": set option 'merger_date'");
@@ -202,7 +196,7 @@ Status ReportExporter::begin(const sdk::ExportHeader& header) {
   placeholders_.values["merger_date"] = merger.empty() ? "" : Date::parse(merger).shown();
   placeholders_.values["before"] = before.empty() ? "" : Date::parse(before).shown();
   if (form_.rows != Form::Rows::kUnits) return Status::ok();
-  if (uses_quota && !quota_file_ &&
+  if (uses_quota_ && !quota_file_ &&
       std::none_of(header.units.begin(), header.units.end(), [](const sdk::UnitPeriod& u) { return u.quota >= 0; }))
     return Status::invalid_options("reports: the form " + form_.name +
                                    " shows the quota: give option 'quota' (a CSV of unit, quota) or a quota column in the units file");
@@ -304,8 +298,6 @@ std::vector<GroupRow> ReportExporter::finish_groups() {
     if (form_.columns[c].value.name == "read" && form_.group_by_source)
       for (const auto& s : header_.sources) group(s.name);
   }
-  std::map<std::string, std::size_t> column_of;
-  for (std::size_t c = 0; c < form_.columns.size(); ++c) column_of[form_.columns[c].id] = c;
   std::vector<GroupRow> rows;
   for (auto& [folded, g] : groups_) {
     for (std::size_t c = 0; c < form_.columns.size(); ++c) {
@@ -318,10 +310,7 @@ std::vector<GroupRow> ReportExporter::finish_groups() {
           if (s.name == g.label) g.values[c] = static_cast<double>(s.read);
       }
     }
-    for (std::size_t c = 0; c < form_.columns.size(); ++c) {  // after the values they refer to
-      const ValueSpec& v = form_.columns[c].value;
-      if (v.name == "difference") g.values[c] = g.values[column_of.at(v.of[0])] - g.values[column_of.at(v.of[1])];
-    }
+    fill_differences(form_, g);  // after the values they refer to
     rows.push_back(g);
   }
   return rows;

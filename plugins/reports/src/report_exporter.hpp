@@ -41,6 +41,7 @@ class ReportExporter {
   std::set<std::string> only_persons_;
   QuotaByName quota_;
   bool quota_file_ = false;
+  bool uses_quota_ = false;              // a column of the form shows the quota
   Date day_;                             // as_of
   std::string structure_option_;         // "", "old", "new" or a date
   std::string merger_date_option_;       // "" or a date

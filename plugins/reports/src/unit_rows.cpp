@@ -97,14 +97,6 @@ std::vector<GroupRow> UnitRows::finish() {
       else if (v.name == "code") g.texts[c] = code;
     }
   };
-  auto differences = [&](GroupRow& g) {
-    std::map<std::string, std::size_t> column_of;
-    for (std::size_t c = 0; c < form_.columns.size(); ++c) column_of[form_.columns[c].id] = c;
-    for (std::size_t c = 0; c < form_.columns.size(); ++c) {
-      const ValueSpec& v = form_.columns[c].value;
-      if (v.name == "difference") g.values[c] = g.values[column_of.at(v.of[0])] - g.values[column_of.at(v.of[1])];
-    }
-  };
   if (!map.empty()) {
     std::size_t n = 0;
     for (const sdk::UnitPeriod* u : map.valid_on(on)) {
@@ -126,12 +118,12 @@ std::vector<GroupRow> UnitRows::finish() {
           if (auto f = t->second.from.find(e->old_code); f != t->second.from.end()) values = &f->second;
         GroupRow child = row_of("– từ " + name, values);
         fill(child, e->old_code, name, old ? old->quota : -1);
-        differences(child);
+        fill_differences(form_, child);
         g.children.push_back(std::move(child));
       }
       for (std::size_t c = 0; c < form_.columns.size(); ++c)
         if (form_.columns[c].value.name == "predecessors") g.texts[c] = before_names;
-      differences(g);
+      fill_differences(form_, g);
       rows.push_back(std::move(g));
     }
   } else {
@@ -145,14 +137,14 @@ std::vector<GroupRow> UnitRows::finish() {
       GroupRow g = row_of(labels_[key], &t.values);
       g.key = key;
       fill(g, "", g.label, -1);
-      differences(g);
+      fill_differences(form_, g);
       rows.push_back(std::move(g));
     }
   }
   if (auto t = tallies_.find(kUnplaced); t != tallies_.end()) {
     GroupRow g = row_of(map.empty() ? "(không ghi)" : kUnplacedLabel, &t->second.values);
     g.key = std::string(1, '\xff');  // last
-    differences(g);
+    fill_differences(form_, g);
     rows.push_back(std::move(g));
   }
   return rows;

@@ -6,6 +6,7 @@
 
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
+#include "hopnhat/sdk/units.hpp"
 
 namespace hopnhat_reports {
 
@@ -106,12 +107,15 @@ std::string Evaluator::raw(const ValueSpec& v, const sdk::PersonRecord& p) const
     return y < 0 ? "" : std::to_string(y);
   }
   if (v.name == "party_member") return is_party_member(p, as_of_) ? "x" : "";
-  if (v.name == "unit" || v.name == "unit_code" || v.name == "level") {
-    // Without a placer (no timeline given), the golden values as the record states them.
+  if (v.name == "level") {  // the posting of the day's level, whatever structure it is counted in
+    const sdk::PersonPeriod* post = sdk::posting_on(p.timeline, as_of_.iso());
+    return post ? post->level : "";
+  }
+  if (v.name == "unit" || v.name == "unit_code") {
+    // Without a placer (no timeline given), the golden value as the record states it.
     if (!placer_) return v.name == "unit" ? p.value("org_unit") : "";
     const Placement at = placer_->place(p);
-    if (v.name == "unit") return placer_->label(at);
-    return v.name == "unit_code" ? at.code : at.level;
+    return v.name == "unit" ? placer_->label(at) : at.code;
   }
   if (v.name == "sources") {
     std::set<std::string> names;

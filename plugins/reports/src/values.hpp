@@ -26,7 +26,7 @@ int years_between(const Date& from, const Date& to);
 class Evaluator {
  public:
   /// `placer` (may be null; must outlive the evaluator) places persons for the computed values
-  /// unit, unit_code and level.
+  /// unit and unit_code (level is the day's posting's own, in any structure).
   explicit Evaluator(Date as_of, const Placer* placer = nullptr) : as_of_(as_of), placer_(placer) {}
   const Date& as_of() const { return as_of_; }
 

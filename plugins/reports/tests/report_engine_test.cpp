@@ -208,7 +208,7 @@ TEST_CASE("a person is counted by the posting of the day, carried to the structu
   // Moved from PNV into TCNV: TCNV now, PNV in the old structure.
   auto moved = posted("a", {posting("PNV", "2010-01-01", "2025-06-30"), posting("TCNV", "2025-07-01", "", "deputy")});
   CHECK(now.place(moved).code == "TCNV");
-  CHECK(now.place(moved).level == "deputy");
+  CHECK(Evaluator(Date::parse("2025-08-01"), &now).raw(computed("level"), moved) == "deputy");
   CHECK(old.place(moved).code == "PNV");
   // Joined TCNV after the merger: two predecessors, none of them theirs.
   auto joined = posted("b", {posting("TCNV", "2025-07-15", "")});
