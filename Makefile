@@ -12,6 +12,9 @@ CMAKE_ARGS ?=
 ifeq ($(CI),true)
 WERROR_ARG = -DHOPNHAT_WERROR=ON
 endif
+# make build and make install leave the test suite out (it needs Catch2, which --build does not
+# install); test and demo build it.
+TESTS ?= ON
 
 all: build
 
@@ -22,11 +25,11 @@ deps-build:
 	@scripts/install-deps --build
 
 compile:
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR_ARG) $(CMAKE_ARGS) >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOPNHAT_BUILD_TESTS=$(TESTS) $(WERROR_ARG) $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
 build: deps-build
-	@$(MAKE) --no-print-directory compile
+	@$(MAKE) --no-print-directory compile TESTS=OFF
 
 demo: deps
 	@$(MAKE) --no-print-directory compile

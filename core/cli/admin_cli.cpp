@@ -11,11 +11,11 @@
 #include "admin/decision_rules.hpp"
 #include "admin/decisions.hpp"
 #include "admin/users.hpp"
+#include "base/exit_codes.hpp"
 #include "config/config.hpp"
 #include "server/server.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
-#include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
 namespace {
@@ -58,15 +58,15 @@ int in_transaction(const CommonArgs& args, const std::function<int(store::Store&
     auto store = open_store(args);
     store->begin();
     int rc = body(*store);
-    if (rc == sync::kExitOk) store->commit();
+    if (rc == base::kExitOk) store->commit();
     else store->rollback();
     return rc;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   } catch (const admin::AdminError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return e.kind() == admin::AdminError::Kind::kInvalid ? sync::kExitUsage : sync::kExitFailed;
+    return e.kind() == admin::AdminError::Kind::kInvalid ? base::kExitUsage : base::kExitFailed;
   }
 }
 
@@ -194,7 +194,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         auto d = admin::resolve_conflict(s, st->id, req, cli_actor(*st), cfg.organisation.get());
         if (json) std::cout << admin::decision_json(d).dump(2) << "\n";
         else std::cout << "decision #" << d.id << ": conflict #" << st->id << " " << (d.kind == "defer" ? "deferred" : "resolved") << "\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*rules_preview || *rules_add)
       return in_transaction(args, [&](store::Store& s) {
@@ -214,7 +214,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
                         << i.record_id << ")\n";
             std::cout << items.size() << " open cases this rule would decide\n";
           }
-          return sync::kExitOk;
+          return base::kExitOk;
         }
         auto applied = admin::apply_rule(s, req, base, cli_actor(*st));
         if (json) {
@@ -224,7 +224,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         } else {
           std::cout << "rule #" << applied.rule.id << ": " << applied.decided.size() << " open cases decided; every later sync applies it\n";
         }
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*rules_list)
       return in_transaction(args, [&](store::Store& s) {
@@ -239,7 +239,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         }
         if (json) std::cout << out.dump(2) << "\n";
         else std::cout << n << " rules in force\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*decisions_list)
       return in_transaction(args, [&](store::Store& s) {
@@ -254,32 +254,32 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         }
         if (json) std::cout << out.dump(2) << "\n";
         else std::cout << shown << " decisions\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*decisions_undo)
       return in_transaction(args, [&](store::Store& s) {
         auto d = admin::undo_decision(s, st->id, cli_actor(*st));
         if (json) std::cout << admin::decision_json(d).dump(2) << "\n";
         else std::cout << "decision #" << d.id << " undone\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*users_add)
       return in_transaction(args, [&](store::Store& s) {
         admin::add_user(s, st->name, *admin::parse_role(st->role), read_password_stdin(), cli_actor(*st));
         std::cout << "user " << st->name << " added (" << st->role << ")\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*users_passwd)
       return in_transaction(args, [&](store::Store& s) {
         admin::set_password(s, st->name, read_password_stdin(), cli_actor(*st));
         std::cout << "password of " << st->name << " changed\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*users_disable || *users_enable)
       return in_transaction(args, [&](store::Store& s) {
         admin::set_disabled(s, st->name, static_cast<bool>(*users_disable), cli_actor(*st));
         std::cout << "user " << st->name << (static_cast<bool>(*users_disable) ? " disabled\n" : " enabled\n");
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*users_list)
       return in_transaction(args, [&](store::Store& s) {
@@ -289,19 +289,19 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
           else std::cout << u.name << "  " << u.role << (u.disabled ? "  (disabled)" : "") << "\n";
         }
         if (json) std::cout << out.dump(2) << "\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*audit_verify)
       return in_transaction(args, [&](store::Store& s) {
         auto check = admin::verify_audit(s);
         if (check.first_broken) {
           std::cout << "audit log BROKEN at entry " << *check.first_broken << ": " << check.problem << "\n";
-          return sync::kExitFailed;
+          return base::kExitFailed;
         }
         std::cout << "audit log intact: " << check.entries << " entries\n";
         for (const auto& line : check.proven) std::cout << "  proven: " << line << "\n";
         for (const auto& line : check.unproven) std::cout << "  not proven: " << line << "\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*audit_list)
       return in_transaction(args, [&](store::Store& s) {
@@ -313,7 +313,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
           else std::cout << a.seq << "  " << a.at << "  " << a.actor << "  " << a.action << "  " << a.detail << "\n";
         }
         if (json) std::cout << out.dump(2) << "\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       });
     if (*store_status || *store_migrate || *store_check) {
       try {
@@ -323,7 +323,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
           auto problems = store->integrity_problems();
           for (const auto& p : problems) std::cout << p << "\n";
           std::cout << store->describe() << (problems.empty() ? ": ok\n" : ": " + std::to_string(problems.size()) + " problems\n");
-          return problems.empty() ? sync::kExitOk : sync::kExitFailed;
+          return problems.empty() ? base::kExitOk : base::kExitFailed;
         }
         if (*store_migrate) {
           auto pending = store->pending_migrations();
@@ -331,7 +331,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
           store->commit();
           for (const auto& m : pending) std::cout << "applied " << m << "\n";
           std::cout << store->describe() << ": schema version " << store->schema_version() << (pending.empty() ? " (nothing to do)\n" : "\n");
-          return sync::kExitOk;
+          return base::kExitOk;
         }
         auto pending = store->pending_migrations();
         if (json) {
@@ -341,10 +341,10 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
           std::cout << store->describe() << ": schema version " << store->schema_version() << " of " << store->latest_schema_version() << "\n";
           for (const auto& m : pending) std::cout << "  pending " << m << "\n";
         }
-        return sync::kExitOk;
+        return base::kExitOk;
       } catch (const config::ConfigError& e) {
         std::cerr << "hopnhat: " << e.what() << "\n";
-        return sync::kExitUsage;
+        return base::kExitUsage;
       }
     }
     if (*serve) {
@@ -353,7 +353,7 @@ std::function<std::optional<int>()> add_admin_commands(CLI::App& app, CLI::App& 
         return server::serve(cfg, {st->listen, st->tls_cert, st->tls_key});
       } catch (const config::ConfigError& e) {
         std::cerr << "hopnhat: " << e.what() << "\n";
-        return sync::kExitUsage;
+        return base::kExitUsage;
       }
     }
     return std::nullopt;

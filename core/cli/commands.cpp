@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/exit_codes.hpp"
 #include "config/config.hpp"
 #include "gen/generator.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -43,7 +44,7 @@ int with_config(F&& body) {
     return body();
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
 }
 
@@ -69,7 +70,7 @@ int cmd_plugins_list(const CommonArgs& args, bool json) {
                                 {"path", m.library_path.string()}, {"manifest", m.manifest_path.string()}});
     for (const auto& p : registry.problems()) out["problems"].push_back({{"path", p.path.string()}, {"error", p.message}});
     std::cout << out.dump(2) << "\n";
-    return sync::kExitOk;
+    return base::kExitOk;
   }
   for (const auto& m : registry.plugins()) {
     std::string kinds, formats;
@@ -81,7 +82,7 @@ int cmd_plugins_list(const CommonArgs& args, bool json) {
   }
   for (const auto& p : registry.problems()) std::cerr << "problem: " << p.path.string() << ": " << p.message << "\n";
   if (registry.plugins().empty()) std::cerr << "no plugins found\n";
-  return sync::kExitOk;
+  return base::kExitOk;
 }
 
 int cmd_plugins_check(const CommonArgs& args, const std::vector<std::filesystem::path>& manifests, bool json) {
@@ -126,7 +127,7 @@ int cmd_plugins_check(const CommonArgs& args, const std::vector<std::filesystem:
   }
   if (json) std::cout << out.dump(2) << "\n";
   if (checked.empty()) std::cerr << "no plugins found\n";
-  return all_ok ? sync::kExitOk : sync::kExitFailed;
+  return all_ok ? base::kExitOk : base::kExitFailed;
 }
 
 int cmd_validate(const CommonArgs& args) {
@@ -140,7 +141,7 @@ int cmd_validate(const CommonArgs& args) {
     }
     std::cout << cfg.file.string() << ": valid (" << cfg.sources.size() << " sources, " << cfg.exports.size()
               << " exports; store " << sync::store_name(cfg) << ")\n";
-    return static_cast<int>(sync::kExitOk);
+    return static_cast<int>(base::kExitOk);
   });
 }
 
@@ -153,7 +154,7 @@ int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, c
       report = sync::run_sync(cfg, registry, options);
     } catch (const store::LockedError& e) {
       std::cerr << "hopnhat: " << e.what() << "\n";
-      return static_cast<int>(sync::kExitLocked);
+      return static_cast<int>(base::kExitLocked);
     }
     if (!report_path.empty()) {
       std::ofstream out(report_path, std::ios::binary);
@@ -161,8 +162,8 @@ int cmd_sync(const CommonArgs& args, const std::filesystem::path& report_path, c
       if (!out) std::cerr << "hopnhat: " << report_path.string() << ": cannot write the report\n";
     }
     std::cout << report.summary();
-    if (report.status == "succeeded") return static_cast<int>(sync::kExitOk);
-    return static_cast<int>(report.status == "partial" ? sync::kExitPartial : sync::kExitFailed);
+    if (report.status == "succeeded") return static_cast<int>(base::kExitOk);
+    return static_cast<int>(report.status == "partial" ? base::kExitPartial : base::kExitFailed);
   });
 }
 
@@ -183,7 +184,7 @@ int cmd_links(const CommonArgs& args) {
         std::cout << l.person_id << "," << csv_field(l.source) << "," << csv_field(l.record_id) << "," << l.status << ","
                   << (l.score ? fmt::format("{:.3f}", *l.score) : "") << "\n";
     }
-    return static_cast<int>(sync::kExitOk);
+    return static_cast<int>(base::kExitOk);
   });
 }
 
@@ -228,7 +229,7 @@ bool place_as_of(nlohmann::json& g, const std::vector<sdk::PersonPeriod>& timeli
 int cmd_persons(const CommonArgs& args, const std::string& as_of) {
   if (!as_of.empty() && !org::is_iso_date(as_of)) {
     std::cerr << "hopnhat persons: --as-of expects a date YYYY-MM-DD, got \"" << as_of.substr(0, 40) << "\"\n";
-    return static_cast<int>(sync::kExitUsage);
+    return static_cast<int>(base::kExitUsage);
   }
   return with_config([&] {
     auto cfg = load(args);
@@ -269,7 +270,7 @@ int cmd_persons(const CommonArgs& args, const std::string& as_of) {
         std::cout << "\n";
       }
     }
-    return static_cast<int>(sync::kExitOk);
+    return static_cast<int>(base::kExitOk);
   });
 }
 
@@ -287,7 +288,7 @@ int cmd_runs(const CommonArgs& args) {
     } else {
       for (const auto& r : runs) std::cout << r.id << "  " << r.started_at << "  " << r.status << "\n";
     }
-    return static_cast<int>(sync::kExitOk);
+    return static_cast<int>(base::kExitOk);
   });
 }
 
@@ -312,7 +313,7 @@ int cmd_model_show(const CommonArgs& args) {
       }
       out["settings"] = model.value("settings", nlohmann::json::object());
       std::cout << out.dump(2) << "\n";
-      return static_cast<int>(sync::kExitOk);
+      return static_cast<int>(base::kExitOk);
     }
     std::printf("prior: share of matches among all pairs %.3g (weight %+.2f)\n", lambda, std::log2(lambda / (1 - lambda)));
     for (const auto& c : model.at("comparisons")) {
@@ -322,7 +323,7 @@ int cmd_model_show(const CommonArgs& args) {
         std::printf("  %-36s m %.6f  u %.6f  weight %+7.2f\n", l.at("level").get<std::string>().c_str(), m, u, std::log2(m / u));
       }
     }
-    return static_cast<int>(sync::kExitOk);
+    return static_cast<int>(base::kExitOk);
   });
 }
 
@@ -345,10 +346,10 @@ int cmd_runs_show(const CommonArgs& args, std::int64_t id) {
                       << (src.contains("error") ? ", error: " + src["error"].get<std::string>() : "") << "\n";
         if (report.contains("error")) std::cout << "  error: " << report["error"].get<std::string>() << "\n";
       }
-      return static_cast<int>(sync::kExitOk);
+      return static_cast<int>(base::kExitOk);
     }
     std::cerr << "hopnhat: no run " << id << " in " << sync::store_name(cfg) << "\n";
-    return static_cast<int>(sync::kExitFailed);
+    return static_cast<int>(base::kExitFailed);
   });
 }
 
@@ -357,7 +358,7 @@ int cmd_gen(const gen::GenOptions& options) {
   std::cout << "wrote " << s.persons << " persons to " << options.out_dir.string() << ": party " << s.party_records << ", civil "
             << s.civil_records << ", office " << s.office_records << " records (truth.csv, truth_persons.csv, hopnhat.json"
             << (options.merger ? "; units.csv, crosswalk.csv, truth_units.csv" : "") << ")\n";
-  return sync::kExitOk;
+  return base::kExitOk;
 }
 
 int cmd_help_exit_codes() {
@@ -366,7 +367,7 @@ int cmd_help_exit_codes() {
                "2  usage or configuration error: nothing was run\n"
                "3  partial: sources with on_error: keep_previous failed and kept their previous records; the rest committed\n"
                "4  another run holds the store's lock: nothing was done\n";
-  return sync::kExitOk;
+  return base::kExitOk;
 }
 
 }  // namespace hopnhat::cli

@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/decisions.hpp"
+#include "base/exit_codes.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
-#include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
 namespace {
@@ -58,7 +58,7 @@ int cmd_conflicts_list(const CommonArgs& args, const std::string& status) {
     });
     if (args.format == "json") {
       std::cout << nlohmann::json(items).dump(2) << "\n";
-      return sync::kExitOk;
+      return base::kExitOk;
     }
     for (const auto& j : items) {
       std::cout << "#" << j["id"].get<std::int64_t>() << "  " << j["severity_label"].get<std::string>() << "  "
@@ -68,10 +68,10 @@ int cmd_conflicts_list(const CommonArgs& args, const std::string& status) {
       std::cout << "\n";
     }
     std::cout << items.size() << " " << status << "\n";
-    return sync::kExitOk;
+    return base::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
 }
 
@@ -83,7 +83,7 @@ int cmd_conflicts_show(const CommonArgs& args, std::int64_t id) {
       auto j = admin::conflict_json(c);
       if (args.format == "json") {
         std::cout << j.dump(2) << "\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       }
       if (c.kind == "unit_unresolved" || c.kind == "unit_split")
         std::cout << "conflict #" << c.id << " (" << c.status << "): " << c.kind << ": \"" << c.field << "\", written by "
@@ -97,13 +97,13 @@ int cmd_conflicts_show(const CommonArgs& args, std::int64_t id) {
         std::cout << "  why: hopnhat explain --config " << args.config.string() << " --pair " << j["candidates"][0]["source"].get<std::string>()
                   << ":" << j["candidates"][0]["record_id"].get<std::string>() << " " << j["candidates"][1]["source"].get<std::string>() << ":"
                   << j["candidates"][1]["record_id"].get<std::string>() << "\n";
-      return sync::kExitOk;
+      return base::kExitOk;
     }
     std::cerr << "hopnhat: no conflict #" << id << "\n";
-    return sync::kExitFailed;
+    return base::kExitFailed;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
 }
 

@@ -6,13 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/exit_codes.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "match/engine.hpp"
-#include "match/explainer.hpp"
+#include "sync/explainer.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
-#include "sync/sync_job.hpp"
 
 namespace hopnhat::cli {
 namespace {
@@ -25,7 +25,7 @@ std::string fixed(double v, int digits) {
   return s.str();
 }
 
-void print_text(const match::Explanation& e, const std::string& a, const std::string& b, const match::Explainer& l) {
+void print_text(const match::Explanation& e, const std::string& a, const std::string& b, const sync::Explainer& l) {
   std::cout << a << " (" << l.person_of().at(a) << ")  ~  " << b << " (" << l.person_of().at(b) << ")\n";
   std::cout << "  " << std::left;
   std::cout.width(22);
@@ -49,7 +49,7 @@ void print_text(const match::Explanation& e, const std::string& a, const std::st
             << e.decision << "\n\n";
 }
 
-void print_cluster(const match::ClusterView& v) {
+void print_cluster(const sync::ClusterView& v) {
   if (v.person_a == v.person_b)
     std::cout << "person " << v.person_a << ": " << v.records_a << " records";
   else
@@ -66,7 +66,7 @@ int cmd_explain(const CommonArgs& args, const std::string& person, const std::ve
   try {
     config::Config cfg = config::load_config(args.config);
     auto store = sync::open_store(cfg, false);
-    match::Explainer l(*store, cfg.match);
+    sync::Explainer l(*store, cfg.match);
     std::vector<std::pair<std::string, std::string>> pairs;
     if (!pair.empty()) {
       if (pair.size() != 2) throw std::runtime_error("--pair takes two records: SOURCE:ID SOURCE:ID");
@@ -82,26 +82,26 @@ int cmd_explain(const CommonArgs& args, const std::string& person, const std::ve
         for (std::size_t j = i + 1; j < members.size() && pairs.size() < 50; ++j) pairs.emplace_back(members[i], members[j]);
       if (pairs.empty()) {
         std::cout << person << " has one record, " << members[0] << ": nothing was joined to it.\n";
-        return sync::kExitOk;
+        return base::kExitOk;
       }
     }
     nlohmann::json out = nlohmann::json::array();
     for (const auto& [a, b] : pairs) {
       match::Explanation e = l.explain(a, b);
-      if (args.format == "json") out.push_back(match::Explainer::to_json(e, a, b));
+      if (args.format == "json") out.push_back(sync::Explainer::to_json(e, a, b));
       else print_text(e, a, b, l);
     }
     // The decision above one pair: the persons weighed as wholes.
-    const match::ClusterView view = l.cluster(pairs.front().first, pairs.front().second);
+    const sync::ClusterView view = l.cluster(pairs.front().first, pairs.front().second);
     if (args.format == "json") {
-      std::cout << nlohmann::json{{"pairs", out}, {"cluster", match::Explainer::to_json(view)}}.dump(2) << "\n";
+      std::cout << nlohmann::json{{"pairs", out}, {"cluster", sync::Explainer::to_json(view)}}.dump(2) << "\n";
     } else {
       print_cluster(view);
     }
-    return sync::kExitOk;
+    return base::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include "base/exit_codes.hpp"
 #include "cli/admin_cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_log_sink.hpp"
@@ -196,7 +197,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    return rc == 0 ? 0 : sync::kExitUsage;
+    return rc == 0 ? 0 : base::kExitUsage;
   }
 
   if (log_format == "json") {
@@ -226,7 +227,7 @@ int main(int argc, char** argv) {
     if (*units_alias) {
       if (alias_remove == !alias_code.empty()) {
         std::cerr << "hopnhat units alias: give TEXT CODE, or --remove TEXT\n";
-        return sync::kExitUsage;
+        return base::kExitUsage;
       }
       return cli::cmd_units_alias(args, alias_text, alias_code, alias_remove);
     }
@@ -234,7 +235,7 @@ int main(int argc, char** argv) {
     if (*explain) {
       if (explain_person.empty() == explain_pair.empty()) {
         std::cerr << "hopnhat explain: give a person id or --pair SOURCE:ID SOURCE:ID\n";
-        return sync::kExitUsage;
+        return base::kExitUsage;
       }
       return cli::cmd_explain(args, explain_person, explain_pair);
     }
@@ -246,7 +247,7 @@ int main(int argc, char** argv) {
     if (*exit_codes) return cli::cmd_help_exit_codes();
   } catch (const std::exception& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitFailed;
+    return base::kExitFailed;
   }
-  return sync::kExitUsage;
+  return base::kExitUsage;
 }

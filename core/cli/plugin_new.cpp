@@ -18,6 +18,7 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/exit_codes.hpp"
 #include "cli/commands.hpp"
 #include "hopnhat/sdk/version.hpp"
 
@@ -183,13 +184,13 @@ int cmd_plugin_new(const std::string& name, const std::string& kind, const fs::p
     std::cerr << "hopnhat plugin new: \"" << name.substr(0, 60)
               << "\" is not a plugin name: expected a lower-case letter, then letters, digits, '-' or '_' (at most 40), "
                  "such as partydb-site\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
   PluginNames n{name, name, ""};
   std::replace(n.ident.begin(), n.ident.end(), '-', '_');
   if (cxx_keyword(n.ident)) {
     std::cerr << "hopnhat plugin new: \"" << name << "\" would name a C++ namespace that cannot be (a keyword or a reserved name); choose another\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
   bool upper = true;
   for (char c : n.ident) {
@@ -205,13 +206,13 @@ int cmd_plugin_new(const std::string& name, const std::string& kind, const fs::p
     std::cerr << "hopnhat plugin new: the plugin template was not found "
               << (template_given.empty() ? "beside hopnhat (share/hopnhat/template of its prefix)" : "in " + template_given.string())
               << "; name its folder with --template\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
   const fs::path dir = dir_given.empty() ? fs::path(name) : dir_given;
   std::error_code ec;
   if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec))) {
     std::cerr << "hopnhat plugin new: " << dir.string() << " exists and is not an empty folder; nothing was written\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
   const fs::path staging = dir.string() + ".new-" + std::to_string(::getpid());
   try {
@@ -247,14 +248,14 @@ int cmd_plugin_new(const std::string& name, const std::string& kind, const fs::p
   } catch (const std::exception& e) {
     fs::remove_all(staging, ec);
     std::cerr << "hopnhat plugin new: " << e.what() << "; nothing was written\n";
-    return sync::kExitFailed;
+    return base::kExitFailed;
   }
   std::cout << "made " << dir.string() << ": the " << (kind == "both" ? "importer and exporter" : kind) << " plugin \"" << name
             << "\" (SDK ABI " << sdk::kAbiVersion << ") from " << tmpl->string() << "\n"
             << "next: cmake -S " << dir.string() << " -B " << (dir / "build").string() << " -DCMAKE_PREFIX_PATH="
             << prefix_hint(*tmpl) << " && cmake --build " << (dir / "build").string()
             << " && (cd " << (dir / "build").string() << " && ctest --output-on-failure)\n";
-  return sync::kExitOk;
+  return base::kExitOk;
 }
 
 }  // namespace hopnhat::cli

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/exit_codes.hpp"
 #include "cli/commands.hpp"
 #include "admin/audit.hpp"
 #include "base/iso_time.hpp"
@@ -15,7 +16,6 @@
 #include "org/places.hpp"
 #include "store/store.hpp"
 #include "sync/open_store.hpp"
-#include "sync/sync_job.hpp"
 #include "sync/unit_cases.hpp"
 
 namespace hopnhat::cli {
@@ -25,12 +25,12 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
     auto cfg = config::load_config(args.config);
     if (!cfg.organisation) {
       std::cerr << "hopnhat: " << cfg.file.string() << ": no \"organisation\": name the units file (docs/organisation.md)\n";
-      return sync::kExitUsage;
+      return base::kExitUsage;
     }
     const std::string as_of = as_of_given.empty() ? org::today_iso() : as_of_given;
     if (!org::is_iso_date(as_of)) {
       std::cerr << "hopnhat units list: --as-of expects a date YYYY-MM-DD, got \"" << as_of.substr(0, 40) << "\"\n";
-      return sync::kExitUsage;
+      return base::kExitUsage;
     }
     auto store = sync::open_store(cfg, false);
     const org::PositionLevels levels(cfg.head_titles, cfg.deputy_titles);
@@ -38,7 +38,7 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
 
     if (args.format == "json") {
       std::cout << sync::headcount_json(count, *cfg.organisation).dump(2) << "\n";
-      return sync::kExitOk;
+      return base::kExitOk;
     }
     std::cout << "code,name,kind,headcount,heads,deputies,predecessors\n";
     for (const auto& u : count.units) {
@@ -68,10 +68,10 @@ int cmd_units_list(const CommonArgs& args, const std::string& as_of_given) {
     if (!count.disputed.empty())
       std::cerr << count.disputed.size() << " persons have sources that name different units as their posting on " << as_of
                 << "; each is counted where most sources put them (--format json lists them)\n";
-    return sync::kExitOk;
+    return base::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
 }
 
@@ -80,11 +80,11 @@ int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::
     auto cfg = config::load_config(args.config);
     if (!cfg.organisation) {
       std::cerr << "hopnhat: " << cfg.file.string() << ": no \"organisation\": name the units file (docs/organisation.md)\n";
-      return sync::kExitUsage;
+      return base::kExitUsage;
     }
     if (!remove && !cfg.organisation->latest(code)) {
       std::cerr << "hopnhat units alias: no unit has the code \"" << code.substr(0, 40) << "\" in the units file\n";
-      return sync::kExitUsage;
+      return base::kExitUsage;
     }
     const char* login = std::getenv("USER");
     const std::string actor = std::string("cli:") + (login && *login ? login : "unknown");
@@ -95,7 +95,7 @@ int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::
         if (!store->delete_unit_alias(text)) {
           store->rollback();
           std::cerr << "hopnhat units alias: no alias \"" << text << "\"\n";
-          return sync::kExitFailed;
+          return base::kExitFailed;
         }
         admin::audit(*store, actor, "unit.alias.remove", {{"text", text}});
       } else {
@@ -108,10 +108,10 @@ int cmd_units_alias(const CommonArgs& args, const std::string& text, const std::
       throw;
     }
     std::cout << (remove ? "removed: \"" + text + "\"" : "\"" + text + "\" → " + code) << "\n";
-    return sync::kExitOk;
+    return base::kExitOk;
   } catch (const config::ConfigError& e) {
     std::cerr << "hopnhat: " << e.what() << "\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
 }
 
@@ -122,7 +122,7 @@ int cmd_places(const std::vector<std::string>& texts, const std::string& format,
       registry = config::load_config(config_path).places;
     } catch (const config::ConfigError& e) {
       std::cerr << "hopnhat: " << e.what() << "\n";
-      return sync::kExitUsage;
+      return base::kExitUsage;
     }
   }
   const org::PlaceRegistry& places = registry ? *registry : org::PlaceRegistry::builtin();
@@ -143,7 +143,7 @@ int cmd_places(const std::vector<std::string>& texts, const std::string& format,
     std::cout << "\n";
   }
   if (format == "json") std::cout << out.dump(2) << "\n";
-  return sync::kExitOk;
+  return base::kExitOk;
 }
 
 }  // namespace hopnhat::cli

@@ -1,6 +1,6 @@
 #include "config/json_schema.hpp"
 
-#include "match/similarity.hpp"
+#include "base/similarity.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -26,7 +26,7 @@ bool is_index(const std::string& segment) {
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
-  return static_cast<std::size_t>(match::damerau_levenshtein(match::to_u32(a), match::to_u32(b), 8));
+  return static_cast<std::size_t>(base::damerau_levenshtein(base::to_u32(a), base::to_u32(b), 8));
 }
 
 // The sub-schema at a valijson context, following "properties" and "items" only.

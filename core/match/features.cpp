@@ -13,7 +13,7 @@
 #include "text/citizen_id.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
-#include "match/similarity.hpp"
+#include "base/similarity.hpp"
 #include "text/date.hpp"
 #include "text/names.hpp"
 #include "text/normalize.hpp"
@@ -35,7 +35,7 @@ std::uint32_t StringPool::intern(std::string_view s, bool compared) {
     it = ids_.emplace(Key{std::string_view(strings_.emplace_back(s)), key.hash}, id).first;
     u32_.emplace_back();
   }
-  if (compared && u32_[it->second].empty() && !is_ascii(s)) u32_[it->second] = to_u32(strings_[it->second]);
+  if (compared && u32_[it->second].empty() && !base::is_ascii(s)) u32_[it->second] = base::to_u32(strings_[it->second]);
   return it->second;
 }
 
@@ -48,17 +48,17 @@ auto on_values(const std::string& ta, const std::u32string& ua, const std::strin
                Compare compare) {
   if (ua.empty() && ub.empty()) return compare(std::string_view(ta), std::string_view(tb));
   std::u32string ca, cb;
-  return compare(std::u32string_view(ua.empty() ? (ca = to_u32(ta)) : ua), std::u32string_view(ub.empty() ? (cb = to_u32(tb)) : ub));
+  return compare(std::u32string_view(ua.empty() ? (ca = base::to_u32(ta)) : ua), std::u32string_view(ub.empty() ? (cb = base::to_u32(tb)) : ub));
 }
 
 }  // namespace
 
 double StringPool::jaro_winkler(std::uint32_t a, std::uint32_t b) const {
-  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return match::jaro_winkler(x, y); });
+  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return base::jaro_winkler(x, y); });
 }
 
 bool StringPool::within_one_edit(std::uint32_t a, std::uint32_t b) const {
-  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return match::within_one_edit(x, y); });
+  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return base::within_one_edit(x, y); });
 }
 
 namespace {

@@ -8,7 +8,7 @@
 
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
-#include "match/similarity.hpp"
+#include "base/similarity.hpp"
 #include "merge/golden_text.hpp"
 #include "text/citizen_id.hpp"
 #include "text/names.hpp"
@@ -18,7 +18,7 @@ namespace hopnhat::merge {
 namespace {
 
 struct Candidate {
-  const store::StoredRecord* record;
+  const record::StoredRecord* record;
   std::string value;       // normalised
   std::string compare_key; // what "the same value" means for this field
   bool valid;
@@ -73,7 +73,7 @@ bool contains(sdk::FieldType type, std::string_view more, std::string_view less)
 // names one edit apart (folded), dates with day and month swapped, a year apart or one digit
 // apart.
 bool error_pattern(sdk::FieldType type, std::string_view a, std::string_view b) {
-  if (type == sdk::FieldType::kName) return match::within_one_edit(a, b);
+  if (type == sdk::FieldType::kName) return base::within_one_edit(a, b);
   if (type == sdk::FieldType::kDate && a.size() == 10 && b.size() == 10) {
     if (a.substr(0, 4) == b.substr(0, 4) && a.substr(5, 2) == b.substr(8, 2) && a.substr(8, 2) == b.substr(5, 2)) return true;
     if (a.substr(4) == b.substr(4)) {
@@ -200,7 +200,7 @@ const std::size_t kGenderIndex = *index_of("gender");
 
 }  // namespace
 
-GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records,
+GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& records,
                           const std::vector<const text::NormalizedFields*>& normalized, const SurvivorshipRules& rules) {
   // Called for every person of a run: the priority list of each field is found once per call,
   // and the buffers are reused from person to person.
@@ -219,7 +219,7 @@ GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records
     const auto& order = *orders[index];
     cands.clear();
     for (std::size_t k = 0; k < records.size(); ++k) {
-      const store::StoredRecord* r = records[k];
+      const record::StoredRecord* r = records[k];
       std::string value(normalized[k]->at(index));
       if (value.empty()) continue;
       std::string key = field.type == sdk::FieldType::kName ? sdk::fold(value) : value;

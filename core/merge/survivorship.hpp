@@ -26,7 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/store.hpp"
+#include "record/stored_record.hpp"
 #include "text/normalize.hpp"
 
 namespace hopnhat::merge {
@@ -62,7 +62,7 @@ struct ConflictFinding {
 struct GoldenValue {
   std::string_view field;               // a name in sdk::kCanonicalFields (static storage)
   std::string value;
-  const store::StoredRecord* record;    // the winning record: source, id and the run it changed in
+  const record::StoredRecord* record;    // the winning record: source, id and the run it changed in
   std::string_view rule;                // only_value, agreement, more_precise, valid_value, plausible_spelling,
                                         // consistent_with_cccd, source_priority (decision: later)
 };
@@ -79,7 +79,7 @@ struct GoldenRecord {
 };
 
 /// `normalized[k]` holds the normalised values of `records[k]`.
-GoldenRecord build_golden(const std::vector<const store::StoredRecord*>& records,
+GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& records,
                           const std::vector<const text::NormalizedFields*>& normalized, const SurvivorshipRules& rules);
 
 }  // namespace hopnhat::merge

@@ -395,11 +395,11 @@ json Api::explanation(const std::string& a, const std::string& b) {
   std::int64_t newest = runs.empty() ? 0 : runs.front().id;
   if (!explainer_ || explainer_run_ != newest) {
     explainer_.reset();
-    explainer_ = std::make_unique<match::Explainer>(*store_, config_.match);
+    explainer_ = std::make_unique<sync::Explainer>(*store_, config_.match);
     explainer_run_ = newest;
   }
-  json out = match::Explainer::to_json(explainer_->explain(a, b), a, b);
-  out["cluster"] = match::Explainer::to_json(explainer_->cluster(a, b));  // the two persons as wholes
+  json out = sync::Explainer::to_json(explainer_->explain(a, b), a, b);
+  out["cluster"] = sync::Explainer::to_json(explainer_->cluster(a, b));  // the two persons as wholes
   return out;
 }
 

@@ -16,7 +16,7 @@
 
 #include "admin/users.hpp"
 #include "config/config.hpp"
-#include "match/explainer.hpp"
+#include "sync/explainer.hpp"
 #include "store/store.hpp"
 
 namespace hopnhat::server {
@@ -66,7 +66,7 @@ class Api {
   std::counting_semaphore<256> verify_slots_{std::clamp<std::ptrdiff_t>(std::thread::hardware_concurrency(), 2, 256)};
   std::unique_ptr<store::Store> store_;
   admin::SessionSettings sessions_;
-  std::unique_ptr<match::Explainer> explainer_;
+  std::unique_ptr<sync::Explainer> explainer_;
   std::int64_t explainer_run_ = -1;
   // The units page counts every living person: counted once per date and state of the store
   // (the newest run and audit entry: a run or an alias changes them).

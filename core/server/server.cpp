@@ -7,9 +7,9 @@
 #include <iostream>
 #include <thread>
 
+#include "base/exit_codes.hpp"
 #include "server/api.hpp"
 #include "server/connection_guard.hpp"
-#include "sync/sync_job.hpp"
 
 namespace hopnhat::server {
 namespace embedded {
@@ -61,13 +61,13 @@ int run(Server& svr, const config::Config& cfg, const ServeOptions& options, boo
     port = std::stoi(port_text);
   } catch (...) {
     std::cerr << "hopnhat serve: --listen expects ADDRESS:PORT, got \"" << options.listen << "\"\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
   if (port == 0) port = svr.bind_to_any_port(host);
   else if (!svr.bind_to_port(host, port)) port = -1;
   if (port <= 0) {
     std::cerr << "hopnhat serve: cannot listen on " << options.listen << " (in use, or not an address of this machine)\n";
-    return sync::kExitFailed;
+    return base::kExitFailed;
   }
   auto guard = std::make_shared<ConnectionGuard>(port, ConnectionGuard::Limits{});
   // Marks a request as being answered, so the guard leaves its connection alone meanwhile.
@@ -127,7 +127,7 @@ int run(Server& svr, const config::Config& cfg, const ServeOptions& options, boo
   bool ok = svr.listen_after_bind();
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
-  return ok ? sync::kExitOk : sync::kExitFailed;
+  return ok ? base::kExitOk : base::kExitFailed;
 }
 
 }  // namespace
@@ -135,13 +135,13 @@ int run(Server& svr, const config::Config& cfg, const ServeOptions& options, boo
 int serve(const config::Config& cfg, const ServeOptions& options) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     std::cerr << "hopnhat serve: --tls-cert and --tls-key go together\n";
-    return sync::kExitUsage;
+    return base::kExitUsage;
   }
   if (!options.tls_cert.empty()) {
     httplib::SSLServer svr(options.tls_cert.c_str(), options.tls_key.c_str());
     if (!svr.is_valid()) {
       std::cerr << "hopnhat serve: cannot use " << options.tls_cert << " and " << options.tls_key << " (not a PEM certificate and its key?)\n";
-      return sync::kExitUsage;
+      return base::kExitUsage;
     }
     return run(svr, cfg, options, true);
   }

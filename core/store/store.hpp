@@ -21,17 +21,13 @@
 #include <vector>
 
 #include "hopnhat/sdk/record.hpp"
+#include "record/stored_record.hpp"
 #include "store/store_error.hpp"
 
 namespace hopnhat::store {
 
-struct StoredRecord {
-  sdk::SourceRecord record;  // source, id, origin, fields, attributes, content_hash
-  std::int64_t first_run = 0;
-  std::int64_t changed_run = 0;
-  std::optional<std::int64_t> deleted_run;
-  std::string normalized;  // JSON text of text::NormalizedFields, "{}" when not computed yet
-};
+/// The store keeps records as the host holds them (core/record).
+using record::StoredRecord;
 
 /// What a run compares a freshly read record with: is it new, changed or the same?
 struct RecordState {

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/exit_codes.hpp"
 #include "sync/sync_job.hpp"
 
 namespace hopnhat::sync {
@@ -115,7 +116,7 @@ void on_signal(int sig) {
 void on_exit() {
   if (!g.armed.exchange(false)) return;
   ended("the process was ended by a call to exit()");
-  ::_exit(g.committed ? g.exit_code : kExitFailed);
+  ::_exit(g.committed ? g.exit_code : base::kExitFailed);
 }
 
 std::terminate_handler g_previous_terminate = nullptr;
@@ -135,7 +136,7 @@ void on_terminate() {
     for (char& c : how)
       if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = ' ';
     ended(how.substr(0, 400).c_str());
-    ::_exit(g.committed ? g.exit_code : kExitFailed);
+    ::_exit(g.committed ? g.exit_code : base::kExitFailed);
   }
   if (g_previous_terminate) g_previous_terminate();
   std::abort();

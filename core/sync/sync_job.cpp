@@ -16,6 +16,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "base/bounded_text.hpp"
+#include "base/exit_codes.hpp"
 #include "base/iso_time.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
@@ -441,7 +442,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     if (options.dry_run) store->rollback();
     else store->commit();
     guard.outcome_recorded(report.summary(), report.json_text(2), options.report_path,
-                           report.partial ? kExitPartial : kExitOk);
+                           report.partial ? base::kExitPartial : base::kExitOk);
   } catch (const std::exception& e) {
     report.status = "failed";
     report.error = base::bounded(e.what(), kMaxMessageBytes);
@@ -467,7 +468,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
         spdlog::error("could not record the failed run: {}", e2.what());
       }
     }
-    guard.outcome_recorded(report.summary(), report.json_text(2), options.report_path, kExitFailed);
+    guard.outcome_recorded(report.summary(), report.json_text(2), options.report_path, base::kExitFailed);
   }
   unload(plugins);
   return report;

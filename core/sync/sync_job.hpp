@@ -12,9 +12,6 @@
 
 namespace hopnhat::sync {
 
-/// Process exit codes, shared by every command (`hopnhat help exit-codes`).
-enum ExitCode : int { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPartial = 3, kExitLocked = 4 };
-
 struct SyncOptions {
   bool dry_run = false;
   bool rematch = false;     // match every record and train a new model, however few changed

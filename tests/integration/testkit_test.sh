@@ -8,28 +8,13 @@ KIT="$BUILD_DIR/bin/hopnhat-testkit"
 PLUGINS="$BUILD_DIR/tests/plugins"
 MISBEHAVING="$PLUGINS/misbehaving/test-misbehaving.plugin.json"
 
-# The kit's XML report, flattened: "check :: message" per failure, then the cases' counts.
-failures() {
-  python3 - "$1" <<'PY'
-import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-for tc in root.iter('TestCase'):
-    for f in tc.iter('Failure'):
-        print(tc.get('name') + ' :: ' + ' '.join(f.text.split()))
-c = root.find('.//OverallResultsCases')
-print('cases: %s passed, %s failed' % (c.get('successes'), c.get('failures')))
-PY
-}
 kit() {  # MODE [ARGS…]: runs the kit on the misbehaving plugin; RC, FAILURES, ERR and ELAPSED
   local mode=$1 start=$SECONDS
   shift
-  run_rc "$KIT" --manifest "$MISBEHAVING" --host "$HOPNHAT" --timeout 3 --importer-options "{\"mode\": \"$mode\"}" -r xml "$@"
+  run_rc "$KIT" --manifest "$MISBEHAVING" --host "$HOPNHAT" --timeout 3 --importer-options "{\"mode\": \"$mode\"}" --junit kit.xml "$@"
   ELAPSED=$((SECONDS - start))
-  FAILURES=""
-  if [[ "$OUT" == *"<Catch"* ]]; then
-    printf '%s' "$OUT" > kit.xml
-    FAILURES=$(failures kit.xml)
-  fi
+  # The kit's report: "FAILED: check :: message" per failure, then the cases' counts.
+  FAILURES=$(printf '%s\n' "$OUT" | sed -n 's/^FAILED: //p; /^cases: /p')
 }
 
 kit ok
@@ -47,6 +32,9 @@ expect_fail() {  # MODE CAUSE: the read check fails with CAUSE, so does the one 
   # after those ran and passed.
   assert_contains "$FAILURES" "the importer gives the same output for the same input :: $2" "later check ($1)"
   assert_contains "$FAILURES" "cases: 6 passed, 2 failed" "every check ran ($1)"
+  # The JUnit report says the same, for a CI server.
+  assert_eq "$(python3 -c 'import sys, xml.etree.ElementTree as ET; s = ET.parse("kit.xml").getroot().find("testsuite"); print(s.get("tests"), s.get("failures"), sorted({t.get("name") for t in s.iter("testcase") if t.find("failure") is not None}))')" \
+    "8 2 ['the importer gives the same output for the same input', 'the importer yields records with unique, non-empty ids and NFC text']" "the JUnit report ($1)"
 }
 expect_fail exit "read failed (the plugin process is gone): the plugin process exited with code 0 in the middle of its work"
 expect_fail print 'the plugin wrote 2 line(s) to its standard output during read (log with ctx.log instead); the first: "debug: reading"'
@@ -73,6 +61,18 @@ printf '[{"id": 1}]' > bad.json
 kit ok --expected-records bad.json
 assert_eq "$RC" "2" "a malformed expected-records file"
 assert_contains "$ERR" "bad.json: [0].id: expected a non-empty string" "its message"
+
+# Checks chosen by name or [tag]; a choice that matches none is an error, not a pass.
+run_rc "$KIT" --manifest "$PLUGINS/good/test-good.plugin.json" --list
+assert_contains "$OUT" "the importer reads the expected records  [importer][expected]" "--list"
+run_rc "$KIT" --manifest "$MISBEHAVING" --host "$HOPNHAT" --timeout 3 --importer-options '{"mode": "exit"}' "[manifest]"
+assert_eq "$RC" "0" "only the manifest checks, which a plugin that exits passes: $OUT"
+assert_contains "$OUT" "cases: 1 passed, 0 failed" "one check chosen"
+run_rc "$KIT" --manifest "$MISBEHAVING" "[no-such-tag]"
+assert_eq "$RC" "2" "a filter that matches nothing"
+run_rc "$KIT" --manifest "$MISBEHAVING" --no-such-option
+assert_eq "$RC" "2" "an unknown option"
+assert_contains "$ERR" "unknown option --no-such-option" "its message"
 
 # A host that cannot run is named before any check.
 run_rc "$KIT" --manifest "$MISBEHAVING" --host /nonexistent/hopnhat

@@ -88,7 +88,7 @@ TEST_CASE("a record's normalised values round-trip through the store's JSON, inv
 }
 
 TEST_CASE("a golden record's stored text reads back as its JSON shape, whatever its characters") {
-  store::StoredRecord r, q;
+  record::StoredRecord r, q;
   r.record.source = "nguồn \"A\"";
   r.record.id = "id\\1\t\x01";
   r.changed_run = 12345678901;
@@ -193,7 +193,7 @@ TEST_CASE("a record's raw fields are stored as the JSON library writes them, tex
 }
 
 TEST_CASE("survivorship: field priority, then source priority, understood values first, with provenance") {
-  store::StoredRecord party, civil;
+  record::StoredRecord party, civil;
   party.record.source = "party";
   party.record.id = "1";
   party.changed_run = 2;

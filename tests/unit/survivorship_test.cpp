@@ -10,11 +10,11 @@ namespace {
 
 // One person's records, each from its own source; survivorship with civil trusted first.
 struct Person {
-  std::deque<store::StoredRecord> records;
+  std::deque<record::StoredRecord> records;
   std::deque<text::NormalizedFields> normalized;
 
   Person& add(const std::string& source, std::map<std::string, std::string> fields) {
-    store::StoredRecord r;
+    record::StoredRecord r;
     r.record.source = source;
     r.record.id = source + std::to_string(records.size());
     r.record.fields = fields;
@@ -27,7 +27,7 @@ struct Person {
   std::vector<merge::DecisionRule> rules;  // administrators' rules in force
 
   merge::GoldenRecord golden() const {
-    std::vector<const store::StoredRecord*> rs;
+    std::vector<const record::StoredRecord*> rs;
     std::vector<const text::NormalizedFields*> ns;
     for (std::size_t i = 0; i < records.size(); ++i) {
       rs.push_back(&records[i]);

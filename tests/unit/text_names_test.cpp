@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "match/similarity.hpp"
+#include "base/similarity.hpp"
 #include "text/names.hpp"
 #include "text/repair.hpp"
 
@@ -45,24 +45,24 @@ TEST_CASE("text that is already right is left alone") {
 }
 
 TEST_CASE("Jaro-Winkler and Damerau-Levenshtein on code points") {
-  using match::to_u32;
-  CHECK(match::jaro_winkler(to_u32("martha"), to_u32("marhta")) == Approx(0.9611).epsilon(0.001));
-  CHECK(match::jaro_winkler(to_u32("dixon"), to_u32("dicksonx")) == Approx(0.8133).epsilon(0.001));
-  CHECK(match::jaro_winkler(to_u32("nguyễn"), to_u32("nguyễn")) == 1.0);
-  CHECK(match::jaro_winkler(to_u32(""), to_u32("a")) == 0.0);
-  CHECK(match::damerau_levenshtein(to_u32("001090012345"), to_u32("001090012354")) == 1);  // transposition
-  CHECK(match::damerau_levenshtein(to_u32("001090012345"), to_u32("001090012346")) == 1);
-  CHECK(match::damerau_levenshtein(to_u32("abc"), to_u32("xyz"), 1) == 2);  // stops past the limit
+  using base::to_u32;
+  CHECK(base::jaro_winkler(to_u32("martha"), to_u32("marhta")) == Approx(0.9611).epsilon(0.001));
+  CHECK(base::jaro_winkler(to_u32("dixon"), to_u32("dicksonx")) == Approx(0.8133).epsilon(0.001));
+  CHECK(base::jaro_winkler(to_u32("nguyễn"), to_u32("nguyễn")) == 1.0);
+  CHECK(base::jaro_winkler(to_u32(""), to_u32("a")) == 0.0);
+  CHECK(base::damerau_levenshtein(to_u32("001090012345"), to_u32("001090012354")) == 1);  // transposition
+  CHECK(base::damerau_levenshtein(to_u32("001090012345"), to_u32("001090012346")) == 1);
+  CHECK(base::damerau_levenshtein(to_u32("abc"), to_u32("xyz"), 1) == 2);  // stops past the limit
 }
 
 TEST_CASE("Byte forms of the similarities agree with the code-point ones") {
-  using match::to_u32;
-  CHECK(match::jaro_winkler(std::string_view("martha"), std::string_view("marhta")) == match::jaro_winkler(to_u32("martha"), to_u32("marhta")));
-  CHECK(match::within_one_edit(std::string_view("001090012345"), std::string_view("001090012354")));  // a swap
-  CHECK(match::within_one_edit(std::string_view("00109001234"), std::string_view("001090012345")));   // one missing
-  CHECK_FALSE(match::within_one_edit(std::string_view("001090012345"), std::string_view("001090012453")));
-  CHECK(match::within_one_edit(to_u32("nguyễn"), to_u32("nguyên")));  // one code point, two bytes
-  CHECK_FALSE(match::within_one_edit(std::string_view("nguyễn"), std::string_view("nguyên")));
+  using base::to_u32;
+  CHECK(base::jaro_winkler(std::string_view("martha"), std::string_view("marhta")) == base::jaro_winkler(to_u32("martha"), to_u32("marhta")));
+  CHECK(base::within_one_edit(std::string_view("001090012345"), std::string_view("001090012354")));  // a swap
+  CHECK(base::within_one_edit(std::string_view("00109001234"), std::string_view("001090012345")));   // one missing
+  CHECK_FALSE(base::within_one_edit(std::string_view("001090012345"), std::string_view("001090012453")));
+  CHECK(base::within_one_edit(to_u32("nguyễn"), to_u32("nguyên")));  // one code point, two bytes
+  CHECK_FALSE(base::within_one_edit(std::string_view("nguyễn"), std::string_view("nguyên")));
   // Every pair of strings of up to five letters over a small alphabet (and a longer name):
   // within_one_edit is damerau_levenshtein(.., 1) <= 1, Jaro-Winkler the same on bytes.
   std::vector<std::string> words{""};
@@ -78,13 +78,13 @@ TEST_CASE("Byte forms of the similarities agree with the code-point ones") {
   int checked = 0;
   for (const auto& a : words)
     for (const auto& b : words) {
-      const bool one = match::damerau_levenshtein(to_u32(a), to_u32(b), 1) <= 1;
-      REQUIRE(match::within_one_edit(std::string_view(a), std::string_view(b)) == one);
-      REQUIRE(match::within_one_edit(to_u32(a), to_u32(b)) == one);
-      REQUIRE(match::jaro_winkler(std::string_view(a), std::string_view(b)) == match::jaro_winkler(to_u32(a), to_u32(b)));
+      const bool one = base::damerau_levenshtein(to_u32(a), to_u32(b), 1) <= 1;
+      REQUIRE(base::within_one_edit(std::string_view(a), std::string_view(b)) == one);
+      REQUIRE(base::within_one_edit(to_u32(a), to_u32(b)) == one);
+      REQUIRE(base::jaro_winkler(std::string_view(a), std::string_view(b)) == base::jaro_winkler(to_u32(a), to_u32(b)));
       ++checked;
     }
   CHECK(checked > 10000);
-  CHECK(match::is_ascii("nguyen"));
-  CHECK_FALSE(match::is_ascii("nguyễn"));
+  CHECK(base::is_ascii("nguyen"));
+  CHECK_FALSE(base::is_ascii("nguyễn"));
 }

@@ -1,8 +1,6 @@
 // The conformance tests. Each names the behaviour a plugin must have. The plugin runs in a child
 // process (plugin/isolated.hpp) with settings().timeout_s for each op, read or export: a crash,
 // hang, exit or print fails the check that caused it, with the cause, and the next check runs.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
 #include <fstream>
@@ -11,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "check.hpp"
 #include "config/json_schema.hpp"
 #include "hopnhat/sdk/text.hpp"
 #include "plugin/isolated.hpp"
@@ -19,6 +18,7 @@
 
 namespace {
 
+using hopnhat::testkit::section;
 using hopnhat::testkit::settings;
 namespace sdk = hopnhat::sdk;
 namespace plugin = hopnhat::plugin;
@@ -140,31 +140,31 @@ void check_option_rejections(const nlohmann::json& schema, const nlohmann::json&
     return st.is_ok();
   };
   std::string message;
-  SECTION("the options given to the testkit are accepted") {
+  section("the options given to the testkit are accepted", [&] {
     INFO("options: " << valid.dump());
     CHECK(configure(valid, message));
     INFO(message);
-  }
-  SECTION("an unknown option is rejected with a message that names it") {
+  });
+  section("an unknown option is rejected with a message that names it", [&] {
     nlohmann::json bad = valid;
     bad["no_such_option_xyz"] = 1;
     CHECK_FALSE(configure(bad, message));
-    CHECK_THAT(message, Catch::Contains("no_such_option_xyz"));
-  }
-  SECTION("options that are not a JSON object are rejected") {
+    CHECK_CONTAINS(message, "no_such_option_xyz");
+  });
+  section("options that are not a JSON object are rejected", [&] {
     CHECK_FALSE(configure(nlohmann::json::array({1, 2}), message));
     CHECK_FALSE(message.empty());
-  }
-  SECTION("a value of the wrong type is rejected with a message that names the option") {
+  });
+  section("a value of the wrong type is rejected with a message that names the option", [&] {
     if (!schema.contains("properties")) return;
     for (auto& [name, prop] : schema["properties"].items()) {
       nlohmann::json bad = valid;
       bad[name] = wrong_value_for(prop);
       INFO("option " << name << " = " << bad[name].dump());
       CHECK_FALSE(configure(bad, message));
-      CHECK_THAT(message, Catch::Contains(name));
+      CHECK_CONTAINS(message, name);
     }
-  }
+  });
 }
 
 std::vector<sdk::SourceRecord> read_all(const nlohmann::json& options, const fs::path& base, std::vector<std::string>* rejected = nullptr) {
@@ -182,7 +182,7 @@ std::vector<sdk::SourceRecord> read_all(const nlohmann::json& options, const fs:
 
 }  // namespace
 
-TEST_CASE("the manifest is valid and its option schemas are JSON Schemas", "[manifest]") {
+TESTKIT_CASE("the manifest is valid and its option schemas are JSON Schemas", "[manifest]") {
   const auto& m = manifest();
   CHECK_FALSE(m.name.empty());
   CHECK((m.importer || m.exporter));
@@ -191,7 +191,7 @@ TEST_CASE("the manifest is valid and its option schemas are JSON Schemas", "[man
   CHECK(fs::exists(m.library_path));
 }
 
-TEST_CASE("the library loads and carries this SDK's ABI stamp", "[load]") {
+TESTKIT_CASE("the library loads and carries this SDK's ABI stamp", "[load]") {
   for (const char* kind : {"importer", "exporter"}) {
     if (std::string(kind) == "importer" ? !manifest().importer : !manifest().exporter) continue;
     plugin::PluginProcess process(isolation(), kind);
@@ -202,12 +202,12 @@ TEST_CASE("the library loads and carries this SDK's ABI stamp", "[load]") {
   }
 }
 
-TEST_CASE("the importer rejects bad options clearly", "[importer][options]") {
+TESTKIT_CASE("the importer rejects bad options clearly", "[importer][options]") {
   if (!manifest().importer || settings().importer_options.is_null()) return;
   check_option_rejections(manifest().importer_options, settings().importer_options, true);
 }
 
-TEST_CASE("the importer yields records with unique, non-empty ids and NFC text", "[importer]") {
+TESTKIT_CASE("the importer yields records with unique, non-empty ids and NFC text", "[importer]") {
   if (!manifest().importer || settings().importer_options.is_null()) return;
   auto records = read_all(settings().importer_options, settings().base_dir);
   REQUIRE_FALSE(records.empty());
@@ -224,7 +224,7 @@ TEST_CASE("the importer yields records with unique, non-empty ids and NFC text",
   }
 }
 
-TEST_CASE("the importer gives the same output for the same input", "[importer]") {
+TESTKIT_CASE("the importer gives the same output for the same input", "[importer]") {
   if (!manifest().importer || settings().importer_options.is_null()) return;
   auto first = read_all(settings().importer_options, settings().base_dir);
   auto second = read_all(settings().importer_options, settings().base_dir);
@@ -235,19 +235,19 @@ TEST_CASE("the importer gives the same output for the same input", "[importer]")
   }
 }
 
-TEST_CASE("the importer reads the expected records", "[importer][expected]") {
+TESTKIT_CASE("the importer reads the expected records", "[importer][expected]") {
   if (!manifest().importer || !settings().has_expected_records) return;
   auto records = read_all(settings().importer_options, settings().base_dir);
   std::string difference = hopnhat::testkit::first_difference(settings().expected_records, records);
   if (!difference.empty()) FAIL("what the importer read differs from --expected-records: " << difference);
 }
 
-TEST_CASE("the exporter rejects bad options clearly", "[exporter][options]") {
+TESTKIT_CASE("the exporter rejects bad options clearly", "[exporter][options]") {
   if (!manifest().exporter || settings().exporter_options.is_null()) return;
   check_option_rejections(manifest().exporter_options, settings().exporter_options, false);
 }
 
-TEST_CASE("the exporter writes what it was given", "[exporter]") {
+TESTKIT_CASE("the exporter writes what it was given", "[exporter]") {
   if (!manifest().exporter || settings().exporter_options.is_null()) return;
   std::vector<sdk::PersonRecord> persons(3);
   const char* names[] = {"Nguyễn Văn An", "Trần Thị Ánh", "Đặng Hữu Đức"};
@@ -278,7 +278,7 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
     return result;
   };
 
-  SECTION("every person is written") {
+  section("every person is written", [&] {
     TempDir dir;
     auto result = run_export(dir.path, false);
     CHECK(result.written == 3);
@@ -290,8 +290,8 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
       CHECK(back[i].fields["full_name"] == names[i]);
       CHECK(back[i].fields["citizen_id"] == persons[i].value("citizen_id"));
     }
-  }
-  SECTION("a patched output is what a whole export writes") {
+  });
+  section("a patched output is what a whole export writes", [&] {
     // An exporter that returns a state and then accepts it must, given only the changes, leave
     // exactly the output a whole export of the new persons leaves.
     TempDir dir;
@@ -346,11 +346,11 @@ TEST_CASE("the exporter writes what it was given", "[exporter]") {
       require_ok(exporter->finish(result), *exporter, "finish");
     }
     CHECK(patched == snapshot(whole_dir.path));
-  }
-  SECTION("a dry run writes nothing") {
+  });
+  section("a dry run writes nothing", [&] {
     TempDir dir;
     auto result = run_export(dir.path, true);
     CHECK(result.written == 3);
     CHECK(fs::is_empty(dir.path));
-  }
+  });
 }

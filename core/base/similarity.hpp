@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace hopnhat::match {
+namespace hopnhat::base {
 
 /// Jaro–Winkler similarity in [0, 1] (prefix scale 0.1, up to 4 characters).
 double jaro_winkler(std::u32string_view a, std::u32string_view b);
@@ -27,4 +27,4 @@ int damerau_levenshtein(std::u32string_view a, std::u32string_view b, int limit 
 /// UTF-8 to code points (invalid bytes become U+FFFD).
 std::u32string to_u32(std::string_view utf8);
 
-}  // namespace hopnhat::match
+}  // namespace hopnhat::base

@@ -1,19 +1,22 @@
-#include "match/explainer.hpp"
+#include "sync/explainer.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-namespace hopnhat::match {
+namespace hopnhat::sync {
 
-Explainer::Explainer(store::Store& store, const MatchSettings& settings) : settings_(settings) {
+using match::FeatureTable;
+using match::ModelParameters;
+
+Explainer::Explainer(store::Store& store, const match::MatchSettings& settings) : settings_(settings) {
   auto model = store.latest_model();
   if (!model) throw std::runtime_error("the store holds no match model yet; run `hopnhat sync` first");
   model_ = ModelParameters::from_json(nlohmann::json::parse(*model));
   bool same_levels = model_.m.size() == settings.comparisons.size();
   for (std::size_t c = 0; same_levels && c < model_.m.size(); ++c)
-    same_levels = model_.m[c].size() == level_names(settings.comparisons[c].kind).size();
+    same_levels = model_.m[c].size() == match::level_names(settings.comparisons[c].kind).size();
   if (!same_levels)
     throw std::runtime_error("the configuration's match comparisons (or this hopnhat's comparison levels) changed since the last run; run `hopnhat sync` first");
   records_ = store.active_records();
@@ -26,13 +29,13 @@ Explainer::Explainer(store::Store& store, const MatchSettings& settings) : setti
   features_ = std::make_unique<FeatureTable>(inputs, settings);
 }
 
-Explanation Explainer::explain(const std::string& a, const std::string& b) const {
+match::Explanation Explainer::explain(const std::string& a, const std::string& b) const {
   for (const auto& k : {a, b})
     if (!has(k)) throw std::runtime_error("no active record " + k + " (write SOURCE:ID, as `hopnhat links` shows)");
-  return explain_pair(*features_, settings_, model_, index_.at(a), index_.at(b));
+  return match::explain_pair(*features_, settings_, model_, index_.at(a), index_.at(b));
 }
 
-nlohmann::json Explainer::to_json(const Explanation& e, const std::string& a, const std::string& b) {
+nlohmann::json Explainer::to_json(const match::Explanation& e, const std::string& a, const std::string& b) {
   nlohmann::json terms = nlohmann::json::array();
   for (const auto& t : e.terms)
     terms.push_back({{"comparison", t.comparison}, {"a", t.value_a}, {"b", t.value_b}, {"level", t.level},
@@ -60,7 +63,7 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
       v.capped = true;
       return;
     }
-    const double p = score_pair(*features_, settings_, model_, x, y).probability;
+    const double p = match::score_pair(*features_, settings_, model_, x, y).probability;
     v.mean_probability += p;
     ++v.pairs;
     if (p < v.min_probability) {
@@ -98,4 +101,4 @@ nlohmann::json Explainer::to_json(const ClusterView& v) {
           {"min_probability", v.min_probability}, {"weakest", {v.weakest_a, v.weakest_b}}, {"decision", v.decision}};
 }
 
-}  // namespace hopnhat::match
+}  // namespace hopnhat::sync

@@ -15,7 +15,7 @@
 #include "match/features.hpp"
 #include "store/store.hpp"
 
-namespace hopnhat::match {
+namespace hopnhat::sync {
 
 /// What the clustering weighs beyond one pair: every pair across two persons (or within one),
 /// as the anti-chaining rule does before it lets a record join a person.
@@ -33,23 +33,23 @@ struct ClusterView {
 class Explainer {
  public:
   /// Throws std::runtime_error when the store has no model yet or the comparisons changed.
-  Explainer(store::Store& store, const MatchSettings& settings);
+  Explainer(store::Store& store, const match::MatchSettings& settings);
 
   bool has(const std::string& key) const { return index_.count(key) != 0; }  // key: "source:id"
   const std::map<std::string, std::string>& person_of() const { return person_of_; }
-  Explanation explain(const std::string& a, const std::string& b) const;
-  static nlohmann::json to_json(const Explanation& e, const std::string& a, const std::string& b);
+  match::Explanation explain(const std::string& a, const std::string& b) const;
+  static nlohmann::json to_json(const match::Explanation& e, const std::string& a, const std::string& b);
   /// The persons of records a and b weighed as wholes (records of a person only when a == b's).
   ClusterView cluster(const std::string& a, const std::string& b) const;
   static nlohmann::json to_json(const ClusterView& v);
 
  private:
-  const MatchSettings& settings_;
+  const match::MatchSettings& settings_;
   std::vector<store::StoredRecord> records_;
   std::map<std::string, std::uint32_t> index_;
   std::map<std::string, std::string> person_of_;
-  ModelParameters model_;
-  std::unique_ptr<FeatureTable> features_;
+  match::ModelParameters model_;
+  std::unique_ptr<match::FeatureTable> features_;
 };
 
-}  // namespace hopnhat::match
+}  // namespace hopnhat::sync

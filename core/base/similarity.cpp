@@ -1,10 +1,10 @@
-#include "match/similarity.hpp"
+#include "base/similarity.hpp"
 
 #include <algorithm>
 #include <array>
 #include <vector>
 
-namespace hopnhat::match {
+namespace hopnhat::base {
 
 std::u32string to_u32(std::string_view s) {
   std::u32string out;
@@ -122,4 +122,4 @@ int damerau_levenshtein(std::u32string_view a, std::u32string_view b, int limit)
   return std::min(prev[static_cast<std::size_t>(lb)], limit + 1);
 }
 
-}  // namespace hopnhat::match
+}  // namespace hopnhat::base
