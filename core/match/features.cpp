@@ -303,7 +303,13 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
                          static_cast<std::uint32_t>(d->day ? 3 : d->month ? 2 : 1)};
           break;
         }
-        case ComparisonKind::kIdentifier: t[0] = v; break;
+        case ComparisonKind::kIdentifier:
+          t[0] = v;
+          // A citizen-ID column holds two numbering schemes: the 12-digit CCCD and, in older
+          // sources, the 9-digit CMND. Its length tells them apart (compared below).
+          if (ref_field[cmp_ref[c]] && sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId)
+            t[1] = std::to_string(v.size());
+          break;
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
         case ComparisonKind::kUnit: {
           // An agency has dozens of unit names and hundreds of thousands of records naming them.
@@ -371,7 +377,10 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
           f.slot[0] = in.date[c][0];
           f.slot[1] = in.date[c][1];
           break;
-        case ComparisonKind::kIdentifier: f.slot[0] = pool_.intern(t[0], true); break;
+        case ComparisonKind::kIdentifier:
+          f.slot[0] = pool_.intern(t[0], true);
+          f.slot[1] = t[1].empty() ? 0 : static_cast<std::uint32_t>(std::stoul(t[1]));  // a citizen ID's scheme
+          break;
         case ComparisonKind::kExact: f.slot[0] = pool_.intern(t[0]); break;
         case ComparisonKind::kUnit:
           if (!t[0].empty()) f.slot[0] = pool_.intern(t[0], true);
@@ -530,6 +539,10 @@ std::uint8_t FeatureTable::level_of(ComparisonKind kind, const Feature& a, const
     case ComparisonKind::kIdentifier: {
       if (a.slot[0] == b.slot[0]) return 2;
       if (pool_.within_one_edit(a.slot[0], b.slot[0])) return 1;
+      // Citizen IDs of different lengths, more than a typing error apart, are of two numbering
+      // schemes — an old 9-digit CMND in one source, the 12-digit CCCD in another — and differ
+      // whoever holds them: neither for nor against.
+      if (a.slot[1] != b.slot[1]) return kNullLevel;
       return 0;
     }
     case ComparisonKind::kExact: return a.slot[0] == b.slot[0] ? 1 : 0;

@@ -65,11 +65,17 @@ TEST_CASE("date levels, including swaps, partial precision and one mistyped digi
   CHECK(level_of(K::kDate, "birth_date", "1965", "1975") == "different");  // a year alone is no typed date
 }
 
-TEST_CASE("identifier levels: exact, one typing error, different") {
+TEST_CASE("identifier levels: exact, one typing error, different, or of two numbering schemes") {
   using K = match::ComparisonKind;
   CHECK(level_of(K::kIdentifier, "citizen_id", "001090012345", "01090012345") == "exact");  // leading zero restored
   CHECK(level_of(K::kIdentifier, "citizen_id", "001090012345", "001090012354") == "one typing error apart");
   CHECK(level_of(K::kIdentifier, "citizen_id", "001090012345", "001090099999") == "different");
+  // A 12-digit number that is not a CCCD (no such province) is still a CCCD mistyped: different.
+  CHECK(level_of(K::kIdentifier, "citizen_id", "022195807183", "021295496344") == "different");
+  // An old 9-digit CMND beside a 12-digit CCCD: two documents, whose numbers say nothing of
+  // whether one person holds both.
+  CHECK(level_of(K::kIdentifier, "citizen_id", "022189246461", "100959428") == "missing");
+  CHECK(level_of(K::kIdentifier, "citizen_id", "100959428", "100959429") == "one typing error apart");
 }
 
 TEST_CASE("text and exact levels") {
