@@ -34,6 +34,7 @@ struct ValueGroup {
   bool contained = false;       // a more precise group says all this one says
   int sources = 0;              // distinct sources saying it, or saying less but nothing else
   bool consistent = false;      // agrees with what the citizen ID embeds (citizen_id, birth_date)
+  bool place = false;           // citizen_id: its province is named in the person's home town or birth place
 };
 
 std::size_t rank_of(const std::vector<std::string>& order, const std::string& source) {
@@ -195,6 +196,29 @@ std::optional<std::size_t> index_of(std::string_view name) {
 }
 
 const std::size_t kIdIndex = *index_of("citizen_id");
+const std::size_t kHometownIndex = *index_of("hometown");
+const std::size_t kBirthPlaceIndex = *index_of("birth_place");
+
+// Whether the province a CCCD's first three digits name (where the birth was registered) is
+// named, as whole words, in a home town or birth place of the person's records ("Xã Tiên Lãng -
+// Tiên Yên - Quảng Ninh" for 022). A typing error in those digits names a province at random,
+// seldom the one the person's records name; the true number often names it.
+bool names_province_of(std::string_view id, const std::vector<const text::NormalizedFields*>& normalized) {
+  auto info = text::parse_citizen_id(id);
+  if (!info || info->province.empty()) return false;
+  const std::string province = sdk::fold(info->province);
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80; };
+  for (const auto* n : normalized)
+    for (std::size_t index : {kHometownIndex, kBirthPlaceIndex}) {
+      if (n->at(index).empty()) continue;
+      const std::string place = sdk::fold(n->at(index));
+      for (std::size_t at = place.find(province); at != std::string::npos; at = place.find(province, at + 1)) {
+        const std::size_t end = at + province.size();
+        if ((at == 0 || !letter(place[at - 1])) && (end == place.size() || !letter(place[end]))) return true;
+      }
+    }
+  return false;
+}
 const std::size_t kDateIndex = *index_of("birth_date");
 const std::size_t kGenderIndex = *index_of("gender");
 
@@ -282,6 +306,7 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
           else if (c.year_checked || c.gender_checked) ++agree;
         }
         groups[g].consistent = agree > 0 && disagree == 0;
+        groups[g].place = names_province_of(v, normalized);
       } else if (index == kDateIndex && facts.year && groups[g].valid) {
         groups[g].consistent = v.size() >= 4 && std::atoi(v.substr(0, 4).c_str()) == facts.year;
       } else if (index == kGenderIndex && !facts.gender.empty() && groups[g].valid) {
@@ -300,7 +325,8 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       if (a.valid != b.valid) { if (a.valid) win = g; continue; }
       if (a.plausible != b.plausible) { if (a.plausible) win = g; continue; }
       if (a.consistent != b.consistent) { if (a.consistent) win = g; continue; }
-      if (a.sources > b.sources) win = g;
+      if (a.sources != b.sources) { if (a.sources > b.sources) win = g; continue; }
+      if (a.place != b.place && a.place) win = g;
     }
     // Why it won, against the strongest other maximal group.
     std::string_view rule = "more_precise";
@@ -315,6 +341,7 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       else if (a.plausible != b.plausible) why = "plausible_spelling";
       else if (a.consistent != b.consistent) why = "consistent_with_cccd";
       else if (a.sources != b.sources) why = "agreement";
+      else if (a.place != b.place) why = "consistent_with_place";
       else {
         why = "source_priority";
         // Equal standing: a typing pattern explains the difference, or a person must decide.
@@ -324,8 +351,8 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       }
       // The weakest reason that was needed names the rule.
       auto strength = [](std::string_view r) {
-        return r == "source_priority" ? 0 : r == "agreement" ? 1 : r == "consistent_with_cccd" ? 2 : r == "plausible_spelling" ? 3
-             : r == "valid_value" ? 4 : 5;
+        return r == "source_priority" ? 0 : r == "consistent_with_place" ? 1 : r == "agreement" ? 2 : r == "consistent_with_cccd" ? 3
+             : r == "plausible_spelling" ? 4 : r == "valid_value" ? 5 : 6;
       };
       if (strength(why) < strength(rule)) rule = why;
     }

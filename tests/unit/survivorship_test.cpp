@@ -107,6 +107,33 @@ TEST_CASE("survivorship: the CCCD consistent with the birth year and gender wins
   CHECK(settled_by(g, "citizen_id") == "consistent_with_cccd");
 }
 
+TEST_CASE("survivorship: of two CCCDs a typing error apart, the one naming the province of the home town wins") {
+  // 022 is Quảng Ninh, 062 Kon Tum: both consistent with the birth year and gender.
+  auto g = Person()
+               .add("civil", {{"citizen_id", "062077777423"}, {"birth_date", "1977-10-10"}, {"gender", "Nam"}})
+               .add("party", {{"citizen_id", "022077777423"}, {"birth_date", "1977-10-10"}, {"gender", "Nam"},
+                              {"hometown", "Xã Tiên Lãng - Tiên Yên - Quảng Ninh"}})
+               .golden();
+  CHECK(value_of(g, "citizen_id").value == "022077777423");
+  CHECK(value_of(g, "citizen_id").rule == "consistent_with_place");
+  CHECK_FALSE(conflict_on(g, "citizen_id"));
+  CHECK(settled_by(g, "citizen_id") == "consistent_with_place");
+  // A province named in neither place says nothing: a person decides, as before.
+  auto h = Person()
+               .add("civil", {{"citizen_id", "062077777423"}, {"birth_date", "1977-10-10"}, {"gender", "Nam"}})
+               .add("party", {{"citizen_id", "022077777423"}, {"birth_date", "1977-10-10"}, {"gender", "Nam"},
+                              {"hometown", "Xã Tân Hòa - Phú Vang - Thừa Thiên Huế"}})
+               .golden();
+  CHECK(conflict_on(h, "citizen_id"));
+  // The province's whole name: "Ninh Bình" does not name Quảng Ninh.
+  auto k = Person()
+               .add("civil", {{"citizen_id", "062077777423"}, {"birth_date", "1977-10-10"}, {"gender", "Nam"}})
+               .add("party", {{"citizen_id", "022077777423"}, {"birth_date", "1977-10-10"}, {"gender", "Nam"},
+                              {"birth_place", "Ninh Bình"}})
+               .golden();
+  CHECK(conflict_on(k, "citizen_id"));
+}
+
 TEST_CASE("survivorship: a birth date the CCCDs' year digits confirm wins over one a year off") {
   auto g = Person()
                .add("civil", {{"citizen_id", "001180555001"}, {"birth_date", "1981-02-03"}, {"gender", "Nữ"}})
