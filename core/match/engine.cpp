@@ -461,27 +461,32 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
         out.rule[r] = "decision";
       }
   // A record joins a person through one strong pair only when it resembles that person as a
-  // whole: the mean probability over every pair across the two clusters must reach `candidate`.
+  // whole: the mean probability across the two clusters (whole_resemblance: over their identity
+  // units, records sharing a citizen ID counting as one) must reach `candidate`.
   // Otherwise records chain: a record without an identifier that resembles two namesakes would
   // join them, and on data with no identifier at all clusters grow through one pair at a time.
   constexpr std::uint32_t kMaxCrossPairs = 4096;  // beyond it a cluster is far larger than any person
+  std::vector<std::uint32_t> members_a, members_b;
+  auto members = [&](std::uint32_t root, std::vector<std::uint32_t>& out_members) {
+    out_members.clear();
+    std::uint32_t x = root;
+    do {
+      out_members.push_back(x);
+      x = uf.next[x];
+    } while (x != root);
+  };
   auto supported = [&](const ScoredPair& p) {
     std::uint32_t ra = uf.find(p.a), rb = uf.find(p.b);
     if (ra == rb || uf.size[ra] + uf.size[rb] <= 2) return true;
     if (static_cast<std::uint64_t>(uf.size[ra]) * uf.size[rb] > kMaxCrossPairs) return false;
-    double sum = 0;
-    std::uint32_t x = ra;
-    do {
-      std::uint32_t y = rb;
-      do {
-        bool same = std::min(x, y) == p.a && std::max(x, y) == p.b;
-        sum += same ? p.probability : score_pair(f, s, out.model, x, y).probability;
-        y = uf.next[y];
-      } while (y != rb);
-      x = uf.next[x];
-    } while (x != ra);
+    members(ra, members_a);
+    members(rb, members_b);
+    const double mean = whole_resemblance(f, members_a, members_b, [&](std::uint32_t x, std::uint32_t y) {
+      bool same = std::min(x, y) == p.a && std::max(x, y) == p.b;
+      return same ? p.probability : score_pair(f, s, out.model, x, y).probability;
+    });
     ++out.stats.linkage_checks;
-    bool ok = sum / (static_cast<double>(uf.size[ra]) * uf.size[rb]) >= s.candidate;
+    bool ok = mean >= s.candidate;
     if (!ok) ++out.stats.linkage_refused;
     return ok;
   };

@@ -6,8 +6,8 @@
 //               candidate pairs (no labels needed), starting from u measured on random pairs
 //   scoring     match weight = prior + Σ log2(m/u), u scaled by term frequency where configured
 //   clustering  pairs at or above `definite` join records, strongest first, when the two clusters
-//               resemble each other as wholes (mean probability over all their pairs reaches
-//               `candidate`: no chaining through one record), never putting two
+//               resemble each other as wholes (whole_resemblance: the mean over their identity
+//               units' pairs reaches `candidate`: no chaining through one record), never putting two
 //               contradicting valid citizen IDs in one cluster (two or more digits apart, or
 //               different embedded century, gender or year); equal valid citizen IDs always join
 //   review      pairs between `candidate` and `definite` (or blocked by the citizen-ID rule) whose
@@ -17,6 +17,7 @@
 // internally for comparisons).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -121,5 +122,59 @@ struct Explanation {
 
 Explanation explain_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
                          std::uint32_t a, std::uint32_t b);
+
+/// How two clusters resemble each other as wholes, which decides whether one strong pair may join
+/// them: the mean, over pairs of their identity units, of the probability between the two units.
+/// An identity unit is the records of one cluster that share a valid citizen ID — one person,
+/// whatever typing errors one of them carries — or one record without it (or with a number that
+/// contradicts every record carrying it). A unit speaks through
+/// its most precisely dated records (the best pair among them): a record mistyped beyond
+/// recognition, held in its person by the number, does not make that person unlike the record
+/// that resembles it, but a record that gives only the birth year cannot vouch for a namesake
+/// whose full date the person's other record contradicts. Records held by likeness alone count
+/// one by one, which is what stops chaining. `probability(x, y)` scores two records.
+template <class Probability>
+double whole_resemblance(const FeatureTable& features, const std::vector<std::uint32_t>& a,
+                         const std::vector<std::uint32_t>& b, Probability&& probability) {
+  auto units = [&](const std::vector<std::uint32_t>& members, std::vector<std::uint32_t>& unit) {
+    std::vector<std::uint32_t> ids;  // the identity of each unit, 0 for a record alone
+    unit.resize(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      // A number that contradicts every record carrying it (its year or gender digit) vouches
+      // for nothing: those records count one by one.
+      std::uint32_t id = features.identity(members[i]);
+      if (id && features.suspect_id(id)) id = 0;
+      std::size_t u = 0;
+      while (id && u < ids.size() && ids[u] != id) ++u;
+      if (!id || u == ids.size()) {
+        u = ids.size();
+        ids.push_back(id);
+      }
+      unit[i] = static_cast<std::uint32_t>(u);
+    }
+    return ids.size();
+  };
+  std::vector<std::uint32_t> unit_a, unit_b;
+  const std::size_t na = units(a, unit_a), nb = units(b, unit_b);
+  // Each unit's speakers: its records dated as precisely as its most precise one.
+  auto speakers = [&](const std::vector<std::uint32_t>& members, const std::vector<std::uint32_t>& unit, std::size_t n) {
+    std::vector<std::uint32_t> top(n, 0);
+    for (std::size_t i = 0; i < members.size(); ++i) top[unit[i]] = std::max(top[unit[i]], features.date_precision(members[i]));
+    std::vector<char> speaks(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) speaks[i] = features.date_precision(members[i]) == top[unit[i]];
+    return speaks;
+  };
+  const std::vector<char> speaks_a = speakers(a, unit_a, na), speaks_b = speakers(b, unit_b, nb);
+  std::vector<double> best(na * nb, 0.0);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    for (std::size_t j = 0; j < b.size(); ++j) {
+      if (!speaks_a[i] || !speaks_b[j]) continue;
+      double& slot = best[unit_a[i] * nb + unit_b[j]];
+      slot = std::max(slot, static_cast<double>(probability(a[i], b[j])));
+    }
+  double sum = 0;
+  for (double p : best) sum += p;
+  return best.empty() ? 0.0 : sum / static_cast<double>(best.size());
+}
 
 }  // namespace hopnhat::match

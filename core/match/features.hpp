@@ -124,6 +124,14 @@ class FeatureTable {
   const StringPool& pool() const { return pool_; }
   /// The valid identity value (citizen ID) of a record, or 0.
   std::uint32_t identity(std::size_t record) const { return identity_[record]; }
+  /// How precisely a record dates: the sum, over the date comparisons, of its value's precision
+  /// (3 a full date, 2 a month, 1 a year, 0 none).
+  std::uint32_t date_precision(std::size_t record) const {
+    std::uint32_t sum = 0;
+    for (std::size_t c = 0; c < settings_.comparisons.size(); ++c)
+      if (settings_.comparisons[c].kind == ComparisonKind::kDate) sum += column(record, c).slot[1];
+    return sum;
+  }
   /// Whether a record's citizen ID contradicts the record's own birth year or gender.
   bool identity_suspect(std::size_t record) const { return suspect_[record] != 0; }
   /// Whether an identity value is suspect in every record that carries it (a value some record

@@ -76,6 +76,11 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
     for (std::size_t j = one ? i + 1 : 0; j < in_b.size(); ++j) weigh(in_a[i], in_b[j]);
   if (v.pairs) v.mean_probability /= static_cast<double>(v.pairs);
   else v.min_probability = 0;
+  // Across two persons, the clustering's own measure: records sharing a citizen ID count as one.
+  if (!one && !v.capped && v.pairs)
+    v.mean_probability = match::whole_resemblance(*features_, in_a, in_b, [&](std::uint32_t x, std::uint32_t y) {
+      return match::score_pair(*features_, settings_, model_, x, y).probability;
+    });
   const std::string candidate = fmt::format("{:.2f}", settings_.candidate);
   if (one) {
     v.decision = v.records_a < 2 ? "one record" :
@@ -88,8 +93,8 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
     v.decision = "two single records: the pair's probability decides";
   } else {
     v.decision = v.mean_probability >= settings_.candidate
-                     ? "as wholes the two persons resemble each other (mean over their pairs reaches candidate " + candidate + ")"
-                     : "as wholes the two persons do not resemble each other (mean over their pairs below candidate " + candidate +
+                     ? "as wholes the two persons resemble each other (mean over their pairs, records sharing a citizen ID as one, reaches candidate " + candidate + ")"
+                     : "as wholes the two persons do not resemble each other (mean over their pairs, records sharing a citizen ID as one, below candidate " + candidate +
                            "): one strong pair does not join them";
   }
   return v;

@@ -180,6 +180,32 @@ TEST_CASE("a record without citizen ID never chains two citizen IDs into one per
          !out.together("office:P3", "office:P1")));
 }
 
+TEST_CASE("records sharing a citizen ID weigh as one person: a mistyped one does not keep out a record that matches") {
+  // CID1 and OID1 are one person by their CCCD; OID1's name is mistyped twice. PID1, without a CCCD,
+  // matches CID1 exactly: it joins, though it resembles OID1 little.
+  Agency a;
+  a.add("civil", "CID1", "Nguyễn Đình Phúc", "1981-12-31", "Nam", "031081778237");
+  a.add("office", "OID1", "Nguuyễn Văn Phúc", "31/12/1981", "Nam", "031081778237");
+  a.add("party", "PID1", "Nguyễn Đình Phúc", "31/12/1981", "Nam", "");
+  auto out = run(a);
+  CHECK(out.together("civil:CID1", "office:OID1"));
+  CHECK(out.together("party:PID1", "civil:CID1"));
+}
+
+TEST_CASE("a record giving only the birth year does not vouch for a namesake its person's full date contradicts") {
+  // CID2 and OID2 are one person (same CCCD), born 2000-12-30; OID2 gives only the year. NS1 and NS2 are
+  // a namesake born 2000-05-14, without a CCCD: they resemble OID2, not the person.
+  Agency a;
+  a.add("civil", "CID2", "Nguyễn Lan Nhung", "2000-12-30", "Nữ", "001300824648");
+  a.add("office", "OID2", "Nguyễn Lan Nhung", "2000", "Nữ", "001300824648");
+  a.add("office", "NS1", "Nguyễn Lan Nhung", "14/05/2000", "Nữ", "");
+  a.add("party", "NS2", "Nguyễn Lan Nhung", "14/05/2000", "Nữ", "");
+  auto out = run(a);
+  CHECK(out.together("civil:CID2", "office:OID2"));
+  CHECK(out.together("office:NS1", "party:NS2"));
+  CHECK_FALSE(out.together("office:NS1", "civil:CID2"));
+}
+
 TEST_CASE("a day/month swap and missing diacritics still join") {
   Agency a;
   a.add("office", "S1", "TRAN VAN BINH", "05/03/1961", "Nam", "");
