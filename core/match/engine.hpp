@@ -127,12 +127,12 @@ Explanation explain_pair(const FeatureTable& features, const MatchSettings& sett
 /// them: the mean, over pairs of their identity units, of the probability between the two units.
 /// An identity unit is the records of one cluster that share a valid citizen ID — one person,
 /// whatever typing errors one of them carries — or one record without it (or with a number that
-/// contradicts every record carrying it). A unit speaks through
-/// its most precisely dated records (the best pair among them): a record mistyped beyond
-/// recognition, held in its person by the number, does not make that person unlike the record
-/// that resembles it, but a record that gives only the birth year cannot vouch for a namesake
-/// whose full date the person's other record contradicts. Records held by likeness alone count
-/// one by one, which is what stops chaining. `probability(x, y)` scores two records.
+/// contradicts every record carrying it). A unit speaks through its most precisely dated records
+/// (the best pair among them): a record mistyped beyond recognition, held in its person by the
+/// number, does not make that person unlike the record that resembles it, but a record that
+/// gives only the birth year cannot vouch for a namesake whose full date the person's other
+/// record contradicts. Records held by likeness alone count one by one, which is what stops
+/// chaining. `probability(x, y)` scores two records. Pure; thread-safe if `probability` is.
 template <class Probability>
 double whole_resemblance(const FeatureTable& features, const std::vector<std::uint32_t>& a,
                          const std::vector<std::uint32_t>& b, Probability&& probability) {
