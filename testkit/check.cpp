@@ -57,11 +57,10 @@ std::string xml_escaped(const std::string& text) {
   return out;
 }
 
-// Runs `body`, recording what escapes it; false when it ended early.
-bool guarded(const std::function<void()>& body) {
+// Runs `body`, recording what escapes it.
+void guarded(const std::function<void()>& body) {
   try {
     body();
-    return true;
   } catch (const Abort&) {
     // Already recorded by REQUIRE or FAIL.
   } catch (const std::exception& e) {
@@ -69,7 +68,6 @@ bool guarded(const std::function<void()>& body) {
   } catch (...) {
     record_failure("unexpected exception of an unknown type", "", 0);
   }
-  return false;
 }
 
 bool selected(const Case& c, const std::vector<std::string>& filters) {
@@ -113,6 +111,11 @@ CaseRegistrar::CaseRegistrar(const char* name, const char* tags, void (*body)())
 void record_failure(const std::string& message, const char* file, int line) {
   auto& s = state();
   s.failures.push_back({s.where, message, file, line, s.context});
+}
+
+void end_with_failure(const std::string& message, const char* file, int line) {
+  record_failure(message, file, line);
+  throw Abort{};
 }
 
 void section(const std::string& name, const std::function<void()>& body) {

@@ -23,6 +23,8 @@ struct CaseRegistrar {
 
 /// Records a failed check of the running case, with the INFO context in force.
 void record_failure(const std::string& message, const char* file, int line);
+/// Records it and ends the case, or the section it is in (REQUIRE, FAIL).
+[[noreturn]] void end_with_failure(const std::string& message, const char* file, int line);
 
 /// Runs `body` as a part of the running case whose REQUIRE or FAIL ends only that part.
 void section(const std::string& name, const std::function<void()>& body);
@@ -62,20 +64,10 @@ int run_cases(const RunOptions& options, std::ostream& out);
   ((__VA_ARGS__) ? void() : ::hopnhat::testkit::record_failure("CHECK(" #__VA_ARGS__ ") is false", __FILE__, __LINE__))
 #define CHECK_FALSE(...) \
   (!(__VA_ARGS__) ? void() : ::hopnhat::testkit::record_failure("CHECK_FALSE(" #__VA_ARGS__ ") is true", __FILE__, __LINE__))
-#define REQUIRE(...)                                                                               \
-  do {                                                                                             \
-    if (!(__VA_ARGS__)) {                                                                          \
-      ::hopnhat::testkit::record_failure("REQUIRE(" #__VA_ARGS__ ") is false", __FILE__, __LINE__); \
-      throw ::hopnhat::testkit::Abort{};                                                           \
-    }                                                                                              \
-  } while (false)
-#define REQUIRE_FALSE(...)                                                                               \
-  do {                                                                                                   \
-    if (__VA_ARGS__) {                                                                                   \
-      ::hopnhat::testkit::record_failure("REQUIRE_FALSE(" #__VA_ARGS__ ") is true", __FILE__, __LINE__); \
-      throw ::hopnhat::testkit::Abort{};                                                                 \
-    }                                                                                                    \
-  } while (false)
+#define REQUIRE(...) \
+  ((__VA_ARGS__) ? void() : ::hopnhat::testkit::end_with_failure("REQUIRE(" #__VA_ARGS__ ") is false", __FILE__, __LINE__))
+#define REQUIRE_FALSE(...) \
+  (!(__VA_ARGS__) ? void() : ::hopnhat::testkit::end_with_failure("REQUIRE_FALSE(" #__VA_ARGS__ ") is true", __FILE__, __LINE__))
 #define CHECK_NOTHROW(...)                                                                                        \
   do {                                                                                                            \
     try {                                                                                                         \
@@ -93,10 +85,6 @@ int run_cases(const RunOptions& options, std::ostream& out);
                                          __FILE__, __LINE__);                                               \
   } while (false)
 /// FAIL(message << …): records the message and ends the case or section; FAIL_CHECK goes on.
-#define FAIL(message)                                                                      \
-  do {                                                                                     \
-    ::hopnhat::testkit::record_failure(TESTKIT_TEXT(message), __FILE__, __LINE__);         \
-    throw ::hopnhat::testkit::Abort{};                                                     \
-  } while (false)
+#define FAIL(message) ::hopnhat::testkit::end_with_failure(TESTKIT_TEXT(message), __FILE__, __LINE__)
 #define FAIL_CHECK(message) ::hopnhat::testkit::record_failure(TESTKIT_TEXT(message), __FILE__, __LINE__)
 #define INFO(message) const ::hopnhat::testkit::Info TESTKIT_CAT(testkit_info_, __LINE__)(TESTKIT_TEXT(message))

@@ -158,10 +158,13 @@ double whole_resemblance(const FeatureTable& features, const std::vector<std::ui
   const std::size_t na = units(a, unit_a), nb = units(b, unit_b);
   // Each unit's speakers: its records dated as precisely as its most precise one.
   auto speakers = [&](const std::vector<std::uint32_t>& members, const std::vector<std::uint32_t>& unit, std::size_t n) {
-    std::vector<std::uint32_t> top(n, 0);
-    for (std::size_t i = 0; i < members.size(); ++i) top[unit[i]] = std::max(top[unit[i]], features.date_precision(members[i]));
+    std::vector<std::uint32_t> precision(members.size()), top(n, 0);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      precision[i] = features.date_precision(members[i]);
+      top[unit[i]] = std::max(top[unit[i]], precision[i]);
+    }
     std::vector<char> speaks(members.size());
-    for (std::size_t i = 0; i < members.size(); ++i) speaks[i] = features.date_precision(members[i]) == top[unit[i]];
+    for (std::size_t i = 0; i < members.size(); ++i) speaks[i] = precision[i] == top[unit[i]];
     return speaks;
   };
   const std::vector<char> speaks_a = speakers(a, unit_a, na), speaks_b = speakers(b, unit_b, nb);

@@ -243,6 +243,12 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   std::vector<std::optional<std::size_t>> ref_field(refs.size());  // canonical fields by index, found once
   for (std::size_t k = 0; k < refs.size(); ++k)
     if (refs[k].canonical) ref_field[k] = text::field_index(refs[k].name);
+  // A citizen-ID column holds two numbering schemes: the 12-digit CCCD and, in older sources,
+  // the 9-digit CMND. A value's length tells them apart (kept in slot 1, compared in level_of).
+  std::vector<char> citizen_id_column(columns_);
+  for (std::size_t c = 0; c < columns_; ++c)
+    citizen_id_column[c] = column_kind[c] == ComparisonKind::kIdentifier && ref_field[cmp_ref[c]] &&
+                           sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId;
   // What each record contributes, as text still to be interned: computed on every core (the
   // folding, name splitting and date parsing are the costly part), then interned here in record
   // order, so that ids, and everything that follows from them, do not depend on the threads.
@@ -303,13 +309,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
                          static_cast<std::uint32_t>(d->day ? 3 : d->month ? 2 : 1)};
           break;
         }
-        case ComparisonKind::kIdentifier:
-          t[0] = v;
-          // A citizen-ID column holds two numbering schemes: the 12-digit CCCD and, in older
-          // sources, the 9-digit CMND. Its length tells them apart (compared below).
-          if (ref_field[cmp_ref[c]] && sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId)
-            t[1] = std::to_string(v.size());
-          break;
+        case ComparisonKind::kIdentifier: t[0] = v; break;
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
         case ComparisonKind::kUnit: {
           // An agency has dozens of unit names and hundreds of thousands of records naming them.
@@ -379,7 +379,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
           break;
         case ComparisonKind::kIdentifier:
           f.slot[0] = pool_.intern(t[0], true);
-          f.slot[1] = t[1].empty() ? 0 : static_cast<std::uint32_t>(std::stoul(t[1]));  // a citizen ID's scheme
+          f.slot[1] = citizen_id_column[c] ? static_cast<std::uint32_t>(t[0].size()) : 0;  // a citizen ID's scheme
           break;
         case ComparisonKind::kExact: f.slot[0] = pool_.intern(t[0]); break;
         case ComparisonKind::kUnit:
