@@ -311,6 +311,39 @@ struct UnionFind {
 
 }  // namespace
 
+bool attested_dates_differ(const FeatureTable& f, const std::vector<std::uint32_t>& a,
+                           const std::vector<std::uint32_t>& b) {
+  const auto& comparisons = f.settings().comparisons;
+  for (std::size_t c = 0; c < comparisons.size(); ++c) {
+    if (comparisons[c].kind != ComparisonKind::kDate || comparisons[c].crosswise()) continue;
+    // The full dates of a cluster that records of two different sources give.
+    auto attested = [&](const std::vector<std::uint32_t>& members) {
+      std::vector<std::uint32_t> dates;
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const Feature& x = f.at(members[i], c);
+        if (x.slot[1] != 3 || std::find(dates.begin(), dates.end(), x.slot[0]) != dates.end()) continue;
+        for (std::size_t j = i + 1; j < members.size(); ++j) {
+          const Feature& y = f.at(members[j], c);
+          if (y.slot[1] == 3 && y.slot[0] == x.slot[0] && f.source(members[j]) != f.source(members[i])) {
+            dates.push_back(x.slot[0]);
+            break;
+          }
+        }
+      }
+      return dates;
+    };
+    const std::vector<std::uint32_t> in_a = attested(a);
+    if (in_a.empty()) continue;
+    const std::vector<std::uint32_t> in_b = attested(b);
+    if (in_b.empty()) continue;
+    const bool shared = std::any_of(in_a.begin(), in_a.end(), [&](std::uint32_t d) {
+      return std::find(in_b.begin(), in_b.end(), d) != in_b.end();
+    });
+    if (!shared) return true;
+  }
+  return false;
+}
+
 nlohmann::json ModelParameters::to_json(const MatchSettings& s) const {
   nlohmann::json j{{"lambda", lambda}, {"settings", settings_to_json(s)}, {"comparisons", nlohmann::json::array()}};
   for (std::size_t c = 0; c < m.size(); ++c) {
@@ -327,14 +360,27 @@ ModelParameters ModelParameters::from_json(const nlohmann::json& j) {
   p.lambda = j.at("lambda").get<double>();
   for (const auto& c : j.at("comparisons")) {
     std::vector<double> m, u;
+    std::vector<std::string> names;
     for (const auto& l : c.at("levels")) {
       m.push_back(l.at("m").get<double>());
       u.push_back(l.at("u").get<double>());
+      names.push_back(l.value("level", ""));
     }
     p.m.push_back(std::move(m));
     p.u.push_back(std::move(u));
+    p.level_names.push_back(std::move(names));
   }
   return p;
+}
+
+bool ModelParameters::fits(const MatchSettings& s) const {
+  if (m.size() != s.comparisons.size() || u.size() != m.size()) return false;
+  for (std::size_t c = 0; c < m.size(); ++c) {
+    const auto& names = match::level_names(s.comparisons[c].kind);
+    if (m[c].size() != names.size() || u[c].size() != names.size()) return false;
+    if (c < level_names.size() && level_names[c] != names) return false;
+  }
+  return true;
 }
 
 namespace {
@@ -481,11 +527,15 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
     if (static_cast<std::uint64_t>(uf.size[ra]) * uf.size[rb] > kMaxCrossPairs) return false;
     members(ra, members_a);
     members(rb, members_b);
+    ++out.stats.linkage_checks;
+    if (attested_dates_differ(f, members_a, members_b)) {
+      ++out.stats.linkage_refused;
+      return false;
+    }
     const double mean = whole_resemblance(f, members_a, members_b, [&](std::uint32_t x, std::uint32_t y) {
       bool same = std::min(x, y) == p.a && std::max(x, y) == p.b;
       return same ? p.probability : score_pair(f, s, out.model, x, y).probability;
     });
-    ++out.stats.linkage_checks;
     bool ok = mean >= s.candidate;
     if (!ok) ++out.stats.linkage_refused;
     return ok;

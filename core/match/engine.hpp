@@ -34,8 +34,15 @@ struct ModelParameters {
   double lambda = 0.01;                    // share of candidate pairs that are matches
   std::vector<std::vector<double>> m, u;   // per comparison, per level
 
+  std::vector<std::vector<std::string>> level_names;  // as stored (from_json); empty when built here
+
   nlohmann::json to_json(const MatchSettings& settings) const;
   static ModelParameters from_json(const nlohmann::json& j);
+  /// Whether the model scores `settings`' comparisons with this hopnhat's levels: one entry per
+  /// comparison, as many levels, and (when stored with their names) the same ones. A model a
+  /// store kept from a hopnhat whose comparisons had other levels does not fit: its m and u
+  /// would be read at the wrong level, or past the end.
+  bool fits(const MatchSettings& settings) const;
 };
 
 struct ScoredPair {
@@ -122,6 +129,15 @@ struct Explanation {
 
 Explanation explain_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
                          std::uint32_t a, std::uint32_t b);
+
+/// Whether two clusters each hold a full date that records of two different sources agree on
+/// (for the same date comparison), and no such date of one is such a date of the other. One
+/// source's typing error explains one odd date; the same error made in two independent systems
+/// does not, so two such dates are two persons' — or papers a person must look at. Either way one
+/// strong pair does not join the clusters automatically (it becomes a review case). Pure;
+/// thread-safe.
+bool attested_dates_differ(const FeatureTable& features, const std::vector<std::uint32_t>& a,
+                           const std::vector<std::uint32_t>& b);
 
 /// How two clusters resemble each other as wholes, which decides whether one strong pair may join
 /// them: the mean, over pairs of their identity units, of the probability between the two units.

@@ -119,6 +119,7 @@ class FeatureTable {
                const TermFrequencies* frequencies = nullptr);
 
   std::size_t size() const { return records_; }
+  const MatchSettings& settings() const { return settings_; }
   /// A record's prepared `value` of comparison c (not its `with` value of a cross-field one).
   const Feature& at(std::size_t record, std::size_t comparison) const { return column(record, comparison); }
   const StringPool& pool() const { return pool_; }
@@ -132,6 +133,8 @@ class FeatureTable {
       if (settings_.comparisons[c].kind == ComparisonKind::kDate) sum += column(record, c).slot[1];
     return sum;
   }
+  /// The source a record came from.
+  const std::string& source(std::size_t record) const { return source_[record]->source; }
   /// Whether a record's citizen ID contradicts the record's own birth year or gender.
   bool identity_suspect(std::size_t record) const { return suspect_[record] != 0; }
   /// Whether an identity value is suspect in every record that carries it (a value some record

@@ -14,10 +14,7 @@ Explainer::Explainer(store::Store& store, const match::MatchSettings& settings) 
   auto model = store.latest_model();
   if (!model) throw std::runtime_error("the store holds no match model yet; run `hopnhat sync` first");
   model_ = ModelParameters::from_json(nlohmann::json::parse(*model));
-  bool same_levels = model_.m.size() == settings.comparisons.size();
-  for (std::size_t c = 0; same_levels && c < model_.m.size(); ++c)
-    same_levels = model_.m[c].size() == match::level_names(settings.comparisons[c].kind).size();
-  if (!same_levels)
+  if (!model_.fits(settings))
     throw std::runtime_error("the configuration's match comparisons (or this hopnhat's comparison levels) changed since the last run; run `hopnhat sync` first");
   records_ = store.active_records();
   std::vector<const sdk::SourceRecord*> inputs;
@@ -91,6 +88,8 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
       v.decision += "; more records than match.max_person_records (" + std::to_string(settings_.max_person_records) + "): a case";
   } else if (v.records_a + v.records_b <= 2) {
     v.decision = "two single records: the pair's probability decides";
+  } else if (match::attested_dates_differ(*features_, in_a, in_b)) {
+    v.decision = "each person has a full date that two sources agree on, and the two differ: one strong pair does not join them";
   } else {
     v.decision = v.mean_probability >= settings_.candidate
                      ? "as wholes the two persons resemble each other (mean over their pairs, records sharing a citizen ID as one, reaches candidate " + candidate + ")"

@@ -133,8 +133,10 @@ class Reconciler {
     if (auto previous = store_.latest_model()) {
       last_model_json = nlohmann::json::parse(*previous);
       rules_changed_ = !last_model_json.contains("survivorship") || last_model_json["survivorship"] != rules_json;
-      if (last_model_json.contains("settings") && last_model_json["settings"] == match::settings_to_json(settings_))
+      if (last_model_json.contains("settings") && last_model_json["settings"] == match::settings_to_json(settings_)) {
         last_model = match::ModelParameters::from_json(last_model_json);
+        if (!last_model->fits(settings_)) last_model.reset();  // kept by a hopnhat with other comparison levels
+      }
     }
     // Persons without their golden text (a million of them would take gigabytes): what the run
     // needs of it is whether there is one, whether a decision set a value in it, and a hash to
