@@ -105,6 +105,17 @@ std::vector<double> prior_m(std::size_t levels) {
   return m;
 }
 
+// What m starts from before the labelled pairs are counted: half a pair per level (so no level
+// is impossible), spread as prior_m spreads it. A comparison the labelled pairs seldom or never
+// fill (two party card numbers: each person has one party record) keeps the assumption every
+// record-linkage model starts from — the same person's records mostly agree — instead of
+// learning from nothing that a match differs as often as it agrees.
+std::vector<double> pseudo_counts(std::size_t levels) {
+  std::vector<double> counts = prior_m(levels);
+  for (double& c : counts) c *= 0.5 * static_cast<double>(levels);
+  return counts;
+}
+
 // m learnt from the pairs the identity rule already links (same valid citizen ID): in Vietnamese
 // staff data most records carry one, so these pairs show how the same person's records differ.
 // Unsupervised EM on blocked pairs would instead take namesakes (same name, same year) for
@@ -122,7 +133,7 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
       identity_comparisons.push_back(c);
       continue;
     }
-    std::vector<double> counts(n_levels, 0.5);  // Jeffreys pseudo-counts: no level is impossible
+    std::vector<double> counts = pseudo_counts(n_levels);
     for (std::size_t p = 0; p < identity_equal.size(); ++p) {
       if (!identity_equal[p]) continue;
       std::uint8_t l = levels[p * width + c];
@@ -144,7 +155,7 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
     for (std::size_t l = 0; l < weight[o].size(); ++l) weight[o][l] = std::log2(model.m[o][l] / model.u[o][l]);
   }
   for (std::size_t c : identity_comparisons) {
-    std::vector<double> counts(model.u[c].size(), 0.5);
+    std::vector<double> counts = pseudo_counts(model.u[c].size());
     for (std::size_t p = 0; p * width < levels.size(); ++p) {
       std::uint8_t l = levels[p * width + c];
       if (l == kNullLevel) continue;
@@ -320,10 +331,10 @@ bool attested_dates_differ(const FeatureTable& f, const std::vector<std::uint32_
     auto attested = [&](const std::vector<std::uint32_t>& members) {
       std::vector<std::uint32_t> dates;
       for (std::size_t i = 0; i < members.size(); ++i) {
-        const Feature& x = f.at(members[i], c);
+        const Feature x = f.at(members[i], c);
         if (x.slot[1] != 3 || std::find(dates.begin(), dates.end(), x.slot[0]) != dates.end()) continue;
         for (std::size_t j = i + 1; j < members.size(); ++j) {
-          const Feature& y = f.at(members[j], c);
+          const Feature y = f.at(members[j], c);
           if (y.slot[1] == 3 && y.slot[0] == x.slot[0] && f.source(members[j]) != f.source(members[i])) {
             dates.push_back(x.slot[0]);
             break;
@@ -540,9 +551,61 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
     if (!ok) ++out.stats.linkage_refused;
     return ok;
   };
+  // A record without a citizen ID that resembles two persons about equally belongs to neither
+  // automatically: a party record giving only the birth year, the name and birth year shared by
+  // namesakes of one unit, would go to whichever pair sorts first. Its pair into one person must
+  // beat its pair into another by the odds `definite` asks of any link; the other is "another
+  // person" when the two cannot be one (contradicting citizen IDs, full dates two sources each
+  // attest, a decision).
+  std::vector<std::uint32_t> strong_start(f.size() + 1, 0), strong;  // per record: its definite pairs
+  auto is_strong = [&](const ScoredPair& p) { return !p.identity_equal && p.probability >= s.definite; };
+  for (const ScoredPair& p : scored)
+    if (is_strong(p)) {
+      ++strong_start[p.a + 1];
+      ++strong_start[p.b + 1];
+    }
+  for (std::size_t r = 0; r < f.size(); ++r) strong_start[r + 1] += strong_start[r];
+  strong.resize(strong_start.back());
+  {
+    std::vector<std::uint32_t> fill(strong_start.begin(), strong_start.end() - 1);
+    for (std::uint32_t k = 0; k < scored.size(); ++k)
+      if (is_strong(scored[k])) {
+        strong[fill[scored[k].a]++] = k;
+        strong[fill[scored[k].b]++] = k;
+      }
+  }
+  const double margin = std::log2(s.definite / (1 - s.definite));
+  std::vector<std::uint32_t> joining_members, rival_members, target_members;
+  auto two_persons = [&](std::uint32_t rx, std::uint32_t ry) {
+    if (uf.ids_contradict(rx, ry) || (!uf.apart.empty() && uf.kept_apart(rx, ry))) return true;
+    if (static_cast<std::uint64_t>(uf.size[rx]) * uf.size[ry] > kMaxCrossPairs) return false;
+    members(rx, target_members);
+    members(ry, rival_members);
+    return attested_dates_differ(f, target_members, rival_members);
+  };
+  auto ambiguous = [&](const ScoredPair& p) {
+    const std::uint32_t ra = uf.find(p.a), rb = uf.find(p.b);
+    if (ra == rb) return false;
+    for (auto [joining, target] : {std::pair{ra, rb}, std::pair{rb, ra}}) {
+      if (uf.identity[joining] || uf.size[joining] > kMaxCrossPairs) continue;  // held by a citizen ID
+      members(joining, joining_members);
+      for (std::uint32_t m : joining_members)
+        for (std::uint32_t k = strong_start[m]; k < strong_start[m + 1]; ++k) {
+          const ScoredPair& q = scored[strong[k]];
+          const std::uint32_t rival = uf.find(q.a == m ? q.b : q.a);
+          if (rival == target || rival == joining || p.weight - q.weight >= margin) continue;
+          if (two_persons(target, rival)) return true;
+        }
+    }
+    return false;
+  };
   std::vector<const ScoredPair*> pending;  // possible review cases
   for (const ScoredPair& p : scored) {
     bool definite = p.identity_equal || (p.probability >= s.definite && !p.identity_conflict && supported(p));
+    if (definite && !p.identity_equal && ambiguous(p)) {
+      definite = false;
+      ++out.stats.ambiguous;
+    }
     if (definite && uf.join(p.a, p.b)) {
       for (std::uint32_t r : {p.a, p.b}) {
         out.score[r] = std::max(out.score[r], p.probability);

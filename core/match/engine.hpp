@@ -9,9 +9,12 @@
 //               resemble each other as wholes (whole_resemblance: the mean over their identity
 //               units' pairs reaches `candidate`: no chaining through one record), never putting two
 //               contradicting valid citizen IDs in one cluster (two or more digits apart, or
-//               different embedded century, gender or year); equal valid citizen IDs always join
-//   review      pairs between `candidate` and `definite` (or blocked by the citizen-ID rule) whose
-//               records ended in different clusters become review cases
+//               different embedded century, gender or year), nor two whose full dates two sources
+//               each attest differ (attested_dates_differ); equal valid citizen IDs always join. A
+//               record without a citizen ID whose pair into one person does not beat its pair into
+//               another by the odds `definite` asks joins neither (MatchStats::ambiguous)
+//   review      pairs between `candidate` and `definite` (or refused above) whose records ended in
+//               different clusters become review cases
 //
 // Deterministic for a given input order. Not thread-safe per call (it uses two worker threads
 // internally for comparisons).
@@ -69,6 +72,9 @@ struct MatchStats {
   std::size_t largest_cluster = 0;
   std::size_t linkage_checks = 0;   // joins of clusters weighed as wholes (more than two records)
   std::size_t linkage_refused = 0;  // of them, refused: one strong pair, too little resemblance overall
+  /// Joins left to a person because a record without a citizen ID resembles two persons about
+  /// equally (its pair into the one not clearly stronger than into the other).
+  std::size_t ambiguous = 0;
   bool incremental = false;     // only the records near changed ones were matched, under the last model
   std::size_t all_records = 0;  // active records of the run (records: those matched)
 };

@@ -16,6 +16,7 @@
 #include "base/similarity.hpp"
 #include "text/date.hpp"
 #include "text/names.hpp"
+#include "text/provinces.hpp"
 #include "text/normalize.hpp"
 #include "text/unit_name.hpp"
 
@@ -187,12 +188,6 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     for (const sdk::SourceRecord* r : records) owned_normalized_.push_back(text::normalize_record(r->fields));
     normalized_ = &owned_normalized_;
   }
-  // A cross-field comparison's second value (`with`) gets a column of its own after the others.
-  columns_ = width_;
-  with_column_.assign(width_, 0);
-  for (std::size_t c = 0; c < width_; ++c)
-    if (settings.comparisons[c].crosswise()) with_column_[c] = columns_++;
-  features_.resize(records_ * columns_);
   identity_.assign(records_, 0);
   suspect_.assign(records_, 0);
   static const std::size_t kBirthDate = *text::field_index("birth_date");
@@ -215,16 +210,35 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     return refs.size() - 1;
   };
   if (identity_field) ref_index({settings.identity_field, true});
-  std::vector<std::size_t> cmp_ref(columns_);  // per column: the value it holds
-  std::vector<ComparisonKind> column_kind(columns_);
+  std::vector<std::size_t> cmp_ref(width_);  // per column: the value it holds
+  std::vector<ComparisonKind> column_kind(width_);
   for (std::size_t c = 0; c < width_; ++c) {
     cmp_ref[c] = ref_index(settings.comparisons[c].value);
     column_kind[c] = settings.comparisons[c].kind;
-    if (settings.comparisons[c].crosswise()) {
-      cmp_ref[with_column_[c]] = ref_index(settings.comparisons[c].with);
-      column_kind[with_column_[c]] = settings.comparisons[c].kind;
-    }
   }
+  // A cross-field comparison's second value (`with`) gets a column of its own after the others,
+  // unless a column already holds that value prepared that way (org_unit compared with itself and
+  // with the party cell; the CCCD's province against the home town and the birth place).
+  columns_ = width_;
+  with_column_.assign(width_, 0);
+  for (std::size_t c = 0; c < width_; ++c) {
+    if (!settings.comparisons[c].crosswise()) continue;
+    const std::size_t ref = ref_index(settings.comparisons[c].with);
+    std::size_t d = 0;
+    while (d < columns_ && !(cmp_ref[d] == ref && column_kind[d] == settings.comparisons[c].kind)) ++d;
+    if (d == columns_) {
+      cmp_ref.push_back(ref);
+      column_kind.push_back(settings.comparisons[c].kind);
+      ++columns_;
+    }
+    with_column_[c] = d;
+  }
+  offset_.resize(columns_);
+  for (std::size_t c = 0; c < columns_; ++c) {
+    offset_[c] = stride_;
+    stride_ += slots_of(column_kind[c]);
+  }
+  slots_.assign(records_ * stride_, 0);
   // A column that prepares the same value the same way as an earlier one (org_unit compared
   // with itself and with the party cell) copies it instead of folding it again.
   std::vector<std::size_t> same_as(columns_);
@@ -256,7 +270,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::string identity;
     bool suspect = false;  // the identity contradicts the record's birth year or gender
     std::vector<std::array<std::string, 5>> text;  // per comparison, the slots that hold strings
-    std::vector<std::array<std::uint32_t, 2>> date;  // per comparison of dates: packed, precision
+    std::vector<std::array<std::uint32_t, 2>> date;  // per comparison of dates: packed, precision; of provinces: the code
     std::vector<std::uint64_t> block;                // per blocking rule (MatchKeys)
     std::vector<std::uint64_t> term;                 // per term-frequency comparison (MatchKeys)
   };
@@ -311,6 +325,19 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         }
         case ComparisonKind::kIdentifier: t[0] = v; break;
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
+        case ComparisonKind::kProvince: {
+          // A CCCD by its code; a place by the names in it (few distinct places, many records).
+          if (ref_field[cmp_ref[c]] && sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId) {
+            if (valids[cmp_ref[c]]) out.date[c][0] = static_cast<std::uint32_t>(text::province_now_of_citizen_id(v));
+            break;
+          }
+          thread_local std::unordered_map<std::string, int> provinces;
+          if (provinces.size() > 4096) provinces.clear();
+          auto [it, fresh] = provinces.try_emplace(v);
+          if (fresh) it->second = text::province_now_named_in(v);
+          out.date[c][0] = static_cast<std::uint32_t>(it->second);
+          break;
+        }
         case ComparisonKind::kUnit: {
           // An agency has dozens of unit names and hundreds of thousands of records naming them.
           thread_local std::unordered_map<std::string, std::string> keys;
@@ -357,34 +384,35 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       (in.suspect ? suspect_ids_ : confirmed_ids).insert(identity_[i]);
     }
     for (std::size_t c = 0; c < columns_; ++c) {
-      Feature& f = features_[i * columns_ + c];
+      std::uint32_t* slot = &slots_[i * stride_ + offset_[c]];
       const auto& t = in.text[c];
       switch (column_kind[c]) {
         case ComparisonKind::kPersonName:
           if (t[1].empty() && t[0].empty()) break;
-          f.slot[0] = pool_.intern(t[0]);
-          f.slot[1] = pool_.intern(t[1], true);
-          f.slot[2] = pool_.intern(t[2]);
-          f.slot[3] = pool_.intern(t[3]);
-          f.slot[4] = pool_.intern(t[4]);
+          slot[0] = pool_.intern(t[0]);
+          slot[1] = pool_.intern(t[1], true);
+          slot[2] = pool_.intern(t[2]);
+          slot[3] = pool_.intern(t[3]);
+          slot[4] = pool_.intern(t[4]);
           break;
         case ComparisonKind::kText:
           if (t[0].empty()) break;
-          f.slot[0] = pool_.intern(t[0]);
-          f.slot[1] = pool_.intern(t[1], true);
+          slot[0] = pool_.intern(t[0]);
+          slot[1] = pool_.intern(t[1], true);
           break;
         case ComparisonKind::kDate:
-          f.slot[0] = in.date[c][0];
-          f.slot[1] = in.date[c][1];
+          slot[0] = in.date[c][0];
+          slot[1] = in.date[c][1];
           break;
         case ComparisonKind::kIdentifier:
-          f.slot[0] = pool_.intern(t[0], true);
-          f.slot[1] = citizen_id_column[c] ? static_cast<std::uint32_t>(t[0].size()) : 0;  // a citizen ID's scheme
+          slot[0] = pool_.intern(t[0], true);
+          slot[1] = citizen_id_column[c] ? static_cast<std::uint32_t>(t[0].size()) : 0;  // a citizen ID's scheme
           break;
-        case ComparisonKind::kExact: f.slot[0] = pool_.intern(t[0]); break;
+        case ComparisonKind::kExact: slot[0] = pool_.intern(t[0]); break;
         case ComparisonKind::kUnit:
-          if (!t[0].empty()) f.slot[0] = pool_.intern(t[0], true);
+          if (!t[0].empty()) slot[0] = pool_.intern(t[0], true);
           break;
+        case ComparisonKind::kProvince: slot[0] = in.date[c][0]; break;
       }
     }
     std::copy(in.term.begin(), in.term.end(), terms_.begin() + static_cast<std::ptrdiff_t>(i * terms));
@@ -502,7 +530,20 @@ std::uint8_t FeatureTable::level(std::size_t c, std::size_t i, std::size_t j) co
   return std::max(x, y);
 }
 
-std::uint8_t FeatureTable::level_of(ComparisonKind kind, const Feature& a, const Feature& b) const {
+std::size_t slots_of(ComparisonKind kind) {
+  switch (kind) {
+    case ComparisonKind::kPersonName: return 5;
+    case ComparisonKind::kText:
+    case ComparisonKind::kDate:
+    case ComparisonKind::kIdentifier: return 2;
+    case ComparisonKind::kExact:
+    case ComparisonKind::kUnit:
+    case ComparisonKind::kProvince: return 1;
+  }
+  return 5;
+}
+
+std::uint8_t FeatureTable::level_of(ComparisonKind kind, Feature a, Feature b) const {
   if (!a.present() || !b.present()) return kNullLevel;
   switch (kind) {
     case ComparisonKind::kPersonName: {
@@ -551,6 +592,7 @@ std::uint8_t FeatureTable::level_of(ComparisonKind kind, const Feature& a, const
       if (pool_.within_one_edit(a.slot[0], b.slot[0])) return 2;
       return text::unit_key_within(pool_.text(a.slot[0]), pool_.text(b.slot[0])) ? 1 : 0;
     }
+    case ComparisonKind::kProvince: return a.slot[0] == b.slot[0] ? 1 : 0;
   }
   return kNullLevel;
 }

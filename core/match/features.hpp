@@ -56,14 +56,20 @@ class StringPool {
   std::vector<std::u32string> u32_;  // empty for ASCII values
 };
 
-/// Per comparison kind, what the slots hold:
+/// A record's prepared value of one column: a view of its slots in the table (valid while the
+/// table lives). Per comparison kind, what the slots hold (slots_of(kind) of them):
 ///  person_name: exact (tone key), folded full, folded family, folded middle(s), folded given
 ///  text:        exact, folded;   date: yyyymmdd packed (0 = none), precision (1 y, 2 m, 3 d)
-///  identifier:  value;           exact: value
+///  identifier:  value, the length of a citizen ID (its numbering scheme; 0 for other columns)
+///  exact, unit: value;           province: the 2-digit code of today's province as a number
 struct Feature {
-  std::uint32_t slot[5] = {0, 0, 0, 0, 0};
+  const std::uint32_t* slot;
   bool present() const { return slot[0] != 0; }
 };
+
+/// How many slots a column of this kind keeps per record: a million persons' two million records
+/// hold each column, so a date does not pay for a name's five.
+std::size_t slots_of(ComparisonKind kind);
 
 /// What the store keeps of a record for incremental matching (on its link): a stable 64-bit hash
 /// (XXH3) of its key under each blocking rule, and of the value each term-frequency comparison
@@ -121,7 +127,7 @@ class FeatureTable {
   std::size_t size() const { return records_; }
   const MatchSettings& settings() const { return settings_; }
   /// A record's prepared `value` of comparison c (not its `with` value of a cross-field one).
-  const Feature& at(std::size_t record, std::size_t comparison) const { return column(record, comparison); }
+  Feature at(std::size_t record, std::size_t comparison) const { return column(record, comparison); }
   const StringPool& pool() const { return pool_; }
   /// The valid identity value (citizen ID) of a record, or 0.
   std::uint32_t identity(std::size_t record) const { return identity_[record]; }
@@ -166,8 +172,8 @@ class FeatureTable {
   /// `field`: the index of a canonical `v` in sdk::kCanonicalFields (text::field_index), looked
   /// up once by the caller rather than once per record.
   std::string value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const;
-  const Feature& column(std::size_t record, std::size_t column) const { return features_[record * columns_ + column]; }
-  std::uint8_t level_of(ComparisonKind kind, const Feature& a, const Feature& b) const;
+  Feature column(std::size_t record, std::size_t column) const { return {&slots_[record * stride_ + offset_[column]]}; }
+  std::uint8_t level_of(ComparisonKind kind, Feature a, Feature b) const;
 
   const MatchSettings& settings_;
   const std::vector<text::NormalizedFields>* normalized_ = nullptr;
@@ -175,9 +181,11 @@ class FeatureTable {
   std::size_t records_ = 0;
   std::size_t width_ = 0;    // comparisons
   std::size_t columns_ = 0;  // prepared values per record: one per comparison, then the `with` ones
-  std::vector<std::size_t> with_column_;  // per comparison: its `with` column, 0 when not cross-field
+  std::vector<std::size_t> with_column_;  // per comparison: its `with` column (cross-field ones only)
   StringPool pool_;
-  std::vector<Feature> features_;
+  std::vector<std::uint32_t> slots_;  // per record, its columns' slots (offset_), stride_ in all
+  std::vector<std::size_t> offset_;   // per column
+  std::size_t stride_ = 0;
   std::vector<std::uint32_t> identity_;
   std::vector<char> suspect_;                   // per record (identity_suspect)
   absl::flat_hash_set<std::uint32_t> suspect_ids_;

@@ -21,7 +21,8 @@ ComparisonKind parse_kind(const std::string& s, const std::string& path) {
   if (s == "identifier") return ComparisonKind::kIdentifier;
   if (s == "exact") return ComparisonKind::kExact;
   if (s == "unit") return ComparisonKind::kUnit;
-  throw std::invalid_argument(path + ": expected person_name, text, date, identifier, exact or unit, got \"" + s + "\"");
+  if (s == "province") return ComparisonKind::kProvince;
+  throw std::invalid_argument(path + ": expected person_name, text, date, identifier, exact, unit or province, got \"" + s + "\"");
 }
 
 BlockingPart parse_part(const std::string& spec, const std::string& path) {
@@ -56,6 +57,7 @@ const char* kind_name(ComparisonKind kind) {
     case ComparisonKind::kIdentifier: return "identifier";
     case ComparisonKind::kExact: return "exact";
     case ComparisonKind::kUnit: return "unit";
+    case ComparisonKind::kProvince: return "province";
   }
   return "?";
 }
@@ -77,6 +79,7 @@ const std::vector<std::string>& level_names(ComparisonKind kind) {
   static const std::vector<std::string> kExactLevels{"different", "equal"};
   static const std::vector<std::string> kUnitLevels{"different", "one name within the other", "one typing error apart",
                                                     "same unit (abbreviations and party prefix aside)"};
+  static const std::vector<std::string> kProvinceLevels{"another province", "the same province (of today's 34)"};
   switch (kind) {
     case ComparisonKind::kPersonName: return kName;
     case ComparisonKind::kText: return kTextLevels;
@@ -84,6 +87,7 @@ const std::vector<std::string>& level_names(ComparisonKind kind) {
     case ComparisonKind::kIdentifier: return kIdentifierLevels;
     case ComparisonKind::kExact: return kExactLevels;
     case ComparisonKind::kUnit: return kUnitLevels;
+    case ComparisonKind::kProvince: return kProvinceLevels;
   }
   return kExactLevels;
 }
@@ -109,6 +113,14 @@ MatchSettings default_settings() {
   cell_unit.with = {"org_unit", true};
   cell_unit.label = "party_unit~org_unit";
   s.comparisons.push_back(cell_unit);
+  // A CCCD's first three digits name the province where the birth was registered, which a
+  // person's home town or birth place usually names too; a namesake's, seldom.
+  for (const char* place : {"hometown", "birth_place"}) {
+    ComparisonSpec province = cmp(place, ComparisonKind::kProvince);
+    province.with = {"citizen_id", true};
+    province.label = std::string(place) + "~citizen_id";
+    s.comparisons.push_back(province);
+  }
   auto part = [](const char* field, const char* transform) { return BlockingPart{{field, true}, transform}; };
   s.blocking = {{part("citizen_id", "value")},
                 {part("full_name", "fold"), part("birth_date", "year")},

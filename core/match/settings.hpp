@@ -24,6 +24,7 @@ enum class ComparisonKind {
   kIdentifier,  // exact, one typing error (Damerau–Levenshtein 1)
   kExact,       // equal or not
   kUnit,        // an agency or unit: same after abbreviations and party prefixes, one typo, one within the other
+  kProvince,    // the province of today a place names, or a CCCD was registered in: same or not
 };
 
 /// The levels of a comparison kind, weakest ("different") first: a pair's level is the

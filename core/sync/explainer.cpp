@@ -1,9 +1,12 @@
 #include "sync/explainer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "text/citizen_id.hpp"
 
 namespace hopnhat::sync {
 
@@ -86,6 +89,10 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
                                                            : "the person is held by identifiers or decisions more than by likeness: the mean over its pairs is below candidate " + candidate;
     if (settings_.max_person_records && v.records_a > settings_.max_person_records)
       v.decision += "; more records than match.max_person_records (" + std::to_string(settings_.max_person_records) + "): a case";
+  } else if (std::string why = ambiguity(in_a, in_b, v.person_a, v.person_b); !why.empty()) {
+    v.decision = why;
+  } else if (std::string why_b = ambiguity(in_b, in_a, v.person_b, v.person_a); !why_b.empty()) {
+    v.decision = why_b;
   } else if (v.records_a + v.records_b <= 2) {
     v.decision = "two single records: the pair's probability decides";
   } else if (match::attested_dates_differ(*features_, in_a, in_b)) {
@@ -97,6 +104,57 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
                            "): one strong pair does not join them";
   }
   return v;
+}
+
+std::string Explainer::ambiguity(const std::vector<std::uint32_t>& side, const std::vector<std::uint32_t>& other,
+                                 const std::string& side_person, const std::string& other_person) const {
+  const match::FeatureTable& f = *features_;
+  for (std::uint32_t x : side)
+    if (f.identity(x)) return {};  // held by a citizen ID
+  std::size_t name = settings_.comparisons.size();
+  for (std::size_t c = 0; c < settings_.comparisons.size() && name == settings_.comparisons.size(); ++c)
+    if (settings_.comparisons[c].kind == match::ComparisonKind::kPersonName && !settings_.comparisons[c].crosswise()) name = c;
+  if (name == settings_.comparisons.size() || side.size() * other.size() > ClusterView::kMaxPairs) return {};
+  auto best = [&](const std::vector<std::uint32_t>& into) {
+    match::ScoredPair top;
+    top.weight = -1e300;
+    for (std::uint32_t x : side)
+      for (std::uint32_t y : into)
+        if (auto p = match::score_pair(f, settings_, model_, x, y); p.weight > top.weight) top = p;
+    return top;
+  };
+  const match::ScoredPair into_other = best(other);
+  if (into_other.probability < settings_.definite) return {};
+  // The strongest pair from this side into a third person: among the records sharing a folded name.
+  std::map<std::string, std::vector<std::uint32_t>> third;
+  for (std::uint32_t x : side)
+    for (std::uint32_t r = 0; r < f.size(); ++r) {
+      if (f.at(r, name).slot[1] != f.at(x, name).slot[1] || !f.at(r, name).present()) continue;
+      const std::string key = records_[r].record.source + ":" + records_[r].record.id;
+      auto it = person_of_.find(key);
+      if (it == person_of_.end() || it->second == side_person || it->second == other_person) continue;
+      auto& members = third[it->second];
+      if (std::find(members.begin(), members.end(), r) == members.end()) members.push_back(r);
+    }
+  const double margin = std::log2(settings_.definite / (1 - settings_.definite));
+  for (const auto& [person, members] : third) {
+    const match::ScoredPair rival = best(members);
+    if (rival.probability < settings_.definite || into_other.weight - rival.weight >= margin) continue;
+    // The two must be two persons: contradicting citizen IDs or full dates each attested twice.
+    bool two = match::attested_dates_differ(f, other, members);
+    for (std::uint32_t y : other)
+      for (std::uint32_t r : members)
+        if (f.identity(y) && f.identity(r) && f.identity(y) != f.identity(r) &&
+            text::relate_citizen_ids(f.pool().text(f.identity(y)), f.pool().text(f.identity(r)), f.suspect_id(f.identity(y)),
+                                     f.suspect_id(f.identity(r))) == text::CitizenIdRelation::kContradicting)
+          two = true;
+    if (!two) continue;
+    return fmt::format("{} resembles {} (probability {:.4f}) and {} ({:.4f}) about equally, and they are two persons: "
+                       "it joins neither automatically",
+                       side_person.empty() ? "this record" : side_person, other_person, into_other.probability, person,
+                       rival.probability);
+  }
+  return {};
 }
 
 nlohmann::json Explainer::to_json(const ClusterView& v) {

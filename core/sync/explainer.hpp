@@ -44,6 +44,12 @@ class Explainer {
   static nlohmann::json to_json(const ClusterView& v);
 
  private:
+  /// When the records of one side carry no citizen ID and resemble a third person about as
+  /// strongly as the other side (the clustering's ambiguity rule), the sentence that says so;
+  /// otherwise empty. Scans the records sharing a folded name with that side.
+  std::string ambiguity(const std::vector<std::uint32_t>& side, const std::vector<std::uint32_t>& other,
+                        const std::string& side_person, const std::string& other_person) const;
+
   const match::MatchSettings& settings_;
   std::vector<store::StoredRecord> records_;
   std::map<std::string, std::uint32_t> index_;

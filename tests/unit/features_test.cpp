@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "match/features.hpp"
+#include "text/provinces.hpp"
 
 using namespace hopnhat;
 
@@ -120,4 +121,41 @@ TEST_CASE("a cross-field comparison takes the better of the two crosswise levels
   CHECK(names[f.level(0, 0, 2)] == "different");
   CHECK(names[f.level(0, 0, 3)] == "one typing error apart");  // record 0's given against record 3's family
   CHECK(f.display(1, 0) == "Bradley | Freddie");
+}
+
+TEST_CASE("provinces of today: named by an old name or a new one, or by a CCCD's code") {
+  CHECK(text::province_now_named_in("Hải Dương") == text::province_now_named_in("Thành phố Hải Phòng"));
+  CHECK(text::province_now_named_in("Hải Dương") == text::province_now_of_citizen_id("030170469133"));
+  CHECK(text::province_now_named_in("Xã Hoàng Tân, thị xã Quảng Yên, tỉnh Quảng Ninh") ==
+        text::province_now_of_citizen_id("022170132827"));
+  CHECK(text::province_now_named_in("Bà Rịa-Vũng Tàu") == text::province_now_named_in("TP Hồ Chí Minh"));
+  CHECK(text::province_now_named_in("Thừa Thiên Huế") == text::province_now_of_citizen_id("046090000001"));
+  // The province ends an address: a commune of the same name before it does not count.
+  CHECK(text::province_now_named_in("Xã Long An, huyện Châu Thành, tỉnh Tiền Giang") == text::province_now_named_in("Đồng Tháp"));
+  CHECK(text::province_now_named_in("Xã Long An, huyện Châu Thành, tỉnh Tiền Giang") != text::province_now_named_in("Long An"));
+  CHECK(text::province_now_named_in("Phường Cao Thắng") == 0);
+  CHECK(text::province_now_named_in("") == 0);
+  CHECK(text::province_now_of_citizen_id("148673832") == 0);  // a CMND names no province of birth
+  CHECK(text::province_now_of_citizen_id("999170132827") == 0);
+}
+
+TEST_CASE("province levels: a home town against the other record's CCCD, crosswise") {
+  match::MatchSettings s;
+  match::ComparisonSpec place{"hometown~citizen_id", {"hometown", true}, match::ComparisonKind::kProvince, false};
+  place.with = {"citizen_id", true};
+  s.comparisons = {place};
+  s.blocking.clear();
+  std::deque<sdk::SourceRecord> records(4);
+  records[0].fields = {{"hometown", "Xã Hoàng Tân, thị xã Quảng Yên, tỉnh Quảng Ninh"}};
+  records[1].fields = {{"citizen_id", "022170132827"}};  // registered in Quảng Ninh
+  records[2].fields = {{"citizen_id", "030170469133"}};  // in Hải Dương
+  records[3].fields = {{"hometown", "Cao Thắng, Hạ Long"}};  // names no province
+  std::vector<const sdk::SourceRecord*> inputs{&records[0], &records[1], &records[2], &records[3]};
+  match::FeatureTable f(inputs, s);
+  const auto& names = match::FeatureTable::level_names(match::ComparisonKind::kProvince);
+  CHECK(names[f.level(0, 0, 1)] == "the same province (of today's 34)");
+  CHECK(names[f.level(0, 1, 0)] == "the same province (of today's 34)");
+  CHECK(names[f.level(0, 0, 2)] == "another province");
+  CHECK(f.level(0, 1, 2) == match::kNullLevel);  // two CCCDs: the identifier comparison's business
+  CHECK(f.level(0, 3, 1) == match::kNullLevel);
 }

@@ -354,3 +354,51 @@ TEST_CASE("a stored model fits only the comparison levels it was trained with") 
   more.comparisons.push_back(s.comparisons.back());
   CHECK_FALSE(match::ModelParameters::from_json(stored).fits(more));
 }
+
+TEST_CASE("a record without citizen ID resembling two persons about equally joins neither, and waits for a person") {
+  // Namesakes of one unit, born the same year, each with a CCCD; a party record gives only the
+  // name, the year and the unit's party cell. Its pairs into the two are equally strong:
+  // whichever sorted first would take it.
+  Agency a;
+  auto unit = [](sdk::SourceRecord& r, const char* field, const char* name) { r.fields[field] = name; };
+  unit(a.add("civil", "A1", "Trịnh Thu Ý", "1970-11-15", "Nữ", "087170341239"), "org_unit", "Văn phòng");
+  unit(a.add("office", "A2", "Trịnh Thu Ý", "15/11/1970", "Nữ", "087170341239"), "org_unit", "Văn phòng");
+  unit(a.add("civil", "B1", "Trịnh Thu Ý", "1970-08-09", "Nữ", "087170555123"), "org_unit", "Văn phòng");
+  unit(a.add("office", "B2", "Trịnh Thu Ý", "09/08/1970", "Nữ", "087170555123"), "org_unit", "Văn phòng");
+  unit(a.add("party", "P", "Trịnh Thu Ý", "1970", "Nữ", ""), "party_unit", "Chi bộ Văn phòng");
+  // The same with one clearly better: the party record's full date is one of theirs.
+  unit(a.add("civil", "L1", "Đinh Văn Lộc", "1964-03-02", "Nam", "037064100200"), "org_unit", "Văn phòng");
+  unit(a.add("civil", "M1", "Đinh Văn Lộc", "1964-10-21", "Nam", "037064300400"), "org_unit", "Văn phòng");
+  unit(a.add("party", "Q", "Đinh Văn Lộc", "02/03/1964", "Nam", ""), "party_unit", "Chi bộ Văn phòng");
+  // This small agency gives a year-only date little weight: a lower `definite` makes each of P's
+  // pairs one that would join on its own (the margin asked is then log2(0.6/0.4), half a bit).
+  match::MatchSettings s = match::default_settings();
+  s.definite = 0.6;
+  s.candidate = 0.3;
+  auto out = run(a, s);
+  match::FeatureTable features(a.inputs, s);
+  auto probability = [&](const char* x, const char* y) {
+    return match::score_pair(features, s, out.result.model, a.index("party", x), a.index("civil", y)).probability;
+  };
+  REQUIRE(probability("P", "A1") >= s.definite);  // each pair alone would join
+  REQUIRE(probability("P", "B1") >= s.definite);
+  CHECK_FALSE(out.together("party:P", "civil:A1"));
+  CHECK_FALSE(out.together("party:P", "civil:B1"));
+  CHECK(out.in_review("party:P"));
+  CHECK(out.result.stats.ambiguous >= 1);
+  CHECK(out.together("party:Q", "civil:L1"));
+  CHECK_FALSE(out.together("party:Q", "civil:M1"));
+}
+
+TEST_CASE("a comparison no labelled pair fills keeps the prior's m: a match mostly agrees") {
+  // Each person has one party record, so no pair sharing a CCCD holds two party card numbers.
+  Agency a;
+  for (int i = 0; i < 30; ++i) a.records[static_cast<std::size_t>(2 * i + 1)].fields["party_card_no"] = std::to_string(10000000 + i);
+  match::MatchSettings s = match::default_settings();
+  auto out = run(a, s);
+  std::size_t card = 0;
+  while (s.comparisons[card].label != "party_card_no") ++card;
+  const auto& m = out.result.model.m[card];  // different, one typing error apart, exact
+  CHECK(m.back() > 0.8);
+  CHECK(m.front() < 0.1);
+}

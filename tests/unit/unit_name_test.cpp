@@ -14,6 +14,7 @@ TEST_CASE("unit names: one key for the abbreviated, the full and the party cell'
   CHECK(text::unit_key("UBND huyện") == "uy ban nhan dan huyen");
   CHECK(text::unit_key("Phòng LĐTB&XH") == text::unit_key("Phòng Lao động - Thương binh và Xã hội"));
   CHECK(text::unit_key("Phòng TN&MT") == text::unit_key("Phòng Tài nguyên và Môi trường"));
+  CHECK(text::unit_key("Chi bộ Phòng Lao động - TB và XH") == text::unit_key("Phòng Lao động - Thương binh và Xã hội"));
   CHECK(text::unit_key("Phòng VH-TT") == "phong van hoa thong tin");
   // Abbreviations with two readings stay as written; a prefix alone is a name, not a prefix.
   CHECK(text::unit_key("Phòng Nội vụ TT") == "phong noi vu tt");
