@@ -280,11 +280,7 @@ struct UnionFind {
     if (!identity[ra] || !identity[rb]) return false;
     bool contradict = false;
     each_id(ra, [&](std::uint32_t x) {
-      each_id(rb, [&](std::uint32_t y) {
-        if (x != y && text::relate_citizen_ids(features.pool().text(x), features.pool().text(y), features.suspect_id(x),
-                                               features.suspect_id(y)) == text::CitizenIdRelation::kContradicting)
-          contradict = true;
-      });
+      each_id(rb, [&](std::uint32_t y) { contradict = contradict || citizen_ids_contradict(features, x, y); });
     });
     return contradict;
   }
@@ -321,6 +317,21 @@ struct UnionFind {
 };
 
 }  // namespace
+
+bool citizen_ids_contradict(const FeatureTable& f, std::uint32_t x, std::uint32_t y) {
+  return x != y && text::relate_citizen_ids(f.pool().text(x), f.pool().text(y), f.suspect_id(x), f.suspect_id(y)) ==
+                       text::CitizenIdRelation::kContradicting;
+}
+
+bool cannot_be_one_person(const FeatureTable& f, const std::vector<std::uint32_t>& a,
+                          const std::vector<std::uint32_t>& b) {
+  for (std::uint32_t x : a)
+    for (std::uint32_t y : b)
+      if (f.identity(x) && f.identity(y) && citizen_ids_contradict(f, f.identity(x), f.identity(y))) return true;
+  return attested_dates_differ(f, a, b);
+}
+
+double ambiguity_margin(const MatchSettings& s) { return std::log2(s.definite / (1 - s.definite)); }
 
 bool attested_dates_differ(const FeatureTable& f, const std::vector<std::uint32_t>& a,
                            const std::vector<std::uint32_t>& b) {
@@ -574,7 +585,7 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
         strong[fill[scored[k].b]++] = k;
       }
   }
-  const double margin = std::log2(s.definite / (1 - s.definite));
+  const double margin = ambiguity_margin(s);
   std::vector<std::uint32_t> joining_members, rival_members, target_members;
   auto two_persons = [&](std::uint32_t rx, std::uint32_t ry) {
     if (uf.ids_contradict(rx, ry) || (!uf.apart.empty() && uf.kept_apart(rx, ry))) return true;

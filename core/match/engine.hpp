@@ -145,6 +145,22 @@ Explanation explain_pair(const FeatureTable& features, const MatchSettings& sett
 bool attested_dates_differ(const FeatureTable& features, const std::vector<std::uint32_t>& a,
                            const std::vector<std::uint32_t>& b);
 
+/// Whether two citizen IDs (interned in `features`' pool) cannot be one person's number: two or
+/// more digits apart, or different in what they embed (text::relate_citizen_ids, a suspect one
+/// allowed a keystroke anywhere). Pure; thread-safe.
+bool citizen_ids_contradict(const FeatureTable& features, std::uint32_t x, std::uint32_t y);
+
+/// Whether two groups of records cannot be one person by what they hold, however alike they are
+/// otherwise: a citizen ID of one contradicts one of the other, or their full dates that two
+/// sources each attest differ (attested_dates_differ). Pure; thread-safe.
+bool cannot_be_one_person(const FeatureTable& features, const std::vector<std::uint32_t>& a,
+                          const std::vector<std::uint32_t>& b);
+
+/// How many bits a record's pair into one person must outweigh its pair into another person for
+/// the record to join the first: the odds `definite` asks of any link, log2(definite / (1 −
+/// definite)). Below it the record is ambiguous and joins neither (MatchStats::ambiguous).
+double ambiguity_margin(const MatchSettings& settings);
+
 /// How two clusters resemble each other as wholes, which decides whether one strong pair may join
 /// them: the mean, over pairs of their identity units, of the probability between the two units.
 /// An identity unit is the records of one cluster that share a valid citizen ID — one person,

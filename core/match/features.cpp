@@ -210,46 +210,38 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     return refs.size() - 1;
   };
   if (identity_field) ref_index({settings.identity_field, true});
-  std::vector<std::size_t> cmp_ref(width_);  // per column: the value it holds
-  std::vector<ComparisonKind> column_kind(width_);
+  // A cross-field comparison's second value (`with`) gets a column of its own after the others.
+  columns_ = width_;
+  with_column_.assign(width_, 0);
+  for (std::size_t c = 0; c < width_; ++c)
+    if (settings.comparisons[c].crosswise()) with_column_[c] = columns_++;
+  std::vector<std::size_t> cmp_ref(columns_);  // per column: the value it holds
+  std::vector<ComparisonKind> column_kind(columns_);
   for (std::size_t c = 0; c < width_; ++c) {
     cmp_ref[c] = ref_index(settings.comparisons[c].value);
     column_kind[c] = settings.comparisons[c].kind;
-  }
-  // A cross-field comparison's second value (`with`) gets a column of its own after the others,
-  // unless a column already holds that value prepared that way (org_unit compared with itself and
-  // with the party cell; the CCCD's province against the home town and the birth place).
-  columns_ = width_;
-  with_column_.assign(width_, 0);
-  for (std::size_t c = 0; c < width_; ++c) {
-    if (!settings.comparisons[c].crosswise()) continue;
-    const std::size_t ref = ref_index(settings.comparisons[c].with);
-    std::size_t d = 0;
-    while (d < columns_ && !(cmp_ref[d] == ref && column_kind[d] == settings.comparisons[c].kind)) ++d;
-    if (d == columns_) {
-      cmp_ref.push_back(ref);
-      column_kind.push_back(settings.comparisons[c].kind);
-      ++columns_;
+    if (settings.comparisons[c].crosswise()) {
+      cmp_ref[with_column_[c]] = ref_index(settings.comparisons[c].with);
+      column_kind[with_column_[c]] = settings.comparisons[c].kind;
     }
-    with_column_[c] = d;
   }
+  // A column that holds the same value prepared the same way as an earlier one (org_unit compared
+  // with itself and with the party cell; the CCCD's province against the home town and the birth
+  // place) shares its slots: prepared and stored once.
+  std::vector<std::size_t> same_as(columns_);
   offset_.resize(columns_);
   for (std::size_t c = 0; c < columns_; ++c) {
-    offset_[c] = stride_;
-    stride_ += slots_of(column_kind[c]);
+    same_as[c] = c;
+    for (std::size_t d = 0; d < c && same_as[c] == c; ++d)
+      if (cmp_ref[d] == cmp_ref[c] && column_kind[d] == column_kind[c]) same_as[c] = d;
+    if (same_as[c] != c) {
+      offset_[c] = offset_[same_as[c]];
+    } else {
+      offset_[c] = stride_;
+      stride_ += slots_of(column_kind[c]);
+    }
   }
   slots_.assign(records_ * stride_, 0);
-  // A column that prepares the same value the same way as an earlier one (org_unit compared
-  // with itself and with the party cell) copies it instead of folding it again.
-  std::vector<std::size_t> same_as(columns_);
-  for (std::size_t c = 0; c < columns_; ++c) {
-    same_as[c] = c;
-    for (std::size_t d = 0; d < c; ++d)
-      if (cmp_ref[d] == cmp_ref[c] && column_kind[d] == column_kind[c]) {
-        same_as[c] = d;
-        break;
-      }
-  }
   std::vector<std::vector<std::size_t>> block_ref(settings.blocking.size());
   for (std::size_t b = 0; b < settings.blocking.size(); ++b)
     for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
@@ -257,12 +249,12 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   std::vector<std::optional<std::size_t>> ref_field(refs.size());  // canonical fields by index, found once
   for (std::size_t k = 0; k < refs.size(); ++k)
     if (refs[k].canonical) ref_field[k] = text::field_index(refs[k].name);
-  // A citizen-ID column holds two numbering schemes: the 12-digit CCCD and, in older sources,
-  // the 9-digit CMND. A value's length tells them apart (kept in slot 1, compared in level_of).
-  std::vector<char> citizen_id_column(columns_);
+  // Columns whose value is a citizen ID: compared as an identifier, it holds two numbering
+  // schemes — the 12-digit CCCD and, in older sources, the 9-digit CMND — told apart by length
+  // (kept in slot 1, compared in level_of); compared as a province, its first three digits.
+  std::vector<char> holds_citizen_id(columns_);
   for (std::size_t c = 0; c < columns_; ++c)
-    citizen_id_column[c] = column_kind[c] == ComparisonKind::kIdentifier && ref_field[cmp_ref[c]] &&
-                           sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId;
+    holds_citizen_id[c] = ref_field[cmp_ref[c]] && sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId;
   // What each record contributes, as text still to be interned: computed on every core (the
   // folding, name splitting and date parsing are the costly part), then interned here in record
   // order, so that ids, and everything that follows from them, do not depend on the threads.
@@ -293,11 +285,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     out.text.assign(columns_, {});
     out.date.assign(columns_, {0, 0});
     for (std::size_t c = 0; c < columns_; ++c) {
-      if (same_as[c] != c) {
-        out.text[c] = out.text[same_as[c]];
-        out.date[c] = out.date[same_as[c]];
-        continue;
-      }
+      if (same_as[c] != c) continue;  // its slots are an earlier column's
       const std::string& v = values[cmp_ref[c]];
       if (v.empty()) continue;
       auto& t = out.text[c];
@@ -327,7 +315,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
         case ComparisonKind::kProvince: {
           // A CCCD by its code; a place by the names in it (few distinct places, many records).
-          if (ref_field[cmp_ref[c]] && sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId) {
+          if (holds_citizen_id[c]) {
             if (valids[cmp_ref[c]]) out.date[c][0] = static_cast<std::uint32_t>(text::province_now_of_citizen_id(v));
             break;
           }
@@ -384,6 +372,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       (in.suspect ? suspect_ids_ : confirmed_ids).insert(identity_[i]);
     }
     for (std::size_t c = 0; c < columns_; ++c) {
+      if (same_as[c] != c) continue;
       std::uint32_t* slot = &slots_[i * stride_ + offset_[c]];
       const auto& t = in.text[c];
       switch (column_kind[c]) {
@@ -406,7 +395,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
           break;
         case ComparisonKind::kIdentifier:
           slot[0] = pool_.intern(t[0], true);
-          slot[1] = citizen_id_column[c] ? static_cast<std::uint32_t>(t[0].size()) : 0;  // a citizen ID's scheme
+          slot[1] = holds_citizen_id[c] ? static_cast<std::uint32_t>(t[0].size()) : 0;  // a citizen ID's scheme
           break;
         case ComparisonKind::kExact: slot[0] = pool_.intern(t[0]); break;
         case ComparisonKind::kUnit:

@@ -181,7 +181,7 @@ class FeatureTable {
   std::size_t records_ = 0;
   std::size_t width_ = 0;    // comparisons
   std::size_t columns_ = 0;  // prepared values per record: one per comparison, then the `with` ones
-  std::vector<std::size_t> with_column_;  // per comparison: its `with` column (cross-field ones only)
+  std::vector<std::size_t> with_column_;  // per comparison: its `with` column, 0 when not cross-field
   StringPool pool_;
   std::vector<std::uint32_t> slots_;  // per record, its columns' slots (offset_), stride_ in all
   std::vector<std::size_t> offset_;   // per column

@@ -1,12 +1,9 @@
 #include "sync/explainer.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
-
-#include "text/citizen_id.hpp"
 
 namespace hopnhat::sync {
 
@@ -126,29 +123,18 @@ std::string Explainer::ambiguity(const std::vector<std::uint32_t>& side, const s
   const match::ScoredPair into_other = best(other);
   if (into_other.probability < settings_.definite) return {};
   // The strongest pair from this side into a third person: among the records sharing a folded name.
+  std::vector<std::uint32_t> names;
+  for (std::uint32_t x : side) names.push_back(f.at(x, name).slot[1]);
   std::map<std::string, std::vector<std::uint32_t>> third;
-  for (std::uint32_t x : side)
-    for (std::uint32_t r = 0; r < f.size(); ++r) {
-      if (f.at(r, name).slot[1] != f.at(x, name).slot[1] || !f.at(r, name).present()) continue;
-      const std::string key = records_[r].record.source + ":" + records_[r].record.id;
-      auto it = person_of_.find(key);
-      if (it == person_of_.end() || it->second == side_person || it->second == other_person) continue;
-      auto& members = third[it->second];
-      if (std::find(members.begin(), members.end(), r) == members.end()) members.push_back(r);
-    }
-  const double margin = std::log2(settings_.definite / (1 - settings_.definite));
+  for (std::uint32_t r = 0; r < f.size(); ++r) {
+    if (!f.at(r, name).present() || std::find(names.begin(), names.end(), f.at(r, name).slot[1]) == names.end()) continue;
+    auto it = person_of_.find(records_[r].record.source + ":" + records_[r].record.id);
+    if (it != person_of_.end() && it->second != side_person && it->second != other_person) third[it->second].push_back(r);
+  }
   for (const auto& [person, members] : third) {
     const match::ScoredPair rival = best(members);
-    if (rival.probability < settings_.definite || into_other.weight - rival.weight >= margin) continue;
-    // The two must be two persons: contradicting citizen IDs or full dates each attested twice.
-    bool two = match::attested_dates_differ(f, other, members);
-    for (std::uint32_t y : other)
-      for (std::uint32_t r : members)
-        if (f.identity(y) && f.identity(r) && f.identity(y) != f.identity(r) &&
-            text::relate_citizen_ids(f.pool().text(f.identity(y)), f.pool().text(f.identity(r)), f.suspect_id(f.identity(y)),
-                                     f.suspect_id(f.identity(r))) == text::CitizenIdRelation::kContradicting)
-          two = true;
-    if (!two) continue;
+    if (rival.probability < settings_.definite || into_other.weight - rival.weight >= match::ambiguity_margin(settings_)) continue;
+    if (!match::cannot_be_one_person(f, other, members)) continue;
     return fmt::format("{} resembles {} (probability {:.4f}) and {} ({:.4f}) about equally, and they are two persons: "
                        "it joins neither automatically",
                        side_person.empty() ? "this record" : side_person, other_person, into_other.probability, person,
