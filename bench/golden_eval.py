@@ -11,12 +11,14 @@ Every golden person is mapped to the true person holding most of its (non-delete
 ties go to the true person id that sorts first. Prints, as JSON, how many golden persons carry the
 true full name (compared after Unicode NFC), birth date (ISO yyyy-mm-dd) and citizen ID (exact),
 and their shares of all golden persons that hold at least one record of the truth. When DIR also
-holds second_gen.py's three CSV files, each field also says for how many golden persons the true
+holds the generator's three CSV files (second_gen.py's, or `hopnhat gen`'s with the office file
+in TCVN3), each field also says for how many golden persons the true
 value was written (exactly) in at least one of their records ("available"), and how many of those
 got it right. Gender is reported too (as Nam/Nữ).
 """
 import argparse
 import csv
+import io
 import json
 import os
 import sys
@@ -75,6 +77,21 @@ SOURCE_FILES = {
     "civil": ("civil_servants.csv", ";", ["Mã cán bộ"], ["Họ tên", "Họ và tên"], ["Ngày sinh"], ["Số định danh cá nhân", "Số CCCD"]),
     "office": ("office_staff.csv", ",", ["Mã hồ sơ"], ["Họ và tên", "Họ tên"], ["Ngày tháng năm sinh", "Ngày sinh"], ["Số CCCD"]),
 }
+# `hopnhat gen` writes the office file in TCVN3 (bytes decoded with sdk/data's glibc table).
+TCVN3_OFFICE_FILE = "office_staff_tcvn3.csv"
+
+
+def tcvn3_text(path):
+    table = {}
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sdk", "data", "tcvn5712-1_glibc.tsv"),
+              encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            byte, code = line.rstrip("\n").split("\t")[:2]
+            table[int(byte, 16)] = chr(int(code[2:], 16))
+    with open(path, "rb") as f:
+        return "".join(table.get(b, chr(b)) for b in f.read())
 
 
 def column(row, names):
@@ -101,9 +118,13 @@ def source_values(truth_dir):
     out = {}
     for src, (fname, delim, id_col, name_col, date_col, id_num_col) in SOURCE_FILES.items():
         path = os.path.join(truth_dir, fname)
-        if not os.path.exists(path):
+        if src == "office" and not os.path.exists(path) and os.path.exists(os.path.join(truth_dir, TCVN3_OFFICE_FILE)):
+            lines = io.StringIO(tcvn3_text(os.path.join(truth_dir, TCVN3_OFFICE_FILE)), newline="")
+        elif os.path.exists(path):
+            lines = open(path, encoding="utf-8-sig", newline="")
+        else:
             continue
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        with lines as f:
             for row in csv.DictReader(f, delimiter=delim):
                 out[(src, column(row, id_col))] = {
                     "full_name": " ".join(nfc(column(row, name_col)).split()),

@@ -328,42 +328,49 @@ bool cannot_be_one_person(const FeatureTable& f, const std::vector<std::uint32_t
   for (std::uint32_t x : a)
     for (std::uint32_t y : b)
       if (f.identity(x) && f.identity(y) && citizen_ids_contradict(f, f.identity(x), f.identity(y))) return true;
-  return attested_dates_differ(f, a, b);
+  return attested_values_differ(f, a, b).has_value();
 }
 
 double ambiguity_margin(const MatchSettings& s) { return std::log2(s.definite / (1 - s.definite)); }
 
-bool attested_dates_differ(const FeatureTable& f, const std::vector<std::uint32_t>& a,
-                           const std::vector<std::uint32_t>& b) {
+std::optional<std::size_t> attested_values_differ(const FeatureTable& f, const std::vector<std::uint32_t>& a,
+                                                  const std::vector<std::uint32_t>& b) {
   const auto& comparisons = f.settings().comparisons;
   for (std::size_t c = 0; c < comparisons.size(); ++c) {
-    if (comparisons[c].kind != ComparisonKind::kDate || comparisons[c].crosswise()) continue;
-    // The full dates of a cluster that records of two different sources give.
+    const ComparisonKind kind = comparisons[c].kind;
+    if ((kind != ComparisonKind::kDate && kind != ComparisonKind::kPersonName) || comparisons[c].crosswise()) continue;
+    // What a record says, as one number: a full date (a date known to the month or year only
+    // attests nothing), or a name as folded (an export without diacritics is not a typing error).
+    auto said = [&](std::uint32_t r) -> std::optional<std::uint32_t> {
+      const Feature x = f.at(r, c);
+      if (!x.present()) return std::nullopt;
+      if (kind == ComparisonKind::kDate) return x.slot[1] == 3 ? std::optional<std::uint32_t>(x.slot[0]) : std::nullopt;
+      return x.slot[1];
+    };
+    // The values of a cluster that records of two different sources give.
     auto attested = [&](const std::vector<std::uint32_t>& members) {
-      std::vector<std::uint32_t> dates;
+      std::vector<std::uint32_t> values;
       for (std::size_t i = 0; i < members.size(); ++i) {
-        const Feature x = f.at(members[i], c);
-        if (x.slot[1] != 3 || std::find(dates.begin(), dates.end(), x.slot[0]) != dates.end()) continue;
-        for (std::size_t j = i + 1; j < members.size(); ++j) {
-          const Feature y = f.at(members[j], c);
-          if (y.slot[1] == 3 && y.slot[0] == x.slot[0] && f.source(members[j]) != f.source(members[i])) {
-            dates.push_back(x.slot[0]);
+        const auto x = said(members[i]);
+        if (!x || std::find(values.begin(), values.end(), *x) != values.end()) continue;
+        for (std::size_t j = i + 1; j < members.size(); ++j)
+          if (f.source(members[j]) != f.source(members[i]) && said(members[j]) == x) {
+            values.push_back(*x);
             break;
           }
-        }
       }
-      return dates;
+      return values;
     };
     const std::vector<std::uint32_t> in_a = attested(a);
     if (in_a.empty()) continue;
     const std::vector<std::uint32_t> in_b = attested(b);
     if (in_b.empty()) continue;
-    const bool shared = std::any_of(in_a.begin(), in_a.end(), [&](std::uint32_t d) {
-      return std::find(in_b.begin(), in_b.end(), d) != in_b.end();
+    const bool shared = std::any_of(in_a.begin(), in_a.end(), [&](std::uint32_t v) {
+      return std::find(in_b.begin(), in_b.end(), v) != in_b.end();
     });
-    if (!shared) return true;
+    if (!shared) return c;
   }
-  return false;
+  return std::nullopt;
 }
 
 nlohmann::json ModelParameters::to_json(const MatchSettings& s) const {
@@ -550,7 +557,7 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
     members(ra, members_a);
     members(rb, members_b);
     ++out.stats.linkage_checks;
-    if (attested_dates_differ(f, members_a, members_b)) {
+    if (attested_values_differ(f, members_a, members_b)) {
       ++out.stats.linkage_refused;
       return false;
     }
@@ -566,8 +573,8 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
   // automatically: a party record giving only the birth year, the name and birth year shared by
   // namesakes of one unit, would go to whichever pair sorts first. Its pair into one person must
   // beat its pair into another by the odds `definite` asks of any link; the other is "another
-  // person" when the two cannot be one (contradicting citizen IDs, full dates two sources each
-  // attest, a decision).
+  // person" when the two cannot be one (contradicting citizen IDs, full dates or names two sources
+  // each attest, a decision).
   std::vector<std::uint32_t> strong_start(f.size() + 1, 0), strong;  // per record: its definite pairs
   auto is_strong = [&](const ScoredPair& p) { return !p.identity_equal && p.probability >= s.definite; };
   for (const ScoredPair& p : scored)
@@ -592,7 +599,7 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
     if (static_cast<std::uint64_t>(uf.size[rx]) * uf.size[ry] > kMaxCrossPairs) return false;
     members(rx, target_members);
     members(ry, rival_members);
-    return attested_dates_differ(f, target_members, rival_members);
+    return attested_values_differ(f, target_members, rival_members).has_value();
   };
   auto ambiguous = [&](const ScoredPair& p) {
     const std::uint32_t ra = uf.find(p.a), rb = uf.find(p.b);

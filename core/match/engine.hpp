@@ -9,9 +9,9 @@
 //               resemble each other as wholes (whole_resemblance: the mean over their identity
 //               units' pairs reaches `candidate`: no chaining through one record), never putting two
 //               contradicting valid citizen IDs in one cluster (two or more digits apart, or
-//               different embedded century, gender or year), nor two whose full dates two sources
-//               each attest differ (attested_dates_differ); equal valid citizen IDs always join. A
-//               record without a citizen ID whose pair into one person does not beat its pair into
+//               different embedded century, gender or year), nor two whose full dates or names
+//               two sources each attest differ (attested_values_differ); equal valid citizen IDs
+//               always join. A record without a citizen ID whose pair into one person does not beat its pair into
 //               another by the odds `definite` asks joins neither (MatchStats::ambiguous)
 //   review      pairs between `candidate` and `definite` (or refused above) whose records ended in
 //               different clusters become review cases
@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -136,14 +137,16 @@ struct Explanation {
 Explanation explain_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
                          std::uint32_t a, std::uint32_t b);
 
-/// Whether two clusters each hold a full date that records of two different sources agree on
-/// (for the same date comparison), and no such date of one is such a date of the other. One
-/// source's typing error explains one odd date; the same error made in two independent systems
-/// does not, so two such dates are two persons' — or papers a person must look at. Either way one
-/// strong pair does not join the clusters automatically (it becomes a review case). Pure;
-/// thread-safe.
-bool attested_dates_differ(const FeatureTable& features, const std::vector<std::uint32_t>& a,
-                           const std::vector<std::uint32_t>& b);
+/// The first comparison of a birth date or a person's name (not crosswise) for which two clusters
+/// each hold a value that records of two different sources agree on — a full date, a name as
+/// folded — and no such value of one is such a value of the other; nullopt when there is none.
+/// One source's typing error explains one odd value; the same error made in two independent
+/// systems does not, so two such values are two persons' ("Nguyễn Thị Hạ" in three systems and
+/// "Nguyễn Thị Hảo" in three, born the same day in one unit) — or papers a person must look at.
+/// Either way one strong pair does not join the clusters automatically (it becomes a review
+/// case). Pure; thread-safe.
+std::optional<std::size_t> attested_values_differ(const FeatureTable& features, const std::vector<std::uint32_t>& a,
+                                                  const std::vector<std::uint32_t>& b);
 
 /// Whether two citizen IDs (interned in `features`' pool) cannot be one person's number: two or
 /// more digits apart, or different in what they embed (text::relate_citizen_ids, a suspect one
@@ -151,8 +154,8 @@ bool attested_dates_differ(const FeatureTable& features, const std::vector<std::
 bool citizen_ids_contradict(const FeatureTable& features, std::uint32_t x, std::uint32_t y);
 
 /// Whether two groups of records cannot be one person by what they hold, however alike they are
-/// otherwise: a citizen ID of one contradicts one of the other, or their full dates that two
-/// sources each attest differ (attested_dates_differ). Pure; thread-safe.
+/// otherwise: a citizen ID of one contradicts one of the other, or their full dates or names that
+/// two sources each attest differ (attested_values_differ). Pure; thread-safe.
 bool cannot_be_one_person(const FeatureTable& features, const std::vector<std::uint32_t>& a,
                           const std::vector<std::uint32_t>& b);
 

@@ -622,8 +622,9 @@ std::string FeatureTable::transform(const std::string& v, const std::string& t) 
     }
     return f.substr(0, end);
   }
-  if (t == "given" || t == "family") {
+  if (t == "given" || t == "family" || t == "family_middle") {
     text::NameParts parts = text::split_name(sdk::fold(v));
+    if (t == "family_middle") return parts.middle.empty() ? parts.family : parts.family + " " + parts.middle;
     return t == "given" ? parts.given : parts.family;
   }
   auto d = text::parse_date(v);

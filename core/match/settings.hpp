@@ -54,7 +54,7 @@ struct ComparisonSpec {
 
 /// One part of a blocking key: a value and a transform ("value", "fold", "year", "day_month"
 /// (the date with day and month in sorted order, so swaps block together), "given", "family",
-/// "prefix3").
+/// "family_middle" (the name without its given name), "prefix3").
 struct BlockingPart {
   ValueRef value;
   std::string transform = "value";

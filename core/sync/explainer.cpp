@@ -92,8 +92,9 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
     v.decision = why_b;
   } else if (v.records_a + v.records_b <= 2) {
     v.decision = "two single records: the pair's probability decides";
-  } else if (match::attested_dates_differ(*features_, in_a, in_b)) {
-    v.decision = "each person has a full date that two sources agree on, and the two differ: one strong pair does not join them";
+  } else if (auto c = match::attested_values_differ(*features_, in_a, in_b)) {
+    v.decision = "each person has a " + std::string(settings_.comparisons[*c].kind == match::ComparisonKind::kDate ? "full date" : "name") +
+                 " (" + settings_.comparisons[*c].label + ") that two sources agree on, and the two differ: one strong pair does not join them";
   } else {
     v.decision = v.mean_probability >= settings_.candidate
                      ? "as wholes the two persons resemble each other (mean over their pairs, records sharing a citizen ID as one, reaches candidate " + candidate + ")"
