@@ -630,10 +630,10 @@ std::string FeatureTable::transform(const std::string& v, const std::string& t) 
   auto d = text::parse_date(v);
   if (!d) return {};
   if (t == "year") return std::to_string(d->year);
-  if (t == "day_month") {
+  if (t == "day_month" || t == "day_month_no_year") {
     if (!d->day) return {};
     int lo = std::min(d->day, d->month), hi = std::max(d->day, d->month);
-    return std::to_string(d->year) + "-" + std::to_string(lo) + "-" + std::to_string(hi);
+    return (t == "day_month" ? std::to_string(d->year) + "-" : std::string()) + std::to_string(lo) + "-" + std::to_string(hi);
   }
   return {};
 }

@@ -35,12 +35,12 @@ BlockingPart parse_part(const std::string& spec, const std::string& path) {
     transform = rest.substr(colon + 1);
     rest = rest.substr(0, colon);
   }
-  static const char* kTransforms[] = {"value", "fold", "year", "day_month", "given", "family", "family_middle", "prefix3"};
+  static const char* kTransforms[] = {"value", "fold", "year", "day_month", "day_month_no_year", "given", "family", "family_middle", "prefix3"};
   bool known = false;
   for (const char* t : kTransforms) known = known || transform == t;
   if (!known)
     throw std::invalid_argument(path + ": unknown transform \"" + transform +
-                                "\" (value, fold, year, day_month, given, family, family_middle, prefix3)");
+                                "\" (value, fold, year, day_month, day_month_no_year, given, family, family_middle, prefix3)");
   if (!attribute && !sdk::find_field(rest))
     throw std::invalid_argument(path + ": \"" + rest + "\" is not a canonical field (write attribute:" + rest +
                                 " for a raw column)");
@@ -128,6 +128,8 @@ MatchSettings default_settings() {
                 // A typing error in the given name ("Nguyễn Hồng gNa") where one record lacks the
                 // CCCD: every other rule keys on the given name or the whole name.
                 {part("full_name", "family_middle"), part("birth_date", "day_month")},
+                // A typing error in the year (1986 for 1987) where one record lacks the CCCD.
+                {part("full_name", "fold"), part("birth_date", "day_month_no_year")},
                 {part("phone", "value")},
                 {part("party_card_no", "value")},
                 {part("social_insurance_no", "value")}};

@@ -53,7 +53,8 @@ struct ComparisonSpec {
 };
 
 /// One part of a blocking key: a value and a transform ("value", "fold", "year", "day_month"
-/// (the date with day and month in sorted order, so swaps block together), "given", "family",
+/// (the date with day and month in sorted order, so swaps block together), "day_month_no_year"
+/// (the same without the year), "given", "family",
 /// "family_middle" (the name without its given name), "prefix3").
 struct BlockingPart {
   ValueRef value;

@@ -34,6 +34,7 @@ struct ValueGroup {
   bool contained = false;       // a more precise group says all this one says
   int sources = 0;              // distinct sources saying it, or saying less but nothing else
   bool consistent = false;      // agrees with what the citizen ID embeds (citizen_id, birth_date)
+  bool year_in_contested_id = false;  // birth_date: its year is the one a CCCD its own record contradicts embeds
   bool place = false;           // citizen_id: its province is named in the person's home town or birth place
 };
 
@@ -106,20 +107,28 @@ text::CitizenIdCheck check_against(std::string_view id, const text::NormalizedFi
 }
 
 // What the person's citizen IDs embed, when they agree: the birth year and gender every valid
-// CCCD of the records that is consistent with its own record says; 0 / "" otherwise.
+// CCCD of the records that is consistent with its own record says; 0 / "" otherwise. And the
+// year that the CCCDs their own records contradict embed (when they agree): the record's date or
+// the number is mistyped, and which one another record's date may tell.
 struct EmbeddedFacts {
   int year = 0;
   std::string gender;
+  int contested_year = 0;
 };
 
 EmbeddedFacts embedded_facts(const std::vector<const text::NormalizedFields*>& normalized, std::size_t id_index,
                              std::size_t date_index, std::size_t gender_index) {
   EmbeddedFacts facts;
-  bool first = true, years_agree = true;
+  bool first = true, years_agree = true, contested_agree = true;
   for (const auto* n : normalized) {
     std::string_view id = n->at(id_index);
     if (id.empty() || !n->valid(id_index)) continue;
-    if (check_against(id, *n, date_index, gender_index).suspect) continue;  // a CCCD its own record contradicts vouches for nothing
+    if (check_against(id, *n, date_index, gender_index).suspect) {  // a CCCD its own record contradicts vouches for nothing alone
+      const int year = text::citizen_id_birth_year(id);
+      if (facts.contested_year && year != facts.contested_year) contested_agree = false;
+      facts.contested_year = year;
+      continue;
+    }
     int year = text::citizen_id_birth_year(id);
     if (first) {
       facts.year = year;
@@ -130,6 +139,7 @@ EmbeddedFacts embedded_facts(const std::vector<const text::NormalizedFields*>& n
     }
   }
   if (!years_agree) facts.year = 0;
+  if (!contested_agree) facts.contested_year = 0;
   return facts;
 }
 
@@ -307,8 +317,10 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
         }
         groups[g].consistent = agree > 0 && disagree == 0;
         groups[g].place = names_province_of(v, normalized);
-      } else if (index == kDateIndex && facts.year && groups[g].valid) {
-        groups[g].consistent = v.size() >= 4 && std::atoi(v.substr(0, 4).c_str()) == facts.year;
+      } else if (index == kDateIndex && (facts.year || facts.contested_year) && groups[g].valid) {
+        const int year = v.size() >= 4 ? std::atoi(v.substr(0, 4).c_str()) : 0;
+        groups[g].consistent = facts.year && year == facts.year;
+        groups[g].year_in_contested_id = facts.contested_year && year == facts.contested_year;
       } else if (index == kGenderIndex && !facts.gender.empty() && groups[g].valid) {
         groups[g].consistent = v == facts.gender;
       }
@@ -326,6 +338,7 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       if (a.plausible != b.plausible) { if (a.plausible) win = g; continue; }
       if (a.consistent != b.consistent) { if (a.consistent) win = g; continue; }
       if (a.sources != b.sources) { if (a.sources > b.sources) win = g; continue; }
+      if (a.year_in_contested_id != b.year_in_contested_id) { if (a.year_in_contested_id) win = g; continue; }
       if (a.place != b.place && a.place) win = g;
     }
     // Why it won, against the strongest other maximal group.
@@ -341,6 +354,11 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       else if (a.plausible != b.plausible) why = "plausible_spelling";
       else if (a.consistent != b.consistent) why = "consistent_with_cccd";
       else if (a.sources != b.sources) why = "agreement";
+      // Two dates, one source each, and a CCCD whose record gives one of them but embeds the
+      // other's year: the number and the other record are two witnesses to that year, the
+      // record's date one; a typing error making the number name exactly the other's year would
+      // be a coincidence.
+      else if (a.year_in_contested_id != b.year_in_contested_id) why = "consistent_with_cccd";
       else if (a.place != b.place) why = "consistent_with_place";
       else {
         why = "source_priority";

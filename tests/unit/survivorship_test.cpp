@@ -143,6 +143,27 @@ TEST_CASE("survivorship: a birth date the CCCDs' year digits confirm wins over o
   CHECK(value_of(g, "birth_date").rule == "consistent_with_cccd");
 }
 
+TEST_CASE("survivorship: a CCCD its own record contradicts sides with the other record's date") {
+  // From the fourth generator's hard noise: the civil-service record says 1999 beside a CCCD
+  // embedding 98; the office record, without a CCCD, says 1998. Two witnesses to 1998, one to 1999.
+  auto g = Person()
+               .add("civil", {{"citizen_id", "036098332546"}, {"birth_date", "1999-06-23"}, {"gender", "Nam"}})
+               .add("office", {{"birth_date", "23/06/1998"}, {"gender", "Nam"}})
+               .golden();
+  CHECK(value_of(g, "birth_date").value == "1998-06-23");
+  CHECK(value_of(g, "birth_date").rule == "consistent_with_cccd");
+  CHECK_FALSE(conflict_on(g, "birth_date"));
+  CHECK(settled_by(g, "birth_date") == "consistent_with_cccd");
+  // Two sources that agree still outweigh it: a number mistyped in its year digits is as likely.
+  auto two = Person()
+                 .add("civil", {{"citizen_id", "036098332546"}, {"birth_date", "1999-06-23"}, {"gender", "Nam"}})
+                 .add("party", {{"birth_date", "23/06/1999"}, {"gender", "Nam"}})
+                 .add("office", {{"birth_date", "23/06/1998"}, {"gender", "Nam"}})
+                 .golden();
+  CHECK(value_of(two, "birth_date").value == "1999-06-23");
+  CHECK(value_of(two, "birth_date").rule == "agreement");
+}
+
 TEST_CASE("survivorship: a name with a typing error gives way, and two full dates with nothing to decide open a case") {
   auto g = Person()
                .add("civil", {{"full_name", "Nguyễn Thhanh Hạnh"}, {"birth_date", "1975-01-02"}})
