@@ -338,14 +338,17 @@ std::optional<std::size_t> attested_values_differ(const FeatureTable& f, const s
   const auto& comparisons = f.settings().comparisons;
   for (std::size_t c = 0; c < comparisons.size(); ++c) {
     const ComparisonKind kind = comparisons[c].kind;
-    if ((kind != ComparisonKind::kDate && kind != ComparisonKind::kPersonName) || comparisons[c].crosswise()) continue;
+    if ((kind != ComparisonKind::kDate && kind != ComparisonKind::kPersonName && kind != ComparisonKind::kUnit) ||
+        comparisons[c].crosswise())
+      continue;
     // What a record says, as one number: a full date (a date known to the month or year only
-    // attests nothing), or a name as folded (an export without diacritics is not a typing error).
+    // attests nothing), a name as folded (an export without diacritics is not a typing error), a
+    // unit after its abbreviations.
     auto said = [&](std::uint32_t r) -> std::optional<std::uint32_t> {
       const Feature x = f.at(r, c);
       if (!x.present()) return std::nullopt;
       if (kind == ComparisonKind::kDate) return x.slot[1] == 3 ? std::optional<std::uint32_t>(x.slot[0]) : std::nullopt;
-      return x.slot[1];
+      return kind == ComparisonKind::kPersonName ? x.slot[1] : x.slot[0];
     };
     // The values of a cluster that records of two different sources give.
     auto attested = [&](const std::vector<std::uint32_t>& members) {

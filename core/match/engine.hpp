@@ -137,12 +137,14 @@ struct Explanation {
 Explanation explain_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
                          std::uint32_t a, std::uint32_t b);
 
-/// The first comparison of a birth date or a person's name (not crosswise) for which two clusters
-/// each hold a value that records of two different sources agree on — a full date, a name as
-/// folded — and no such value of one is such a value of the other; nullopt when there is none.
-/// One source's typing error explains one odd value; the same error made in two independent
-/// systems does not, so two such values are two persons' ("Nguyễn Thị Hạ" in three systems and
-/// "Nguyễn Thị Hảo" in three, born the same day in one unit) — or papers a person must look at.
+/// The first comparison of a date, a person's name or a unit (not crosswise) for which two
+/// clusters each hold a value that records of two different sources agree on — a full date, a
+/// name as folded, a unit after its abbreviations — and no such value of one is such a value of
+/// the other; nullopt when there is none. One source's typing error (or stale unit) explains one
+/// odd value; the same error made in two independent systems does not, so two such values are two
+/// persons' ("Nguyễn Thị Hạ" in three systems and "Nguyễn Thị Hảo" in three, born the same day in
+/// one unit; two "Nguyễn Đức Trạch" born the same day, the civil-service and office records of
+/// one in one unit and of the other in another) — or papers a person must look at.
 /// Either way one strong pair does not join the clusters automatically (it becomes a review
 /// case). Pure; thread-safe.
 std::optional<std::size_t> attested_values_differ(const FeatureTable& features, const std::vector<std::uint32_t>& a,

@@ -36,6 +36,7 @@ struct ValueGroup {
   bool consistent = false;      // agrees with what the citizen ID embeds (citizen_id, birth_date)
   bool year_in_contested_id = false;  // birth_date: its year is the one a CCCD its own record contradicts embeds
   bool place = false;           // citizen_id: its province is named in the person's home town or birth place
+  bool explains_others = false; // one typing error from every other value, which are not so from each other
 };
 
 std::size_t rank_of(const std::vector<std::string>& order, const std::string& source) {
@@ -326,6 +327,31 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       }
     }
 
+    // Three or more values, each one typing error (error_pattern) from one of them but not from
+    // each other: "Minh" beside "Min" and "Mknh", 1980-12-07 beside 1980-12-27 and 1980-07-12.
+    // Independent errors seldom coincide, so the value every other is one error from is the one
+    // they were typed from.
+    {
+      std::size_t maximal = 0;
+      for (const ValueGroup& g : groups) maximal += !g.contained;
+      if (maximal >= 3) {
+        auto one_error = [&](std::size_t g, std::size_t h) {
+          return error_pattern(field.type, cands[groups[g].first].compare_key, cands[groups[h].first].compare_key);
+        };
+        std::size_t centres = 0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          if (groups[g].contained || !groups[g].valid) continue;
+          bool all = true;
+          for (std::size_t h = 0; h < groups.size() && all; ++h)
+            if (h != g && !groups[h].contained) all = one_error(g, h);
+          groups[g].explains_others = all;
+          centres += all;
+        }
+        if (centres > 1)  // values one error from each other all round: nothing to tell them apart
+          for (ValueGroup& g : groups) g.explains_others = false;
+      }
+    }
+
     // The standing of the groups that are not contained in another: valid, consistent with the
     // citizen ID, more sources; the first in rule order among equals (source priority).
     std::size_t win = groups.size();
@@ -339,6 +365,7 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       if (a.consistent != b.consistent) { if (a.consistent) win = g; continue; }
       if (a.sources != b.sources) { if (a.sources > b.sources) win = g; continue; }
       if (a.year_in_contested_id != b.year_in_contested_id) { if (a.year_in_contested_id) win = g; continue; }
+      if (a.explains_others != b.explains_others) { if (a.explains_others) win = g; continue; }
       if (a.place != b.place && a.place) win = g;
     }
     // Why it won, against the strongest other maximal group.
@@ -359,6 +386,7 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       // record's date one; a typing error making the number name exactly the other's year would
       // be a coincidence.
       else if (a.year_in_contested_id != b.year_in_contested_id) why = "consistent_with_cccd";
+      else if (a.explains_others != b.explains_others) why = "explains_others";
       else if (a.place != b.place) why = "consistent_with_place";
       else {
         why = "source_priority";
@@ -369,7 +397,7 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
       }
       // The weakest reason that was needed names the rule.
       auto strength = [](std::string_view r) {
-        return r == "source_priority" ? 0 : r == "consistent_with_place" ? 1 : r == "agreement" ? 2 : r == "consistent_with_cccd" ? 3
+        return r == "source_priority" ? 0 : r == "consistent_with_place" ? 1 : r == "explains_others" ? 1 : r == "agreement" ? 2 : r == "consistent_with_cccd" ? 3
              : r == "plausible_spelling" ? 4 : r == "valid_value" ? 5 : 6;
       };
       if (strength(why) < strength(rule)) rule = why;

@@ -12,7 +12,8 @@
 //     that agrees with the records' birth year and gender, the birth date and gender that agree
 //     with the citizen IDs (`consistent_with_cccd`); more distinct sources (`agreement`); a
 //     birth date whose year a CCCD embeds that its own record (giving another date) contradicts
-//     (`consistent_with_cccd`); a citizen ID whose province is named in the person's home town
+//     (`consistent_with_cccd`); of three or more values, the one every other is a typing error
+//     from (`explains_others`); a citizen ID whose province is named in the person's home town
 //     or birth place (`consistent_with_place`);
 //  4. among equals, the sources of survivorship.fields[field] (else source_priority), then the
 //     most recently changed record, then the record id (`source_priority`). Such a tie on a

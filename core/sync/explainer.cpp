@@ -93,7 +93,8 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
   } else if (v.records_a + v.records_b <= 2) {
     v.decision = "two single records: the pair's probability decides";
   } else if (auto c = match::attested_values_differ(*features_, in_a, in_b)) {
-    v.decision = "each person has a " + std::string(settings_.comparisons[*c].kind == match::ComparisonKind::kDate ? "full date" : "name") +
+    const match::ComparisonKind kind = settings_.comparisons[*c].kind;
+    v.decision = "each person has a " + std::string(kind == match::ComparisonKind::kDate ? "full date" : kind == match::ComparisonKind::kUnit ? "unit" : "name") +
                  " (" + settings_.comparisons[*c].label + ") that two sources agree on, and the two differ: one strong pair does not join them";
   } else {
     v.decision = v.mean_probability >= settings_.candidate

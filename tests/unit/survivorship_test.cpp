@@ -164,6 +164,28 @@ TEST_CASE("survivorship: a CCCD its own record contradicts sides with the other 
   CHECK(value_of(two, "birth_date").rule == "agreement");
 }
 
+TEST_CASE("survivorship: of three values, the one the others are each a typing error of wins") {
+  auto g = Person()
+               .add("civil", {{"full_name", "Bế Min Hưng"}, {"birth_date", "1980-12-27"}})
+               .add("party", {{"full_name", "Bế Mknh Hưng"}, {"birth_date", "12/07/1980"}})
+               .add("office", {{"full_name", "Bế Minh Hưng"}, {"birth_date", "07/12/1980"}})
+               .golden();
+  CHECK(value_of(g, "full_name").value == "Bế Minh Hưng");
+  CHECK(value_of(g, "full_name").rule == "explains_others");
+  CHECK(settled_by(g, "full_name") == "explains_others");
+  // 1980-12-07 is a swap from 1980-07-12 and one digit from 1980-12-27; those two are neither.
+  CHECK(value_of(g, "birth_date").value == "1980-12-07");
+  CHECK(value_of(g, "birth_date").rule == "explains_others");
+  CHECK_FALSE(conflict_on(g, "birth_date"));
+  // Three dates each one error from the others: nothing tells them apart, a person decides.
+  auto round = Person()
+                   .add("civil", {{"birth_date", "1980-12-07"}})
+                   .add("party", {{"birth_date", "08/12/1980"}})
+                   .add("office", {{"birth_date", "09/12/1980"}})
+                   .golden();
+  CHECK(conflict_on(round, "birth_date"));
+}
+
 TEST_CASE("survivorship: a name with a typing error gives way, and two full dates with nothing to decide open a case") {
   auto g = Person()
                .add("civil", {{"full_name", "Nguyễn Thhanh Hạnh"}, {"birth_date", "1975-01-02"}})

@@ -54,7 +54,7 @@ const T = {
     entries: 'mục', value: 'Giá trị', chosen_from: 'lấy từ', no_history: 'Chưa có thay đổi', forbidden: 'Bạn chỉ có quyền xem',
     busy: 'Đang đồng bộ, hãy thử lại sau ít phút', kind_label: 'Loại xung đột', decision_kind: 'Quyết định',
     same_d: 'cùng một người', different_d: 'hai người khác nhau', choose_d: 'chọn giá trị', value_d: 'nhập giá trị', defer_d: 'hoãn',
-    rule_source_priority: 'ưu tiên nguồn', rule_agreement: 'các nguồn thống nhất', rule_only_value: 'chỉ một nguồn có', rule_decision: 'quyết định của cán bộ', rule_more_precise: 'giá trị đầy đủ hơn', rule_consistent_with_cccd: 'khớp với số CCCD', rule_consistent_with_place: 'tỉnh của số CCCD khớp quê quán/nơi sinh', rule_valid_value: 'giá trị hợp lệ', rule_plausible_spelling: 'cách viết không có lỗi gõ',
+    rule_source_priority: 'ưu tiên nguồn', rule_agreement: 'các nguồn thống nhất', rule_only_value: 'chỉ một nguồn có', rule_decision: 'quyết định của cán bộ', rule_more_precise: 'giá trị đầy đủ hơn', rule_consistent_with_cccd: 'khớp với số CCCD', rule_consistent_with_place: 'tỉnh của số CCCD khớp quê quán/nơi sinh', rule_explains_others: 'các giá trị khác đều là lỗi gõ của giá trị này', rule_valid_value: 'giá trị hợp lệ', rule_plausible_spelling: 'cách viết không có lỗi gõ',
     rule_recency: 'mới cập nhật nhất',
   },
   en: {
@@ -108,7 +108,7 @@ const T = {
     entries: 'entries', value: 'Value', chosen_from: 'from', no_history: 'No changes yet', forbidden: 'You can only read',
     busy: 'A sync is running; try again in a few minutes', kind_label: 'Conflict kind', decision_kind: 'Decision',
     same_d: 'same person', different_d: 'different persons', choose_d: 'chose a value', value_d: 'typed a value', defer_d: 'deferred',
-    rule_source_priority: 'source priority', rule_agreement: 'sources agree', rule_only_value: 'only one source has it', rule_decision: 'administrator\'s decision', rule_more_precise: 'more precise value', rule_consistent_with_cccd: 'consistent with the CCCD', rule_consistent_with_place: 'the CCCD\'s province matches the home town or birth place', rule_valid_value: 'a valid value', rule_plausible_spelling: 'spelling without a typing error',
+    rule_source_priority: 'source priority', rule_agreement: 'sources agree', rule_only_value: 'only one source has it', rule_decision: 'administrator\'s decision', rule_more_precise: 'more precise value', rule_consistent_with_cccd: 'consistent with the CCCD', rule_consistent_with_place: 'the CCCD\'s province matches the home town or birth place', rule_explains_others: 'the other values are each one typing error from it', rule_valid_value: 'a valid value', rule_plausible_spelling: 'spelling without a typing error',
     rule_recency: 'most recent',
   },
 };
