@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <deque>
 
 #include "match/engine.hpp"
@@ -462,4 +463,36 @@ TEST_CASE("a comparison no labelled pair fills keeps the prior's m: a match most
   const auto& m = out.result.model.m[card];  // different, one typing error apart, exact
   CHECK(m.back() > 0.8);
   CHECK(m.front() < 0.1);
+}
+
+TEST_CASE("default blocking brings a record without a CCCD whose given name or birth year is mistyped") {
+  CHECK(match::FeatureTable::transform("Nguyễn Hồng gNa", "family_middle") == "nguyen hong");
+  CHECK(match::FeatureTable::transform("Lê Nga", "family_middle") == "le");
+  CHECK(match::FeatureTable::transform("14/07/1969", "day_month_no_year") == "7-14");
+  CHECK(match::FeatureTable::transform("1969-07-14", "day_month_no_year") == "7-14");
+  CHECK(match::FeatureTable::transform("1969", "day_month_no_year").empty());
+
+  std::deque<sdk::SourceRecord> records;
+  std::vector<const sdk::SourceRecord*> inputs;
+  auto add = [&](const char* source, const char* name, const char* birth, const char* cccd) {
+    sdk::SourceRecord r;
+    r.source = source;
+    r.id = std::to_string(records.size());
+    r.fields = {{"full_name", name}, {"birth_date", birth}};
+    if (*cccd) r.fields["citizen_id"] = cccd;
+    records.push_back(r);
+    inputs.push_back(&records.back());
+  };
+  add("party", "Nguyễn Hồng gNa", "14/07/1969", "006169090686");  // given name mistyped
+  add("civil", "Nguyễn Hồng Nga", "1969-07-14", "");
+  add("party", "Đỗ Đức Toàn", "15/04/1986", "");  // year mistyped
+  add("civil", "Đỗ Đức Toàn", "1987-04-15", "034087622130");
+  match::MatchSettings s = match::default_settings();
+  match::FeatureTable features(inputs, s);
+  match::MatchStats stats;
+  const auto pairs = match::block_pairs(features, s, stats);
+  auto has = [&](std::uint64_t a, std::uint64_t b) { return std::find(pairs.begin(), pairs.end(), a << 32 | b) != pairs.end(); };
+  CHECK(has(0, 1));
+  CHECK(has(2, 3));
+  CHECK_FALSE(has(0, 2));
 }
