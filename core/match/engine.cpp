@@ -576,8 +576,8 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
   // automatically: a party record giving only the birth year, the name and birth year shared by
   // namesakes of one unit, would go to whichever pair sorts first. Its pair into one person must
   // beat its pair into another by the odds `definite` asks of any link; the other is "another
-  // person" when the two cannot be one (contradicting citizen IDs, full dates or names two sources
-  // each attest, a decision).
+  // person" when the two cannot be one (contradicting citizen IDs, full dates, names or units two
+  // sources each attest, a decision).
   std::vector<std::uint32_t> strong_start(f.size() + 1, 0), strong;  // per record: its definite pairs
   auto is_strong = [&](const ScoredPair& p) { return !p.identity_equal && p.probability >= s.definite; };
   for (const ScoredPair& p : scored)

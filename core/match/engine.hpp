@@ -9,10 +9,11 @@
 //               resemble each other as wholes (whole_resemblance: the mean over their identity
 //               units' pairs reaches `candidate`: no chaining through one record), never putting two
 //               contradicting valid citizen IDs in one cluster (two or more digits apart, or
-//               different embedded century, gender or year), nor two whose full dates or names
-//               two sources each attest differ (attested_values_differ); equal valid citizen IDs
-//               always join. A record without a citizen ID whose pair into one person does not beat its pair into
-//               another by the odds `definite` asks joins neither (MatchStats::ambiguous)
+//               different embedded century, gender or year), nor two whose full dates, names or
+//               units two sources each attest differ (attested_values_differ); equal valid
+//               citizen IDs always join. A record without a citizen ID whose pair into one person
+//               does not beat its pair into another by the odds `definite` asks joins neither
+//               (MatchStats::ambiguous)
 //   review      pairs between `candidate` and `definite` (or refused above) whose records ended in
 //               different clusters become review cases
 //
@@ -156,8 +157,8 @@ std::optional<std::size_t> attested_values_differ(const FeatureTable& features, 
 bool citizen_ids_contradict(const FeatureTable& features, std::uint32_t x, std::uint32_t y);
 
 /// Whether two groups of records cannot be one person by what they hold, however alike they are
-/// otherwise: a citizen ID of one contradicts one of the other, or their full dates or names that
-/// two sources each attest differ (attested_values_differ). Pure; thread-safe.
+/// otherwise: a citizen ID of one contradicts one of the other, or their full dates, names or
+/// units that two sources each attest differ (attested_values_differ). Pure; thread-safe.
 bool cannot_be_one_person(const FeatureTable& features, const std::vector<std::uint32_t>& a,
                           const std::vector<std::uint32_t>& b);
 

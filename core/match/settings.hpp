@@ -53,9 +53,9 @@ struct ComparisonSpec {
 };
 
 /// One part of a blocking key: a value and a transform ("value", "fold", "year", "day_month"
-/// (the date with day and month in sorted order, so swaps block together), "day_month_no_year"
-/// (the same without the year), "given", "family",
-/// "family_middle" (the name without its given name), "prefix3").
+/// (the year, and day and month in sorted order, so swaps block together), "day_month_no_year"
+/// (the same without the year), "given", "family", "family_middle" (the name without its given
+/// name), "prefix3").
 struct BlockingPart {
   ValueRef value;
   std::string transform = "value";

@@ -125,9 +125,13 @@ EmbeddedFacts embedded_facts(const std::vector<const text::NormalizedFields*>& n
     std::string_view id = n->at(id_index);
     if (id.empty() || !n->valid(id_index)) continue;
     if (check_against(id, *n, date_index, gender_index).suspect) {  // a CCCD its own record contradicts vouches for nothing alone
+      // Contested on the year (not only the gender): the record's year or the number's is wrong.
       const int year = text::citizen_id_birth_year(id);
-      if (facts.contested_year && year != facts.contested_year) contested_agree = false;
-      facts.contested_year = year;
+      const std::string_view own = n->valid(date_index) ? n->at(date_index) : std::string_view();
+      if (own.size() >= 4 && std::atoi(std::string(own.substr(0, 4)).c_str()) != year) {
+        if (facts.contested_year && year != facts.contested_year) contested_agree = false;
+        facts.contested_year = year;
+      }
       continue;
     }
     int year = text::citizen_id_birth_year(id);
