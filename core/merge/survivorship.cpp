@@ -72,6 +72,9 @@ bool contains(sdk::FieldType type, std::string_view more, std::string_view less)
   return k == l.size();
 }
 
+// The year of a normalised (ISO) date: "1986", "1986-09" or "1986-09-07"; 0 when there is none.
+int year_of(std::string_view iso) { return iso.size() >= 4 ? std::atoi(std::string(iso.substr(0, 4)).c_str()) : 0; }
+
 // Differences a typist makes, which explain an odd value out rather than a different fact:
 // names one edit apart (folded), dates with day and month swapped, a year apart or one digit
 // apart.
@@ -79,10 +82,7 @@ bool error_pattern(sdk::FieldType type, std::string_view a, std::string_view b) 
   if (type == sdk::FieldType::kName) return base::within_one_edit(a, b);
   if (type == sdk::FieldType::kDate && a.size() == 10 && b.size() == 10) {
     if (a.substr(0, 4) == b.substr(0, 4) && a.substr(5, 2) == b.substr(8, 2) && a.substr(8, 2) == b.substr(5, 2)) return true;
-    if (a.substr(4) == b.substr(4)) {
-      int ya = std::atoi(std::string(a.substr(0, 4)).c_str()), yb = std::atoi(std::string(b.substr(0, 4)).c_str());
-      if (std::abs(ya - yb) == 1) return true;
-    }
+    if (a.substr(4) == b.substr(4) && std::abs(year_of(a) - year_of(b)) == 1) return true;
     int differing = 0;
     for (std::size_t i = 0; i < 10; ++i) differing += a[i] != b[i];
     return differing == 1;
@@ -127,8 +127,8 @@ EmbeddedFacts embedded_facts(const std::vector<const text::NormalizedFields*>& n
     if (check_against(id, *n, date_index, gender_index).suspect) {  // a CCCD its own record contradicts vouches for nothing alone
       // Contested on the year (not only the gender): the record's year or the number's is wrong.
       const int year = text::citizen_id_birth_year(id);
-      const std::string_view own = n->valid(date_index) ? n->at(date_index) : std::string_view();
-      if (own.size() >= 4 && std::atoi(std::string(own.substr(0, 4)).c_str()) != year) {
+      const int own = n->valid(date_index) ? year_of(n->at(date_index)) : 0;
+      if (own && own != year) {
         if (facts.contested_year && year != facts.contested_year) contested_agree = false;
         facts.contested_year = year;
       }
@@ -323,7 +323,7 @@ GoldenRecord build_golden(const std::vector<const record::StoredRecord*>& record
         groups[g].consistent = agree > 0 && disagree == 0;
         groups[g].place = names_province_of(v, normalized);
       } else if (index == kDateIndex && (facts.year || facts.contested_year) && groups[g].valid) {
-        const int year = v.size() >= 4 ? std::atoi(v.substr(0, 4).c_str()) : 0;
+        const int year = year_of(v);
         groups[g].consistent = facts.year && year == facts.year;
         groups[g].year_in_contested_id = facts.contested_year && year == facts.contested_year;
       } else if (index == kGenderIndex && !facts.gender.empty() && groups[g].valid) {
