@@ -331,6 +331,25 @@ bool cannot_be_one_person(const FeatureTable& f, const std::vector<std::uint32_t
   return attested_values_differ(f, a, b).has_value();
 }
 
+bool sources_hold_one_record_each(const MatchSettings& s, const ModelParameters& model) {
+  for (std::size_t c = 0; c < s.comparisons.size() && c < model.m.size(); ++c)
+    if (s.comparisons[c].kind == ComparisonKind::kSource && !model.m[c].empty() && model.u[c].size() == model.m[c].size())
+      return model.m[c][0] < 0.5 * model.u[c][0];
+  return false;
+}
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>> same_source_apart(const FeatureTable& f, const MatchSettings& s,
+                                                                         const ModelParameters& model,
+                                                                         const std::vector<std::uint32_t>& a,
+                                                                         const std::vector<std::uint32_t>& b) {
+  for (std::uint32_t x : a)
+    for (std::uint32_t y : b) {
+      if (f.source(x) != f.source(y) || (f.identity(x) && f.identity(x) == f.identity(y))) continue;
+      if (score_pair(f, s, model, std::min(x, y), std::max(x, y)).probability < s.candidate) return std::pair{x, y};
+    }
+  return std::nullopt;
+}
+
 double ambiguity_margin(const MatchSettings& s) { return std::log2(s.definite / (1 - s.definite)); }
 
 std::optional<std::size_t> attested_values_differ(const FeatureTable& f, const std::vector<std::uint32_t>& a,
@@ -544,6 +563,7 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
   // Otherwise records chain: a record without an identifier that resembles two namesakes would
   // join them, and on data with no identifier at all clusters grow through one pair at a time.
   constexpr std::uint32_t kMaxCrossPairs = 4096;  // beyond it a cluster is far larger than any person
+  const bool one_record_each = sources_hold_one_record_each(s, out.model);
   std::vector<std::uint32_t> members_a, members_b;
   auto members = [&](std::uint32_t root, std::vector<std::uint32_t>& out_members) {
     out_members.clear();
@@ -560,7 +580,8 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
     members(ra, members_a);
     members(rb, members_b);
     ++out.stats.linkage_checks;
-    if (attested_values_differ(f, members_a, members_b)) {
+    if (attested_values_differ(f, members_a, members_b) ||
+        (one_record_each && same_source_apart(f, s, out.model, members_a, members_b))) {
       ++out.stats.linkage_refused;
       return false;
     }

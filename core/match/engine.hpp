@@ -10,7 +10,9 @@
 //               units' pairs reaches `candidate`: no chaining through one record), never putting two
 //               contradicting valid citizen IDs in one cluster (two or more digits apart, or
 //               different embedded century, gender or year), nor two whose full dates, names or
-//               units two sources each attest differ (attested_values_differ); equal valid
+//               units two sources each attest differ (attested_values_differ), nor two records
+//               of one source unalike as duplicates when sources keep one record per person
+//               (same_source_apart); equal valid
 //               citizen IDs always join. A record without a citizen ID whose pair into one person
 //               does not beat its pair into another by the odds `definite` asks joins neither
 //               (MatchStats::ambiguous)
@@ -161,6 +163,25 @@ bool citizen_ids_contradict(const FeatureTable& features, std::uint32_t x, std::
 /// units that two sources each attest differ (attested_values_differ). Pure; thread-safe.
 bool cannot_be_one_person(const FeatureTable& features, const std::vector<std::uint32_t>& a,
                           const std::vector<std::uint32_t>& b);
+
+/// Whether the trained model says a source seldom holds one person twice: its `source`
+/// comparison (if the settings have one) weighs two records of one source at least a bit
+/// against a match (m below half of u). On data of one source, or of sources with many
+/// duplicates, it does not, and same_source_apart never speaks. Pure; thread-safe.
+bool sources_hold_one_record_each(const MatchSettings& settings, const ModelParameters& model);
+
+/// When sources hold one record per person (sources_hold_one_record_each), two clusters whose
+/// joining would put two records of one source in one person are one person only if those two
+/// resemble each other as duplicates do: their own pair, the source comparison weighing it,
+/// reaches `candidate`. Returns the first pair of one source (x of `a`, y of `b`) that does not,
+/// records sharing a citizen ID aside. Without it, the best pair between two namesakes' clusters
+/// (the civil-service record of one, the party record of the other) hides that each already has
+/// a civil-service record. Pure; thread-safe.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> same_source_apart(const FeatureTable& features,
+                                                                         const MatchSettings& settings,
+                                                                         const ModelParameters& model,
+                                                                         const std::vector<std::uint32_t>& a,
+                                                                         const std::vector<std::uint32_t>& b);
 
 /// How many bits a record's pair into one person must outweigh its pair into another person for
 /// the record to join the first: the odds `definite` asks of any link, log2(definite / (1 −

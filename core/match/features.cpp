@@ -215,10 +215,12 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   with_column_.assign(width_, 0);
   for (std::size_t c = 0; c < width_; ++c)
     if (settings.comparisons[c].crosswise()) with_column_[c] = columns_++;
-  std::vector<std::size_t> cmp_ref(columns_);  // per column: the value it holds
+  // Per column: the value it holds; a comparison of the records' sources reads no value.
+  constexpr std::size_t kNoValue = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> cmp_ref(columns_);
   std::vector<ComparisonKind> column_kind(columns_);
   for (std::size_t c = 0; c < width_; ++c) {
-    cmp_ref[c] = ref_index(settings.comparisons[c].value);
+    cmp_ref[c] = settings.comparisons[c].kind == ComparisonKind::kSource ? kNoValue : ref_index(settings.comparisons[c].value);
     column_kind[c] = settings.comparisons[c].kind;
     if (settings.comparisons[c].crosswise()) {
       cmp_ref[with_column_[c]] = ref_index(settings.comparisons[c].with);
@@ -254,7 +256,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   // (kept in slot 1, compared in level_of); compared as a province, its first three digits.
   std::vector<char> holds_citizen_id(columns_);
   for (std::size_t c = 0; c < columns_; ++c)
-    holds_citizen_id[c] = ref_field[cmp_ref[c]] && sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId;
+    holds_citizen_id[c] = cmp_ref[c] != kNoValue && ref_field[cmp_ref[c]] && sdk::kCanonicalFields[*ref_field[cmp_ref[c]]].type == sdk::FieldType::kCitizenId;
   // What each record contributes, as text still to be interned: computed on every core (the
   // folding, name splitting and date parsing are the costly part), then interned here in record
   // order, so that ids, and everything that follows from them, do not depend on the threads.
@@ -286,6 +288,10 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     out.date.assign(columns_, {0, 0});
     for (std::size_t c = 0; c < columns_; ++c) {
       if (same_as[c] != c) continue;  // its slots are an earlier column's
+      if (column_kind[c] == ComparisonKind::kSource) {
+        out.text[c][0] = source(i);
+        continue;
+      }
       const std::string& v = values[cmp_ref[c]];
       if (v.empty()) continue;
       auto& t = out.text[c];
@@ -313,6 +319,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         }
         case ComparisonKind::kIdentifier: t[0] = v; break;
         case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
+        case ComparisonKind::kSource: break;  // above
         case ComparisonKind::kProvince: {
           // A CCCD by its code; a place by the names in it (few distinct places, many records).
           if (holds_citizen_id[c]) {
@@ -397,7 +404,8 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
           slot[0] = pool_.intern(t[0], true);
           slot[1] = holds_citizen_id[c] ? static_cast<std::uint32_t>(t[0].size()) : 0;  // a citizen ID's scheme
           break;
-        case ComparisonKind::kExact: slot[0] = pool_.intern(t[0]); break;
+        case ComparisonKind::kExact:
+        case ComparisonKind::kSource: slot[0] = pool_.intern(t[0]); break;
         case ComparisonKind::kUnit:
           if (!t[0].empty()) slot[0] = pool_.intern(t[0], true);
           break;
@@ -527,7 +535,8 @@ std::size_t slots_of(ComparisonKind kind) {
     case ComparisonKind::kIdentifier: return 2;
     case ComparisonKind::kExact:
     case ComparisonKind::kUnit:
-    case ComparisonKind::kProvince: return 1;
+    case ComparisonKind::kProvince:
+    case ComparisonKind::kSource: return 1;
   }
   return 5;
 }
@@ -582,6 +591,7 @@ std::uint8_t FeatureTable::level_of(ComparisonKind kind, Feature a, Feature b) c
       return text::unit_key_within(pool_.text(a.slot[0]), pool_.text(b.slot[0])) ? 1 : 0;
     }
     case ComparisonKind::kProvince: return a.slot[0] == b.slot[0] ? 1 : 0;
+    case ComparisonKind::kSource: return a.slot[0] == b.slot[0] ? 0 : 1;
   }
   return kNullLevel;
 }
@@ -641,6 +651,7 @@ std::string FeatureTable::transform(const std::string& v, const std::string& t) 
 std::string FeatureTable::display(std::size_t i, std::size_t c) const {
   bool valid = true;
   const ComparisonSpec& spec = settings_.comparisons[c];
+  if (spec.kind == ComparisonKind::kSource) return source(i);
   auto shown = [&](const ValueRef& v) { return value_of(i, v, v.canonical ? text::field_index(v.name) : std::nullopt, valid); };
   if (!spec.crosswise()) return shown(spec.value);
   return shown(spec.value) + " | " + shown(spec.with);  // both: either may be what the other record's agrees with

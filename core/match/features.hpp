@@ -62,6 +62,7 @@ class StringPool {
 ///  text:        exact, folded;   date: yyyymmdd packed (0 = none), precision (1 y, 2 m, 3 d)
 ///  identifier:  value, the length of a citizen ID (its numbering scheme; 0 for other columns)
 ///  exact, unit: value;           province: the 2-digit code of today's province as a number
+///  source:      the record's source (its name, interned)
 struct Feature {
   const std::uint32_t* slot;
   bool present() const { return slot[0] != 0; }

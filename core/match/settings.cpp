@@ -22,7 +22,8 @@ ComparisonKind parse_kind(const std::string& s, const std::string& path) {
   if (s == "exact") return ComparisonKind::kExact;
   if (s == "unit") return ComparisonKind::kUnit;
   if (s == "province") return ComparisonKind::kProvince;
-  throw std::invalid_argument(path + ": expected person_name, text, date, identifier, exact, unit or province, got \"" + s + "\"");
+  if (s == "source") return ComparisonKind::kSource;
+  throw std::invalid_argument(path + ": expected person_name, text, date, identifier, exact, unit, province or source, got \"" + s + "\"");
 }
 
 BlockingPart parse_part(const std::string& spec, const std::string& path) {
@@ -58,6 +59,7 @@ const char* kind_name(ComparisonKind kind) {
     case ComparisonKind::kExact: return "exact";
     case ComparisonKind::kUnit: return "unit";
     case ComparisonKind::kProvince: return "province";
+    case ComparisonKind::kSource: return "source";
   }
   return "?";
 }
@@ -80,6 +82,7 @@ const std::vector<std::string>& level_names(ComparisonKind kind) {
   static const std::vector<std::string> kUnitLevels{"different", "one name within the other", "one typing error apart",
                                                     "same unit (abbreviations and party prefix aside)"};
   static const std::vector<std::string> kProvinceLevels{"another province", "the same province (of today's 34)"};
+  static const std::vector<std::string> kSourceLevels{"records of one source", "records of two sources"};
   switch (kind) {
     case ComparisonKind::kPersonName: return kName;
     case ComparisonKind::kText: return kTextLevels;
@@ -88,6 +91,7 @@ const std::vector<std::string>& level_names(ComparisonKind kind) {
     case ComparisonKind::kExact: return kExactLevels;
     case ComparisonKind::kUnit: return kUnitLevels;
     case ComparisonKind::kProvince: return kProvinceLevels;
+    case ComparisonKind::kSource: return kSourceLevels;
   }
   return kExactLevels;
 }
@@ -121,6 +125,11 @@ MatchSettings default_settings() {
     province.label = std::string(place) + "~citizen_id";
     s.comparisons.push_back(province);
   }
+  // A system of record keeps one record per person — a civil servant under one code, a member
+  // under one card — so two of its records are seldom one person, and exact namesakes (same
+  // name, same birth date) sit in every large one. How seldom is learnt like every other m: a
+  // source with duplicates (an office list naming someone twice) teaches it.
+  s.comparisons.push_back({"source", {"source", false}, ComparisonKind::kSource, false});
   auto part = [](const char* field, const char* transform) { return BlockingPart{{field, true}, transform}; };
   s.blocking = {{part("citizen_id", "value")},
                 {part("full_name", "fold"), part("birth_date", "year")},
@@ -154,11 +163,19 @@ MatchSettings parse_settings(const nlohmann::json& m) {
       const std::string path = "match.comparisons[" + std::to_string(i) + "]";
       ComparisonSpec c;
       std::string name = list[i]["value"].get<std::string>();
+      c.kind = parse_kind(list[i]["kind"].get<std::string>(), path + ".kind");
+      if (c.kind == ComparisonKind::kSource) {
+        if (name != "source" || list[i].contains("with") || list[i].value("term_frequency", false))
+          throw std::invalid_argument(path + ": a comparison of kind source compares the records' sources: write \"value\": \"source\", without \"with\" or \"term_frequency\"");
+        c.value = {"source", false};
+        c.label = list[i].value("label", "source");
+        s.comparisons.push_back(std::move(c));
+        continue;
+      }
       c.value = value_ref(name);
       if (c.value.canonical == false && name.rfind("attribute:", 0) != 0)
         throw std::invalid_argument(path + ".value: \"" + name + "\" is not a canonical field (write attribute:" + name + " for a raw column)");
       c.label = list[i].value("label", c.value.name);
-      c.kind = parse_kind(list[i]["kind"].get<std::string>(), path + ".kind");
       c.term_frequency = list[i].value("term_frequency", false);
       if (list[i].contains("with")) {
         std::string with = list[i]["with"].get<std::string>();
@@ -189,7 +206,8 @@ nlohmann::json settings_to_json(const MatchSettings& s) {
   nlohmann::json j{{"definite", s.definite}, {"candidate", s.candidate}, {"identity_field", s.identity_field},
                    {"em_iterations", s.em_iterations}, {"max_block_size", s.max_block_size}};
   for (const auto& c : s.comparisons) {
-    nlohmann::json cj{{"label", c.label}, {"value", ref_name(c.value)}, {"kind", kind_name(c.kind)},
+    const std::string value = c.kind == ComparisonKind::kSource ? "source" : ref_name(c.value);
+    nlohmann::json cj{{"label", c.label}, {"value", value}, {"kind", kind_name(c.kind)},
                       {"term_frequency", c.term_frequency}, {"levels", level_names(c.kind)}};
     if (c.crosswise()) cj["with"] = ref_name(c.with);
     j["comparisons"].push_back(std::move(cj));

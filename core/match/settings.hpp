@@ -25,6 +25,7 @@ enum class ComparisonKind {
   kExact,       // equal or not
   kUnit,        // an agency or unit: same after abbreviations and party prefixes, one typo, one within the other
   kProvince,    // the province of today a place names, or a CCCD was registered in: same or not
+  kSource,      // the records' sources: one source or two (reads no value; `value` is "source")
 };
 
 /// The levels of a comparison kind, weakest ("different") first: a pair's level is the
@@ -93,7 +94,7 @@ struct MatchSettings {
   /// records' attributes, not only their normalised fields).
   bool uses_attributes() const {
     for (const auto& c : comparisons)
-      if (!c.value.canonical || (c.crosswise() && !c.with.canonical)) return true;
+      if (c.kind != ComparisonKind::kSource && (!c.value.canonical || (c.crosswise() && !c.with.canonical))) return true;
     for (const auto& rule : blocking)
       for (const auto& part : rule)
         if (!part.value.canonical) return true;

@@ -96,6 +96,14 @@ ClusterView Explainer::cluster(const std::string& a, const std::string& b) const
     const match::ComparisonKind kind = settings_.comparisons[*c].kind;
     v.decision = "each person has a " + std::string(kind == match::ComparisonKind::kDate ? "full date" : kind == match::ComparisonKind::kUnit ? "unit" : "name") +
                  " (" + settings_.comparisons[*c].label + ") that two sources agree on, and the two differ: one strong pair does not join them";
+  } else if (auto twice = match::sources_hold_one_record_each(settings_, model_)
+                             ? match::same_source_apart(*features_, settings_, model_, in_a, in_b)
+                             : std::nullopt) {
+    const auto& x = records_[twice->first].record;
+    const auto& y = records_[twice->second].record;
+    v.decision = "each person has a record of source " + x.source + " (" + x.id + ", " + y.id +
+                 "), which keeps one record per person, and the two are not alike enough to be one (below candidate " +
+                 candidate + "): one strong pair does not join them";
   } else {
     v.decision = v.mean_probability >= settings_.candidate
                      ? "as wholes the two persons resemble each other (mean over their pairs, records sharing a citizen ID as one, reaches candidate " + candidate + ")"

@@ -159,3 +159,35 @@ TEST_CASE("province levels: a home town against the other record's CCCD, crosswi
   CHECK(f.level(0, 1, 2) == match::kNullLevel);  // two CCCDs: the identifier comparison's business
   CHECK(f.level(0, 3, 1) == match::kNullLevel);
 }
+
+TEST_CASE("a source comparison reads no value: configured as source, shown and levelled by the records' sources") {
+  auto s = match::parse_settings(nlohmann::json::parse(R"({"comparisons": [
+    {"value": "full_name", "kind": "person_name"}, {"value": "source", "kind": "source"}]})"));
+  REQUIRE(s.comparisons.size() == 2);
+  CHECK(s.comparisons[1].kind == match::ComparisonKind::kSource);
+  CHECK(s.comparisons[1].label == "source");
+  CHECK_FALSE(s.uses_attributes());  // the raw columns need not be read for it
+  CHECK(match::settings_to_json(s)["comparisons"][1]["value"] == "source");
+  try {
+    match::parse_settings(nlohmann::json::parse(R"({"comparisons": [{"value": "full_name", "kind": "source"}]})"));
+    FAIL("a source comparison of a field was accepted");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("match.comparisons[0]") != std::string::npos);
+  }
+
+  std::deque<sdk::SourceRecord> records(3);
+  records[0].source = "civil";
+  records[1].source = "civil";
+  records[2].source = "party";
+  // A raw column named "source" is a column like any other, not the record's source.
+  records[2].attributes.emplace_back("source", "civil");
+  std::vector<const sdk::SourceRecord*> inputs;
+  for (auto& r : records) {
+    r.fields["full_name"] = "Nguyễn Văn An";
+    inputs.push_back(&r);
+  }
+  match::FeatureTable f(inputs, s);
+  CHECK(f.level(1, 0, 1) == 0);  // one source
+  CHECK(f.level(1, 0, 2) == 1);  // two
+  CHECK(f.display(2, 1) == "party");
+}

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 
 #include "match/engine.hpp"
@@ -106,9 +107,9 @@ TEST_CASE("the same valid citizen ID joins records whatever their names say") {
 TEST_CASE("citizen IDs two digits apart are never joined, even with the same name and birth date") {
   Agency a;
   a.add("office", "T1", "Triệu Thị Mận", "02/03/1980", "Nữ", "001180555001");
-  a.add("office", "T2", "Triệu Thị Mận", "02/03/1980", "Nữ", "001180555012");
+  a.add("party", "T2", "Triệu Thị Mận", "02/03/1980", "Nữ", "001180555012");
   auto out = run(a);
-  CHECK_FALSE(out.together("office:T1", "office:T2"));
+  CHECK_FALSE(out.together("office:T1", "party:T2"));
   CHECK(out.in_review("office:T1"));  // the rest agrees: a person decides
 }
 
@@ -308,9 +309,9 @@ TEST_CASE("two persons whose units two sources each agree on are not joined by o
 TEST_CASE("a day/month swap and missing diacritics still join") {
   Agency a;
   a.add("office", "S1", "TRAN VAN BINH", "05/03/1961", "Nam", "");
-  a.add("office", "S2", "Trần Văn Bình", "03/05/1961", "Nam", "");
+  a.add("party", "S2", "Trần Văn Bình", "03/05/1961", "Nam", "");
   auto out = run(a);
-  CHECK(out.together("office:S1", "office:S2"));
+  CHECK(out.together("office:S1", "party:S2"));
 }
 
 TEST_CASE("the explanation lists every comparison and agrees with the decision") {
@@ -495,4 +496,71 @@ TEST_CASE("default blocking brings a record without a CCCD whose given name or b
   CHECK(has(0, 1));
   CHECK(has(2, 3));
   CHECK_FALSE(has(0, 2));
+}
+
+TEST_CASE("two exact namesakes, each with a record in the same two systems, are not joined by their best pair") {
+  // From a million persons of hopnhat gen: two men named Nguyễn Văn Quốc born 13/11/1977. One has
+  // his CCCD in three systems; the other a civil-service and a party record without it, in
+  // another unit and from another home town. The civil-service record of one and the party
+  // record of the other agree on all they share, but each person already has a record in each
+  // system, and a system of record holds one record per person.
+  Agency a;
+  auto add = [&](const char* source, const char* id, const char* birth, const char* cccd) -> sdk::SourceRecord& {
+    return a.add(source, id, "Nguyễn Văn Quốc", birth, "Nam", cccd);
+  };
+  add("civil", "A1", "1977-11-13", "046077030507").fields["org_unit"] = "Phòng Nội vụ";
+  auto& a2 = add("party", "A2", "13/11/1977", "046077030507");
+  a2.fields["party_unit"] = "Chi bộ Nội vụ";
+  a2.fields["hometown"] = "Bà Rịa - Vũng Tàu";
+  add("office", "A3", "13/11/1977", "046077030507").fields["org_unit"] = "Phòng Nội vụ";
+  add("civil", "B1", "1977-11-13", "").fields["org_unit"] = "Phòng Đảng viên";
+  auto& b2 = add("party", "B2", "13/11/1977", "");
+  b2.fields["party_unit"] = "Chi bộ Tổ chức";
+  b2.fields["hometown"] = "Hoà Bình";
+
+  match::MatchSettings s = match::default_settings();
+  auto out = run(a, s);
+  REQUIRE(match::sources_hold_one_record_each(s, out.result.model));
+  CHECK(out.together("civil:A1", "party:A2"));
+  CHECK(out.together("civil:A1", "office:A3"));
+  CHECK_FALSE(out.together("civil:A1", "civil:B1"));
+  CHECK_FALSE(out.together("party:A2", "party:B2"));
+
+  // What keeps them apart is the source: without its comparison one strong pair joins them.
+  match::MatchSettings without = s;
+  std::erase_if(without.comparisons, [](const match::ComparisonSpec& c) { return c.kind == match::ComparisonKind::kSource; });
+  auto joined = run(a, without);
+  CHECK_FALSE(match::sources_hold_one_record_each(without, joined.result.model));
+  CHECK(joined.together("civil:A1", "civil:B1"));
+}
+
+TEST_CASE("the source comparison learns how often a source holds one person twice") {
+  match::MatchSettings s = match::default_settings();
+  const std::size_t c = s.comparisons.size() - 1;
+  REQUIRE(s.comparisons[c].kind == match::ComparisonKind::kSource);
+  auto one_source_weight = [&](const match::ModelParameters& m) { return std::log2(m.m[c][0] / m.u[c][0]); };
+  Agency plain;
+  auto out = run(plain, s);
+  CHECK(match::sources_hold_one_record_each(s, out.result.model));
+  CHECK(one_source_weight(out.result.model) < -6);
+  // Every fifth person twice in the civil-service system, a copy with the CCCD and one without:
+  // two records of one source are then far more often one person, and weigh less against it.
+  Agency dup;
+  for (int i = 0; i < 400; i += 5) {
+    const sdk::SourceRecord copy = *dup.inputs[static_cast<std::size_t>(2 * i)];
+    for (const char* again : {"again", "bare"})
+      dup.add("civil", again + std::to_string(i), copy.fields.at("full_name"), copy.fields.at("birth_date"),
+              copy.fields.at("gender"), std::string(again) == "again" ? copy.fields.at("citizen_id") : "");
+  }
+  auto with_dups = run(dup, s);
+  CHECK(one_source_weight(with_dups.result.model) > one_source_weight(out.result.model) + 3);
+  CHECK(with_dups.together("civil:C5", "civil:again5"));
+  CHECK(with_dups.together("civil:C5", "civil:bare5"));  // a copy without the CCCD: alike as duplicates are
+  // One source only: every pair is of one source, which tells nothing.
+  Agency one;
+  one.records.clear();
+  one.inputs.clear();
+  for (const auto* r : plain.inputs)
+    if (r->source == "civil") one.add("civil", r->id, r->fields.at("full_name"), r->fields.at("birth_date"), r->fields.at("gender"), "");
+  CHECK_FALSE(match::sources_hold_one_record_each(s, run(one, s).result.model));
 }
