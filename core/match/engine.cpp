@@ -672,12 +672,29 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std:
     ++out.stats.cluster_sizes[n];
     out.stats.largest_cluster = std::max<std::size_t>(out.stats.largest_cluster, n);
   }
-  // One review case per pair of clusters: the strongest pair between them.
+  // One review case per pair of clusters: the strongest pair between them. None for a pair below
+  // `definite` when the two clusters are two persons by what they hold (two_persons:
+  // contradicting CCCDs, full dates, names or units two sources each attest) and each record of
+  // the pair belongs to its own person by a link stronger than this pair: the case would ask
+  // whether two persons are one, which the evidence has answered, and whether a record is in the
+  // wrong one, which it has too. A definite pair the cluster rules refused stays a case: there
+  // the pair and the persons disagree, and a person decides.
+  auto settled_apart = [&](const ScoredPair& p) {
+    if (p.probability >= s.definite) return false;
+    const std::uint32_t ra = uf.find(p.a), rb = uf.find(p.b);
+    if (uf.size[ra] < 2 || uf.size[rb] < 2) return false;
+    if (out.score[p.a] <= p.probability || out.score[p.b] <= p.probability) return false;
+    return two_persons(ra, rb);
+  };
   std::unordered_map<std::uint64_t, bool> seen;
   for (const ScoredPair* p : pending) {
     std::uint32_t ca = out.cluster_of[p->a], cb = out.cluster_of[p->b];
     if (ca == cb) continue;
     if (!uf.apart.empty() && uf.kept_apart(uf.find(p->a), uf.find(p->b))) continue;  // decided already
+    if (settled_apart(*p)) {
+      ++out.stats.review_settled;
+      continue;
+    }
     std::uint64_t key = static_cast<std::uint64_t>(std::min(ca, cb)) << 32 | std::max(ca, cb);
     if (seen.emplace(key, true).second) out.review.push_back(*p);
   }

@@ -17,7 +17,8 @@
 //               does not beat its pair into another by the odds `definite` asks joins neither
 //               (MatchStats::ambiguous)
 //   review      pairs between `candidate` and `definite` (or refused above) whose records ended in
-//               different clusters become review cases
+//               different clusters become review cases, unless the two clusters cannot be one
+//               person and each record is held in its own by a stronger link
 //
 // Deterministic for a given input order. Not thread-safe per call (it uses two worker threads
 // internally for comparisons).
@@ -79,6 +80,9 @@ struct MatchStats {
   /// Joins left to a person because a record without a citizen ID resembles two persons about
   /// equally (its pair into the one not clearly stronger than into the other).
   std::size_t ambiguous = 0;
+  /// Pairs between `candidate` and `definite` (or refused) that open no review case: their two
+  /// persons cannot be one, and each record is held in its own more strongly than by this pair.
+  std::size_t review_settled = 0;
   bool incremental = false;     // only the records near changed ones were matched, under the last model
   std::size_t all_records = 0;  // active records of the run (records: those matched)
 };

@@ -564,3 +564,33 @@ TEST_CASE("the source comparison learns how often a source holds one person twic
     if (r->source == "civil") one.add("civil", r->id, r->fields.at("full_name"), r->fields.at("birth_date"), r->fields.at("gender"), "");
   CHECK_FALSE(match::sources_hold_one_record_each(s, run(one, s).result.model));
 }
+
+TEST_CASE("a pair between two persons that cannot be one, each record held in its own, opens no review case") {
+  // Two namesakes born 12 January and 1 December 1970, each with the CCCD in two systems; the
+  // first also in the office list without it, with the phone her civil-service record gives. The
+  // office record resembles the second's civil-service record (the date as a day/month swap, the
+  // same unit) well enough for a case, but it belongs to the first by a stronger link, and the
+  // two are two persons by their CCCDs and their dates: nothing for a person to decide.
+  Agency a;
+  auto& x1 = a.add("civil", "X1", "Nguyễn Hồng Trâm", "1970-01-12", "Nữ", "022170132827");
+  x1.fields["org_unit"] = "Phòng Nội vụ";
+  x1.fields["phone"] = "0912345678";
+  a.add("party", "X2", "Nguyễn Hồng Trâm", "12/01/1970", "Nữ", "022170132827");
+  auto& x3 = a.add("office", "X3", "Nguyễn Hồng Trâm", "12/01/1970", "Nữ", "");
+  x3.fields["org_unit"] = "Phòng Nội vụ";
+  x3.fields["phone"] = "0912345678";
+  a.add("civil", "Y1", "Nguyễn Hồng Trâm", "1970", "Nữ", "036170998877").fields["org_unit"] = "Phòng Tài chính - Kế hoạch";
+  a.add("party", "Y2", "Nguyễn Hồng Trâm", "05/06/1970", "Nữ", "036170998877");
+  match::MatchSettings s = match::default_settings();
+  auto out = run(a, s);
+  match::FeatureTable features(a.inputs, s);
+  const auto ix3 = a.index("office", "X3"), iy1 = a.index("civil", "Y1");
+  const double p = match::score_pair(features, s, out.result.model, std::min(ix3, iy1), std::max(ix3, iy1)).probability;
+  REQUIRE(p >= s.candidate);  // a case, were the persons not known apart
+  REQUIRE(p < s.definite);
+  CHECK(out.together("civil:X1", "office:X3"));
+  CHECK(out.together("civil:Y1", "party:Y2"));
+  CHECK_FALSE(out.together("office:X3", "civil:Y1"));
+  CHECK_FALSE(out.in_review("office:X3"));
+  CHECK(out.result.stats.review_settled >= 1);
+}
