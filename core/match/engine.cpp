@@ -20,46 +20,151 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 constexpr double kFloor = 1e-6;  // no probability reaches 0 or 1 in the model
 
+// The candidate pairs, sorted, each once, written straight into a vector of their exact size.
+// The blocks of every rule are laid out first (each rule's records sorted by key, then record:
+// a block is a run of them, its members in record order); then each record gathers the members
+// after it in each of its blocks, across the rules, and drops those two rules both give. Records
+// in order, partners in order: the pairs come out sorted, with no sort of tens of millions of
+// pairs and no copy of them with their duplicates. Two passes over the records — one counts,
+// one writes — on every core.
 std::vector<std::uint64_t> candidate_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
-  std::vector<std::uint64_t> pairs;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (key, record)
-  for (std::size_t b = 0; b < s.blocking.size(); ++b) {
-    keyed.clear();
-    for (std::size_t i = 0; i < f.size(); ++i)
-      if (std::uint64_t k = f.block_key(b, i)) keyed.emplace_back(k, static_cast<std::uint32_t>(i));
-    base::parallel_sort(keyed);
-    for (std::size_t lo = 0; lo < keyed.size();) {
-      std::size_t hi = lo;
-      while (hi < keyed.size() && keyed[hi].first == keyed[lo].first) ++hi;
-      if (hi - lo > s.max_block_size) {
-        ++stats.skipped_blocks;
-      } else {
-        for (std::size_t x = lo; x < hi; ++x)
-          for (std::size_t y = x + 1; y < hi; ++y)
-            pairs.push_back(static_cast<std::uint64_t>(keyed[x].second) << 32 | keyed[y].second);
+  constexpr std::uint32_t kNone = static_cast<std::uint32_t>(-1);
+  const std::size_t n = f.size();
+  struct RuleBlocks {
+    std::vector<std::uint32_t> members;  // records with a key under the rule, by (key, record)
+    std::vector<std::uint32_t> end;      // per position: one past its block's last member (past itself: a block too large)
+    std::vector<std::uint32_t> at;       // per record: its position, or kNone
+  };
+  std::vector<RuleBlocks> rules(s.blocking.size());
+  {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (key, record)
+    for (std::size_t b = 0; b < rules.size(); ++b) {
+      keyed.clear();
+      for (std::size_t i = 0; i < n; ++i)
+        if (std::uint64_t k = f.block_key(b, i)) keyed.emplace_back(k, static_cast<std::uint32_t>(i));
+      base::parallel_sort(keyed);
+      RuleBlocks& r = rules[b];
+      r.members.resize(keyed.size());
+      r.end.resize(keyed.size());
+      r.at.assign(n, kNone);
+      for (std::size_t lo = 0; lo < keyed.size();) {
+        std::size_t hi = lo;
+        while (hi < keyed.size() && keyed[hi].first == keyed[lo].first) ++hi;
+        const bool too_large = hi - lo > s.max_block_size;
+        if (too_large) ++stats.skipped_blocks;
+        for (std::size_t x = lo; x < hi; ++x) {
+          r.members[x] = keyed[x].second;
+          r.end[x] = static_cast<std::uint32_t>(too_large ? x + 1 : hi);
+          r.at[keyed[x].second] = static_cast<std::uint32_t>(x);
+        }
+        lo = hi;
       }
-      lo = hi;
     }
   }
-  base::parallel_sort(pairs);
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  // Calls emit(a, b) for each candidate pair of the records [from, to), in order.
+  auto each_pair = [&](std::size_t from, std::size_t to, std::vector<std::uint32_t>& partners, auto&& emit) {
+    for (std::size_t a = from; a < to; ++a) {
+      partners.clear();
+      for (const RuleBlocks& r : rules) {
+        const std::uint32_t x = r.at[a];
+        if (x == kNone) continue;
+        partners.insert(partners.end(), r.members.begin() + x + 1, r.members.begin() + r.end[x]);
+      }
+      std::sort(partners.begin(), partners.end());
+      partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
+      for (std::uint32_t b : partners) emit(static_cast<std::uint32_t>(a), b);
+    }
+  };
+  const unsigned workers = base::worker_count(n, 4096);
+  std::vector<std::size_t> count(workers + 1, 0);  // per slice, then its first pair's index
+  base::parallel_slices(n, [&](std::size_t from, std::size_t to, unsigned w) {
+    std::vector<std::uint32_t> partners;
+    std::size_t c = 0;
+    each_pair(from, to, partners, [&](std::uint32_t, std::uint32_t) { ++c; });
+    count[w + 1] = c;
+  }, 4096);
+  for (unsigned w = 0; w < workers; ++w) count[w + 1] += count[w];
+  std::vector<std::uint64_t> pairs(count[workers]);
+  base::parallel_slices(n, [&](std::size_t from, std::size_t to, unsigned w) {
+    std::vector<std::uint32_t> partners;
+    std::size_t k = count[w];
+    each_pair(from, to, partners, [&](std::uint32_t a, std::uint32_t b) { pairs[k++] = static_cast<std::uint64_t>(a) << 32 | b; });
+  }, 4096);
   return pairs;
 }
 
-// Levels of every pair, comparisons side by side; two threads share the work.
-std::vector<std::uint8_t> compare_all(const FeatureTable& f, std::size_t width, const std::vector<std::uint64_t>& pairs) {
-  std::vector<std::uint8_t> levels(pairs.size() * width);
-  auto work = [&](std::size_t from, std::size_t to) {
+// The comparison vectors of the candidate pairs. Each distinct vector (a pattern: one level per
+// comparison) is kept once, with how many pairs show it, and each pair keeps the index of its
+// pattern. Staff data makes few distinct vectors (thousands to a few hundred thousand against
+// tens of millions of pairs), so a pair costs four bytes here instead of one per comparison, and
+// training reads each pattern once.
+struct ComparedPairs {
+  std::size_t width = 0;
+  std::vector<std::uint8_t> patterns;     // width levels per pattern
+  std::vector<double> count;              // per pattern: its pairs
+  std::vector<double> identity_count;     // per pattern: its pairs whose records share a valid citizen ID
+  std::vector<std::uint32_t> pattern_of;  // per pair
+
+  std::size_t pairs() const { return pattern_of.size(); }
+  std::size_t pattern_count() const { return count.size(); }
+  const std::uint8_t* pattern(std::size_t k) const { return &patterns[k * width]; }
+  const std::uint8_t* levels_of(std::size_t pair) const { return pattern(pattern_of[pair]); }
+};
+
+// Compares every pair; two threads share the work, each interning the patterns of its half,
+// and the second half's are then renumbered into the first's (first seen, first numbered:
+// deterministic for a given input).
+ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const std::vector<std::uint64_t>& pairs) {
+  struct Half {
+    std::unordered_map<std::string, std::uint32_t> index;
+    ComparedPairs table;
+  };
+  ComparedPairs out;
+  out.width = width;
+  out.pattern_of.resize(pairs.size());
+  auto work = [&](Half& half, std::size_t from, std::size_t to) {
+    half.table.width = width;
+    std::string key(width, '\0');
     for (std::size_t p = from; p < to; ++p) {
       auto a = static_cast<std::uint32_t>(pairs[p] >> 32), b = static_cast<std::uint32_t>(pairs[p]);
-      for (std::size_t c = 0; c < width; ++c) levels[p * width + c] = f.level(c, a, b);
+      for (std::size_t c = 0; c < width; ++c) key[c] = static_cast<char>(f.level(c, a, b));
+      auto [it, fresh] = half.index.try_emplace(key, static_cast<std::uint32_t>(half.table.count.size()));
+      if (fresh) {
+        half.table.patterns.insert(half.table.patterns.end(), key.begin(), key.end());
+        half.table.count.push_back(0);
+        half.table.identity_count.push_back(0);
+      }
+      const std::uint32_t k = it->second;
+      out.pattern_of[p] = k;
+      half.table.count[k] += 1;
+      const std::uint32_t ia = f.identity(a);
+      if (ia && ia == f.identity(b)) half.table.identity_count[k] += 1;
     }
   };
-  std::size_t half = pairs.size() / 2;
-  std::thread other(work, half, pairs.size());
-  work(0, half);
+  const std::size_t middle = pairs.size() / 2;
+  Half first, second;
+  std::thread other(work, std::ref(second), middle, pairs.size());
+  work(first, 0, middle);
   other.join();
-  return levels;
+  // The second half's patterns, renumbered into the first's.
+  std::vector<std::uint32_t> renumber(second.table.count.size());
+  for (std::uint32_t k = 0; k < renumber.size(); ++k) {
+    const std::string key(reinterpret_cast<const char*>(second.table.pattern(k)), width);
+    auto [it, fresh] = first.index.try_emplace(key, static_cast<std::uint32_t>(first.table.count.size()));
+    if (fresh) {
+      first.table.patterns.insert(first.table.patterns.end(), key.begin(), key.end());
+      first.table.count.push_back(0);
+      first.table.identity_count.push_back(0);
+    }
+    renumber[k] = it->second;
+    first.table.count[it->second] += second.table.count[k];
+    first.table.identity_count[it->second] += second.table.identity_count[k];
+  }
+  for (std::size_t p = middle; p < pairs.size(); ++p) out.pattern_of[p] = renumber[out.pattern_of[p]];
+  out.patterns = std::move(first.table.patterns);
+  out.count = std::move(first.table.count);
+  out.identity_count = std::move(first.table.identity_count);
+  return out;
 }
 
 // u measured on pseudo-random pairs: what agreement looks like between different people.
@@ -120,10 +225,9 @@ std::vector<double> pseudo_counts(std::size_t levels) {
 // staff data most records carry one, so these pairs show how the same person's records differ.
 // Unsupervised EM on blocked pairs would instead take namesakes (same name, same year) for
 // matches, because blocking makes them agree on exactly what it blocked on.
-bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::vector<char>& identity_equal,
-                           std::size_t width, const MatchSettings& s, double all_pairs, ModelParameters& model) {
-  std::size_t labelled = 0;
-  for (char e : identity_equal) labelled += e ? 1 : 0;
+bool learn_m_from_identity(const ComparedPairs& compared, const MatchSettings& s, double all_pairs, ModelParameters& model) {
+  const std::size_t width = compared.width;
+  const double labelled = std::accumulate(compared.identity_count.begin(), compared.identity_count.end(), 0.0);
   if (labelled < 50) return false;
   std::vector<std::size_t> identity_comparisons;
   for (std::size_t c = 0; c < width; ++c) {
@@ -134,10 +238,9 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
       continue;
     }
     std::vector<double> counts = pseudo_counts(n_levels);
-    for (std::size_t p = 0; p < identity_equal.size(); ++p) {
-      if (!identity_equal[p]) continue;
-      std::uint8_t l = levels[p * width + c];
-      if (l != kNullLevel) counts[l] += 1.0;
+    for (std::size_t k = 0; k < compared.pattern_count(); ++k) {
+      std::uint8_t l = compared.pattern(k)[c];
+      if (l != kNullLevel) counts[l] += compared.identity_count[k];
     }
     double total = std::accumulate(counts.begin(), counts.end(), 0.0);
     for (std::size_t l = 0; l < n_levels; ++l) model.m[c][l] = counts[l] / total;
@@ -147,7 +250,7 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
   // the labelled share of all pairs): how often one person's records carry a mistyped or another
   // number. Blocking on the citizen ID brings every equal pair and only the mistyped ones that
   // also share a name key, so the mistyped level is if anything underrated.
-  const double prior = std::log2(static_cast<double>(labelled) / std::max(all_pairs, 1.0));
+  const double prior = std::log2(labelled / std::max(all_pairs, 1.0));
   std::vector<std::vector<double>> weight(width);  // log2(m/u) per comparison and level; 0 for the identity ones
   for (std::size_t o = 0; o < width; ++o) {
     weight[o].assign(model.m[o].size(), 0.0);
@@ -156,13 +259,14 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
   }
   for (std::size_t c : identity_comparisons) {
     std::vector<double> counts = pseudo_counts(model.u[c].size());
-    for (std::size_t p = 0; p * width < levels.size(); ++p) {
-      std::uint8_t l = levels[p * width + c];
+    for (std::size_t k = 0; k < compared.pattern_count(); ++k) {
+      const std::uint8_t* levels = compared.pattern(k);
+      std::uint8_t l = levels[c];
       if (l == kNullLevel) continue;
       double w = prior;
       for (std::size_t o = 0; o < width; ++o)
-        if (std::uint8_t lo = levels[p * width + o]; lo != kNullLevel) w += weight[o][lo];
-      if (w >= std::log2(99.0)) counts[l] += 1.0;
+        if (std::uint8_t lo = levels[o]; lo != kNullLevel) w += weight[o][lo];
+      if (w >= std::log2(99.0)) counts[l] += compared.count[k];
     }
     double total = std::accumulate(counts.begin(), counts.end(), 0.0);
     for (std::size_t l = 0; l < counts.size(); ++l) model.m[c][l] = counts[l] / total;
@@ -170,12 +274,11 @@ bool learn_m_from_identity(const std::vector<std::uint8_t>& levels, const std::v
   return true;
 }
 
-ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector<char>& identity_equal, std::size_t width,
-                      const MatchSettings& s, std::vector<std::vector<double>> u0, double all_pairs, MatchStats& stats) {
+ModelParameters train(const ComparedPairs& compared, const MatchSettings& s, std::vector<std::vector<double>> u0,
+                      double all_pairs, MatchStats& stats) {
   // Identical comparison vectors are trained on once, with their count.
-  std::unordered_map<std::string, double> patterns;
-  for (std::size_t p = 0; p * width < levels.size(); ++p)
-    patterns[std::string(reinterpret_cast<const char*>(&levels[p * width]), width)] += 1.0;
+  const std::size_t width = compared.width;
+  const double candidate_pairs = static_cast<double>(compared.pairs());
 
   ModelParameters model;
   model.u = std::move(u0);
@@ -188,14 +291,16 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector
   // estimates m and the share over the candidate pairs, u staying what random pairs show: u
   // re-estimated over blocked pairs learns that non-matches agree on what blocking chose them
   // by (the blocking bias), and EM then takes most candidate pairs for matches.
-  const bool supervised = learn_m_from_identity(levels, identity_equal, width, s, all_pairs, model);
-  if (supervised) model.lambda = std::min(0.1, 1.0 / std::max(all_pairs, 10.0) * static_cast<double>(levels.size() / std::max<std::size_t>(width, 1)));
+  const bool supervised = learn_m_from_identity(compared, s, all_pairs, model);
+  if (supervised) model.lambda = std::min(0.1, 1.0 / std::max(all_pairs, 10.0) * candidate_pairs);
 
   for (int it = 0; it < s.em_iterations; ++it) {
     std::vector<std::vector<double>> m_acc(width);
     for (std::size_t c = 0; c < width; ++c) m_acc[c].assign(model.m[c].size(), kFloor);
     double g_total = 0, total = 0;
-    for (const auto& [pattern, count] : patterns) {
+    for (std::size_t k = 0; k < compared.pattern_count(); ++k) {
+      const std::uint8_t* pattern = compared.pattern(k);
+      const double count = compared.count[k];
       double lm = std::log(model.lambda), lu = std::log(1 - model.lambda);
       for (std::size_t c = 0; c < width; ++c) {
         auto l = static_cast<std::uint8_t>(pattern[c]);
@@ -235,8 +340,7 @@ ModelParameters train(const std::vector<std::uint8_t>& levels, const std::vector
   // random pairs, so their prior is the share among all pairs (blocking is taken to find the
   // matches), as in the supervised case.
   if (!supervised)
-    model.lambda = std::clamp(model.lambda * static_cast<double>(levels.size() / std::max<std::size_t>(width, 1)) /
-                                  std::max(all_pairs, 1.0), 1e-12, 0.5);
+    model.lambda = std::clamp(model.lambda * candidate_pairs / std::max(all_pairs, 1.0), 1e-12, 0.5);
   return model;
 }
 
@@ -436,19 +540,34 @@ bool ModelParameters::fits(const MatchSettings& s) const {
 
 namespace {
 
-// The score of a pair whose comparison levels are known (`levels`, one per comparison).
-ScoredPair score_levels(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
-                        std::uint32_t b, const std::uint8_t* levels) {
-  ScoredPair p;
-  p.a = std::min(a, b);
-  p.b = std::max(a, b);
+// The prior and the weights of the comparisons whose weight depends on their level alone (no
+// term frequency): one sum per pattern of levels, shared by every pair that shows it.
+double level_weight(const MatchSettings& s, const ModelParameters& model, const std::uint8_t* levels) {
   double w = std::log2(model.lambda / (1 - model.lambda));
+  for (std::size_t c = 0; c < s.comparisons.size(); ++c)
+    if (std::uint8_t l = levels[c]; l != kNullLevel && !s.comparisons[c].term_slots()) w += std::log2(model.m[c][l] / model.u[c][l]);
+  return w;
+}
+
+// A pair's weight from its level weight: the comparisons whose u the agreeing value's frequency
+// scales are added for these two records.
+double pair_weight(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
+                   std::uint32_t b, const std::uint8_t* levels, double level_weight) {
+  double w = level_weight;
   for (std::size_t c = 0; c < s.comparisons.size(); ++c) {
     std::uint8_t l = levels[c];
-    if (l == kNullLevel) continue;
-    double u = std::clamp(model.u[c][l] * f.tf_factor(c, p.a, p.b, l), kFloor, 1.0);
+    if (l == kNullLevel || !s.comparisons[c].term_slots()) continue;
+    double u = std::clamp(model.u[c][l] * f.tf_factor(c, a, b, l), kFloor, 1.0);
     w += std::log2(model.m[c][l] / u);
   }
+  return w;
+}
+
+// A scored pair of records a < b whose weight is known.
+ScoredPair scored_pair(const FeatureTable& f, std::uint32_t a, std::uint32_t b, double w) {
+  ScoredPair p;
+  p.a = a;
+  p.b = b;
   p.weight = w;
   p.probability = 1.0 / (1.0 + std::exp2(-w));
   std::uint32_t ia = f.identity(p.a), ib = f.identity(p.b);
@@ -466,16 +585,19 @@ ScoredPair score_levels(const FeatureTable& f, const MatchSettings& s, const Mod
 
 ScoredPair score_pair(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model, std::uint32_t a,
                       std::uint32_t b) {
+  if (a > b) std::swap(a, b);
   std::vector<std::uint8_t> levels(s.comparisons.size());
-  for (std::size_t c = 0; c < levels.size(); ++c) levels[c] = f.level(c, std::min(a, b), std::max(a, b));
-  return score_levels(f, s, model, a, b, levels.data());
+  for (std::size_t c = 0; c < levels.size(); ++c) levels[c] = f.level(c, a, b);
+  return scored_pair(f, a, b, pair_weight(f, s, model, a, b, levels.data(), level_weight(s, model, levels.data())));
 }
 
 namespace {
 
 // Scoring and clustering, once the pairs, their levels and the model are known.
-void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std::vector<std::uint64_t>& pairs,
-                       const std::vector<std::uint8_t>& levels, const PairDecisions& decisions, MatchResult& out);
+// Takes the pairs and their comparisons, and frees them once the pairs are scored: clustering
+// needs only those at or above `candidate`.
+void score_and_cluster(const FeatureTable& f, const MatchSettings& s, std::vector<std::uint64_t>&& pairs,
+                       ComparedPairs&& compared, const PairDecisions& decisions, MatchResult& out);
 
 }  // namespace
 
@@ -494,49 +616,61 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s, const Pa
   out.stats.seconds_blocking = seconds_since(t);
 
   t = Clock::now();
-  std::vector<std::uint8_t> levels = compare_all(f, width, pairs);
+  ComparedPairs compared = compare_all(f, width, pairs);
   out.stats.seconds_comparing = seconds_since(t);
 
   t = Clock::now();
-  std::vector<char> identity_equal(pairs.size());
-  for (std::size_t p = 0; p < pairs.size(); ++p) {
-    std::uint32_t ia = f.identity(static_cast<std::uint32_t>(pairs[p] >> 32)), ib = f.identity(static_cast<std::uint32_t>(pairs[p]));
-    identity_equal[p] = ia && ia == ib;
-  }
   const double n = static_cast<double>(f.size());
-  out.model = train(levels, identity_equal, width, s, random_pair_u(f, s), n * (n - 1) / 2, out.stats);
+  out.model = train(compared, s, random_pair_u(f, s), n * (n - 1) / 2, out.stats);
   out.stats.seconds_training = seconds_since(t);
-  score_and_cluster(f, s, pairs, levels, decisions, out);
+  score_and_cluster(f, s, std::move(pairs), std::move(compared), decisions, out);
   return out;
 }
 
 MatchResult match_with_model(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model,
-                             const std::vector<std::uint64_t>& pairs, const PairDecisions& decisions) {
+                             std::vector<std::uint64_t> pairs, const PairDecisions& decisions) {
   MatchResult out;
   out.stats.records = f.size();
   out.stats.candidate_pairs = pairs.size();
   out.model = model;
   auto t = Clock::now();
-  std::vector<std::uint8_t> levels = compare_all(f, s.comparisons.size(), pairs);
+  ComparedPairs compared = compare_all(f, s.comparisons.size(), pairs);
   out.stats.seconds_comparing = seconds_since(t);
-  score_and_cluster(f, s, pairs, levels, decisions, out);
+  score_and_cluster(f, s, std::move(pairs), std::move(compared), decisions, out);
   return out;
 }
 
 namespace {
 
-void score_and_cluster(const FeatureTable& f, const MatchSettings& s, const std::vector<std::uint64_t>& pairs,
-                       const std::vector<std::uint8_t>& levels, const PairDecisions& decisions, MatchResult& out) {
-  const std::size_t width = s.comparisons.size();
+void score_and_cluster(const FeatureTable& f, const MatchSettings& s, std::vector<std::uint64_t>&& pairs,
+                       ComparedPairs&& compared, const PairDecisions& decisions, MatchResult& out) {
   auto t = Clock::now();
-  std::vector<ScoredPair> scored;
-  scored.reserve(pairs.size() / 4);
-  for (std::size_t k = 0; k < pairs.size(); ++k) {  // levels from the comparing pass, not again
-    const std::uint64_t pr = pairs[k];
-    ScoredPair p = score_levels(f, s, out.model, static_cast<std::uint32_t>(pr >> 32), static_cast<std::uint32_t>(pr),
-                                &levels[k * width]);
-    if (p.probability >= s.candidate || p.identity_equal) scored.push_back(p);
+  // Levels from the comparing pass, not again; each pattern's level weight once. Two threads
+  // score a half each; only pairs at or above `candidate` (or sharing a valid citizen ID) stay.
+  std::vector<double> pattern_weight(compared.pattern_count());
+  for (std::size_t k = 0; k < pattern_weight.size(); ++k) pattern_weight[k] = level_weight(s, out.model, compared.pattern(k));
+  const double candidate_weight = std::log2(s.candidate / (1 - s.candidate));
+  auto score = [&](std::size_t from, std::size_t to, std::vector<ScoredPair>& kept) {
+    for (std::size_t k = from; k < to; ++k) {
+      const auto a = static_cast<std::uint32_t>(pairs[k] >> 32), b = static_cast<std::uint32_t>(pairs[k]);
+      const double w = pair_weight(f, s, out.model, a, b, compared.levels_of(k), pattern_weight[compared.pattern_of[k]]);
+      // Well below `candidate` and not one citizen ID: dropped before its IDs are related.
+      if (w < candidate_weight - 1e-9 && !(f.identity(a) && f.identity(a) == f.identity(b))) continue;
+      ScoredPair p = scored_pair(f, a, b, w);
+      if (p.probability >= s.candidate || p.identity_equal) kept.push_back(p);
+    }
+  };
+  std::vector<ScoredPair> scored, second_half;
+  {
+    const std::size_t middle = pairs.size() / 2;
+    std::thread other(score, middle, pairs.size(), std::ref(second_half));
+    score(0, middle, scored);
+    other.join();
+    scored.insert(scored.end(), second_half.begin(), second_half.end());
+    std::vector<ScoredPair>().swap(second_half);
   }
+  std::vector<std::uint64_t>().swap(pairs);
+  compared = ComparedPairs();
   base::parallel_sort(scored, [](const ScoredPair& x, const ScoredPair& y) {
     if (x.identity_equal != y.identity_equal) return x.identity_equal;
     if (x.probability != y.probability) return x.probability > y.probability;

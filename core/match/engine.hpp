@@ -115,7 +115,7 @@ std::vector<std::uint64_t> block_pairs(const FeatureTable& features, const Match
 /// before, and clusters the records of `features`: what a run does when it re-matches only the
 /// records near those that changed, or matches every record under the last run's model.
 MatchResult match_with_model(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
-                             const std::vector<std::uint64_t>& pairs, const PairDecisions& decisions = {});
+                             std::vector<std::uint64_t> pairs, const PairDecisions& decisions = {});
 
 /// Scores one pair with a trained model (used by explain and by run_matching itself).
 ScoredPair score_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,

@@ -98,6 +98,10 @@ class SqliteStore final : public Store {
     db_.exec("SAVEPOINT \"" + name + "\"");
   }
   void release(const std::string& name) override { db_.exec("RELEASE \"" + name + "\""); }
+  void release_memory() override {
+    sqlite3_db_cacheflush(db_.handle());
+    sqlite3_db_release_memory(db_.handle());
+  }
   void rollback_to(const std::string& name) override {
     counters_.clear();  // read again from the rolled-back table
     db_.exec("ROLLBACK TO \"" + name + "\"");

@@ -399,6 +399,12 @@ class Store : public RunLog,
   virtual void rollback_to(const std::string& name) = 0;
   /// Schema version after migrations.
   virtual int schema_version() = 0;
+  /// Hands back the memory the store holds for pages it read or wrote, without ending the
+  /// transaction: called before the run's matching, which needs the memory and not the store.
+  /// SQLite writes its dirty pages on to the write-ahead log (uncommitted there, as they would
+  /// be when its cache fills) and drops its cache; later statements read pages in again. Other
+  /// backends may do nothing.
+  virtual void release_memory() {}
 
  protected:
   // Each backend calls these from begin(), commit() and rollback().

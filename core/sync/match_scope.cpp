@@ -10,6 +10,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "match/features.hpp"
 
@@ -69,6 +70,8 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
     scope.persons.emplace(std::move(id), std::move(p));
   });
   scope.normalized = normalize_all(scope.records);
+  store.release_memory();        // its page cache: matching needs the memory, not the store
+  base::release_free_memory();  // the fields and their JSON, dropped by normalize_all's threads
   stage("load");
 
   scope.current.resize(scope.records.size());
@@ -90,13 +93,15 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
     auto t = Clock::now();
     auto pairs = match::block_pairs(*features, settings, stats);
     double blocking = std::chrono::duration<double>(Clock::now() - t).count();
-    scope.result = match::match_with_model(*features, settings, *model, pairs, scope.decisions->pairs());
+    scope.result = match::match_with_model(*features, settings, *model, std::move(pairs), scope.decisions->pairs());
     scope.result.stats.skipped_blocks = stats.skipped_blocks;
     scope.result.stats.seconds_blocking = blocking;
   } else {
     scope.result = match::run_matching(*features, settings, scope.decisions->pairs());
   }
   keep_keys(*features, scope);
+  features.reset();
+  base::release_free_memory();  // matching's pairs, features and clusters
   scope.result.stats.seconds_features = feature_seconds;
   scope.result.stats.all_records = scope.records.size();
   return scope;
@@ -397,7 +402,7 @@ class Region {
     scope.decisions = std::make_unique<RunDecisions>(store_, scope.records, dry_run);
     match::FeatureTable features(inputs_of(scope.records), settings_, &scope.normalized, &index_.frequencies());
     const double prepare = seconds_since(t0_) - blocking;
-    scope.result = match::match_with_model(features, settings_, model_, pairs, scope.decisions->pairs());
+    scope.result = match::match_with_model(features, settings_, model_, std::move(pairs), scope.decisions->pairs());
     keep_keys(features, scope);
     scope.result.stats.seconds_features = prepare;
     scope.result.stats.seconds_blocking = blocking;

@@ -406,6 +406,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       spdlog::info("source {}: read {}, new {}, changed {}, unchanged {}, deleted {}, failed {}", rep.name, rep.read,
                    rep.new_records, rep.changed, rep.unchanged, rep.deleted, rep.failed);
     }
+    base::release_free_memory();  // what the readers' and normalisers' threads dropped
     {
       StageTimer t(report, "reconcile");
       run_phase("", "reconcile");

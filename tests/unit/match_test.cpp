@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <map>
 
 #include "match/engine.hpp"
 #include "match/features.hpp"
@@ -593,4 +594,36 @@ TEST_CASE("a pair between two persons that cannot be one, each record held in it
   CHECK_FALSE(out.together("office:X3", "civil:Y1"));
   CHECK_FALSE(out.in_review("office:X3"));
   CHECK(out.result.stats.review_settled >= 1);
+}
+
+TEST_CASE("blocking gives every pair that shares a key of some rule, sorted, once, and none from too large a block") {
+  Agency a;
+  // Six namesakes born the same day in one office list: their name and date blocks are too large.
+  for (int i = 0; i < 6; ++i) a.add("office", "N" + std::to_string(i), "Trương Văn Khải", "1970-03-04", "Nam", "");
+  auto settings = match::default_settings();
+  settings.max_block_size = 5;
+  match::FeatureTable features(a.inputs, settings);
+  match::MatchStats stats;
+  const auto pairs = match::block_pairs(features, settings, stats);
+  CHECK(stats.skipped_blocks > 0);
+  CHECK(std::is_sorted(pairs.begin(), pairs.end()));
+  CHECK(std::adjacent_find(pairs.begin(), pairs.end()) == pairs.end());
+  // By brute force: every pair of records, each rule's key and its block's size.
+  std::vector<std::map<std::uint64_t, std::size_t>> block_size(settings.blocking.size());
+  for (std::size_t b = 0; b < settings.blocking.size(); ++b)
+    for (std::size_t i = 0; i < features.size(); ++i)
+      if (auto k = features.block_key(b, i)) ++block_size[b][k];
+  std::vector<std::uint64_t> expected;
+  for (std::uint32_t x = 0; x < features.size(); ++x)
+    for (std::uint32_t y = x + 1; y < features.size(); ++y)
+      for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
+        const auto k = features.block_key(b, x);
+        if (k && k == features.block_key(b, y) && block_size[b][k] <= settings.max_block_size) {
+          expected.push_back(static_cast<std::uint64_t>(x) << 32 | y);
+          break;
+        }
+      }
+  CHECK(pairs.size() == expected.size());
+  CHECK(pairs == expected);
+  CHECK(pairs.size() >= 400);  // each person's two records, and more
 }
