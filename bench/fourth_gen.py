@@ -578,7 +578,8 @@ def party_rows(persons, R, miss, rng):
 def civil_rows(persons, R, rng):
     r = R["civil"]
     rows = []
-    codes = iter(rng.sample(range(10 ** 5, 10 ** 6), len(persons)))
+    # six digits up to 900,000 persons (the data of smaller runs stays as it was), seven beyond
+    codes = iter(rng.sample(range(10 ** 5, 10 ** 6 if len(persons) <= 900000 else 10 ** 7), len(persons)))
     for p in persons:
         if not p.in_civil:
             continue

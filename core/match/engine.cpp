@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "base/parallel.hpp"
 #include "text/citizen_id.hpp"
@@ -26,8 +27,8 @@ constexpr double kFloor = 1e-6;  // no probability reaches 0 or 1 in the model
 // after it in each of its blocks, across the rules, and drops those two rules both give. Records
 // in order, partners in order: the pairs come out sorted, with no sort of tens of millions of
 // pairs and no copy of them with their duplicates. Two passes over the records — one counts,
-// one writes — on every core.
-std::vector<std::uint64_t> candidate_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
+// one writes — on every core, into CandidatePairs (four bytes a pair).
+CandidatePairs candidate_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
   constexpr std::uint32_t kNone = static_cast<std::uint32_t>(-1);
   const std::size_t n = f.size();
   struct RuleBlocks {
@@ -75,22 +76,32 @@ std::vector<std::uint64_t> candidate_pairs(const FeatureTable& f, const MatchSet
       for (std::uint32_t b : partners) emit(static_cast<std::uint32_t>(a), b);
     }
   };
-  const unsigned workers = base::worker_count(n, 4096);
-  std::vector<std::size_t> count(workers + 1, 0);  // per slice, then its first pair's index
-  base::parallel_slices(n, [&](std::size_t from, std::size_t to, unsigned w) {
+  CandidatePairs pairs;
+  pairs.start.assign(n + 1, 0);
+  base::parallel_slices(n, [&](std::size_t from, std::size_t to, unsigned) {
     std::vector<std::uint32_t> partners;
-    std::size_t c = 0;
-    each_pair(from, to, partners, [&](std::uint32_t, std::uint32_t) { ++c; });
-    count[w + 1] = c;
+    each_pair(from, to, partners, [&](std::uint32_t a, std::uint32_t) { ++pairs.start[a + 1]; });
   }, 4096);
-  for (unsigned w = 0; w < workers; ++w) count[w + 1] += count[w];
-  std::vector<std::uint64_t> pairs(count[workers]);
-  base::parallel_slices(n, [&](std::size_t from, std::size_t to, unsigned w) {
+  for (std::size_t a = 0; a < n; ++a) pairs.start[a + 1] += pairs.start[a];
+  pairs.partner.resize(pairs.start[n]);
+  base::parallel_slices(n, [&](std::size_t from, std::size_t to, unsigned) {
     std::vector<std::uint32_t> partners;
-    std::size_t k = count[w];
-    each_pair(from, to, partners, [&](std::uint32_t a, std::uint32_t b) { pairs[k++] = static_cast<std::uint64_t>(a) << 32 | b; });
+    std::size_t k = pairs.start[from];
+    each_pair(from, to, partners, [&](std::uint32_t, std::uint32_t b) { pairs.partner[k++] = b; });
   }, 4096);
   return pairs;
+}
+
+// Calls work(from_record, to_record, first_pair) on two threads, each with about half the pairs.
+template <class Work>
+void two_halves(const CandidatePairs& pairs, Work&& work) {
+  const std::size_t n = pairs.records();
+  const std::size_t middle = static_cast<std::size_t>(
+      std::upper_bound(pairs.start.begin(), pairs.start.end(), pairs.size() / 2) - pairs.start.begin()) - 1;
+  const std::size_t split = std::min(middle, n);
+  std::thread other([&] { work(split, n, 1u); });
+  work(std::size_t{0}, split, 0u);
+  other.join();
 }
 
 // The comparison vectors of the candidate pairs. Each distinct vector (a pattern: one level per
@@ -114,7 +125,7 @@ struct ComparedPairs {
 // Compares every pair; two threads share the work, each interning the patterns of its half,
 // and the second half's are then renumbered into the first's (first seen, first numbered:
 // deterministic for a given input).
-ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const std::vector<std::uint64_t>& pairs) {
+ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const CandidatePairs& pairs) {
   struct Half {
     std::unordered_map<std::string, std::uint32_t> index;
     ComparedPairs table;
@@ -122,30 +133,32 @@ ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const std::v
   ComparedPairs out;
   out.width = width;
   out.pattern_of.resize(pairs.size());
-  auto work = [&](Half& half, std::size_t from, std::size_t to) {
+  Half halves[2];
+  std::size_t middle = 0;  // the second half's first pair
+  two_halves(pairs, [&](std::size_t from, std::size_t to, unsigned h) {
+    Half& half = halves[h];
     half.table.width = width;
+    if (h == 1) middle = pairs.start[from];
     std::string key(width, '\0');
-    for (std::size_t p = from; p < to; ++p) {
-      auto a = static_cast<std::uint32_t>(pairs[p] >> 32), b = static_cast<std::uint32_t>(pairs[p]);
-      for (std::size_t c = 0; c < width; ++c) key[c] = static_cast<char>(f.level(c, a, b));
-      auto [it, fresh] = half.index.try_emplace(key, static_cast<std::uint32_t>(half.table.count.size()));
-      if (fresh) {
-        half.table.patterns.insert(half.table.patterns.end(), key.begin(), key.end());
-        half.table.count.push_back(0);
-        half.table.identity_count.push_back(0);
+    for (std::size_t a = from; a < to; ++a)
+      for (std::size_t p = pairs.start[a]; p < pairs.start[a + 1]; ++p) {
+        const std::uint32_t b = pairs.partner[p];
+        for (std::size_t c = 0; c < width; ++c) key[c] = static_cast<char>(f.level(c, a, b));
+        auto [it, fresh] = half.index.try_emplace(key, static_cast<std::uint32_t>(half.table.count.size()));
+        if (fresh) {
+          half.table.patterns.insert(half.table.patterns.end(), key.begin(), key.end());
+          half.table.count.push_back(0);
+          half.table.identity_count.push_back(0);
+        }
+        const std::uint32_t k = it->second;
+        out.pattern_of[p] = k;
+        half.table.count[k] += 1;
+        const std::uint32_t ia = f.identity(a);
+        if (ia && ia == f.identity(b)) half.table.identity_count[k] += 1;
       }
-      const std::uint32_t k = it->second;
-      out.pattern_of[p] = k;
-      half.table.count[k] += 1;
-      const std::uint32_t ia = f.identity(a);
-      if (ia && ia == f.identity(b)) half.table.identity_count[k] += 1;
-    }
-  };
-  const std::size_t middle = pairs.size() / 2;
-  Half first, second;
-  std::thread other(work, std::ref(second), middle, pairs.size());
-  work(first, 0, middle);
-  other.join();
+  });
+  Half& first = halves[0];
+  Half& second = halves[1];
   // The second half's patterns, renumbered into the first's.
   std::vector<std::uint32_t> renumber(second.table.count.size());
   for (std::uint32_t k = 0; k < renumber.size(); ++k) {
@@ -164,6 +177,7 @@ ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const std::v
   out.patterns = std::move(first.table.patterns);
   out.count = std::move(first.table.count);
   out.identity_count = std::move(first.table.identity_count);
+  spdlog::debug("comparing: {} pairs, {} distinct comparison vectors", pairs.size(), out.count.size());
   return out;
 }
 
@@ -596,12 +610,39 @@ namespace {
 // Scoring and clustering, once the pairs, their levels and the model are known.
 // Takes the pairs and their comparisons, and frees them once the pairs are scored: clustering
 // needs only those at or above `candidate`.
-void score_and_cluster(const FeatureTable& f, const MatchSettings& s, std::vector<std::uint64_t>&& pairs,
+void score_and_cluster(const FeatureTable& f, const MatchSettings& s, CandidatePairs&& pairs,
                        ComparedPairs&& compared, const PairDecisions& decisions, MatchResult& out);
 
 }  // namespace
 
-std::vector<std::uint64_t> block_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
+CandidatePairs CandidatePairs::from_packed(std::size_t records, const std::vector<std::uint64_t>& packed) {
+  std::vector<std::uint64_t> ordered(packed.size());  // first record the smaller, then sorted, once
+  for (std::size_t k = 0; k < packed.size(); ++k) {
+    const auto x = static_cast<std::uint32_t>(packed[k] >> 32), y = static_cast<std::uint32_t>(packed[k]);
+    ordered[k] = static_cast<std::uint64_t>(std::min(x, y)) << 32 | std::max(x, y);
+  }
+  std::sort(ordered.begin(), ordered.end());
+  ordered.erase(std::unique(ordered.begin(), ordered.end()), ordered.end());
+  CandidatePairs out;
+  out.start.assign(records + 1, 0);
+  out.partner.resize(ordered.size());
+  for (std::size_t k = 0; k < ordered.size(); ++k) {
+    ++out.start[(ordered[k] >> 32) + 1];
+    out.partner[k] = static_cast<std::uint32_t>(ordered[k]);
+  }
+  for (std::size_t a = 0; a < records; ++a) out.start[a + 1] += out.start[a];
+  return out;
+}
+
+std::vector<std::uint64_t> CandidatePairs::packed() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(size());
+  for (std::size_t a = 0; a < records(); ++a)
+    for (std::size_t k = start[a]; k < start[a + 1]; ++k) out.push_back(static_cast<std::uint64_t>(a) << 32 | partner[k]);
+  return out;
+}
+
+CandidatePairs block_pairs(const FeatureTable& f, const MatchSettings& s, MatchStats& stats) {
   return candidate_pairs(f, s, stats);
 }
 
@@ -611,7 +652,7 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s, const Pa
   const std::size_t width = s.comparisons.size();
 
   auto t = Clock::now();
-  std::vector<std::uint64_t> pairs = candidate_pairs(f, s, out.stats);
+  CandidatePairs pairs = candidate_pairs(f, s, out.stats);
   out.stats.candidate_pairs = pairs.size();
   out.stats.seconds_blocking = seconds_since(t);
 
@@ -628,7 +669,7 @@ MatchResult run_matching(const FeatureTable& f, const MatchSettings& s, const Pa
 }
 
 MatchResult match_with_model(const FeatureTable& f, const MatchSettings& s, const ModelParameters& model,
-                             std::vector<std::uint64_t> pairs, const PairDecisions& decisions) {
+                             CandidatePairs pairs, const PairDecisions& decisions) {
   MatchResult out;
   out.stats.records = f.size();
   out.stats.candidate_pairs = pairs.size();
@@ -642,7 +683,7 @@ MatchResult match_with_model(const FeatureTable& f, const MatchSettings& s, cons
 
 namespace {
 
-void score_and_cluster(const FeatureTable& f, const MatchSettings& s, std::vector<std::uint64_t>&& pairs,
+void score_and_cluster(const FeatureTable& f, const MatchSettings& s, CandidatePairs&& pairs,
                        ComparedPairs&& compared, const PairDecisions& decisions, MatchResult& out) {
   auto t = Clock::now();
   // Levels from the comparing pass, not again; each pattern's level weight once. Two threads
@@ -650,27 +691,25 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, std::vecto
   std::vector<double> pattern_weight(compared.pattern_count());
   for (std::size_t k = 0; k < pattern_weight.size(); ++k) pattern_weight[k] = level_weight(s, out.model, compared.pattern(k));
   const double candidate_weight = std::log2(s.candidate / (1 - s.candidate));
-  auto score = [&](std::size_t from, std::size_t to, std::vector<ScoredPair>& kept) {
-    for (std::size_t k = from; k < to; ++k) {
-      const auto a = static_cast<std::uint32_t>(pairs[k] >> 32), b = static_cast<std::uint32_t>(pairs[k]);
-      const double w = pair_weight(f, s, out.model, a, b, compared.levels_of(k), pattern_weight[compared.pattern_of[k]]);
-      // Well below `candidate` and not one citizen ID: dropped before its IDs are related.
-      if (w < candidate_weight - 1e-9 && !(f.identity(a) && f.identity(a) == f.identity(b))) continue;
-      ScoredPair p = scored_pair(f, a, b, w);
-      if (p.probability >= s.candidate || p.identity_equal) kept.push_back(p);
-    }
-  };
-  std::vector<ScoredPair> scored, second_half;
-  {
-    const std::size_t middle = pairs.size() / 2;
-    std::thread other(score, middle, pairs.size(), std::ref(second_half));
-    score(0, middle, scored);
-    other.join();
-    scored.insert(scored.end(), second_half.begin(), second_half.end());
-    std::vector<ScoredPair>().swap(second_half);
-  }
-  std::vector<std::uint64_t>().swap(pairs);
+  std::vector<ScoredPair> halves[2];
+  two_halves(pairs, [&](std::size_t from, std::size_t to, unsigned h) {
+    std::vector<ScoredPair>& kept = halves[h];
+    for (std::size_t a = from; a < to; ++a)
+      for (std::size_t k = pairs.start[a]; k < pairs.start[a + 1]; ++k) {
+        const std::uint32_t b = pairs.partner[k];
+        const double w = pair_weight(f, s, out.model, static_cast<std::uint32_t>(a), b, compared.levels_of(k),
+                                     pattern_weight[compared.pattern_of[k]]);
+        // Well below `candidate` and not one citizen ID: dropped before its IDs are related.
+        if (w < candidate_weight - 1e-9 && !(f.identity(a) && f.identity(a) == f.identity(b))) continue;
+        ScoredPair p = scored_pair(f, static_cast<std::uint32_t>(a), b, w);
+        if (p.probability >= s.candidate || p.identity_equal) kept.push_back(p);
+      }
+  });
+  pairs = CandidatePairs();  // before the halves are joined: clustering needs neither
   compared = ComparedPairs();
+  std::vector<ScoredPair> scored = std::move(halves[0]);
+  scored.insert(scored.end(), halves[1].begin(), halves[1].end());
+  std::vector<ScoredPair>().swap(halves[1]);
   base::parallel_sort(scored, [](const ScoredPair& x, const ScoredPair& y) {
     if (x.identity_equal != y.identity_equal) return x.identity_equal;
     if (x.probability != y.probability) return x.probability > y.probability;

@@ -105,17 +105,33 @@ struct PairDecisions {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> different;
 };
 
+/// Candidate pairs grouped by their first record: the partners b > a of record a are
+/// partner[start[a] .. start[a + 1]), ascending, so pair k is the k-th in (a, b) order. Four
+/// bytes a pair: a full run of a million persons holds tens of millions of them. A value type.
+struct CandidatePairs {
+  std::vector<std::size_t> start;       // per record, and one past the last record
+  std::vector<std::uint32_t> partner;   // per pair
+  std::size_t size() const { return partner.size(); }
+  std::size_t records() const { return start.empty() ? 0 : start.size() - 1; }
+  /// From pairs packed as x << 32 | y (either record first, in any order, repeats allowed) of
+  /// `records` records.
+  static CandidatePairs from_packed(std::size_t records, const std::vector<std::uint64_t>& packed);
+  /// The same, packed (for tests and small sets).
+  std::vector<std::uint64_t> packed() const;
+};
+
 /// Matches every record of `features`: blocking, comparing, training a model, scoring, clustering.
 MatchResult run_matching(const FeatureTable& features, const MatchSettings& settings, const PairDecisions& decisions = {});
 
-/// The candidate pairs blocking gives over `features` (a < b, packed as a << 32 | b, sorted).
-std::vector<std::uint64_t> block_pairs(const FeatureTable& features, const MatchSettings& settings, MatchStats& stats);
+/// The candidate pairs blocking gives over `features`: each pair of records sharing the key of
+/// some rule in a block no larger than `max_block_size`, once.
+CandidatePairs block_pairs(const FeatureTable& features, const MatchSettings& settings, MatchStats& stats);
 
-/// Scores the given candidate pairs (packed as block_pairs gives them) with a model trained
+/// Scores the given candidate pairs (as block_pairs gives them) with a model trained
 /// before, and clusters the records of `features`: what a run does when it re-matches only the
 /// records near those that changed, or matches every record under the last run's model.
 MatchResult match_with_model(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,
-                             std::vector<std::uint64_t> pairs, const PairDecisions& decisions = {});
+                             CandidatePairs pairs, const PairDecisions& decisions = {});
 
 /// Scores one pair with a trained model (used by explain and by run_matching itself).
 ScoredPair score_pair(const FeatureTable& features, const MatchSettings& settings, const ModelParameters& model,

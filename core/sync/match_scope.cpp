@@ -402,7 +402,9 @@ class Region {
     scope.decisions = std::make_unique<RunDecisions>(store_, scope.records, dry_run);
     match::FeatureTable features(inputs_of(scope.records), settings_, &scope.normalized, &index_.frequencies());
     const double prepare = seconds_since(t0_) - blocking;
-    scope.result = match::match_with_model(features, settings_, model_, std::move(pairs), scope.decisions->pairs());
+    scope.result = match::match_with_model(features, settings_, model_,
+                                           match::CandidatePairs::from_packed(scope.records.size(), pairs),
+                                           scope.decisions->pairs());
     keep_keys(features, scope);
     scope.result.stats.seconds_features = prepare;
     scope.result.stats.seconds_blocking = blocking;

@@ -90,9 +90,9 @@ class Reconciler {
       : store_(store), run_id_(run_id), settings_(settings), rules_(rules), report_(report),
         lap_(std::chrono::steady_clock::now()) {}
 
-  void run(const RunChanges& changes, const ReconcileOptions& options) {
+  void run(RunChanges&& changes, const ReconcileOptions& options, base::BackgroundDisposal& disposal) {
     store_.claim_outside_view_changes(run_id_);  // administrators' actions since the last run
-    match(changes, options);
+    match(std::move(changes), options, disposal);
     stage("match");
     assign_persons();
     diff_links();
@@ -120,7 +120,7 @@ class Reconciler {
   }
 
   // Matches every record, or only those near the changed ones, and stores the model it used.
-  void match(const RunChanges& changes, const ReconcileOptions& options) {
+  void match(RunChanges&& changes, const ReconcileOptions& options, base::BackgroundDisposal& disposal) {
     // The survivorship rules travel with the model: when they change, every golden record is
     // rebuilt; otherwise only those of the persons this run touched.
     rules_.decision_rules = admin::active_rules(store_);
@@ -151,8 +151,12 @@ class Reconciler {
       scope_ = incremental_scope(store_, settings_, *last_model, changes, report_.dry_run, keep_golden_state, stage);
     if (!scope_) {
       if (options.keep_model && !last_model) throw std::runtime_error("--keep-model: no model trained under these match settings yet");
+      // Every record is matched: what changed is of no more use, and a first run's two million
+      // keys would sit beside the matching, at the run's peak.
+      disposal.add(std::move(changes));
       scope_ = full_scope(store_, settings_, options.keep_model ? &*last_model : nullptr, report_.dry_run, keep_golden_state, stage);
     }
+    disposal.add(std::move(changes));  // an incremental run's, beside the next stage
     report_.match = scope_->result.stats;
     const bool trained = !scope_->result.stats.incremental && !options.keep_model;
     nlohmann::json model_json = trained ? scope_->result.model.to_json(settings_) : last_model_json;
@@ -653,10 +657,10 @@ class Reconciler {
 }  // namespace
 
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& settings,
-               const merge::SurvivorshipRules& rules, const RunChanges& changes, const ReconcileOptions& options,
+               const merge::SurvivorshipRules& rules, RunChanges changes, const ReconcileOptions& options,
                RunReport& report, base::BackgroundDisposal& disposal) {
   auto reconciler = std::make_unique<Reconciler>(store, run_id, settings, rules, report);
-  reconciler->run(changes, options);
+  reconciler->run(std::move(changes), options, disposal);
   disposal.add(std::move(reconciler));  // its state holds every record of a full run
 }
 

@@ -23,9 +23,10 @@ struct ReconcileOptions {
 };
 
 /// `changes`: what the import stages of this run stored and deleted (an incremental run starts
-/// from them). What the reconciliation held is freed through `disposal`, beside the next stage.
+/// from them; a run that matches every record frees them before it does). What the
+/// reconciliation held is freed through `disposal`, beside the next stage.
 void reconcile(store::Store& store, std::int64_t run_id, const match::MatchSettings& match_settings,
-               const merge::SurvivorshipRules& rules, const RunChanges& changes, const ReconcileOptions& options,
+               const merge::SurvivorshipRules& rules, RunChanges changes, const ReconcileOptions& options,
                RunReport& report, base::BackgroundDisposal& disposal);
 
 }  // namespace hopnhat::sync

@@ -410,9 +410,8 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     {
       StageTimer t(report, "reconcile");
       run_phase("", "reconcile");
-      reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority, {}}, changes,
-                {options.rematch, options.keep_model}, report, disposal);
-      disposal.add(std::move(changes));
+      reconcile(*store, run_id, cfg.match, merge::SurvivorshipRules{cfg.source_priority, cfg.field_priority, {}},
+                std::move(changes), {options.rematch, options.keep_model}, report, disposal);
     }
     if (cfg.organisation) {
       StageTimer t(report, "units");
