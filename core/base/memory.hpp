@@ -1,6 +1,8 @@
-// The process's resident memory, for the run report and debug logs (Linux /proc).
+// The process's memory: how much it holds (for the run report and debug logs, from Linux /proc), and
+// handing the allocator's free pages back between stages.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -8,6 +10,11 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+
+// jemalloc's control interface when the process has jemalloc (the executable links it; the
+// libraries and tests do not): a weak reference, null otherwise.
+extern "C" int mallctl(const char* name, void* old_value, std::size_t* old_length, void* new_value,
+                       std::size_t new_length) __attribute__((weak));
 
 namespace hopnhat::base {
 
@@ -26,12 +33,16 @@ inline std::int64_t resident_mib(const char* which = "VmRSS") {
   return 0;
 }
 
-/// Gives the heap's free pages back to the system. glibc keeps memory freed by a thread in that
-/// thread's arena, where only that thread's later allocations reuse it: after a stage whose
-/// workers built and dropped millions of small strings (reading sources, normalising), the next
-/// stage's allocations would otherwise come on top of it. Costs a walk of the heap (milliseconds
-/// to a few tens of them), so it is called between stages, not within one.
+/// Gives the allocator's free pages back to the system now. The hopnhat executable links
+/// jemalloc, which otherwise returns pages freed by a stage over the following seconds, while
+/// the next stage already allocates on top of them; a program on glibc's allocator keeps memory
+/// a thread freed in that thread's arena. Called between stages (it walks the heap: a few
+/// milliseconds), never within one.
 inline void release_free_memory() {
+  if (mallctl) {
+    mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: MALLCTL_ARENAS_ALL
+    return;
+  }
 #if defined(__GLIBC__)
   malloc_trim(0);
 #endif
