@@ -138,7 +138,7 @@ ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const Candid
   two_halves(pairs, [&](std::size_t from, std::size_t to, unsigned h) {
     Half& half = halves[h];
     half.table.width = width;
-    if (h == 1) middle = pairs.start[from];
+    if (h == 1) middle = from < pairs.start.size() ? pairs.start[from] : 0;
     std::string key(width, '\0');
     for (std::size_t a = from; a < to; ++a)
       for (std::size_t p = pairs.start[a]; p < pairs.start[a + 1]; ++p) {
