@@ -200,7 +200,8 @@ def main():
                 if field != "gender":
                     ok_all = False
                 if len(errors[field]) < args.show_errors:
-                    errors[field].append({"person": pid, "true_person": true_pid, "golden": v, "true": want})
+                    errors[field].append({"person": pid, "true_person": true_pid, "golden": v, "true": want,
+                                          "available": avail})
         if ok_all:
             all_three += 1
 
