@@ -92,7 +92,8 @@ CandidatePairs candidate_pairs(const FeatureTable& f, const MatchSettings& s, Ma
   return pairs;
 }
 
-// Calls work(from_record, to_record, first_pair) on two threads, each with about half the pairs.
+// Calls work(from_record, to_record, half) for half 0 and 1 on two threads, each half with about
+// half the pairs (the records [from, to) and all their partners).
 template <class Work>
 void two_halves(const CandidatePairs& pairs, Work&& work) {
   const std::size_t n = pairs.records();
@@ -559,7 +560,8 @@ namespace {
 double level_weight(const MatchSettings& s, const ModelParameters& model, const std::uint8_t* levels) {
   double w = std::log2(model.lambda / (1 - model.lambda));
   for (std::size_t c = 0; c < s.comparisons.size(); ++c)
-    if (std::uint8_t l = levels[c]; l != kNullLevel && !s.comparisons[c].term_slots()) w += std::log2(model.m[c][l] / model.u[c][l]);
+    if (std::uint8_t l = levels[c]; l != kNullLevel && !s.comparisons[c].term_slots())
+      w += std::log2(model.m[c][l] / std::clamp(model.u[c][l], kFloor, 1.0));  // as pair_weight clamps a scaled u
   return w;
 }
 
