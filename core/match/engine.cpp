@@ -8,7 +8,6 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "base/parallel.hpp"
 #include "text/citizen_id.hpp"
@@ -130,6 +129,19 @@ ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const Candid
   struct Half {
     std::unordered_map<std::string, std::uint32_t> index;
     ComparedPairs table;
+    // Counts `pairs` pairs (`identity_pairs` of them sharing a valid citizen ID) under the
+    // pattern `key`, numbering it when new; returns its number.
+    std::uint32_t add(const std::string& key, double pairs, double identity_pairs) {
+      auto [it, fresh] = index.try_emplace(key, static_cast<std::uint32_t>(table.count.size()));
+      if (fresh) {
+        table.patterns.insert(table.patterns.end(), key.begin(), key.end());
+        table.count.push_back(0);
+        table.identity_count.push_back(0);
+      }
+      table.count[it->second] += pairs;
+      table.identity_count[it->second] += identity_pairs;
+      return it->second;
+    }
   };
   ComparedPairs out;
   out.width = width;
@@ -138,47 +150,27 @@ ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const Candid
   std::size_t middle = 0;  // the second half's first pair
   two_halves(pairs, [&](std::size_t from, std::size_t to, unsigned h) {
     Half& half = halves[h];
-    half.table.width = width;
     if (h == 1) middle = from < pairs.start.size() ? pairs.start[from] : 0;
     std::string key(width, '\0');
     for (std::size_t a = from; a < to; ++a)
       for (std::size_t p = pairs.start[a]; p < pairs.start[a + 1]; ++p) {
         const std::uint32_t b = pairs.partner[p];
         for (std::size_t c = 0; c < width; ++c) key[c] = static_cast<char>(f.level(c, a, b));
-        auto [it, fresh] = half.index.try_emplace(key, static_cast<std::uint32_t>(half.table.count.size()));
-        if (fresh) {
-          half.table.patterns.insert(half.table.patterns.end(), key.begin(), key.end());
-          half.table.count.push_back(0);
-          half.table.identity_count.push_back(0);
-        }
-        const std::uint32_t k = it->second;
-        out.pattern_of[p] = k;
-        half.table.count[k] += 1;
         const std::uint32_t ia = f.identity(a);
-        if (ia && ia == f.identity(b)) half.table.identity_count[k] += 1;
+        out.pattern_of[p] = half.add(key, 1, ia && ia == f.identity(b) ? 1 : 0);
       }
   });
   Half& first = halves[0];
-  Half& second = halves[1];
+  const ComparedPairs& second = halves[1].table;
   // The second half's patterns, renumbered into the first's.
-  std::vector<std::uint32_t> renumber(second.table.count.size());
-  for (std::uint32_t k = 0; k < renumber.size(); ++k) {
-    const std::string key(reinterpret_cast<const char*>(second.table.pattern(k)), width);
-    auto [it, fresh] = first.index.try_emplace(key, static_cast<std::uint32_t>(first.table.count.size()));
-    if (fresh) {
-      first.table.patterns.insert(first.table.patterns.end(), key.begin(), key.end());
-      first.table.count.push_back(0);
-      first.table.identity_count.push_back(0);
-    }
-    renumber[k] = it->second;
-    first.table.count[it->second] += second.table.count[k];
-    first.table.identity_count[it->second] += second.table.identity_count[k];
-  }
+  std::vector<std::uint32_t> renumber(second.count.size());
+  for (std::uint32_t k = 0; k < renumber.size(); ++k)
+    renumber[k] = first.add(std::string(reinterpret_cast<const char*>(&second.patterns[k * width]), width), second.count[k],
+                            second.identity_count[k]);
   for (std::size_t p = middle; p < pairs.size(); ++p) out.pattern_of[p] = renumber[out.pattern_of[p]];
   out.patterns = std::move(first.table.patterns);
   out.count = std::move(first.table.count);
   out.identity_count = std::move(first.table.identity_count);
-  spdlog::debug("comparing: {} pairs, {} distinct comparison vectors", pairs.size(), out.count.size());
   return out;
 }
 

@@ -395,16 +395,15 @@ class Region {
       index_.each_neighbour(x, [&](std::uint32_t y) {
         if (y > x && in_region_[y]) pairs.push_back(static_cast<std::uint64_t>(row.at(x)) << 32 | row.at(y));
       });
-    std::sort(pairs.begin(), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    // Ordered and each once by CandidatePairs, as blocking gives them.
+    match::CandidatePairs candidates = match::CandidatePairs::from_packed(scope.records.size(), pairs);
+    std::vector<std::uint64_t>().swap(pairs);
     const double blocking = seconds_since(t1);
 
     scope.decisions = std::make_unique<RunDecisions>(store_, scope.records, dry_run);
     match::FeatureTable features(inputs_of(scope.records), settings_, &scope.normalized, &index_.frequencies());
     const double prepare = seconds_since(t0_) - blocking;
-    scope.result = match::match_with_model(features, settings_, model_,
-                                           match::CandidatePairs::from_packed(scope.records.size(), pairs),
-                                           scope.decisions->pairs());
+    scope.result = match::match_with_model(features, settings_, model_, std::move(candidates), scope.decisions->pairs());
     keep_keys(features, scope);
     scope.result.stats.seconds_features = prepare;
     scope.result.stats.seconds_blocking = blocking;
