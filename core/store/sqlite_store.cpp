@@ -168,19 +168,22 @@ class SqliteStore final : public Store {
     s.bind(1, source).bind(2, st.state).bind(3, st.record_count).bind(4, run_id).run();
   }
 
-  std::vector<StoredRecord> active_records() override {
-    auto s = db_.prepare(kSelectRecords + std::string(" WHERE deleted_run IS NULL ORDER BY source, record_id"));
-    return read_records(s);
-  }
+  std::vector<StoredRecord> active_records() override { return active_records_in_key_order(kSelectRecords); }
 
   std::vector<StoredRecord> active_records_for_matching() override {
-    auto s = db_.prepare(kSelectRecordsForMatching + std::string(" WHERE deleted_run IS NULL ORDER BY source, record_id"));
-    return read_records(s);
+    return active_records_in_key_order(kSelectRecordsForMatching);
   }
 
   std::vector<RecordState> record_states(const std::string& source) override {
-    auto s = db_.prepare("SELECT record_id, content_hash, deleted_run IS NOT NULL FROM source_records WHERE source = ?");
-    s.bind(1, source);
+    // The rows of a source lie together (a source is read as a whole; later runs append the few
+    // new ones): the stretch of rowids that holds them is read in order, not row by row at
+    // random through the key index.
+    auto range = db_.prepare("SELECT min(rowid), max(rowid) FROM source_records INDEXED BY source_records_key WHERE source = ?");
+    range.bind(1, source);
+    if (!range.step() || range.is_null(0)) return {};
+    auto s = db_.prepare("SELECT record_id, content_hash, deleted_run IS NOT NULL FROM source_records NOT INDEXED "
+                         "WHERE rowid BETWEEN ? AND ? AND source = ?");
+    s.bind(1, range.integer(0)).bind(2, range.integer(1)).bind(3, source);
     std::vector<RecordState> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2) != 0});
     return out;
@@ -481,7 +484,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<StoredRecord> records_in(const std::vector<std::pair<std::string, std::string>>& keys) override {
-    auto s = db_.prepare(kSelectRecords + std::string(" WHERE source = ? AND record_id = ?"));
+    auto s = db_.prepare(kSelectRecords + std::string(" FROM source_records WHERE source = ? AND record_id = ?"));
     std::vector<StoredRecord> out;
     out.reserve(keys.size());
     for (const auto& [source, id] : keys) {
@@ -712,29 +715,63 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // The columns read_records() reads; the caller adds FROM and the rest.
   static constexpr const char* kSelectRecords =
-      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history "
-      "FROM source_records";
+      "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history";
   static constexpr const char* kSelectRecordsForMatching =
       "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
-      "first_run, changed_run, deleted_run, normalized, NULL FROM source_records";
+      "first_run, changed_run, deleted_run, normalized, NULL";
+
+  // The active records in key order (source, record id). The table keeps its rows in the order
+  // they came (migration 014): read through the key index, every row would be a fetch from a
+  // random page. So the rows are read in their own order, each straight into its place, which
+  // the index tells without reading a row (it holds each key's rowid).
+  std::vector<StoredRecord> active_records_in_key_order(const char* select) {
+    std::vector<std::pair<std::int64_t, std::uint32_t>> place_by_rowid;  // every row, deleted or not
+    {
+      auto s = db_.prepare("SELECT rowid FROM source_records INDEXED BY source_records_key ORDER BY source, record_id");
+      for (std::uint32_t place = 0; s.step(); ++place) place_by_rowid.emplace_back(s.integer(0), place);
+    }
+    std::sort(place_by_rowid.begin(), place_by_rowid.end());
+    std::vector<StoredRecord> out(place_by_rowid.size());
+    std::vector<char> filled(out.size(), 0);  // the deleted rows' places stay empty
+    auto s = db_.prepare(select + std::string(", rowid FROM source_records WHERE deleted_run IS NULL ORDER BY rowid"));
+    auto it = place_by_rowid.begin();  // both ascend by rowid
+    while (s.step()) {
+      const std::int64_t rowid = s.integer(11);
+      it = std::lower_bound(it, place_by_rowid.end(), std::pair<std::int64_t, std::uint32_t>{rowid, 0});
+      if (it == place_by_rowid.end() || it->first != rowid)
+        throw StoreError(db_.path() + ": the index source_records_key lacks a row of source_records; run `hopnhat store check`");
+      read_record(s, out[it->second]);
+      filled[it->second] = 1;
+    }
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < out.size(); ++k)
+      if (filled[k]) {
+        if (kept != k) out[kept] = std::move(out[k]);
+        ++kept;
+      }
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(kept), out.end());
+    return out;
+  }
+
+  // Reads a row of kSelectRecords' columns.
+  static void read_record(Statement& s, StoredRecord& r) {
+    r.record.source = s.text(0);
+    r.record.id = s.text(1);
+    r.record.content_hash = s.text(2);
+    r.record.origin = s.text(3);
+    read_record_json(s.text(4), s.text(5), r.record);
+    r.first_run = s.integer(6);
+    r.changed_run = s.integer(7);
+    if (!s.is_null(8)) r.deleted_run = s.integer(8);
+    r.normalized = s.text(9);
+    if (!s.is_null(10)) r.record.history = read_history_json(s.text(10));
+  }
 
   static std::vector<StoredRecord> read_records(Statement& s) {
     std::vector<StoredRecord> out;
-    while (s.step()) {
-      StoredRecord r;
-      r.record.source = s.text(0);
-      r.record.id = s.text(1);
-      r.record.content_hash = s.text(2);
-      r.record.origin = s.text(3);
-      read_record_json(s.text(4), s.text(5), r.record);
-      r.first_run = s.integer(6);
-      r.changed_run = s.integer(7);
-      if (!s.is_null(8)) r.deleted_run = s.integer(8);
-      r.normalized = s.text(9);
-      if (!s.is_null(10)) r.record.history = read_history_json(s.text(10));
-      out.push_back(std::move(r));
-    }
+    while (s.step()) read_record(s, out.emplace_back());
     return out;
   }
 

@@ -27,10 +27,10 @@ PY
 
 # 1. Migrations: all of them pending on an empty database, none after `store migrate`.
 "$HOPNHAT" store status --config data/pg.json --format json > st.json
-assert_eq "$(json st.json "(j['version'], len(j['pending']))")" "(0, 13)" "status of an empty database"
+assert_eq "$(json st.json "(j['version'], len(j['pending']))")" "(0, 14)" "status of an empty database"
 assert_contains "$("$HOPNHAT" store migrate --config data/pg.json)" "applied 008_links_by_person.sql" "migrate"
 "$HOPNHAT" store status --config data/pg.json --format json > st.json
-assert_eq "$(json st.json "(j['version'], j['pending'])")" "(13, [])" "status after migrate"
+assert_eq "$(json st.json "(j['version'], j['pending'])")" "(14, [])" "status after migrate"
 assert_contains "$(json st.json "j['store']")" "PostgreSQL hopnhat on 127.0.0.1:$PG_PORT" "describe"
 
 # 2. The same inputs, the same results on both backends.
