@@ -174,7 +174,18 @@ NormalizedValue normalize_value(const sdk::FieldInfo& field, std::string_view ra
     }
     case sdk::FieldType::kCitizenId: {
       auto id = parse_citizen_id(cleaned);
-      if (!id) return invalid("not a valid 12-digit citizen ID");
+      if (!id) {
+        // An invalid number is kept for an administrator to see, but as its digits when it is
+        // only digits and separators: "123 456 789" and "123456789" are one old ID card
+        // number, not two values in conflict.
+        auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+        if (std::any_of(cleaned.begin(), cleaned.end(), digit) &&
+            std::all_of(cleaned.begin(), cleaned.end(), [&](char c) { return digit(c) || c == ' ' || c == '.' || c == '-'; })) {
+          std::erase_if(cleaned, [&](char c) { return !digit(c); });
+          if (cleaned.size() == 9) return invalid("a 9-digit CMND (the old identity card), not a 12-digit citizen ID");
+        }
+        return invalid("not a valid 12-digit citizen ID");
+      }
       out.value = id->digits;
       return out;
     }

@@ -53,6 +53,22 @@ TEST_CASE("a citizen ID whose leading zero a spreadsheet dropped is restored") {
   CHECK(ok->birth_year_low == 1990);
 }
 
+TEST_CASE("an invalid citizen ID of digits and separators is kept as its digits, an old CMND named as such") {
+  const auto& field = *hopnhat::sdk::find_field("citizen_id");
+  auto spaced = normalize_value(field, "123 456 789"), plain = normalize_value(field, "123456789");
+  CHECK_FALSE(spaced.valid);
+  CHECK(spaced.value == "123456789");
+  CHECK(plain.value == spaced.value);  // one number, not two values in conflict
+  CHECK(spaced.problem == "a 9-digit CMND (the old identity card), not a 12-digit citizen ID");
+  auto odd = normalize_value(field, "99-909.0012345");  // no province 999: invalid, but one number
+  CHECK_FALSE(odd.valid);
+  CHECK(odd.value == "999090012345");
+  CHECK(odd.problem == "not a valid 12-digit citizen ID");
+  auto words = normalize_value(field, "chưa có 123");  // not a number: kept as given
+  CHECK(words.value == "chưa có 123");
+  CHECK(normalize_value(field, "001 090 012 345").value == "001090012345");
+}
+
 TEST_CASE("citizen IDs with an unknown province or gender digit are not valid") {
   CHECK_FALSE(parse_citizen_id("999090012345"));  // no province 999
   CHECK_FALSE(parse_citizen_id("001890012345"));  // digit 8 is no gender/century
