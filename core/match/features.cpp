@@ -244,6 +244,16 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     }
   }
   slots_.assign(records_ * stride_, 0);
+  for (std::size_t c = 0; c < columns_; ++c) {
+    if (same_as[c] != c) continue;
+    switch (column_kind[c]) {
+      case ComparisonKind::kPersonName:
+      case ComparisonKind::kText: compared_slots_.push_back(offset_[c] + 1); break;
+      case ComparisonKind::kIdentifier:
+      case ComparisonKind::kUnit: compared_slots_.push_back(offset_[c]); break;
+      default: break;
+    }
+  }
   std::vector<std::vector<std::size_t>> block_ref(settings.blocking.size());
   for (std::size_t b = 0; b < settings.blocking.size(); ++b)
     for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
