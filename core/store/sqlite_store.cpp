@@ -209,8 +209,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<LinkRow> links() override {
-    auto s = db_.prepare(std::string(kSelectLinks) + " ORDER BY source, record_id");
-    return read_links(s);
+    return in_key_order<LinkRow>("links", "links_key", kSelectLinkColumns, 8, "", read_link);
   }
 
   // From the index links_by_person alone (it holds every column asked for, in this order).
@@ -472,7 +471,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<LinkRow> links_of(const std::string& person_id) override {
-    auto s = db_.prepare(std::string(kSelectLinks) + " WHERE person_id = ? ORDER BY source, record_id");
+    auto s = db_.prepare(std::string(kSelectLinkColumns) + " FROM links WHERE person_id = ? ORDER BY source, record_id");
     s.bind(1, person_id);
     return read_links(s);
   }
@@ -646,15 +645,17 @@ class SqliteStore final : public Store {
     return p;
   }
 
-  static constexpr const char* kSelectLinks = "SELECT source, record_id, person_id, status, score, rule, run_id, match_keys FROM links";
+  // The columns read_link() reads; the caller adds FROM and the rest.
+  static constexpr const char* kSelectLinkColumns = "SELECT source, record_id, person_id, status, score, rule, run_id, match_keys";
+
+  static void read_link(Statement& s, LinkRow& l) {
+    l = {s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6), s.blob(7)};
+    if (!s.is_null(4)) l.score = s.real(4);
+  }
 
   static std::vector<LinkRow> read_links(Statement& s) {
     std::vector<LinkRow> out;
-    while (s.step()) {
-      LinkRow l{s.text(0), s.text(1), s.text(2), s.text(3), std::nullopt, s.text(5), s.integer(6), s.blob(7)};
-      if (!s.is_null(4)) l.score = s.real(4);
-      out.push_back(std::move(l));
-    }
+    while (s.step()) read_link(s, out.emplace_back());
     return out;
   }
 
@@ -722,27 +723,37 @@ class SqliteStore final : public Store {
       "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
       "first_run, changed_run, deleted_run, normalized, NULL";
 
-  // The active records in key order (source, record id). The table keeps its rows in the order
-  // they came (migration 014): read through the key index, every row would be a fetch from a
-  // random page. So the rows are read in their own order, each straight into its place, which
-  // the index tells without reading a row (it holds each key's rowid).
+  // The active records in key order (source, record id), as matching reads them.
   std::vector<StoredRecord> active_records_in_key_order(const char* select) {
-    std::vector<std::pair<std::int64_t, std::uint32_t>> place_by_rowid;  // every row, deleted or not
+    return in_key_order<StoredRecord>("source_records", "source_records_key", select, 11, " WHERE deleted_run IS NULL",
+                                      read_record);
+  }
+
+  // The rows of `table` in key order (source, record id). The table keeps its rows in the order
+  // they came (migration 014): read through the key index `index`, every row would be a fetch
+  // from a random page of a table larger than the cache. So the rows are read in their own
+  // order, each straight into its place, which the index tells without reading a row (it holds
+  // each key's rowid). `select` names the columns `read` reads, the rowid last (column
+  // `rowid_column`); `where` leaves rows out.
+  template <class Row, class Read>
+  std::vector<Row> in_key_order(const std::string& table, const std::string& index, const std::string& select, int rowid_column,
+                                const std::string& where, Read read) {
+    std::vector<std::pair<std::int64_t, std::uint32_t>> place_by_rowid;  // every row
     {
-      auto s = db_.prepare("SELECT rowid FROM source_records INDEXED BY source_records_key ORDER BY source, record_id");
+      auto s = db_.prepare("SELECT rowid FROM " + table + " INDEXED BY " + index + " ORDER BY source, record_id");
       for (std::uint32_t place = 0; s.step(); ++place) place_by_rowid.emplace_back(s.integer(0), place);
     }
     std::sort(place_by_rowid.begin(), place_by_rowid.end());
-    std::vector<StoredRecord> out(place_by_rowid.size());
-    std::vector<char> filled(out.size(), 0);  // the deleted rows' places stay empty
-    auto s = db_.prepare(select + std::string(", rowid FROM source_records WHERE deleted_run IS NULL ORDER BY rowid"));
+    std::vector<Row> out(place_by_rowid.size());
+    std::vector<char> filled(out.size(), 0);  // the places of the rows left out stay empty
+    auto s = db_.prepare(select + ", rowid FROM " + table + where + " ORDER BY rowid");
     auto it = place_by_rowid.begin();  // both ascend by rowid
     while (s.step()) {
-      const std::int64_t rowid = s.integer(11);
+      const std::int64_t rowid = s.integer(rowid_column);
       it = std::lower_bound(it, place_by_rowid.end(), std::pair<std::int64_t, std::uint32_t>{rowid, 0});
       if (it == place_by_rowid.end() || it->first != rowid)
-        throw StoreError(db_.path() + ": the index source_records_key lacks a row of source_records; run `hopnhat store check`");
-      read_record(s, out[it->second]);
+        throw StoreError(db_.path() + ": the index " + index + " lacks a row of " + table + "; run `hopnhat store check`");
+      read(s, out[it->second]);
       filled[it->second] = 1;
     }
     std::size_t kept = 0;

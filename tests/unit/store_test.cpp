@@ -286,6 +286,17 @@ TEST_CASE("records come back in key order whatever order they were written in, o
   std::sort(party.begin(), party.end());
   CHECK(party == std::vector<std::string>{"00+", "05+", "10-", "20+", "30+"});
   CHECK(store->record_states("office").empty());
+  // Links too, written person by person.
+  store->begin();
+  store->put_person({"P1", 2, 2, std::nullopt, "{}", "", ""});
+  store->put_person({"P2", 2, 2, std::nullopt, "{}", "", ""});
+  for (auto [src, id, person] : {std::tuple{"party", "30", "P1"}, {"civil", "b", "P1"}, {"party", "05", "P2"}, {"civil", "a", "P2"}})
+    store->add_link({src, id, person, "linked", std::nullopt, "match", 2, ""});
+  store->put_link({"civil", "b", "P2", "linked", 0.9, "match", 3, "k"});  // moved to the other person
+  store->commit();
+  std::vector<std::string> links;
+  for (const auto& l : store->links()) links.push_back(l.source + ":" + l.record_id + ">" + l.person_id);
+  CHECK(links == std::vector<std::string>{"civil:a>P2", "civil:b>P2", "party:05>P2", "party:30>P1"});
 }
 
 TEST_CASE("a deleted record is no longer active, putting it again revives it") {
@@ -597,6 +608,8 @@ TEST_CASE("a store of schema 8 that holds data is carried to today's schema, its
           "VALUES ('party', '9', 'h9', 'a.csv line 3', '{\"full_name\":\"B\"}', '[]', 1, 1, NULL, '{}'), "
           "('civil', '7', 'h7', 'b.csv line 2', '{\"full_name\":\"Lê Văn Tám\"}', '[]', 1, 2, NULL, '{}'), "
           "('party', '8', 'h8', 'a.csv line 2', '{}', '[]', 1, 1, 2, '{}')");
+  ts.exec("INSERT INTO links(source, record_id, person_id, status, score, rule, run_id) VALUES "
+          "('party', '9', 'P0000001', 'linked', 0.98, 'match', 2), ('civil', '7', 'P0000001', 'linked', NULL, 'citizen_id', 1)");
 
   auto store = ts.open(false);
   CHECK(store->pending_migrations().size() == store->latest_schema_version() - 8u);
@@ -629,6 +642,10 @@ TEST_CASE("a store of schema 8 that holds data is carried to today's schema, its
   CHECK(keys == std::vector<std::string>{"civil:7:Lê Văn Tám", "party:9:B"});
   CHECK(store->record("party", "8")->deleted_run == 2);
   CHECK(store->record_states("party").size() == 2);
+  std::vector<std::string> links;
+  for (const auto& l : store->links()) links.push_back(l.source + ":" + l.record_id + ">" + l.person_id + ":" + l.rule);
+  CHECK(links == std::vector<std::string>{"civil:7>P0000001:citizen_id", "party:9>P0000001:match"});
+  CHECK(store->links_of("P0000001").size() == 2);
   // The migrated store takes new rows like a new one.
   store->begin();
   store->put_unit_alias("Chi bộ Cơ quan", "VP", "lan", "2026-12-06T00:00:00Z");
