@@ -752,7 +752,8 @@ class SqliteStore final : public Store {
       const std::int64_t rowid = s.integer(rowid_column);
       it = std::lower_bound(it, place_by_rowid.end(), std::pair<std::int64_t, std::uint32_t>{rowid, 0});
       if (it == place_by_rowid.end() || it->first != rowid)
-        throw StoreError(db_.path() + ": the index " + index + " lacks a row of " + table + "; run `hopnhat store check`");
+        throw StoreError(db_.path() + ": the store file is damaged: the index " + index + " lacks a row of " + table +
+                         " (rowid " + std::to_string(rowid) + "); restore it from a backup");
       read(s, out[it->second]);
       filled[it->second] = 1;
     }
