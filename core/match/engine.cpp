@@ -91,6 +91,10 @@ CandidatePairs candidate_pairs(const FeatureTable& f, const MatchSettings& s, Ma
   return pairs;
 }
 
+// Comparing and scoring wait on memory more than they compute: each pair's second record lies
+// anywhere in the feature table. They ask for it this many pairs ahead (FeatureTable::prefetch).
+constexpr std::size_t kPrefetchDistance = 16;
+
 // Calls work(from_record, to_record, half) for half 0 and 1 on two threads, each half with about
 // half the pairs (the records [from, to) and all their partners).
 template <class Work>
@@ -150,16 +154,14 @@ ComparedPairs compare_all(const FeatureTable& f, std::size_t width, const Candid
   std::size_t middle = 0;  // the second half's first pair
   two_halves(pairs, [&](std::size_t from, std::size_t to, unsigned h) {
     Half& half = halves[h];
-    if (h == 1) middle = from < pairs.start.size() ? pairs.start[from] : 0;
+    if (h == 1) middle = pairs.pairs_before(from);
     std::string key(width, '\0');
-    // Memory, not arithmetic, bounds this loop: each pair's second record is anywhere in the
-    // table. Its row is asked for kDistance pairs ahead, the strings it names half as far.
-    constexpr std::size_t kDistance = 16;
-    const std::size_t end = pairs.start[to];
+    // A pair's second record is asked for kPrefetchDistance pairs ahead, the strings it names half as far.
+    const std::size_t end = pairs.pairs_before(to);
     for (std::size_t a = from; a < to; ++a)
       for (std::size_t p = pairs.start[a]; p < pairs.start[a + 1]; ++p) {
-        if (p + kDistance < end) f.prefetch(pairs.partner[p + kDistance]);
-        if (p + kDistance / 2 < end) f.prefetch_values(pairs.partner[p + kDistance / 2]);
+        if (p + kPrefetchDistance < end) f.prefetch(pairs.partner[p + kPrefetchDistance]);
+        if (p + kPrefetchDistance / 2 < end) f.prefetch_values(pairs.partner[p + kPrefetchDistance / 2]);
         const std::uint32_t b = pairs.partner[p];
         for (std::size_t c = 0; c < width; ++c) key[c] = static_cast<char>(f.level(c, a, b));
         const std::uint32_t ia = f.identity(a);
@@ -694,10 +696,10 @@ void score_and_cluster(const FeatureTable& f, const MatchSettings& s, CandidateP
   std::vector<ScoredPair> halves[2];
   two_halves(pairs, [&](std::size_t from, std::size_t to, unsigned h) {
     std::vector<ScoredPair>& kept = halves[h];
-    const std::size_t end = pairs.start[to];
+    const std::size_t end = pairs.pairs_before(to);
     for (std::size_t a = from; a < to; ++a)
       for (std::size_t k = pairs.start[a]; k < pairs.start[a + 1]; ++k) {
-        if (k + 16 < end) f.prefetch(pairs.partner[k + 16]);  // as in compare_all
+        if (k + kPrefetchDistance < end) f.prefetch(pairs.partner[k + kPrefetchDistance]);
         const std::uint32_t b = pairs.partner[k];
         const double w = pair_weight(f, s, out.model, static_cast<std::uint32_t>(a), b, compared.levels_of(k),
                                      pattern_weight[compared.pattern_of[k]]);

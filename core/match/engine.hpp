@@ -113,6 +113,8 @@ struct CandidatePairs {
   std::vector<std::uint32_t> partner;   // per pair
   std::size_t size() const { return partner.size(); }
   std::size_t records() const { return start.empty() ? 0 : start.size() - 1; }
+  /// The pairs of the records before `record` (0 for a set of no records, whose `start` may be empty).
+  std::size_t pairs_before(std::size_t record) const { return record < start.size() ? start[record] : 0; }
   /// From pairs packed as x << 32 | y (either record first, in any order, repeats allowed) of
   /// `records` records.
   static CandidatePairs from_packed(std::size_t records, const std::vector<std::uint64_t>& packed);

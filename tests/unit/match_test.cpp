@@ -4,6 +4,7 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <set>
 
 #include "match/engine.hpp"
 #include "match/features.hpp"
@@ -399,6 +400,19 @@ TEST_CASE("matching under a given model with the pairs blocking gives is the ful
   CHECK(again.score == full.score);
   CHECK(again.review.size() == full.review.size());
   CHECK(again.stats.em_iterations == 0);
+}
+
+TEST_CASE("matching under a given model with no candidate pairs at all leaves every record alone") {
+  Agency a;
+  const auto settings = match::default_settings();
+  match::FeatureTable features(a.inputs, settings);
+  auto full = match::run_matching(features, settings);
+  // No pairs, as a default set (no per-record starts at all) and as one of the records' size.
+  for (const auto& none : {match::CandidatePairs{}, match::CandidatePairs::from_packed(features.size(), {})}) {
+    auto alone = match::match_with_model(features, settings, full.model, none);
+    REQUIRE(alone.cluster_of.size() == features.size());
+    CHECK(std::set<std::uint32_t>(alone.cluster_of.begin(), alone.cluster_of.end()).size() == features.size());
+  }
 }
 
 TEST_CASE("a stored model fits only the comparison levels it was trained with") {
