@@ -34,6 +34,12 @@ CandidatePairs candidate_pairs(const FeatureTable& f, const MatchSettings& s, Ma
     std::vector<std::uint32_t> members;  // records with a key under the rule, by (key, record)
     std::vector<std::uint32_t> end;      // per position: one past its block's last member (past itself: a block too large)
     std::vector<std::uint32_t> at;       // per record: its position, or kNone
+    // A rule that pairs only where one record lacks a value (BlockingRule::when_one_lacks): the
+    // members that lack it, in the same order, and per position the stretch of them after it
+    // in its block — all a member that has the value pairs with.
+    bool pairs_lacking = false;
+    std::vector<std::uint32_t> lacking;
+    std::vector<std::uint32_t> lacking_from, lacking_end;
   };
   std::vector<RuleBlocks> rules(s.blocking.size());
   {
@@ -47,6 +53,11 @@ CandidatePairs candidate_pairs(const FeatureTable& f, const MatchSettings& s, Ma
       r.members.resize(keyed.size());
       r.end.resize(keyed.size());
       r.at.assign(n, kNone);
+      r.pairs_lacking = f.block_pairs_lacking(b);
+      if (r.pairs_lacking) {
+        r.lacking_from.resize(keyed.size());
+        r.lacking_end.resize(keyed.size());
+      }
       for (std::size_t lo = 0; lo < keyed.size();) {
         std::size_t hi = lo;
         while (hi < keyed.size() && keyed[hi].first == keyed[lo].first) ++hi;
@@ -57,6 +68,17 @@ CandidatePairs candidate_pairs(const FeatureTable& f, const MatchSettings& s, Ma
           r.end[x] = static_cast<std::uint32_t>(too_large ? x + 1 : hi);
           r.at[keyed[x].second] = static_cast<std::uint32_t>(x);
         }
+        if (r.pairs_lacking) {
+          const auto first = static_cast<std::uint32_t>(r.lacking.size());
+          for (std::size_t x = lo; x < hi; ++x)
+            if (f.block_lacks(b, keyed[x].second)) r.lacking.push_back(keyed[x].second);
+          const auto last = static_cast<std::uint32_t>(r.lacking.size());
+          for (std::uint32_t x = static_cast<std::uint32_t>(lo), next = first; x < hi; ++x) {
+            if (f.block_lacks(b, keyed[x].second)) ++next;  // the stretch starts after the record itself
+            r.lacking_from[x] = next;
+            r.lacking_end[x] = too_large ? next : last;
+          }
+        }
         lo = hi;
       }
     }
@@ -65,10 +87,14 @@ CandidatePairs candidate_pairs(const FeatureTable& f, const MatchSettings& s, Ma
   auto each_pair = [&](std::size_t from, std::size_t to, std::vector<std::uint32_t>& partners, auto&& emit) {
     for (std::size_t a = from; a < to; ++a) {
       partners.clear();
-      for (const RuleBlocks& r : rules) {
+      for (std::size_t b = 0; b < rules.size(); ++b) {
+        const RuleBlocks& r = rules[b];
         const std::uint32_t x = r.at[a];
         if (x == kNone) continue;
-        partners.insert(partners.end(), r.members.begin() + x + 1, r.members.begin() + r.end[x]);
+        if (r.pairs_lacking && !f.block_lacks(b, a))
+          partners.insert(partners.end(), r.lacking.begin() + r.lacking_from[x], r.lacking.begin() + r.lacking_end[x]);
+        else
+          partners.insert(partners.end(), r.members.begin() + x + 1, r.members.begin() + r.end[x]);
       }
       std::sort(partners.begin(), partners.end());
       partners.erase(std::unique(partners.begin(), partners.end()), partners.end());

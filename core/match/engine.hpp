@@ -126,7 +126,8 @@ struct CandidatePairs {
 MatchResult run_matching(const FeatureTable& features, const MatchSettings& settings, const PairDecisions& decisions = {});
 
 /// The candidate pairs blocking gives over `features`: each pair of records sharing the key of
-/// some rule in a block no larger than `max_block_size`, once.
+/// some rule in a block no larger than `max_block_size` (under a rule with `when_one_lacks`, a
+/// pair of which one record lacks that value), once.
 CandidatePairs block_pairs(const FeatureTable& features, const MatchSettings& settings, MatchStats& stats);
 
 /// Scores the given candidate pairs (as block_pairs gives them) with a model trained

@@ -199,6 +199,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   }
   terms_.assign(records_ * terms, 0);
   block_keys_.assign(settings.blocking.size(), std::vector<std::uint64_t>(records_, 0));
+  block_lacks_.assign(settings.blocking.size(), {});
   const sdk::FieldInfo* identity_field = sdk::find_field(settings.identity_field);
 
   // Each distinct value a record needs is normalised once.
@@ -255,8 +256,14 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     }
   }
   std::vector<std::vector<std::size_t>> block_ref(settings.blocking.size());
-  for (std::size_t b = 0; b < settings.blocking.size(); ++b)
-    for (const auto& part : settings.blocking[b]) block_ref[b].push_back(ref_index(part.value));
+  std::vector<std::size_t> lacks_ref(settings.blocking.size());
+  for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
+    for (const auto& part : settings.blocking[b].parts) block_ref[b].push_back(ref_index(part.value));
+    if (settings.blocking[b].when_one_lacks) {
+      lacks_ref[b] = ref_index(settings.blocking[b].when_one_lacks->value);
+      block_lacks_[b].assign(records_, 0);
+    }
+  }
 
   std::vector<std::optional<std::size_t>> ref_field(refs.size());  // canonical fields by index, found once
   for (std::size_t k = 0; k < refs.size(); ++k)
@@ -276,6 +283,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::vector<std::array<std::string, 5>> text;  // per comparison, the slots that hold strings
     std::vector<std::array<std::uint32_t, 2>> date;  // per comparison of dates: packed, precision; of provinces: the code
     std::vector<std::uint64_t> block;                // per blocking rule (MatchKeys)
+    std::vector<char> lacks;                         // per blocking rule: no value under its when_one_lacks
     std::vector<std::uint64_t> term;                 // per term-frequency comparison (MatchKeys)
   };
   auto prepare = [&](std::size_t i, Prepared& out) {
@@ -366,19 +374,23 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       if (kind == ComparisonKind::kPersonName && !t[4].empty()) out.term[term_slot_[c] + 1] = key_hash(t[4]);
     }
     out.block.assign(settings.blocking.size(), 0);
+    out.lacks.assign(settings.blocking.size(), 0);
+    auto part_value = [&](const BlockingPart& part, std::size_t k) {
+      bool identity_part = part.value.canonical && part.value.name == settings.identity_field;
+      return identity_part && !valids[k] ? std::string() : transform(values[k], part.transform);
+    };
     for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
+      const BlockingRule& rule = settings.blocking[b];
       std::string key;
       bool complete = true;
-      for (std::size_t p = 0; p < settings.blocking[b].size() && complete; ++p) {
-        const BlockingPart& part = settings.blocking[b][p];
-        std::size_t k = block_ref[b][p];
-        bool identity_part = part.value.canonical && part.value.name == settings.identity_field;
-        std::string v = identity_part && !valids[k] ? std::string() : transform(values[k], part.transform);
+      for (std::size_t p = 0; p < rule.parts.size() && complete; ++p) {
+        std::string v = part_value(rule.parts[p], block_ref[b][p]);
         complete = !v.empty();
         key += v;
         key += '\x1f';
       }
       if (complete) out.block[b] = key_hash(key);
+      if (complete && rule.when_one_lacks) out.lacks[b] = part_value(*rule.when_one_lacks, lacks_ref[b]).empty();
     }
   };
   absl::flat_hash_set<std::uint32_t> confirmed_ids;  // identity values some record does not contradict
@@ -423,7 +435,10 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       }
     }
     std::copy(in.term.begin(), in.term.end(), terms_.begin() + static_cast<std::ptrdiff_t>(i * terms));
-    for (std::size_t b = 0; b < settings.blocking.size(); ++b) block_keys_[b][i] = in.block[b];
+    for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
+      block_keys_[b][i] = in.block[b];
+      if (!block_lacks_[b].empty()) block_lacks_[b][i] = in.lacks[b];
+    }
   };
   // The next slice is prepared on other threads while this one interns the last.
   constexpr std::size_t kSlice = 1 << 15;
@@ -650,6 +665,8 @@ std::string FeatureTable::transform(const std::string& v, const std::string& t) 
   auto d = text::parse_date(v);
   if (!d) return {};
   if (t == "year") return std::to_string(d->year);
+  if (t == "year_month") return d->month ? std::to_string(d->year) + "-" + std::to_string(d->month) : std::string();
+  if (t == "year_day") return d->day ? std::to_string(d->year) + "--" + std::to_string(d->day) : std::string();
   if (t == "day_month" || t == "day_month_no_year") {
     if (!d->day) return {};
     int lo = std::min(d->day, d->month), hi = std::max(d->day, d->month);

@@ -154,6 +154,11 @@ class FeatureTable {
   bool suspect_id(std::uint32_t id) const { return suspect_ids_.contains(id); }
   /// The blocking key of record i under rule b (0 when the record lacks a part of it).
   std::uint64_t block_key(std::size_t b, std::size_t i) const { return block_keys_[b][i]; }
+  /// Whether record i has no value under rule b's when_one_lacks part (false when the rule sets
+  /// none): such a record pairs with every member of its block, others only with such records.
+  bool block_lacks(std::size_t b, std::size_t i) const { return !block_lacks_[b].empty() && block_lacks_[b][i]; }
+  /// Whether rule b pairs only where one record lacks a value (BlockingRule::when_one_lacks).
+  bool block_pairs_lacking(std::size_t b) const { return !block_lacks_[b].empty(); }
   /// What the store keeps of record i for incremental matching.
   MatchKeys keys(std::size_t i) const;
   /// The same flat into `out`: key_width() hashes, blocks then terms (no allocation per record).
@@ -210,6 +215,7 @@ class FeatureTable {
   std::vector<char> suspect_;                   // per record (identity_suspect)
   absl::flat_hash_set<std::uint32_t> suspect_ids_;
   std::vector<std::vector<std::uint64_t>> block_keys_;  // per rule, per record (MatchKeys::block)
+  std::vector<std::vector<char>> block_lacks_;          // per rule with when_one_lacks, per record; empty otherwise
   std::vector<std::uint64_t> terms_;  // per record, per term-frequency comparison (MatchKeys::term)
   std::vector<int> term_slot_;        // per comparison: index into a record's terms, or -1
   std::size_t terms_per_record() const { return records_ ? terms_.size() / records_ : 0; }

@@ -36,12 +36,12 @@ BlockingPart parse_part(const std::string& spec, const std::string& path) {
     transform = rest.substr(colon + 1);
     rest = rest.substr(0, colon);
   }
-  static const char* kTransforms[] = {"value", "fold", "year", "day_month", "day_month_no_year", "given", "family", "family_middle", "prefix3"};
+  static const char* kTransforms[] = {"value", "fold", "year", "year_month", "year_day", "day_month", "day_month_no_year", "given", "family", "family_middle", "prefix3"};
   bool known = false;
   for (const char* t : kTransforms) known = known || transform == t;
   if (!known)
     throw std::invalid_argument(path + ": unknown transform \"" + transform +
-                                "\" (value, fold, year, day_month, day_month_no_year, given, family, family_middle, prefix3)");
+                                "\" (value, fold, year, year_month, year_day, day_month, day_month_no_year, given, family, family_middle, prefix3)");
   if (!attribute && !sdk::find_field(rest))
     throw std::invalid_argument(path + ": \"" + rest + "\" is not a canonical field (write attribute:" + rest +
                                 " for a raw column)");
@@ -132,7 +132,13 @@ MatchSettings default_settings() {
   s.comparisons.push_back({"source", {"source", false}, ComparisonKind::kSource, false});
   auto part = [](const char* field, const char* transform) { return BlockingPart{{field, true}, transform}; };
   s.blocking = {{part("citizen_id", "value")},
-                {part("full_name", "fold"), part("birth_date", "year")},
+                // Namesakes born in one year are many in a large agency (a block of hundreds for
+                // a common name), and what they have to offer a record without a CCCD is a typing
+                // error in the day or the month of birth: two blocks narrower by twelve and by
+                // thirty, and the whole year only for a record whose date has no day or month.
+                {part("full_name", "fold"), part("birth_date", "year_month")},
+                {part("full_name", "fold"), part("birth_date", "year_day")},
+                {{part("full_name", "fold"), part("birth_date", "year")}, part("birth_date", "day_month")},
                 {part("full_name", "given"), part("birth_date", "day_month")},
                 // A typing error in the given name ("Nguyễn Hồng gNa") where one record lacks the
                 // CCCD: every other rule keys on the given name or the whole name.
@@ -193,9 +199,17 @@ MatchSettings parse_settings(const nlohmann::json& m) {
     s.blocking.clear();
     const auto& rules = m["blocking"];
     for (std::size_t i = 0; i < rules.size(); ++i) {
+      // A rule is a list of parts, or {"on": [parts], "when_one_lacks": part}.
+      const std::string path = "match.blocking[" + std::to_string(i) + "]";
+      const bool object = rules[i].is_object();
+      const auto& parts = object ? rules[i].at("on") : rules[i];
+      const std::string parts_path = object ? path + ".on" : path;
       BlockingRule rule;
-      for (std::size_t j = 0; j < rules[i].size(); ++j)
-        rule.push_back(parse_part(rules[i][j].get<std::string>(), "match.blocking[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
+      for (std::size_t j = 0; j < parts.size(); ++j)
+        rule.parts.push_back(parse_part(parts[j].get<std::string>(), parts_path + "[" + std::to_string(j) + "]"));
+      if (rule.parts.empty()) throw std::invalid_argument(parts_path + ": a blocking rule needs at least one part");
+      if (object && rules[i].contains("when_one_lacks"))
+        rule.when_one_lacks = parse_part(rules[i]["when_one_lacks"].get<std::string>(), path + ".when_one_lacks");
       s.blocking.push_back(std::move(rule));
     }
   }
@@ -214,8 +228,10 @@ nlohmann::json settings_to_json(const MatchSettings& s) {
   }
   for (const auto& r : s.blocking) {
     nlohmann::json rule = nlohmann::json::array();
-    for (const auto& p : r) rule.push_back(ref_name(p.value) + ":" + p.transform);
-    j["blocking"].push_back(rule);
+    for (const auto& p : r.parts) rule.push_back(ref_name(p.value) + ":" + p.transform);
+    if (r.when_one_lacks)
+      rule = {{"on", std::move(rule)}, {"when_one_lacks", ref_name(r.when_one_lacks->value) + ":" + r.when_one_lacks->transform}};
+    j["blocking"].push_back(std::move(rule));
   }
   return j;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,15 +55,30 @@ struct ComparisonSpec {
   }
 };
 
-/// One part of a blocking key: a value and a transform ("value", "fold", "year", "day_month"
-/// (the year, and day and month in sorted order, so swaps block together), "day_month_no_year"
-/// (the same without the year), "given", "family", "family_middle" (the name without its given
-/// name), "prefix3").
+/// One part of a blocking key: a value and a transform ("value", "fold", "year", "year_month"
+/// (a date's year and month, when it has a month), "year_day" (its year and day, when it has a
+/// day), "day_month" (the year, and day and month in sorted order, so swaps block together),
+/// "day_month_no_year" (the same without the year), "given", "family", "family_middle" (the
+/// name without its given name), "prefix3").
 struct BlockingPart {
   ValueRef value;
   std::string transform = "value";
 };
-using BlockingRule = std::vector<BlockingPart>;
+
+/// Records that agree on every part of the rule's key are candidate pairs.
+struct BlockingRule {
+  std::vector<BlockingPart> parts;
+  /// When set, two records of a block are a pair only when one of them has no value under this
+  /// part. A block of folded name and birth year holds every namesake born that year (in a
+  /// large agency, most of the candidate pairs), yet what only it can bring together is a
+  /// record whose birth date lacks the day or month: full dates meet under finer rules.
+  std::optional<BlockingPart> when_one_lacks;
+
+  BlockingRule() = default;
+  BlockingRule(std::initializer_list<BlockingPart> p) : parts(p) {}
+  BlockingRule(std::vector<BlockingPart> p, std::optional<BlockingPart> lacks = std::nullopt)
+      : parts(std::move(p)), when_one_lacks(std::move(lacks)) {}
+};
 
 struct MatchSettings {
   double definite = 0.95;   // at or above: linked automatically
@@ -95,17 +112,20 @@ struct MatchSettings {
   bool uses_attributes() const {
     for (const auto& c : comparisons)
       if (c.kind != ComparisonKind::kSource && (!c.value.canonical || (c.crosswise() && !c.with.canonical))) return true;
-    for (const auto& rule : blocking)
-      for (const auto& part : rule)
+    for (const auto& rule : blocking) {
+      for (const auto& part : rule.parts)
         if (!part.value.canonical) return true;
+      if (rule.when_one_lacks && !rule.when_one_lacks->value.canonical) return true;
+    }
     return false;
   }
 };
 
 /// The defaults: citizen ID, full name, birth date, gender, phone, other IDs, hometown, unit, and
-/// the party cell against the unit (cross-field); blocking
-/// on citizen ID, folded full name + birth year, given name + day and month of birth, phone,
-/// party card number, social insurance number.
+/// the party cell against the unit (cross-field); blocking on citizen ID; folded full name with
+/// birth year and month, with birth year and day, and with birth year where one date lacks the
+/// day or month; given name, or family and middle name, with the full birth date; folded full
+/// name with day and month of birth; phone, party card number, social insurance number.
 MatchSettings default_settings();
 
 /// Reads the configuration's `match` object over the defaults. Throws std::invalid_argument with

@@ -357,7 +357,7 @@ TEST_CASE("match keys: encoded and decoded whole, a layout of other settings is 
   match::MatchKeys k = features.keys(0);
   REQUIRE(k.block.size() == settings.blocking.size());
   REQUIRE(k.term.size() == 2);  // the full name counts its term frequency, and its given name's
-  CHECK(k.block[1] != 0);       // name + birth year
+  CHECK(k.block[1] != 0);       // name + birth year and month
   CHECK(k.term[0] != 0);
   CHECK(k.term[1] != 0);
   auto back = match::MatchKeys::decode(k.encode(), settings);
@@ -513,6 +513,62 @@ TEST_CASE("default blocking brings a record without a CCCD whose given name or b
   CHECK_FALSE(has(0, 2));
 }
 
+TEST_CASE("default blocking meets namesakes born in one year only where a date lacks the day or one part differs") {
+  CHECK(match::FeatureTable::transform("14/07/1969", "year_month") == "1969-7");
+  CHECK(match::FeatureTable::transform("07/1969", "year_month") == "1969-7");
+  CHECK(match::FeatureTable::transform("1969", "year_month").empty());
+  CHECK(match::FeatureTable::transform("14/07/1969", "year_day") == "1969--14");
+  CHECK(match::FeatureTable::transform("07/1969", "year_day").empty());
+
+  std::deque<sdk::SourceRecord> records;
+  std::vector<const sdk::SourceRecord*> inputs;
+  auto add = [&](const char* source, const char* birth) {
+    sdk::SourceRecord r;
+    r.source = source;
+    r.id = std::to_string(records.size());
+    r.fields = {{"full_name", "Phạm Thị Hồng"}, {"birth_date", birth}};
+    records.push_back(r);
+    inputs.push_back(&records.back());
+  };
+  add("party", "1975");           // 0: the year only
+  add("civil", "12/03/1975");     // 1
+  add("office", "03/1975");       // 2: the month
+  add("civil", "19/03/1975");     // 3: the day mistyped against 1
+  add("party", "12/08/1975");     // 4: the month mistyped against 1
+  add("office", "27/10/1975");    // 5: another day and month: a namesake
+  add("party", "1976");           // 6: another year
+  match::MatchSettings s = match::default_settings();
+  match::FeatureTable features(inputs, s);
+  match::MatchStats stats;
+  const auto pairs = match::block_pairs(features, s, stats).packed();
+  auto has = [&](std::uint64_t a, std::uint64_t b) { return std::find(pairs.begin(), pairs.end(), a << 32 | b) != pairs.end(); };
+  // A date without its day or month meets every date of its year.
+  for (std::uint64_t other : {1, 2, 3, 4, 5}) CHECK(has(0, other));
+  for (std::uint64_t other : {3, 4, 5}) CHECK(has(2, other));
+  CHECK(has(1, 2));
+  CHECK(has(1, 3));  // one part differs
+  CHECK(has(1, 4));
+  CHECK_FALSE(has(1, 5));  // both differ
+  CHECK_FALSE(has(3, 5));
+  CHECK_FALSE(has(4, 5));
+  for (std::uint64_t r = 0; r < 6; ++r) CHECK_FALSE(has(r, 6));
+
+  // The rule is configuration like any other, and travels with the model's settings.
+  auto parsed = match::parse_settings(nlohmann::json::parse(
+      R"({"blocking": [["citizen_id"], {"on": ["full_name:fold", "birth_date:year"], "when_one_lacks": "birth_date:day_month"}]})"));
+  REQUIRE(parsed.blocking.size() == 2);
+  REQUIRE(parsed.blocking[1].when_one_lacks);
+  CHECK(parsed.blocking[1].when_one_lacks->transform == "day_month");
+  CHECK(match::parse_settings(match::settings_to_json(parsed)).blocking[1].when_one_lacks->value.name == "birth_date");
+  CHECK(match::settings_to_json(parsed)["blocking"][0] == nlohmann::json::array({"citizen_id:value"}));
+  try {
+    match::parse_settings(nlohmann::json::parse(R"({"blocking": [{"on": ["full_name:fold"], "when_one_lacks": "birth_date:week"}]})"));
+    FAIL("an unknown transform was accepted");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("match.blocking[0].when_one_lacks") != std::string::npos);
+  }
+}
+
 TEST_CASE("two exact namesakes, each with a record in the same two systems, are not joined by their best pair") {
   // From a million persons of hopnhat gen: two men named Nguyễn Văn Quốc born 13/11/1977. One has
   // his CCCD in three systems; the other a civil-service and a party record without it, in
@@ -614,6 +670,10 @@ TEST_CASE("blocking gives every pair that shares a key of some rule, sorted, onc
   Agency a;
   // Six namesakes born the same day in one office list: their name and date blocks are too large.
   for (int i = 0; i < 6; ++i) a.add("office", "N" + std::to_string(i), "Trương Văn Khải", "1970-03-04", "Nam", "");
+  // Namesakes born in one year, some dated only by the year or the month: the year's block pairs
+  // only where one date lacks the day.
+  const char* dates[] = {"1981", "03/1981", "1981-03-05", "1981-07-05", "1981-03-09", "1981-11-21", "1981"};
+  for (int i = 0; i < 7; ++i) a.add(i % 2 ? "civil" : "party", "Y" + std::to_string(i), "Lò Thị Mai", dates[i], "Nữ", "");
   auto settings = match::default_settings();
   settings.max_block_size = 5;
   match::FeatureTable features(a.inputs, settings);
@@ -632,7 +692,8 @@ TEST_CASE("blocking gives every pair that shares a key of some rule, sorted, onc
     for (std::uint32_t y = x + 1; y < features.size(); ++y)
       for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
         const auto k = features.block_key(b, x);
-        if (k && k == features.block_key(b, y) && block_size[b][k] <= settings.max_block_size) {
+        const bool one_lacks = !features.block_pairs_lacking(b) || features.block_lacks(b, x) || features.block_lacks(b, y);
+        if (k && k == features.block_key(b, y) && block_size[b][k] <= settings.max_block_size && one_lacks) {
           expected.push_back(static_cast<std::uint64_t>(x) << 32 | y);
           break;
         }
