@@ -50,6 +50,16 @@ TEST_CASE("a value of the wrong type is named with its JSON path") {
   CHECK_THAT(msg, Catch::Contains("store.sqlite"));
 }
 
+TEST_CASE("a blocking rule is a list of parts, or an object with when_one_lacks; an object without its parts is named") {
+  TempDir dir;
+  const std::string head = R"({"store": {"sqlite": "h.db"}, "sources": [{"name": "party", "plugin": "csv", "options": {"path": "a.csv"}}],
+    "match": {"blocking": [["citizen_id"], )";
+  CHECK(error_of(write_config(dir, head + R"({"on": ["full_name:fold", "birth_date:year"], "when_one_lacks": "birth_date:day_month"}]}})")).empty());
+  auto msg = error_of(write_config(dir, head + R"({"when_one_lacks": "birth_date:day_month"}]}})"));
+  CHECK_THAT(msg, Catch::Contains("match.blocking[1]"));
+  CHECK_THAT(msg, Catch::Contains("'on'"));
+}
+
 TEST_CASE("environment variables are substituted, and a missing one is named") {
   TempDir dir;
   ::setenv("HOPNHAT_TEST_DB", "from-env.db", 1);
