@@ -260,14 +260,14 @@ class PgStore final : public Store {
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
   }
-  void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
-    records_.put(r.source + '\x1f' + r.id, {r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id),
-                                            normalized, history_param(r)});
+  void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const RecordText& t) override {
+    records_.put(r.source + '\x1f' + r.id, {r.source, r.id, r.content_hash, r.origin, t.fields, t.attributes, pg(run_id),
+                                            t.normalized, history_param(t)});
     maybe_flush();
   }
-  void add_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
-    new_records_.add({r.source, r.id, r.content_hash, r.origin, fields_json(r), attributes_json(r), pg(run_id), pg(run_id), normalized,
-                      history_param(r)});
+  void add_record(const sdk::SourceRecord& r, std::int64_t run_id, const RecordText& t) override {
+    new_records_.add({r.source, r.id, r.content_hash, r.origin, t.fields, t.attributes, pg(run_id), pg(run_id), t.normalized,
+                      history_param(t)});
     maybe_flush();
   }
   void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {
@@ -623,7 +623,7 @@ class PgStore final : public Store {
       "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
       "first_run, changed_run, deleted_run, normalized, NULL FROM source_records";
 
-  static PgParam history_param(const sdk::SourceRecord& r) { return r.history.empty() ? PgParam() : PgParam(history_json(r)); }
+  static PgParam history_param(const RecordText& t) { return t.history.empty() ? PgParam() : PgParam(t.history); }
 
   // A (person_id, source, record_id, status) row: what exports read of a live link.
   static LinkRow live_link(const PgResult& r) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/json_text.hpp"
+#include "store/store.hpp"
 
 namespace hopnhat::store {
 
@@ -24,6 +25,10 @@ std::string fields_json(const sdk::SourceRecord& r) {
 }
 
 std::string attributes_json(const sdk::SourceRecord& r) { return pairs_json(r.attributes); }
+
+RecordText record_text(const sdk::SourceRecord& r, std::string normalized) {
+  return {fields_json(r), attributes_json(r), history_json(r), std::move(normalized)};
+}
 
 void read_record_json(const std::string& fields, const std::string& attributes, sdk::SourceRecord& r) {
   if (fields != "{}") {  // matching reads millions of records without their raw fields

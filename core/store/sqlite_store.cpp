@@ -28,10 +28,10 @@ constexpr const char* kInsertPerson =  // the view run is the updated run (Store
 
 // The three writers a run calls millions of times bind without copies: each binds and runs in
 // one go, while the row and the temporaries of the expression live.
-void write_record(Statement& s, const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) {
+void write_record(Statement& s, const sdk::SourceRecord& r, std::int64_t run_id, const RecordText& text) {
   s.bind_borrowed(1, r.source).bind_borrowed(2, r.id).bind_borrowed(3, r.content_hash).bind_borrowed(4, r.origin)
-      .bind_borrowed(5, fields_json(r)).bind_borrowed(6, attributes_json(r)).bind(7, run_id).bind(8, run_id)
-      .bind_borrowed(9, normalized).bind_borrowed_or_null(10, history_json(r)).run();
+      .bind_borrowed(5, text.fields).bind_borrowed(6, text.attributes).bind(7, run_id).bind(8, run_id)
+      .bind_borrowed(9, text.normalized).bind_borrowed_or_null(10, text.history).run();
 }
 
 void write_link(Statement& s, const LinkRow& l) {
@@ -189,18 +189,18 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
+  void put_record(const sdk::SourceRecord& r, std::int64_t run_id, const RecordText& text) override {
     if (!put_record_) put_record_.emplace(db_.prepare(std::string(kInsertRecord) +
         " ON CONFLICT(source, record_id) DO UPDATE SET "
         "content_hash = excluded.content_hash, origin = excluded.origin, fields = excluded.fields, "
         "attributes = excluded.attributes, changed_run = excluded.changed_run, deleted_run = NULL, normalized = excluded.normalized, "
         "history = excluded.history"));
-    write_record(*put_record_, r, run_id, normalized);
+    write_record(*put_record_, r, run_id, text);
   }
 
-  void add_record(const sdk::SourceRecord& r, std::int64_t run_id, const std::string& normalized) override {
+  void add_record(const sdk::SourceRecord& r, std::int64_t run_id, const RecordText& text) override {
     if (!add_record_) add_record_.emplace(db_.prepare(kInsertRecord));
-    write_record(*add_record_, r, run_id, normalized);
+    write_record(*add_record_, r, run_id, text);
   }
 
   void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) override {

@@ -36,6 +36,15 @@ struct RecordState {
   bool deleted = false;
 };
 
+/// A source record's JSON columns as the store keeps them: its fields, its raw attributes, its
+/// history rows ("" when it has none: the column stays NULL) and its normalised values. Plain
+/// values.
+struct RecordText {
+  std::string fields, attributes, history, normalized;
+};
+/// The columns of `record` (the encoding both backends share: store/row_json.hpp).
+RecordText record_text(const sdk::SourceRecord& record, std::string normalized);
+
 struct LinkRow {
   std::string source;
   std::string record_id;
@@ -210,12 +219,21 @@ class RecordStore {
   /// Id, content hash and deletion of every record of `source` (no JSON read).
   virtual std::vector<RecordState> record_states(const std::string& source) = 0;
   /// Inserts or replaces a record (clearing its deletion); `first_run` kept when it existed.
-  virtual void put_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) = 0;
+  /// `text` is the record's JSON columns (record_text), written by the caller on any thread: a
+  /// run's one writer then only binds them.
+  virtual void put_record(const sdk::SourceRecord& record, std::int64_t run_id, const RecordText& text) = 0;
   /// Inserts a record the store does not hold, deleted or not (the caller knows: it read the
   /// source's record states). The add_* writes skip the conflict handling of the put_* ones:
   /// SQLite with foreign keys on spends twice an insert on an upsert, and PostgreSQL can copy
   /// new rows straight into the table. Adding a row that exists fails the statement.
-  virtual void add_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) = 0;
+  virtual void add_record(const sdk::SourceRecord& record, std::int64_t run_id, const RecordText& text) = 0;
+  /// The same, the JSON columns written here from the record and its normalised values.
+  void put_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) {
+    put_record(record, run_id, record_text(record, normalized));
+  }
+  void add_record(const sdk::SourceRecord& record, std::int64_t run_id, const std::string& normalized) {
+    add_record(record, run_id, record_text(record, normalized));
+  }
   virtual void mark_deleted(const std::string& source, const std::string& record_id, std::int64_t run_id) = 0;
   virtual std::optional<StoredRecord> record(const std::string& source, const std::string& record_id) = 0;
   /// The records with these (source, record id) keys that exist, in no particular order: what a

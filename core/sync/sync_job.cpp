@@ -161,7 +161,7 @@ class SourceWriter final : public sdk::RecordSink {
     std::vector<sdk::SourceRecord> records;
     std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
     std::vector<char> unknown;                       // per to_store: the store has no row of it
-    std::vector<std::string> normalized;             // per to_store
+    std::vector<store::RecordText> text;             // per to_store: its columns, written here on every core
   };
 
   // Moves each batch one stage on: the prepared one to the store stage (once the one before is
@@ -206,17 +206,18 @@ class SourceWriter final : public sdk::RecordSink {
       p.to_store.push_back(&rec);
       p.unknown.push_back(it == known.end());
     }
-    p.normalized.resize(p.to_store.size());
+    p.text.resize(p.to_store.size());
     base::parallel_slices(p.to_store.size(), [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) p.normalized[k] = text::to_json_text(text::normalize_record(p.to_store[k]->fields));
+      for (std::size_t k = b; k < e; ++k)
+        p.text[k] = store::record_text(*p.to_store[k], text::to_json_text(text::normalize_record(p.to_store[k]->fields)));
     });
     return p;
   }
 
   void store_batch(const Prepared& p) {
     for (std::size_t k = 0; k < p.to_store.size(); ++k) {
-      if (p.unknown[k]) store_.add_record(*p.to_store[k], run_id_, p.normalized[k]);
-      else store_.put_record(*p.to_store[k], run_id_, p.normalized[k]);
+      if (p.unknown[k]) store_.add_record(*p.to_store[k], run_id_, p.text[k]);
+      else store_.put_record(*p.to_store[k], run_id_, p.text[k]);
       changes_.stored.insert(record_key(source_, p.to_store[k]->id));
     }
   }
