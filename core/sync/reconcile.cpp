@@ -321,9 +321,19 @@ class Reconciler {
   // `shown`: the person's name and unit as the queue shows and filters them.
   void keep_open(const std::string& key, const std::string& person, const std::string& field, const std::string& kind,
                  const std::string& candidates, const std::string& status, const QueueView& shown) {
-    still_open_.insert(key);
     store::ConflictRow row{0, person, field, kind, status, candidates, run_id_, std::nullopt};
-    fill_queue_columns(row, shown);
+    fill_queue_columns(row, nlohmann::json::parse(row.candidates), shown);
+    keep_open(key, std::move(row));
+  }
+
+  // The same of a case made whole elsewhere (value_case): its status and queue columns set.
+  void keep_open(const std::string& key, store::ConflictRow&& row) {
+    const std::string& person = row.person_id;
+    const std::string& field = row.field;
+    const std::string& kind = row.kind;
+    const std::string& candidates = row.candidates;
+    const std::string& status = row.status;
+    still_open_.insert(key);
     auto it = open_.find(key);
     if (it == open_.end()) {
       store_.put_conflict(row);
@@ -355,8 +365,8 @@ class Reconciler {
         ++opened_values_;
       }
       if (moves) c.status = status;
-      c.candidates = candidates;
-      c.person_id = person;
+      c.candidates = std::move(row.candidates);
+      c.person_id = std::move(row.person_id);
       c.severity = row.severity;
       c.person_name = std::move(row.person_name);
       c.unit = std::move(row.unit);
@@ -365,9 +375,17 @@ class Reconciler {
     }
   }
 
+  // A person's value case as the queue shows it, whole: what keep_open writes. A pure function,
+  // made on the threads that build golden records.
+  static store::ConflictRow value_case(const std::string& person, const merge::ConflictFinding& f, const QueueView& shown,
+                                       std::int64_t run_id) {
+    store::ConflictRow row{0, person, f.field, f.kind, f.settled() ? "settled" : "open", f.candidates.dump(), run_id, std::nullopt};
+    fill_queue_columns(row, f.candidates, shown);
+    return row;
+  }
+
   // The queue's columns of a case: its severity and sources from its candidates, the person as shown.
-  static void fill_queue_columns(store::ConflictRow& row, const QueueView& shown) {
-    const nlohmann::json cands = nlohmann::json::parse(row.candidates);
+  static void fill_queue_columns(store::ConflictRow& row, const nlohmann::json& cands, const QueueView& shown) {
     std::vector<std::string> sources;
     for (const auto& c : cands) sources.push_back(c.value("source", ""));
     row.severity = admin::case_severity(row, cands);
@@ -387,7 +405,7 @@ class Reconciler {
         if (g.contains("full_name")) shown.name = g["full_name"].value("value", "");
         if (g.contains("org_unit")) shown.unit = g["org_unit"].value("value", "");
       }
-      fill_queue_columns(c, shown);
+      fill_queue_columns(c, nlohmann::json::parse(c.candidates), shown);
       store_.put_conflict(c);
     }
   }
@@ -466,18 +484,26 @@ class Reconciler {
     struct Slice {
       std::vector<merge::GoldenRecord> built;
       std::vector<std::string> text;
+      std::vector<std::vector<store::ConflictRow>> cases;  // per person: its value cases, whole (value_case)
+    };
+    auto cases_of = [this](const std::string& id, const merge::GoldenRecord& golden) {
+      std::vector<store::ConflictRow> rows;
+      const QueueView shown = queue_view(golden);
+      for (const auto& f : golden.conflicts) rows.push_back(value_case(id, f, shown, run_id_));
+      return rows;
     };
     // While links are left to write, one thread builds: this one has the store's work, the
     // builder the other core (two builders would take turns with the store on two cores).
     auto build_slice = [&](std::size_t from, bool one_thread) {
       const std::size_t n = std::min(kSlice, todo.size() - from);
-      Slice slice{std::vector<merge::GoldenRecord>(n), std::vector<std::string>(n)};
+      Slice slice{std::vector<merge::GoldenRecord>(n), std::vector<std::string>(n), std::vector<std::vector<store::ConflictRow>>(n)};
       base::parallel_slices(n, [&](std::size_t b, std::size_t e, unsigned) {
         for (std::size_t k = b; k < e; ++k) {
           if (has_decision[from + k]) continue;  // built below, where decisions apply
           const Members m = members_of(todo[from + k].cluster);
           slice.built[k] = merge::build_golden(m.records, m.values, rules_);
           slice.text[k] = slice.built[k].to_text();
+          slice.cases[k] = cases_of(*todo[from + k].id, slice.built[k]);
         }
       }, one_thread ? std::numeric_limits<std::size_t>::max() : 512);
       return slice;
@@ -508,6 +534,7 @@ class Reconciler {
           decided[k] = built[k].to_json();
           decisions.apply(id, m.records, *decided[k], built[k].conflicts);
           built_text[k] = merge::encode_golden(*decided[k]);
+          slice.cases[k] = cases_of(id, built[k]);
         }
         const GoldenState old = stored_golden(id);
         changed[k] = old.empty || old.hash != std::hash<std::string>{}(built_text[k]) || person.retired_run;
@@ -540,12 +567,10 @@ class Reconciler {
           else store_.put_person(person);
           std::string().swap(person.golden);  // written: not kept for the rest of the run
         }
-        const QueueView shown = queue_view(golden);
-        for (const auto& f : golden.conflicts)
-          keep_open(conflict_key(f.kind, id, f.field), id, f.field, f.kind, f.candidates.dump(), f.settled() ? "settled" : "open", shown);
+        for (store::ConflictRow& row : slice.cases[k]) keep_open(conflict_key(row.kind, id, row.field), std::move(row));
         const std::uint32_t cluster = todo[from + k].cluster;
         if (first[cluster + 1] - first[cluster] > settings_.max_person_records && settings_.max_person_records)
-          keep_oversized_open(id, members_of(cluster), shown);
+          keep_oversized_open(id, members_of(cluster), queue_view(golden));
       }
     }
     write_links(1.0);  // what is left (all of them when no person is rebuilt)

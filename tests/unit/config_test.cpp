@@ -50,7 +50,7 @@ TEST_CASE("a value of the wrong type is named with its JSON path") {
   CHECK_THAT(msg, Catch::Contains("store.sqlite"));
 }
 
-TEST_CASE("a blocking rule is a list of parts, or an object with when_one_lacks; an object without its parts is named") {
+TEST_CASE("a blocking rule may be an object with when_one_lacks and one without its parts is named") {
   TempDir dir;
   const std::string head = R"({"store": {"sqlite": "h.db"}, "sources": [{"name": "party", "plugin": "csv", "options": {"path": "a.csv"}}],
     "match": {"blocking": [["citizen_id"], )";
