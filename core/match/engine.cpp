@@ -947,9 +947,13 @@ Explanation explain_pair(const FeatureTable& f, const MatchSettings& s, const Mo
   e.probability = p.probability;
   if (p.identity_equal) e.decision = "linked: the same valid citizen ID";
   else if (p.identity_conflict) e.decision = "never linked automatically: two citizen IDs that cannot be one number";
-  else if (p.probability >= s.definite) e.decision = "linked (at or above definite " + fmt::format("{:.2f}", s.definite) + ")";
-  else if (p.probability >= s.candidate) e.decision = "review (between candidate and definite)";
-  else e.decision = "not linked (below candidate " + fmt::format("{:.2f}", s.candidate) + ")";
+  // What the pair says alone: clustering weighs the persons as wholes (two persons each attested
+  // by two sources settle a pair for review; a definite pair can be refused), which explain
+  // shows after the pairs.
+  else if (p.probability >= s.definite) e.decision = "alone, a link (at or above definite " + fmt::format("{:.2f}", s.definite) + ")";
+  else if (p.probability >= s.candidate)
+    e.decision = "alone, a case for review (between candidate and definite); what the persons hold may settle it";
+  else e.decision = "alone, no link (below candidate " + fmt::format("{:.2f}", s.candidate) + ")";
   return e;
 }
 

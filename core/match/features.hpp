@@ -80,7 +80,9 @@ std::size_t slots_of(ComparisonKind kind);
 /// What the store keeps of a record for incremental matching (on its link): a stable 64-bit hash
 /// (XXH3) of its key under each blocking rule, and of the value each term-frequency comparison
 /// counts. With them a run finds a changed record's block neighbours, and counts term
-/// frequencies over every record, without reading the records themselves. 0: no key.
+/// frequencies over every record, without reading the records themselves. 0: no key. Under a
+/// rule with when_one_lacks the lowest bit of the key says whether the record lacks that value:
+/// records share the rule's block when their keys agree but for that bit.
 struct MatchKeys {
   std::vector<std::uint64_t> block;  // per blocking rule
   std::vector<std::uint64_t> term;   // per comparison with term_frequency, in settings order

@@ -137,8 +137,9 @@ class RecordIndex {
           rules,
           [&](std::size_t from, std::size_t to, unsigned) {
             for (std::size_t b = from; b < to; ++b) {
+              const std::uint64_t block_bits = block_bits_of(b);
               for (std::size_t n = 0; n < nodes.size(); ++n)
-                if (std::uint64_t k = keys[n * width + b]) blocks_[b].emplace_back(k, static_cast<std::uint32_t>(n));
+                if (std::uint64_t k = keys[n * width + b]) blocks_[b].emplace_back(k & block_bits, static_cast<std::uint32_t>(n));
               std::sort(blocks_[b].begin(), blocks_[b].end());
             }
           },
@@ -165,17 +166,22 @@ class RecordIndex {
       if (person_of[n] != kNone) members_[next[person_of[n]]++] = static_cast<std::uint32_t>(n);
   }
 
-  /// The nodes sharing a block (not larger than max_block_size) with node n, n itself included.
+  /// The nodes sharing a block (not larger than max_block_size) with node n, n itself included
+  /// (under a rule with when_one_lacks, only where one of the two lacks that value, as blocking
+  /// pairs them).
   template <class Visit>
   void each_neighbour(std::uint32_t n, Visit&& visit) const {
     for (std::size_t b = 0; b < blocks_.size(); ++b) {
-      const std::uint64_t k = keys[n * width + b];
-      if (!k) continue;
+      const std::uint64_t stored = keys[n * width + b];
+      if (!stored) continue;
+      const std::uint64_t block_bits = block_bits_of(b), k = stored & block_bits;
+      const bool pairs_lacking = block_bits != ~std::uint64_t{0}, lacks = (stored & 1) != 0;
       auto lo = std::lower_bound(blocks_[b].begin(), blocks_[b].end(), std::pair<std::uint64_t, std::uint32_t>{k, 0});
       auto hi = lo;
       while (hi != blocks_[b].end() && hi->first == k) ++hi;
       if (static_cast<std::size_t>(hi - lo) > settings_.max_block_size) continue;
-      for (auto it = lo; it != hi; ++it) visit(it->second);
+      for (auto it = lo; it != hi; ++it)
+        if (!pairs_lacking || lacks || (keys[it->second * width + b] & 1)) visit(it->second);
     }
   }
 
@@ -188,6 +194,12 @@ class RecordIndex {
   const match::TermFrequencies& frequencies() const { return frequencies_; }
 
  private:
+  // The bits of rule b's stored key that name its block: all but the lowest under a rule with
+  // when_one_lacks, where that bit says whether the record lacks the value (MatchKeys).
+  std::uint64_t block_bits_of(std::size_t b) const {
+    return settings_.blocking[b].when_one_lacks ? ~std::uint64_t{1} : ~std::uint64_t{0};
+  }
+
   const match::MatchSettings& settings_;
   std::vector<std::vector<std::pair<std::uint64_t, std::uint32_t>>> blocks_;
   match::TermFrequencies frequencies_;

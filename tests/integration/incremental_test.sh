@@ -176,4 +176,31 @@ PY
 run_rc "$HOPNHAT" store check --config inc/hopnhat.json
 assert_eq "$RC" "1" "store check of a dangling link"
 assert_contains "$OUT" "1 rows of links reference a row of persons that does not exist" "store check output"
+# Namesakes born in one year meet under the name-and-year rule only where one date lacks the day
+# or month: an incremental run finds its pairs as the full run does, not every record sharing the
+# key. Two namesakes with full dates that differ in both day and month, both changed in one run,
+# must give no pair; one dated by the year alone meets them both.
+mkdir years && python3 - years <<'PY'
+import csv, sys
+d = sys.argv[1]
+rows = [["id", "Họ và tên", "Ngày sinh", "Giới tính", "Đơn vị"]]
+given = ["An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Lâm", "Minh", "Nam", "Phúc", "Quang", "Sơn", "Tâm", "Thành"]
+for i, g in enumerate(given):  # other persons, so that two changed records are few
+    for j, family in enumerate(["Lê", "Trần"]):
+        rows.append([f"O{i}{j}", f"{family} Văn {g}", f"{(i % 27) + 1:02d}/{j + 3:02d}/19{60 + i}", "Nam", "Phòng Nội vụ"])
+rows.append(["N1", "Đặng Văn Toàn", "09/12/1965", "Nam", "Phòng Nội vụ"])
+rows.append(["N2", "Đặng Văn Toàn", "21/03/1965", "Nam", "Văn phòng"])
+csv.writer(open(d + "/a.csv", "w", encoding="utf-8", newline="")).writerows(rows)
+open(d + "/hopnhat.json", "w").write('{"store": {"sqlite": "hopnhat.db"}, "sources": [{"name": "a", "plugin": "csv", "options": {"path": "a.csv", "id": "id"}}]}')
+PY
+"$HOPNHAT" sync --config years/hopnhat.json --report y1.json >/dev/null 2>&1 || fail "sync of the namesakes"
+assert_eq "$(json y1.json "j['match']['candidate_pairs']")" "0" "namesakes of one year with full dates: pairs of the full run"
+sed -i -E 's/^(N[12],.*),[^,]*$/\1,Phòng Tư pháp/' years/a.csv  # both move to another unit
+"$HOPNHAT" sync --config years/hopnhat.json --report y2.json >/dev/null 2>&1 || fail "incremental sync of the namesakes"
+assert_eq "$(json y2.json "(j['match']['incremental'], j['match']['records'], j['match']['candidate_pairs'])")" "(True, 2, 0)" \
+  "namesakes of one year with full dates: pairs of the incremental run"
+echo "N3,Đặng Văn Toàn,1965,Nam,Văn phòng" >> years/a.csv
+"$HOPNHAT" sync --config years/hopnhat.json --rematch --report y3.json >/dev/null 2>&1 || fail "sync of a namesake dated by the year"
+assert_eq "$(json y3.json "(j['match']['incremental'], j['match']['candidate_pairs'])")" "(False, 2)" "a date of the year alone meets both"
+
 echo "incremental test passed"

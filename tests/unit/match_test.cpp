@@ -327,7 +327,7 @@ TEST_CASE("the explanation lists every comparison and agrees with the decision")
   CHECK_THAT(e.decision, Catch::Contains("citizen ID"));
   auto e2 = match::explain_pair(features, settings, result.model, a.index("party", "D7"), a.index("civil", "C8"));
   CHECK(e2.probability < settings.candidate);
-  CHECK_THAT(e2.decision, Catch::Contains("not linked"));
+  CHECK_THAT(e2.decision, Catch::Contains("alone, no link"));
 }
 
 TEST_CASE("person ids: a cluster keeps the person holding most of its records") {
@@ -552,6 +552,18 @@ TEST_CASE("default blocking meets namesakes born in one year only where a date l
   CHECK_FALSE(has(3, 5));
   CHECK_FALSE(has(4, 5));
   for (std::uint64_t r = 0; r < 6; ++r) CHECK_FALSE(has(r, 6));
+  // What the store keeps for incremental runs: under the year rule, the key's lowest bit says
+  // whether the date lacks the day or month; the rest names the block.
+  std::size_t year_rule = s.blocking.size();
+  for (std::size_t b = 0; b < s.blocking.size(); ++b)
+    if (s.blocking[b].when_one_lacks) year_rule = b;
+  REQUIRE(year_rule < s.blocking.size());
+  const std::uint64_t year_only = features.keys(0).block[year_rule], full = features.keys(1).block[year_rule];
+  CHECK((year_only & 1) == 1);
+  CHECK((full & 1) == 0);
+  CHECK((year_only & ~std::uint64_t{1}) == (full & ~std::uint64_t{1}));
+  CHECK(features.keys(1).block[1] == features.block_key(1, 1));  // other rules keep the key as it is
+  CHECK(features.block_key(1, 1) != 0);
 
   // The rule is configuration like any other, and travels with the model's settings.
   auto parsed = match::parse_settings(nlohmann::json::parse(
