@@ -469,7 +469,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
 void FeatureTable::keys_to(std::size_t i, std::uint64_t* out) const {
   for (std::size_t b = 0; b < block_keys_.size(); ++b) {
     std::uint64_t k = block_keys_[b][i];
-    if (k && !block_lacks_[b].empty()) k = ((k & ~std::uint64_t{1}) ? (k & ~std::uint64_t{1}) : 2) | (block_lacks_[b][i] ? 1 : 0);
+    if (k && block_pairs_lacking(b)) k = MatchKeys::with_lacks(k, block_lacks(b, i));
     *out++ = k;
   }
   const std::size_t terms = terms_per_record();

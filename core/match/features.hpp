@@ -87,6 +87,15 @@ struct MatchKeys {
   std::vector<std::uint64_t> block;  // per blocking rule
   std::vector<std::uint64_t> term;   // per comparison with term_frequency, in settings order
 
+  /// Under a rule with when_one_lacks, the key kept for a record of block `key` that lacks the
+  /// value or not (the lowest bit), and what the kept key says: its block and whether it lacks.
+  static std::uint64_t with_lacks(std::uint64_t key, bool lacks) {
+    const std::uint64_t block = key & ~std::uint64_t{1};
+    return (block ? block : 2) | (lacks ? 1 : 0);  // never 0, which means no key
+  }
+  static std::uint64_t block_of(std::uint64_t kept) { return kept & ~std::uint64_t{1}; }
+  static bool lacks(std::uint64_t kept) { return (kept & 1) != 0; }
+
   /// 8 bytes per hash, little-endian: blocks, then terms.
   std::string encode() const;
   /// The same of `n` hashes laid out flat (blocks, then terms).

@@ -137,9 +137,8 @@ class RecordIndex {
           rules,
           [&](std::size_t from, std::size_t to, unsigned) {
             for (std::size_t b = from; b < to; ++b) {
-              const std::uint64_t block_bits = block_bits_of(b);
               for (std::size_t n = 0; n < nodes.size(); ++n)
-                if (std::uint64_t k = keys[n * width + b]) blocks_[b].emplace_back(k & block_bits, static_cast<std::uint32_t>(n));
+                if (std::uint64_t k = keys[n * width + b]) blocks_[b].emplace_back(block_of(b, k), static_cast<std::uint32_t>(n));
               std::sort(blocks_[b].begin(), blocks_[b].end());
             }
           },
@@ -174,14 +173,14 @@ class RecordIndex {
     for (std::size_t b = 0; b < blocks_.size(); ++b) {
       const std::uint64_t stored = keys[n * width + b];
       if (!stored) continue;
-      const std::uint64_t block_bits = block_bits_of(b), k = stored & block_bits;
-      const bool pairs_lacking = block_bits != ~std::uint64_t{0}, lacks = (stored & 1) != 0;
+      const std::uint64_t k = block_of(b, stored);
+      const bool pairs_lacking = settings_.blocking[b].when_one_lacks.has_value(), lacks = match::MatchKeys::lacks(stored);
       auto lo = std::lower_bound(blocks_[b].begin(), blocks_[b].end(), std::pair<std::uint64_t, std::uint32_t>{k, 0});
       auto hi = lo;
       while (hi != blocks_[b].end() && hi->first == k) ++hi;
       if (static_cast<std::size_t>(hi - lo) > settings_.max_block_size) continue;
       for (auto it = lo; it != hi; ++it)
-        if (!pairs_lacking || lacks || (keys[it->second * width + b] & 1)) visit(it->second);
+        if (!pairs_lacking || lacks || match::MatchKeys::lacks(keys[it->second * width + b])) visit(it->second);
     }
   }
 
@@ -194,10 +193,9 @@ class RecordIndex {
   const match::TermFrequencies& frequencies() const { return frequencies_; }
 
  private:
-  // The bits of rule b's stored key that name its block: all but the lowest under a rule with
-  // when_one_lacks, where that bit says whether the record lacks the value (MatchKeys).
-  std::uint64_t block_bits_of(std::size_t b) const {
-    return settings_.blocking[b].when_one_lacks ? ~std::uint64_t{1} : ~std::uint64_t{0};
+  // The block a stored key of rule b names (MatchKeys::with_lacks under a rule with when_one_lacks).
+  std::uint64_t block_of(std::size_t b, std::uint64_t stored) const {
+    return settings_.blocking[b].when_one_lacks ? match::MatchKeys::block_of(stored) : stored;
   }
 
   const match::MatchSettings& settings_;
