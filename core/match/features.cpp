@@ -29,6 +29,7 @@ StringPool::StringPool() {
 }
 
 std::uint32_t StringPool::intern(std::string_view s, bool compared) {
+  if (s.empty()) return 0;  // most records lack most columns: no hash, no probe
   const Key key{s, XXH3_64bits(s.data(), s.size())};
   auto it = ids_.find(key);
   if (it == ids_.end()) {

@@ -245,8 +245,9 @@ class PgStore final : public Store {
   std::vector<StoredRecord> active_records() override {
     return read_records(std::string(kSelectRecords) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
   }
-  std::vector<StoredRecord> active_records_for_matching() override {
-    return read_records(std::string(kSelectRecordsForMatching) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"", {});
+  std::vector<StoredRecord> active_records_for_matching(std::int64_t held_run) override {
+    return read_records(std::string(kSelectRecordsForMatching) + " WHERE deleted_run IS NULL ORDER BY source COLLATE \"C\", record_id COLLATE \"C\"",
+                        {pg(held_run)});
   }
   std::vector<RecordState> record_states(const std::string& source) override {
     flush();
@@ -620,8 +621,8 @@ class PgStore final : public Store {
       "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history "
       "FROM source_records";
   static constexpr const char* kSelectRecordsForMatching =
-      "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
-      "first_run, changed_run, deleted_run, normalized, NULL FROM source_records";
+      "SELECT source, record_id, '', '', CASE WHEN changed_run = $1 OR normalized <> '{}' THEN '{}' ELSE fields END, '[]', "
+      "first_run, changed_run, deleted_run, CASE WHEN changed_run = $1 THEN '' ELSE normalized END, NULL FROM source_records";
 
   static PgParam history_param(const RecordText& t) { return t.history.empty() ? PgParam() : PgParam(t.history); }
 

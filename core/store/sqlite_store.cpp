@@ -4,6 +4,7 @@
 #include <set>
 #include <variant>
 
+#include "base/memory.hpp"
 #include "store/conflict_query.hpp"
 #include "store/invariants.hpp"
 #include "store/migrations.hpp"
@@ -170,8 +171,12 @@ class SqliteStore final : public Store {
 
   std::vector<StoredRecord> active_records() override { return active_records_in_key_order(kSelectRecords); }
 
-  std::vector<StoredRecord> active_records_for_matching() override {
-    return active_records_in_key_order(kSelectRecordsForMatching);
+  std::vector<StoredRecord> active_records_for_matching(std::int64_t held_run) override {
+    // The held rows' values are not copied out of the page at all: the CASE leaves them.
+    const std::string held = std::to_string(held_run);
+    return active_records_in_key_order("SELECT source, record_id, '', '', CASE WHEN changed_run = " + held +
+                                       " OR normalized <> '{}' THEN '{}' ELSE fields END, '[]', first_run, changed_run, "
+                                       "deleted_run, CASE WHEN changed_run = " + held + " THEN '' ELSE normalized END, NULL");
   }
 
   std::vector<RecordState> record_states(const std::string& source) override {
@@ -719,12 +724,8 @@ class SqliteStore final : public Store {
   // The columns read_records() reads; the caller adds FROM and the rest.
   static constexpr const char* kSelectRecords =
       "SELECT source, record_id, content_hash, origin, fields, attributes, first_run, changed_run, deleted_run, normalized, history";
-  static constexpr const char* kSelectRecordsForMatching =
-      "SELECT source, record_id, '', '', CASE WHEN normalized = '{}' THEN fields ELSE '{}' END, '[]', "
-      "first_run, changed_run, deleted_run, normalized, NULL";
-
   // The active records in key order (source, record id), as matching reads them.
-  std::vector<StoredRecord> active_records_in_key_order(const char* select) {
+  std::vector<StoredRecord> active_records_in_key_order(const std::string& select) {
     return in_key_order<StoredRecord>("source_records", "source_records_key", select, 11, " WHERE deleted_run IS NULL",
                                       read_record);
   }
@@ -744,7 +745,10 @@ class SqliteStore final : public Store {
       for (std::uint32_t place = 0; s.step(); ++place) place_by_rowid.emplace_back(s.integer(0), place);
     }
     std::sort(place_by_rowid.begin(), place_by_rowid.end());
-    std::vector<Row> out(place_by_rowid.size());
+    std::vector<Row> out;
+    out.reserve(place_by_rowid.size());
+    base::prefer_huge_pages(out.data(), out.capacity() * sizeof(Row));
+    out.resize(place_by_rowid.size());
     std::vector<char> filled(out.size(), 0);  // the places of the rows left out stay empty
     auto s = db_.prepare(select + ", rowid FROM " + table + where + " ORDER BY rowid");
     auto it = place_by_rowid.begin();  // both ascend by rowid

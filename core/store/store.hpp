@@ -214,8 +214,10 @@ class RecordStore {
   virtual std::vector<StoredRecord> active_records() = 0;
   /// The same without the raw attributes, origin and content hash, and with the raw fields only
   /// where the normalised values are missing: what matching needs, at a fraction of the reading
-  /// (and of the memory: two million of them are held through a run).
-  virtual std::vector<StoredRecord> active_records_for_matching() = 0;
+  /// (and of the memory: two million of them are held through a run). The records last changed
+  /// by run `held_run` come without normalised values or raw fields ("" and none): the caller
+  /// holds them, as the import of that run made them (0: none held).
+  virtual std::vector<StoredRecord> active_records_for_matching(std::int64_t held_run) = 0;
   /// Id, content hash and deletion of every record of `source` (no JSON read).
   virtual std::vector<RecordState> record_states(const std::string& source) = 0;
   /// Inserts or replaces a record (clearing its deletion); `first_run` kept when it existed.

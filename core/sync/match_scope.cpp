@@ -22,20 +22,48 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Normalised values were kept when each record last changed; older stores lack them. The raw
+// Where each held record's values are: batch and place, by source and record id.
+using HeldIndex = absl::flat_hash_map<std::pair<std::string_view, std::string_view>, std::pair<std::uint32_t, std::uint32_t>>;
+
+HeldIndex index_held(const std::vector<HeldValues>& held) {
+  HeldIndex where;
+  std::size_t n = 0;
+  for (const auto& h : held) n += h.ids.size();
+  where.reserve(n);
+  for (std::uint32_t b = 0; b < held.size(); ++b)
+    for (std::uint32_t k = 0; k < held[b].ids.size(); ++k) where.emplace(std::pair{std::string_view(held[b].source), std::string_view(held[b].ids[k])}, std::pair{b, k});
+  return where;
+}
+
+// Normalised values: those of the records run `held_run` stored are held (`held`, indexed by
+// `where`); the rest were kept when each record last changed; older stores lack them. The raw
 // fields are freed once normalised: from here on only the normalised values are used.
-std::vector<text::NormalizedFields> normalize_all(std::vector<store::StoredRecord>& records) {
+std::vector<text::NormalizedFields> normalize_all(std::vector<store::StoredRecord>& records, std::int64_t held_run,
+                                                  std::vector<HeldValues>& held, const HeldIndex& where) {
   std::vector<text::NormalizedFields> out(records.size());
   base::parallel_slices(records.size(), [&](std::size_t b, std::size_t e, unsigned) {
     for (std::size_t i = b; i < e; ++i) {
       const std::string& n = records[i].normalized;
-      if (n.empty() || n == "{}") out[i] = text::normalize_record(records[i].record.fields);
+      if (held_run && records[i].changed_run == held_run) {
+        const auto& r = records[i].record;
+        auto at = where.find(std::pair{std::string_view(r.source), std::string_view(r.id)});
+        if (at == where.end())  // every record a run stores is held: a broken promise, not bad data
+          throw std::logic_error("matching: the normalised values of record " + r.id + " of source " + r.source +
+                                 ", stored by this run, are not held");
+        out[i] = std::move(held[at->second.first].values[at->second.second]);
+      } else if (n.empty() || n == "{}") out[i] = text::normalize_record(records[i].record.fields);
       else out[i] = text::normalized_from_json(n);
       std::map<std::string, std::string>().swap(records[i].record.fields);
       std::string().swap(records[i].normalized);
     }
   });
   return out;
+}
+
+// The same where nothing is held (the records an incremental run reads back).
+std::vector<text::NormalizedFields> normalize_all(std::vector<store::StoredRecord>& records) {
+  std::vector<HeldValues> none;
+  return normalize_all(records, 0, none, HeldIndex{});
 }
 
 std::vector<const sdk::SourceRecord*> inputs_of(const std::vector<store::StoredRecord>& records) {
@@ -54,11 +82,15 @@ void keep_keys(const match::FeatureTable& f, MatchScope& scope) {
 }  // namespace
 
 MatchScope full_scope(store::Store& store, const match::MatchSettings& settings, const match::ModelParameters* model,
-                      bool dry_run, const std::function<void(store::PersonRow&)>& on_person,
-                      const std::function<void(const char*)>& stage) {
+                      std::int64_t run_id, std::vector<HeldValues> held, bool dry_run,
+                      const std::function<void(store::PersonRow&)>& on_person, const std::function<void(const char*)>& stage) {
   MatchScope scope;
-  // Raw attributes are read only when the match settings compare or block on one.
-  scope.records = settings.uses_attributes() ? store.active_records() : store.active_records_for_matching();
+  // Raw attributes are read only when the match settings compare or block on one; those reads
+  // bring every record's normalised values, and the held ones are not needed.
+  const std::int64_t held_run = settings.uses_attributes() ? 0 : run_id;
+  if (!held_run) std::vector<HeldValues>().swap(held);
+  auto indexing = std::async(std::launch::async, [&held] { return index_held(held); });  // while the store reads
+  scope.records = held_run ? store.active_records_for_matching(held_run) : store.active_records();
   {
     auto rows = store.links();
     scope.links.reserve(rows.size());
@@ -69,7 +101,8 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
     std::string id = p.id;
     scope.persons.emplace(std::move(id), std::move(p));
   });
-  scope.normalized = normalize_all(scope.records);
+  scope.normalized = normalize_all(scope.records, held_run, held, indexing.get());
+  std::vector<HeldValues>().swap(held);
   store.release_memory();        // its page cache: matching needs the memory, not the store
   base::release_free_memory();  // the fields and their JSON, dropped by normalize_all's threads
   stage("load");

@@ -31,11 +31,22 @@
 
 namespace hopnhat::sync {
 
+/// The normalised values of a batch of records a run stored, as its import made them.
+struct HeldValues {
+  std::string source;
+  std::vector<std::string> ids;
+  std::vector<text::NormalizedFields> values;  // values[k] of ids[k]
+};
+
 /// The records this run stored (new or changed) and marked deleted, by record_key().
 struct RunChanges {
   // Hash sets: a first run stores two million records, each noted here by the store's thread.
   absl::flat_hash_set<std::string> stored;
   absl::flat_hash_set<std::string> deleted;
+  // The normalised values of every stored record. A full run takes them from here instead of
+  // reading back and parsing what it has just written: at two million records that reading was
+  // most of loading them. The same values either way (to_json_text round-trips).
+  std::vector<HeldValues> held;
 };
 
 std::string record_key(const std::string& source, const std::string& id);
@@ -58,11 +69,13 @@ struct MatchScope {
 };
 
 /// Every active record, matched with a newly trained model or, when `model` is given, under it.
-/// `persons` visits each stored person once (the caller keeps what it needs of the golden text).
-/// `stage(name)` is called when loading ends ("load"), for the run report's stage durations.
+/// `held` are the normalised values of every record run `run_id` stored (RunChanges::held),
+/// taken from there. `persons` visits each stored person once (the caller keeps what it needs of
+/// the golden text). `stage(name)` is called when loading ends ("load"), for the run report's
+/// stage durations.
 MatchScope full_scope(store::Store& store, const match::MatchSettings& settings, const match::ModelParameters* model,
-                      bool dry_run, const std::function<void(store::PersonRow&)>& on_person,
-                      const std::function<void(const char*)>& stage);
+                      std::int64_t run_id, std::vector<HeldValues> held, bool dry_run,
+                      const std::function<void(store::PersonRow&)>& on_person, const std::function<void(const char*)>& stage);
 
 /// The region around `changes`, matched under `model`; nullopt when more than
 /// `settings.incremental_limit` of the records changed, or the store lacks the match keys of

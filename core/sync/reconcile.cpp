@@ -151,10 +151,12 @@ class Reconciler {
       scope_ = incremental_scope(store_, settings_, *last_model, changes, report_.dry_run, keep_golden_state, stage);
     if (!scope_) {
       if (options.keep_model && !last_model) throw std::runtime_error("--keep-model: no model trained under these match settings yet");
-      // Every record is matched: what changed is of no more use, and a first run's two million
-      // keys would sit beside the matching, at the run's peak.
+      // Every record is matched: what changed is of no more use but its normalised values, and a
+      // first run's two million keys would sit beside the matching, at the run's peak.
+      std::vector<HeldValues> held = std::move(changes.held);
       disposal.add(std::move(changes));
-      scope_ = full_scope(store_, settings_, options.keep_model ? &*last_model : nullptr, report_.dry_run, keep_golden_state, stage);
+      scope_ = full_scope(store_, settings_, options.keep_model ? &*last_model : nullptr, run_id_, std::move(held),
+                          report_.dry_run, keep_golden_state, stage);
     }
     disposal.add(std::move(changes));  // an incremental run's, beside the next stage
     report_.match = scope_->result.stats;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 #include <future>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -162,6 +163,7 @@ class SourceWriter final : public sdk::RecordSink {
     std::vector<const sdk::SourceRecord*> to_store;  // new (or back after a deletion) and changed
     std::vector<char> unknown;                       // per to_store: the store has no row of it
     std::vector<store::RecordText> text;             // per to_store: its columns, written here on every core
+    std::vector<text::NormalizedFields> values;      // per to_store: its normalised values, held for matching
   };
 
   // Moves each batch one stage on: the prepared one to the store stage (once the one before is
@@ -207,19 +209,29 @@ class SourceWriter final : public sdk::RecordSink {
       p.unknown.push_back(it == known.end());
     }
     p.text.resize(p.to_store.size());
+    p.values.resize(p.to_store.size());
     base::parallel_slices(p.to_store.size(), [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k)
-        p.text[k] = store::record_text(*p.to_store[k], text::to_json_text(text::normalize_record(p.to_store[k]->fields)));
+      for (std::size_t k = b; k < e; ++k) {
+        p.values[k] = text::normalize_record(p.to_store[k]->fields);
+        p.text[k] = store::record_text(*p.to_store[k], text::to_json_text(p.values[k]));
+      }
     });
     return p;
   }
 
-  void store_batch(const Prepared& p) {
+  void store_batch(Prepared& p) {
+    if (p.to_store.empty()) return;
+    HeldValues held;
+    held.source = source_;
+    held.ids.reserve(p.to_store.size());
     for (std::size_t k = 0; k < p.to_store.size(); ++k) {
       if (p.unknown[k]) store_.add_record(*p.to_store[k], run_id_, p.text[k]);
       else store_.put_record(*p.to_store[k], run_id_, p.text[k]);
       changes_.stored.insert(record_key(source_, p.to_store[k]->id));
+      held.ids.push_back(p.to_store[k]->id);
     }
+    held.values = std::move(p.values);
+    changes_.held.push_back(std::move(held));  // once every record of it is stored
   }
 
   store::Store& store_;
@@ -392,6 +404,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
         store->release("source");
         changes.stored.merge(of_source.stored);
         changes.deleted.merge(of_source.deleted);
+        std::move(of_source.held.begin(), of_source.held.end(), std::back_inserter(changes.held));
       } catch (const SourceFailure& e) {
         rep.error = base::bounded(e.what(), kMaxMessageBytes);
         if (!src.use->keep_previous_on_error) throw SourceFailure("source " + rep.name + ": " + e.what());
