@@ -382,11 +382,15 @@ std::string_view encoding_name(Encoding e) {
   return "?";
 }
 
-Status decode(std::string_view bytes, Encoding encoding, std::string& out, DecodeReport& report) {
+namespace {
+
+// decode's body; `detected` is detect(bytes) when the caller has it already.
+Status decode_detected(std::string_view bytes, Encoding encoding, std::optional<Detection> detected, std::string& out,
+                       DecodeReport& report) {
   report = DecodeReport{};
   std::string raw;
   if (encoding == Encoding::kAuto) {
-    Detection d = detect(bytes);
+    Detection d = detected ? std::move(*detected) : detect(bytes);
     report.evidence = std::move(d.evidence);
     report.guessed = d.guessed;
     encoding = d.encoding;
@@ -409,6 +413,34 @@ Status decode(std::string_view bytes, Encoding encoding, std::string& out, Decod
     }
   }
   if (!nfc_changes(raw, out)) out = std::move(raw);  // most files: no second copy
+  return Status::ok();
+}
+
+}  // namespace
+
+Status decode(std::string_view bytes, Encoding encoding, std::string& out, DecodeReport& report) {
+  return decode_detected(bytes, encoding, std::nullopt, out, report);
+}
+
+Status decode_owned(std::string&& bytes, Encoding encoding, std::string& out, DecodeReport& report) {
+  std::optional<Detection> detected;
+  if (encoding == Encoding::kAuto) {
+    detected = detect(bytes);
+    if (detected->encoding != Encoding::kUtf8 || detected->lossy) return decode_detected(bytes, encoding, std::move(detected), out, report);
+  } else if (encoding != Encoding::kUtf8 || first_invalid_utf8(bytes) != std::string_view::npos) {
+    return decode_detected(bytes, encoding, std::nullopt, out, report);  // its error names the byte
+  }
+  // Valid UTF-8 throughout: taken as it is, less its byte-order mark.
+  report = DecodeReport{};
+  report.used = Encoding::kUtf8;
+  if (detected) {
+    report.evidence = std::move(detected->evidence);
+    report.guessed = detected->guessed;
+  }
+  std::string text = std::move(bytes);
+  bytes = std::string();
+  if (std::string_view(text).substr(0, 3) == "\xEF\xBB\xBF") text.erase(0, 3);
+  if (!nfc_changes(text, out)) out = std::move(text);
   return Status::ok();
 }
 

@@ -99,6 +99,36 @@ TEST_CASE("a UTF-8 byte-order mark is dropped") {
   CHECK(decoded("\xEF\xBB\xBFHo", Encoding::kUtf8) == "Ho");
 }
 
+TEST_CASE("decoding bytes handed over gives what decoding a view of them gives, and leaves them when it must") {
+  const std::vector<std::pair<std::string, Encoding>> cases = {
+      {"Số thẻ,Họ và tên\r\n1,Nguyễn Văn Hùng\r\n", Encoding::kAuto},            // UTF-8 in NFC: taken whole
+      {"\xEF\xBB\xBFHọ,Tên\r\n", Encoding::kAuto},                                 // less its byte-order mark
+      {"\xEF\xBB\xBFHo", Encoding::kUtf8},
+      {"Nguye\xCC\x82\xCC\x83n", Encoding::kAuto},                                  // decomposed: made NFC
+      {"Tr\xA7n Th\xDE Lan, Nguy\xD4n V\xA8n H\xEFng", Encoding::kAuto},           // TCVN3
+      {"Nguy\xEA\xDEn", Encoding::kWindows1258},
+      {"Lê Văn An,Trần Thị Lan,Nguyễn Văn Hùng,Phạm Đức\xFF", Encoding::kAuto},        // one byte replaced
+      {"ab\xC3(", Encoding::kUtf8},                                                     // an error
+  };
+  for (const auto& [bytes, encoding] : cases) {
+    INFO(bytes);
+    std::string by_view, by_move, handed = bytes;
+    DecodeReport seen, taken;
+    Status a = decode(std::string_view(bytes), encoding, by_view, seen);
+    Status b = decode_owned(std::move(handed), encoding, by_move, taken);
+    CHECK(a.is_ok() == b.is_ok());
+    CHECK(a.message() == b.message());
+    if (!a.is_ok() || seen.replaced > 0) CHECK(handed == bytes);  // still there for line numbers
+    if (!a.is_ok()) continue;
+    CHECK(by_move == by_view);
+    CHECK(taken.used == seen.used);
+    CHECK(taken.replaced == seen.replaced);
+    CHECK(taken.first_replaced == seen.first_replaced);
+    CHECK(taken.evidence == seen.evidence);
+    CHECK(taken.guessed == seen.guessed);
+  }
+}
+
 TEST_CASE("decomposed input becomes NFC") {
   // "ễ" written as e + circumflex + tilde
   CHECK(to_nfc("Nguye\xCC\x82\xCC\x83n") == "Nguyễn");
