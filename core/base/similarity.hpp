@@ -27,4 +27,32 @@ int damerau_levenshtein(std::u32string_view a, std::u32string_view b, int limit 
 /// UTF-8 to code points (invalid bytes become U+FFFD).
 std::u32string to_u32(std::string_view utf8);
 
+/// Calls `visit(char32_t)` with each code point of `utf8`, as to_u32 gives them, without
+/// building the string.
+template <class Visit>
+void each_code_point(std::string_view utf8, Visit visit) {
+  for (std::size_t i = 0; i < utf8.size();) {
+    auto c = static_cast<unsigned char>(utf8[i]);
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    char32_t cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+    bool ok = n >= 0;
+    for (int k = 1; k <= n && ok; ++k) {
+      if (i + static_cast<std::size_t>(k) >= utf8.size()) {
+        ok = false;
+        break;
+      }
+      auto cc = static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (!ok) {  // the lead byte alone, replaced
+      visit(char32_t{0xFFFD});
+      ++i;
+      continue;
+    }
+    visit(cp);
+    i += static_cast<std::size_t>(n) + 1;
+  }
+}
+
 }  // namespace hopnhat::base

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +26,7 @@ namespace hopnhat::match {
 StringPool::StringPool() {
   strings_.emplace_back();
   u32_.emplace_back();
+  sketch_.push_back(sketch_of(""));
   ids_.emplace(Key{std::string_view(strings_.front()), XXH3_64bits("", 0)}, 0);
 }
 
@@ -36,31 +38,47 @@ std::uint32_t StringPool::intern(std::string_view s, bool compared) {
     const auto id = static_cast<std::uint32_t>(strings_.size());
     it = ids_.emplace(Key{std::string_view(strings_.emplace_back(s)), key.hash}, id).first;
     u32_.emplace_back();
+    sketch_.push_back(sketch_of(s));
   }
   if (compared && u32_[it->second].empty() && !base::is_ascii(s)) u32_[it->second] = base::to_u32(strings_[it->second]);
   return it->second;
 }
 
-namespace {
-
-// `compare` on two values' bytes when both are ASCII (no code points kept), else on their code
-// points (an ASCII one met with one that is not is converted here: rare).
+// `compare` on two values' bytes when both are ASCII (no code points kept; the sketches say so
+// without a look at either string's entry), else on their code points (an ASCII one met with
+// one that is not is converted here: rare).
 template <class Compare>
-auto on_values(const std::string& ta, const std::u32string& ua, const std::string& tb, const std::u32string& ub,
-               Compare compare) {
-  if (ua.empty() && ub.empty()) return compare(std::string_view(ta), std::string_view(tb));
+auto StringPool::on_values(std::uint32_t a, std::uint32_t b, Compare compare) const {
+  const std::string& ta = strings_[a];
+  const std::string& tb = strings_[b];
+  if (!((sketch_[a] | sketch_[b]) & kNotAscii)) return compare(std::string_view(ta), std::string_view(tb));
+  const std::u32string& ua = u32_[a];
+  const std::u32string& ub = u32_[b];
   std::u32string ca, cb;
   return compare(std::u32string_view(ua.empty() ? (ca = base::to_u32(ta)) : ua), std::u32string_view(ub.empty() ? (cb = base::to_u32(tb)) : ub));
 }
 
-}  // namespace
-
 double StringPool::jaro_winkler(std::uint32_t a, std::uint32_t b) const {
-  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return base::jaro_winkler(x, y); });
+  return on_values(a, b, [](auto x, auto y) { return base::jaro_winkler(x, y); });
+}
+
+std::uint32_t StringPool::sketch_of(std::string_view s) {
+  std::uint32_t length = 0, chars = 0;
+  base::each_code_point(s, [&](char32_t cp) {  // what on_values compares
+    chars |= cp < 0x80 ? 1u << (cp % 23) : kNotAscii | 1u << (cp % 23);
+    ++length;
+  });
+  return std::min<std::uint32_t>(length, 255) << 24 | chars;
 }
 
 bool StringPool::within_one_edit(std::uint32_t a, std::uint32_t b) const {
-  return on_values(strings_[a], u32_[a], strings_[b], u32_[b], [](auto x, auto y) { return base::within_one_edit(x, y); });
+  // What one edit can change (see sketch_): one character more or fewer; one character for
+  // another, or two swapped.
+  const std::uint32_t sa = sketch_[a], sb = sketch_[b];
+  const std::uint32_t la = sa >> 24, lb = sb >> 24;
+  if (la < 255 && lb < 255 && (la > lb + 1 || lb > la + 1)) return false;
+  if (std::popcount((sa ^ sb) & kChars) > 2) return false;
+  return on_values(a, b, [](auto x, auto y) { return base::within_one_edit(x, y); });
 }
 
 namespace {

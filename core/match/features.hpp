@@ -39,8 +39,8 @@ class StringPool {
   bool within_one_edit(std::uint32_t a, std::uint32_t b) const;
   /// A hint to the processor to fetch what comparing `id` reads first; no effect on results.
   void prefetch(std::uint32_t id) const {
+    __builtin_prefetch(&sketch_[id]);
     __builtin_prefetch(&strings_[id]);
-    __builtin_prefetch(&u32_[id]);
   }
 
  private:
@@ -59,6 +59,17 @@ class StringPool {
   absl::flat_hash_map<Key, std::uint32_t, KeyHash, KeyEqual> ids_;
   std::deque<std::string> strings_;
   std::vector<std::u32string> u32_;  // empty for ASCII values
+  // Per id: its length in code points (8 bits, 255 for longer), whether it is not ASCII (1 bit)
+  // and which characters it holds (23 bits, each code point hashed to one). Two values one edit
+  // apart differ by at most one in length and at most two in those bits, so most pairs are told
+  // apart here, in one dense array, without reading either string (two cache misses each, in a
+  // table of millions); and two ASCII values are compared without a look at u32_.
+  std::vector<std::uint32_t> sketch_;
+  static constexpr std::uint32_t kNotAscii = 1u << 23;
+  static constexpr std::uint32_t kChars = kNotAscii - 1;
+  static std::uint32_t sketch_of(std::string_view s);
+  template <class Compare>
+  auto on_values(std::uint32_t a, std::uint32_t b, Compare compare) const;
 };
 
 /// A record's prepared value of one column: a view of its slots in the table (valid while the

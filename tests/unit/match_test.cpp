@@ -5,7 +5,10 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "base/similarity.hpp"
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
@@ -720,4 +723,39 @@ TEST_CASE("blocking gives every pair that shares a key of some rule, sorted, onc
     if (gathered.size() % 3 == 0) gathered.push_back(*it);
   }
   CHECK(match::CandidatePairs::from_packed(features.size(), gathered).packed() == pairs);
+}
+
+TEST_CASE("the string pool finds values one edit apart and similar as their code points are, for any text") {
+  // The pool rules most pairs out by length and characters held before reading either string;
+  // that may never rule out a pair one edit apart: mixed ASCII and Vietnamese letters, broken
+  // UTF-8 (each bad byte a U+FFFD), values too long for the length kept, citizen IDs.
+  std::vector<std::string> values{""};
+  const std::vector<std::string> letters{"a", "b", "á", "ạ", "\xC3"};
+  for (int len = 1; len <= 3; ++len) {
+    std::vector<std::string> longer;
+    for (const auto& v : values)
+      if (base::to_u32(v).size() == static_cast<std::size_t>(len - 1))
+        for (const auto& l : letters) longer.push_back(v + l);
+    values.insert(values.end(), longer.begin(), longer.end());
+  }
+  for (std::string v : std::vector<std::string>{"\xFF", "a\xA1", "\xE1\xBA", std::string(300, 'a'), std::string(300, 'a') + "b", std::string(301, 'a'),
+                        std::string(254, 'a'), std::string(256, 'a'), "001090012345", "001090012354", "00109001234",
+                        "001090012453", "nguyễn", "nguyên", "nguyen"})
+    values.push_back(v);
+  match::StringPool pool;
+  std::vector<std::uint32_t> ids;
+  for (const auto& v : values) ids.push_back(pool.intern(v, true));
+  std::size_t within = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i].empty()) continue;
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      if (values[j].empty()) continue;
+      const bool expected = base::damerau_levenshtein(base::to_u32(values[i]), base::to_u32(values[j]), 1) <= 1;
+      INFO(values[i] << " / " << values[j]);
+      CHECK(pool.within_one_edit(ids[i], ids[j]) == expected);
+      CHECK(pool.jaro_winkler(ids[i], ids[j]) == Approx(base::jaro_winkler(base::to_u32(values[i]), base::to_u32(values[j]))));
+      within += expected;
+    }
+  }
+  CHECK(within > values.size());  // pairs one edit apart were met, not only equal ones
 }
