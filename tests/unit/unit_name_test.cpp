@@ -30,3 +30,14 @@ TEST_CASE("unit names: one within the other, word by word in order") {
   CHECK_FALSE(text::unit_key_within("huyen uy van phong", "van phong huyen uy uban"));
   CHECK_FALSE(text::unit_key_within("", "van phong"));
 }
+
+TEST_CASE("a unit key within another: word by word, in order, as the words split on single spaces") {
+  CHECK(text::unit_key_within("phong", "van phong huyen uy"));
+  CHECK(text::unit_key_within("van uy", "van phong huyen uy"));
+  CHECK_FALSE(text::unit_key_within("uy van", "van phong huyen uy"));
+  CHECK_FALSE(text::unit_key_within("van van", "van phong huyen uy"));
+  CHECK(text::unit_key_within("van van", "van phong van"));
+  CHECK(text::unit_key_within("van  phong", "van x  phong"));  // an empty word matches an empty word
+  CHECK_FALSE(text::unit_key_within("van  phong", "van x phong"));
+  CHECK_FALSE(text::unit_key_within("van phong", ""));
+}
