@@ -15,6 +15,8 @@
 
 #include <sys/resource.h>
 
+#include "base/threads.hpp"
+
 namespace hopnhat::base {
 
 /// Threads worth starting for `items` pieces of work: one per core, none for small loops (fewer
@@ -35,22 +37,23 @@ void parallel_slices(std::size_t n, Body&& body, std::size_t min_items = 512) {
     return;
   }
   std::vector<std::exception_ptr> errors(workers);
-  std::vector<std::thread> threads;
+  std::vector<AsyncTask<void>> helpers;  // each waits for its slice when destroyed, even after a throw
+  helpers.reserve(workers - 1);
   const std::size_t step = (n + workers - 1) / workers;
   for (unsigned w = 1; w < workers; ++w)
-    threads.emplace_back([&, w] {
+    helpers.push_back(run_async([&, w] {
       try {
         body(std::min(n, w * step), std::min(n, (w + 1) * step), w);
       } catch (...) {
         errors[w] = std::current_exception();
       }
-    });
+    }));
   try {
     body(std::size_t{0}, std::min(n, step), 0u);
   } catch (...) {
     errors[0] = std::current_exception();
   }
-  for (auto& t : threads) t.join();
+  for (auto& h : helpers) h.wait();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }

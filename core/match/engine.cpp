@@ -4,12 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
-#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "base/parallel.hpp"
+#include "base/threads.hpp"
 #include "text/citizen_id.hpp"
 
 namespace hopnhat::match {
@@ -129,9 +129,9 @@ void two_halves(const CandidatePairs& pairs, Work&& work) {
   const std::size_t middle = static_cast<std::size_t>(
       std::upper_bound(pairs.start.begin(), pairs.start.end(), pairs.size() / 2) - pairs.start.begin()) - 1;
   const std::size_t split = std::min(middle, n);
-  std::thread other([&] { work(split, n, 1u); });
+  base::AsyncTask<void> other = base::run_async([&] { work(split, n, 1u); });
   work(std::size_t{0}, split, 0u);
-  other.join();
+  other.get();
 }
 
 // The comparison vectors of the candidate pairs. Each distinct vector (a pattern: one level per

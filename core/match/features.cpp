@@ -6,11 +6,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <future>
 
 #include <xxhash.h>
 
 #include "base/parallel.hpp"
+#include "base/threads.hpp"
 #include "text/citizen_id.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
@@ -467,12 +467,12 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       for (std::size_t k = b; k < e; ++k) prepare(from + k, out[k]);
     });
   };
-  std::future<void> preparing;
-  if (records_ > 0) preparing = std::async(std::launch::async, prepare_slice, std::size_t{0}, std::ref(next));
+  base::AsyncTask<void> preparing;
+  if (records_ > 0) preparing = base::run_async([&] { prepare_slice(0, next); });
   for (std::size_t from = 0; from < records_; from += kSlice) {
     preparing.get();
     ready.swap(next);
-    if (from + kSlice < records_) preparing = std::async(std::launch::async, prepare_slice, from + kSlice, std::ref(next));
+    if (from + kSlice < records_) preparing = base::run_async([&, from] { prepare_slice(from + kSlice, next); });
     const std::size_t n = std::min(kSlice, records_ - from);
     for (std::size_t k = 0; k < n; ++k) intern(from + k, ready[k]);
   }

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <future>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -16,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/parallel.hpp"
+#include "base/threads.hpp"
 #include "sync/run_guard.hpp"
 #include "hopnhat/sdk/fields.hpp"
 #include "merge/golden_reader.hpp"
@@ -170,7 +170,7 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
   constexpr std::size_t kBatch = 2048;
   const auto& entries = texts.entries();
   std::vector<sdk::PersonRecord> batch, spare;
-  std::future<bool> in_flight;  // the exporter's answer for `spare`, in its hands: go on?
+  base::AsyncTask<bool> in_flight;  // the exporter's answer for `spare`, in its hands: go on?
   bool go_on = true;
   double waited = 0;
   auto t2 = std::chrono::steady_clock::now();
@@ -192,7 +192,7 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
     waited += since(w0);
     if (!go_on) break;
     std::swap(batch, spare);
-    in_flight = std::async(std::launch::async, [&visit, &persons = spare, n] {
+    in_flight = base::run_async([&visit, &persons = spare, n] {
       for (std::size_t k = 0; k < n; ++k)
         if (!visit(persons[k])) return false;
       return true;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <set>
 #include <span>
 
@@ -12,6 +11,7 @@
 
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
+#include "base/threads.hpp"
 #include "match/features.hpp"
 
 namespace hopnhat::sync {
@@ -89,7 +89,7 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
   // bring every record's normalised values, and the held ones are not needed.
   const std::int64_t held_run = settings.uses_attributes() ? 0 : run_id;
   if (!held_run) std::vector<HeldValues>().swap(held);
-  auto indexing = std::async(std::launch::async, [&held] { return index_held(held); });  // while the store reads
+  auto indexing = base::run_async([&held] { return index_held(held); });  // while the store reads
   scope.records = held_run ? store.active_records_for_matching(held_run) : store.active_records();
   {
     auto rows = store.links();
@@ -165,7 +165,7 @@ class RecordIndex {
     const std::size_t rules = settings_.blocking.size();
     blocks_.assign(rules, {});
     // A few large sorts, on other threads while this one counts terms and indexes persons.
-    auto sorting = std::async(std::launch::async, [&] {
+    auto sorting = base::run_async([&] {
       base::parallel_slices(
           rules,
           [&](std::size_t from, std::size_t to, unsigned) {

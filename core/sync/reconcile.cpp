@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <future>
 #include <limits>
 #include <map>
 #include <memory>
@@ -20,6 +19,7 @@
 #include "admin/decisions.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
+#include "base/threads.hpp"
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
@@ -513,16 +513,18 @@ class Reconciler {
       }, one_thread ? std::numeric_limits<std::size_t>::max() : 512);
       return slice;
     };
-    std::future<Slice> next;
+    base::AsyncTask<Slice> next;
     Slice done;  // written, to be freed by the next builder
-    if (!todo.empty()) next = std::async(std::launch::async, build_slice, std::size_t{0}, !pending_links_.empty(), Slice());
+    if (!todo.empty()) next = base::run_async([&build_slice, links = !pending_links_.empty()] { return build_slice(0, links, Slice()); });
     for (std::size_t from = 0; from < todo.size(); from += kSlice) {
       const std::size_t n = std::min(kSlice, todo.size() - from);
       // The store writes a share of the links while the other threads build this slice.
       write_links(static_cast<double>(from + n) / static_cast<double>(todo.size()));
       Slice slice = next.get();
       if (from + kSlice < todo.size())
-        next = std::async(std::launch::async, build_slice, from + kSlice, !pending_links_.empty(), std::move(done));
+        next = base::run_async([&build_slice, from, links = !pending_links_.empty(), freed = std::move(done)]() mutable {
+          return build_slice(from + kSlice, links, std::move(freed));
+        });
       std::vector<merge::GoldenRecord>& built = slice.built;
       std::vector<std::string>& built_text = slice.text;
       // Which changed (and of those, which count as updated: not created by this run), with the

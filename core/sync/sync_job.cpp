@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <future>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -21,6 +20,7 @@
 #include "base/iso_time.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
+#include "base/threads.hpp"
 #include "sync/run_guard.hpp"
 #include "sync/unit_cases.hpp"
 #include "hopnhat/sdk/fields.hpp"
@@ -139,6 +139,10 @@ class SourceWriter final : public sdk::RecordSink {
     if (error_) std::rethrow_exception(error_);
     Prepared rest = prepare_batch(std::move(batch_));
     store_batch(rest);
+    // Which stage holds the import back: the reader waits on the slower of the two.
+    spdlog::debug("source {}: the reader waited {:.2f} s for the preparing threads and {:.2f} s for the store's; "
+                  "preparing took {:.2f} s, storing {:.2f} s", source_, waited_preparing_, waited_storing_, preparing_busy_,
+                  storing_busy_);
   }
   /// Every id this read returned (for deletions).
   bool seen(const std::string& id) const { return origin_by_id_.contains(id); }
@@ -156,6 +160,8 @@ class SourceWriter final : public sdk::RecordSink {
 
  private:
   static constexpr std::size_t kBatch = 1 << 15;
+  using Clock = std::chrono::steady_clock;
+  static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
   // A batch with what the store stage needs of it.
   struct Prepared {
@@ -170,16 +176,27 @@ class SourceWriter final : public sdk::RecordSink {
   // stored), this one to the prepare stage. Rethrows what stopped either.
   void hand_over() {
     if (preparing_.valid()) {
+      const auto asked = Clock::now();
       Prepared prepared = preparing_.get();
+      waited_preparing_ += seconds_since(asked);
+      const auto next_asked = Clock::now();
       if (storing_.valid()) storing_.get();
-      storing_ = std::async(std::launch::async, [this, p = std::move(prepared)]() mutable {
-        // Taken out of the capture so that the batch is freed here: the capture itself is
-        // destroyed by whichever thread lets go of the future last, most often the reader.
+      waited_storing_ += seconds_since(next_asked);
+      storing_ = base::run_async([this, p = std::move(prepared)]() mutable {
+        // Taken out of the capture so that the batch is freed here, before the reader hears
+        // that it is stored (the capture itself goes a moment after).
         Prepared mine = std::move(p);
+        const auto began = Clock::now();
         store_batch(mine);
+        storing_busy_ += seconds_since(began);
       });
     }
-    preparing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable { return prepare_batch(std::move(batch)); });
+    preparing_ = base::run_async([this, batch = std::move(batch_)]() mutable {
+      const auto began = Clock::now();
+      Prepared p = prepare_batch(std::move(batch));
+      preparing_busy_ += seconds_since(began);
+      return p;
+    });
     batch_ = {};
     batch_.reserve(kBatch);
   }
@@ -244,10 +261,12 @@ class SourceWriter final : public sdk::RecordSink {
   std::vector<sdk::SourceRecord> batch_;
   absl::flat_hash_map<std::string, std::string> origin_by_id_;
   std::exception_ptr error_;
+  // Seconds, for the debug log; each written by one stage, read once the stages are done.
+  double waited_preparing_ = 0, waited_storing_ = 0, preparing_busy_ = 0, storing_busy_ = 0;
   Progress progress_;
   // Last: their destruction waits for the workers, which use the rest.
-  std::future<Prepared> preparing_;
-  std::future<void> storing_;
+  base::AsyncTask<Prepared> preparing_;
+  base::AsyncTask<void> storing_;
 };
 
 // Cut to kMaxMessageBytes: a plugin's message may quote a whole broken line.
@@ -393,6 +412,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
     run_id = store->create_run(report.started_at, options.dry_run);
     report.run_id = run_id;
     RunChanges changes;  // of the sources that succeeded
+    std::optional<base::KeepFreedPages> keep_pages(std::in_place);  // batches reuse the pages of the ones before
     for (auto& src : plugins.sources) {
       SourceReport& rep = report.sources.emplace_back();
       rep.name = src.use->name;
@@ -420,7 +440,7 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
       spdlog::info("source {}: read {}, new {}, changed {}, unchanged {}, deleted {}, failed {}", rep.name, rep.read,
                    rep.new_records, rep.changed, rep.unchanged, rep.deleted, rep.failed);
     }
-    base::release_free_memory();  // what the readers' and normalisers' threads dropped
+    keep_pages.reset();  // gives back what the readers' and normalisers' threads dropped
     {
       StageTimer t(report, "reconcile");
       run_phase("", "reconcile");

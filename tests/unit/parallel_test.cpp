@@ -1,6 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -8,6 +15,7 @@
 #include <vector>
 
 #include "base/parallel.hpp"
+#include "base/threads.hpp"
 #include "match/features.hpp"
 
 using namespace hopnhat;
@@ -29,6 +37,81 @@ TEST_CASE("parallel slices cover every index once, and an exception in a slice c
                       if (b <= 50000 && 50000 < e) throw std::runtime_error("the middle slice failed");
                     }),
                     "the middle slice failed");
+}
+
+TEST_CASE("a task run after another has finished reuses its thread, and tasks never wait for a free one") {
+  // One after another: the second task finds the first one's thread waiting (the thread is
+  // free a moment after its result is ready, so a few tries are allowed).
+  std::set<std::thread::id> threads;
+  for (int k = 0; k < 50; ++k) {
+    threads.insert(base::run_async([] { return std::this_thread::get_id(); }).get());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(threads.size() < 5);
+  CHECK_FALSE(threads.contains(std::this_thread::get_id()));
+
+  // Forty tasks that each wait until all forty have started: only if each has a thread at once.
+  std::mutex m;
+  std::condition_variable cv;
+  int started = 0;
+  std::vector<base::AsyncTask<int>> tasks;
+  for (int k = 0; k < 40; ++k)
+    tasks.push_back(base::run_async([&, k] {
+      std::unique_lock lock(m);
+      ++started;
+      cv.notify_all();
+      const bool all = cv.wait_for(lock, std::chrono::seconds(30), [&] { return started == 40; });
+      return all ? k : -1;
+    }));
+  for (int k = 0; k < 40; ++k) CHECK(tasks[k].get() == k);
+}
+
+TEST_CASE("a task's result, or what it threw, comes back once, and dropping the task waits for it") {
+  CHECK(base::run_async([] { return std::string("done"); }).get() == "done");
+  auto failing = base::run_async([]() -> int { throw std::runtime_error("the task failed"); });
+  CHECK_THROWS_WITH(failing.get(), "the task failed");
+  CHECK_FALSE(failing.valid());
+
+  std::atomic<bool> finished{false};
+  {
+    auto slow = base::run_async([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      finished = true;
+    });
+  }  // waits here, as std::async's future does
+  CHECK(finished);
+
+  // Move-only state goes in and out; moving a task over another waits for the one replaced.
+  auto owned = std::make_unique<int>(7);
+  auto moved = base::run_async([p = std::move(owned)]() mutable { return std::move(p); });
+  std::atomic<bool> replaced_done{false};
+  base::AsyncTask<void> slot = base::run_async([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    replaced_done = true;
+  });
+  slot = base::run_async([] {});
+  CHECK(replaced_done);
+  CHECK(*moved.get() == 7);
+}
+
+TEST_CASE("a child made by fork runs tasks on threads of its own") {
+  (void)base::run_async([] {}).get();  // the parent has a waiting thread, which the child lacks
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int sum = 0;
+    for (int k = 0; k < 5; ++k) sum += base::run_async([k] { return k; }).get();
+    std::vector<int> hits(100000, 0);
+    base::parallel_slices(hits.size(), [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t i = b; i < e; ++i) hits[i] = 1;
+    });
+    ::_exit(sum == 10 && std::count(hits.begin(), hits.end(), 1) == 100000 ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
 
 TEST_CASE("background disposal destroys what it is given on another thread, and waits for it") {
