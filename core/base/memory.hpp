@@ -56,9 +56,9 @@ inline void release_free_memory() {
 /// While it lives, the allocator keeps the pages the process frees instead of handing them back
 /// to the kernel as they age, and hands them all back when it ends. For a stage that allocates
 /// and frees the same few hundred megabytes over and over (importing: a batch of records at a
-/// time): jemalloc returns a freed page after ten seconds, each return is an madvise whose TLB
-/// flush interrupts every core (costly on a virtual machine), and the next batch faults the
-/// same pages in again. A no-op without jemalloc. Not thread-safe: one at a time, made and
+/// time): jemalloc returns a freed page seconds later (five, as cli/main.cpp sets it), each
+/// return is an madvise whose TLB flush interrupts every core (costly on a virtual machine),
+/// and the next batch faults the same pages in again. A no-op without jemalloc. Not thread-safe: one at a time, made and
 /// destroyed on one thread; it changes every arena, whichever thread uses it.
 class KeepFreedPages {
  public:

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/elapsed.hpp"
 #include "base/parallel.hpp"
 #include "base/threads.hpp"
 #include "text/citizen_id.hpp"
@@ -16,7 +17,7 @@ namespace hopnhat::match {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+using base::seconds_since;
 
 constexpr double kFloor = 1e-6;  // no probability reaches 0 or 1 in the model
 

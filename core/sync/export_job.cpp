@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/elapsed.hpp"
 #include "base/parallel.hpp"
 #include "base/threads.hpp"
 #include "sync/run_guard.hpp"
@@ -84,7 +85,7 @@ ExportContext gather_context(store::Store& store, const ExportNeeds& needs, cons
         l.record.attributes = std::move(it->second);
   }
   spdlog::debug("export: {} live links read in {:.2f} s", ctx.links.size(),
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                base::seconds_since(start));
   for (const auto& c : store.conflicts(true)) ctx.conflicts_of[c.person_id].push_back({c.field, c.kind});
   if (needs.timeline)
     ctx.timelines = std::make_unique<Timelines>(store, needs.registry, needs.levels ? *needs.levels : org::PositionLevels());
@@ -150,7 +151,6 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
                         const std::function<bool(const std::vector<std::string>&)>& begin,
                         const std::function<bool(const sdk::PersonRecord&)>& visit) {
   auto t0 = std::chrono::steady_clock::now();
-  auto since = [](auto t) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); };
   PersonTexts texts;
   store.each_person([&](store::PersonRow&& row) {
     if (!row.retired_run) texts.add(row.id, row.golden);
@@ -158,11 +158,11 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
   std::vector<merge::GoldenReader> readers(base::worker_count(std::numeric_limits<std::size_t>::max()));  // one per worker
   fields = present_fields(texts, readers);
   if (!begin(fields)) return;
-  const double seconds_fields = since(t0);
+  const double seconds_fields = base::seconds_since(t0);
   auto t1 = std::chrono::steady_clock::now();
   ExportContext ctx = gather_context(store, needs);
   spdlog::debug("export: persons read and fields present found in {:.2f} s, links and cases gathered in {:.2f} s",
-                seconds_fields, since(t1));
+                seconds_fields, base::seconds_since(t1));
   // A batch's golden records are parsed on every core while another thread hands the batch
   // before it to the exporter (which is called from that one thread, in person order). The two
   // batches take turns: each comes back to be filled again, its persons' maps and strings reused
@@ -189,7 +189,7 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
         256);
     auto w0 = std::chrono::steady_clock::now();
     if (in_flight.valid()) go_on = in_flight.get();
-    waited += since(w0);
+    waited += base::seconds_since(w0);
     if (!go_on) break;
     std::swap(batch, spare);
     in_flight = base::run_async([&visit, &persons = spare, n] {
@@ -199,7 +199,7 @@ void each_export_person(store::Store& store, const ExportNeeds& needs, std::vect
     });
   }
   if (in_flight.valid()) in_flight.get();
-  spdlog::debug("export: streamed in {:.2f} s, waiting {:.2f} s for the exporter", since(t2), waited);
+  spdlog::debug("export: streamed in {:.2f} s, waiting {:.2f} s for the exporter", base::seconds_since(t2), waited);
 }
 
 namespace {

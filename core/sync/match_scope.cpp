@@ -9,6 +9,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "base/elapsed.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "base/threads.hpp"
@@ -120,12 +121,12 @@ MatchScope full_scope(store::Store& store, const match::MatchSettings& settings,
   // What only matching needs is freed as soon as it is done: the peak of a run is here.
   auto t0 = Clock::now();
   auto features = std::make_unique<match::FeatureTable>(inputs_of(scope.records), settings, &scope.normalized);
-  double feature_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  double feature_seconds = base::seconds_since(t0);
   if (model) {
     match::MatchStats stats;
     auto t = Clock::now();
     auto pairs = match::block_pairs(*features, settings, stats);
-    double blocking = std::chrono::duration<double>(Clock::now() - t).count();
+    double blocking = base::seconds_since(t);
     scope.result = match::match_with_model(*features, settings, *model, std::move(pairs), scope.decisions->pairs());
     scope.result.stats.skipped_blocks = stats.skipped_blocks;
     scope.result.stats.seconds_blocking = blocking;
@@ -255,7 +256,7 @@ struct Table {
   absl::flat_hash_map<std::uint32_t, std::uint32_t> row;
 };
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+using base::seconds_since;
 
 // The incremental run's steps, in order: list every active record with its keys, seed the
 // region, grow it until closed, match it.

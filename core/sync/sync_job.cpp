@@ -16,6 +16,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "base/bounded_text.hpp"
+#include "base/elapsed.hpp"
 #include "base/exit_codes.hpp"
 #include "base/iso_time.hpp"
 #include "base/memory.hpp"
@@ -43,7 +44,7 @@ class StageTimer {
  public:
   StageTimer(RunReport& r, std::string stage) : report_(r), stage_(std::move(stage)), start_(std::chrono::steady_clock::now()) {}
   ~StageTimer() {
-    report_.stage_seconds[stage_] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    report_.stage_seconds[stage_] += base::seconds_since(start_);
     spdlog::debug("stage {} done: resident {} MiB, peak {} MiB", stage_, base::resident_mib(), base::resident_mib("VmHWM"));
   }
 
@@ -161,7 +162,6 @@ class SourceWriter final : public sdk::RecordSink {
  private:
   static constexpr std::size_t kBatch = 1 << 15;
   using Clock = std::chrono::steady_clock;
-  static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
   // A batch with what the store stage needs of it.
   struct Prepared {
@@ -178,23 +178,23 @@ class SourceWriter final : public sdk::RecordSink {
     if (preparing_.valid()) {
       const auto asked = Clock::now();
       Prepared prepared = preparing_.get();
-      waited_preparing_ += seconds_since(asked);
+      waited_preparing_ += base::seconds_since(asked);
       const auto next_asked = Clock::now();
       if (storing_.valid()) storing_.get();
-      waited_storing_ += seconds_since(next_asked);
+      waited_storing_ += base::seconds_since(next_asked);
       storing_ = base::run_async([this, p = std::move(prepared)]() mutable {
         // Taken out of the capture so that the batch is freed here, before the reader hears
         // that it is stored (the capture itself goes a moment after).
         Prepared mine = std::move(p);
         const auto began = Clock::now();
         store_batch(mine);
-        storing_busy_ += seconds_since(began);
+        storing_busy_ += base::seconds_since(began);
       });
     }
     preparing_ = base::run_async([this, batch = std::move(batch_)]() mutable {
       const auto began = Clock::now();
       Prepared p = prepare_batch(std::move(batch));
-      preparing_busy_ += seconds_since(began);
+      preparing_busy_ += base::seconds_since(began);
       return p;
     });
     batch_ = {};
