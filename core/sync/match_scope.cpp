@@ -19,6 +19,20 @@ namespace hopnhat::sync {
 
 std::string record_key(const std::string& source, const std::string& id) { return source + '\x1f' + id; }
 
+std::size_t RunChanges::stored_count() const {
+  std::size_t n = 0;
+  for (const auto& batch : held) n += batch.ids.size();
+  return n;
+}
+
+absl::flat_hash_set<std::string> RunChanges::stored_keys() const {
+  absl::flat_hash_set<std::string> keys;
+  keys.reserve(stored_count());
+  for (const auto& batch : held)
+    for (const auto& id : batch.ids) keys.insert(record_key(batch.source, id));
+  return keys;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -273,28 +287,28 @@ class Region {
     index_.links = store_.links();
     seconds_links_ = seconds_since(t0_);
 
+    const std::size_t live_links = static_cast<std::size_t>(
+        std::count_if(index_.links.begin(), index_.links.end(), [](const auto& l) { return l.status != "deleted"; }));
+    // Past the limit a run matches every record and trains a new model.
+    if (static_cast<double>(changes.stored_count() + changes.deleted.size()) >
+        settings_.incremental_limit * static_cast<double>(std::max<std::size_t>(live_links, 1)))
+      return false;
+    const absl::flat_hash_set<std::string> stored = changes.stored_keys();
     std::vector<char> live(index_.links.size(), 0);
-    std::size_t live_links = 0;
     for (std::size_t i = 0; i < index_.links.size(); ++i) {
       const auto& l = index_.links[i];
       if (l.status == "deleted") {  // ended; its record may be back this run, and write to it
-        if (changes.stored.count(record_key(l.source, l.record_id))) ended_links_.push_back(static_cast<std::uint32_t>(i));
+        if (stored.count(record_key(l.source, l.record_id))) ended_links_.push_back(static_cast<std::uint32_t>(i));
         continue;
       }
-      ++live_links;
       if (!changes.deleted.empty() && changes.deleted.count(record_key(l.source, l.record_id)))
         deleted_links_.push_back(static_cast<std::uint32_t>(i));
       else live[i] = 1;
     }
-    // Past the limit a run matches every record and trains a new model.
-    if (static_cast<double>(changes.stored.size() + changes.deleted.size()) >
-        settings_.incremental_limit * static_cast<double>(std::max<std::size_t>(live_links, 1)))
-      return false;
     std::vector<std::pair<std::string, std::string>> to_load;  // records stored by this run
-    for (const auto& key : changes.stored) {
-      auto sep = key.find('\x1f');
-      to_load.emplace_back(key.substr(0, sep), key.substr(sep + 1));
-    }
+    to_load.reserve(stored.size());
+    for (const auto& batch : changes.held)
+      for (const auto& id : batch.ids) to_load.emplace_back(batch.source, id);
     std::vector<store::StoredRecord> changed = store_.records_in(to_load);
     std::sort(changed.begin(), changed.end(), [](const auto& a, const auto& b) {
       return std::tie(a.record.source, a.record.id) < std::tie(b.record.source, b.record.id);

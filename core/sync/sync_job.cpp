@@ -21,6 +21,7 @@
 #include "base/iso_time.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
+#include "base/sort_key.hpp"
 #include "base/threads.hpp"
 #include "sync/run_guard.hpp"
 #include "sync/unit_cases.hpp"
@@ -170,6 +171,7 @@ class SourceWriter final : public sdk::RecordSink {
     std::vector<char> unknown;                       // per to_store: the store has no row of it
     std::vector<store::RecordText> text;             // per to_store: its columns, written here on every core
     std::vector<text::NormalizedFields> values;      // per to_store: its normalised values, held for matching
+    std::vector<std::uint32_t> store_order;          // to_store's places in the order of their ids
   };
 
   // Moves each batch one stage on: the prepared one to the store stage (once the one before is
@@ -233,6 +235,20 @@ class SourceWriter final : public sdk::RecordSink {
         p.text[k] = store::record_text(*p.to_store[k], text::to_json_text(p.values[k]));
       }
     });
+    // The store places each row in its (source, record_id) index. A file's order is not the
+    // ids', and in it each insert goes down to a leaf far from the last one's; in id order a
+    // batch of 32,768 puts some ten rows in a row into each leaf it touches. Sorted on the ids'
+    // first eight bytes held beside the index: comparing the strings themselves went to a
+    // record far away each time. The rest stays in read order: normalising in id order, too,
+    // made preparing slower by more than the store gained.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(p.to_store.size());
+    for (std::uint32_t k = 0; k < order.size(); ++k) order[k] = {base::leading_bytes_key(p.to_store[k]->id), k};
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return p.to_store[a.second]->id < p.to_store[b.second]->id;
+    });
+    p.store_order.resize(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) p.store_order[k] = order[k].second;
     return p;
   }
 
@@ -242,11 +258,11 @@ class SourceWriter final : public sdk::RecordSink {
     held.source = source_;
     held.ids.reserve(p.to_store.size());
     for (std::size_t k = 0; k < p.to_store.size(); ++k) {
-      if (p.unknown[k]) store_.add_record(*p.to_store[k], run_id_, p.text[k]);
-      else store_.put_record(*p.to_store[k], run_id_, p.text[k]);
-      changes_.stored.insert(record_key(source_, p.to_store[k]->id));
-      held.ids.push_back(p.to_store[k]->id);
+      const std::uint32_t i = p.store_order[k];
+      if (p.unknown[i]) store_.add_record(*p.to_store[i], run_id_, p.text[i]);
+      else store_.put_record(*p.to_store[i], run_id_, p.text[i]);
     }
+    for (const auto* record : p.to_store) held.ids.push_back(record->id);  // values[k] of ids[k]
     held.values = std::move(p.values);
     changes_.held.push_back(std::move(held));  // once every record of it is stored
   }
@@ -422,7 +438,6 @@ RunReport run_sync(const config::Config& cfg, plugin::PluginRegistry& registry, 
         RunChanges of_source;
         import_source(*store, run_id, src, rep, of_source);
         store->release("source");
-        changes.stored.merge(of_source.stored);
         changes.deleted.merge(of_source.deleted);
         std::move(of_source.held.begin(), of_source.held.end(), std::back_inserter(changes.held));
       } catch (const SourceFailure& e) {
