@@ -268,6 +268,13 @@ class PersonStore {
   virtual void put_link(const LinkRow& link) = 0;
   /// Inserts a link the store does not hold (see add_record).
   virtual void add_link(const LinkRow& link) = 0;
+  /// For a run about to add a link for each of millions of records to an empty links table:
+  /// the store may drop the table's indexes, to build them once from the finished table (sorted
+  /// in one pass, not each row placed into them) in restore_link_indexes(). True when it did;
+  /// until then add_link is the only use of the links allowed. Within the run's transaction: a
+  /// run that fails leaves them as they were. By default a no-op that returns false.
+  virtual bool set_link_indexes_aside() { return false; }
+  virtual void restore_link_indexes() {}
   virtual std::vector<PersonRow> persons() = 0;
   /// Every person in id order, one at a time (a million golden records need not be in memory
   /// at once). `visit` must not use this store.

@@ -17,6 +17,7 @@
 
 #include "admin/decision_rules.hpp"
 #include "admin/decisions.hpp"
+#include "base/elapsed.hpp"
 #include "base/memory.hpp"
 #include "base/parallel.hpp"
 #include "base/threads.hpp"
@@ -229,6 +230,7 @@ class Reconciler {
     }
     const std::size_t total = scope_->records.size();
     if (links.empty()) {  // a first run: every record's link is new
+      links_set_aside_ = store_.set_link_indexes_aside();  // made again once they are written
       pending_links_.resize(total);
       for (std::size_t i = 0; i < total; ++i) pending_links_[i] = {static_cast<std::uint32_t>(i), true};
       for (std::uint32_t c : result.cluster_of) affected_cluster_[c] = 1;
@@ -516,11 +518,18 @@ class Reconciler {
     base::AsyncTask<Slice> next;
     Slice done;  // written, to be freed by the next builder
     if (!todo.empty()) next = base::run_async([&build_slice, links = !pending_links_.empty()] { return build_slice(0, links, Slice()); });
+    // Seconds, for the debug log: which of this thread's tasks the stage waits on.
+    double writing_links = 0, waiting_builders = 0;
+    const auto began = std::chrono::steady_clock::now();
     for (std::size_t from = 0; from < todo.size(); from += kSlice) {
       const std::size_t n = std::min(kSlice, todo.size() - from);
       // The store writes a share of the links while the other threads build this slice.
+      auto t = std::chrono::steady_clock::now();
       write_links(static_cast<double>(from + n) / static_cast<double>(todo.size()));
+      writing_links += base::seconds_since(t);
+      t = std::chrono::steady_clock::now();
       Slice slice = next.get();
+      waiting_builders += base::seconds_since(t);
       if (from + kSlice < todo.size())
         next = base::run_async([&build_slice, from, links = !pending_links_.empty(), freed = std::move(done)]() mutable {
           return build_slice(from + kSlice, links, std::move(freed));
@@ -582,7 +591,17 @@ class Reconciler {
       }
       done = std::move(slice);
     }
+    auto t = std::chrono::steady_clock::now();
     write_links(1.0);  // what is left (all of them when no person is rebuilt)
+    writing_links += base::seconds_since(t);
+    t = std::chrono::steady_clock::now();
+    if (links_set_aside_) store_.restore_link_indexes();
+    links_set_aside_ = false;
+    const double indexing_links = base::seconds_since(t);
+    spdlog::debug("golden records of {} persons: the store's thread wrote links for {:.2f} s and made their indexes in "
+                  "{:.2f} s, waited {:.2f} s for the builders and wrote persons and cases for {:.2f} s", todo.size(),
+                  writing_links, indexing_links, waiting_builders,
+                  base::seconds_since(began) - writing_links - indexing_links - waiting_builders);
   }
 
   // A person holding more records than one person should (namesakes chained through records
@@ -682,6 +701,7 @@ class Reconciler {
   };
   std::vector<PendingLink> pending_links_;  // in record order: diff_links() found them, write_links() writes them
   std::size_t links_written_ = 0;
+  bool links_set_aside_ = false;  // the store dropped the links' indexes until they are written
   std::map<std::string, store::ConflictRow> open_;  // open cases, by what they are about
   // Persons whose exported view this run changed without writing them (Store::mark_views_changed).
   std::vector<std::string> views_changed_;

@@ -3,7 +3,11 @@
 // both must write alike (sessions, unit answers, the registry), and migrations of a store with data.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
+#include <filesystem>
 #include <tuple>
+#include <vector>
 
 #include "store/migrations.hpp"
 #include "store/run_lock.hpp"
@@ -152,6 +156,74 @@ TEST_CASE("live links come by person, then source and record id, in byte order, 
   CHECK(seen == std::vector<std::string>{"P10 civil:7 review", "P10 party:10 linked", "P9 civil:1 linked", "P9 party:1 linked",
                                          "P9 party:2 linked", "Pă civil:3 linked"});
   store->commit();
+}
+
+namespace {
+// The definitions of the links' indexes in a SQLite store file, in name order.
+std::vector<std::string> link_index_sql(const std::filesystem::path& file) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open_v2(file.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'links' AND sql IS NOT NULL "
+                                "ORDER BY name", -1, &s, nullptr) == SQLITE_OK);
+  std::vector<std::string> out;
+  while (sqlite3_step(s) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("links of a first run: the indexes set aside come back as they were, and a failed run keeps them") {
+  FOR_EACH_BACKEND(ts);
+  const bool sqlite = ts.backend() == "sqlite";
+  std::vector<std::string> indexes;
+  {
+    auto store = ts.open();
+    store->begin();  // the schema
+    store->commit();
+    if (sqlite) indexes = link_index_sql(ts.sqlite_path());
+    if (sqlite) REQUIRE(indexes.size() == 2);  // links_by_person, links_key
+    store->set_reference_checks(false);
+    store->begin();
+    auto run = store->create_run("2026-01-01T00:00:00Z", false);
+    for (const char* p : {"P1", "P2"}) store->add_person({p, run, run, std::nullopt, "{}", "", ""});
+    CHECK(store->set_link_indexes_aside() == sqlite);  // PostgreSQL keeps them
+    store->add_link({"party", "2", "P2", "linked", std::nullopt, "r", run, ""});
+    store->add_link({"party", "1", "P1", "review", std::nullopt, "r", run, ""});
+    store->add_link({"civil", "9", "P1", "linked", std::nullopt, "r", run, ""});
+    store->restore_link_indexes();
+    store->commit();
+    std::vector<std::string> seen;
+    store->each_live_link([&](LinkRow&& l) { seen.push_back(l.person_id + " " + l.source + ":" + l.record_id); });
+    CHECK(seen == std::vector<std::string>{"P1 civil:9", "P1 party:1", "P2 party:2"});
+  }
+  if (!sqlite) return;
+  CHECK(link_index_sql(ts.sqlite_path()) == indexes);
+
+  auto store = ts.open(false);
+  store->set_reference_checks(false);
+  store->begin();
+  CHECK_FALSE(store->set_link_indexes_aside());  // the table holds links: each new one goes in its place
+  store->rollback();
+  // A run that fails between the two: nothing of it stays, the indexes included.
+  store.reset();
+  ts.exec("DELETE FROM links");
+  store = ts.open(false);
+  store->set_reference_checks(false);
+  store->begin();
+  REQUIRE(store->set_link_indexes_aside());
+  store->add_link({"party", "1", "P1", "linked", std::nullopt, "r", 1, ""});
+  store->add_link({"party", "1", "P2", "linked", std::nullopt, "r", 1, ""});  // the same key twice: the unique index refuses it
+  CHECK_THROWS(store->restore_link_indexes());
+  store->rollback();
+  store.reset();
+  CHECK(link_index_sql(ts.sqlite_path()) == indexes);
+  // With reference checks on, a person's write would look for its links without an index.
+  store = ts.open(false);
+  store->begin();
+  CHECK_FALSE(store->set_link_indexes_aside());
+  store->rollback();
 }
 
 TEST_CASE("a person's value changes are kept with their run's date, oldest first") {
