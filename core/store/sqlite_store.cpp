@@ -90,6 +90,7 @@ class SqliteStore final : public Store {
   }
   void rollback() override {
     counters_.clear();
+    link_indexes_aside_.clear();  // the rollback brings them back
     transaction_rolled_back();
     if (!sqlite3_get_autocommit(db_.handle())) db_.exec("ROLLBACK");
   }
