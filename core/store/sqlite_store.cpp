@@ -281,10 +281,9 @@ class SqliteStore final : public Store {
 
   // A first run writes its links in record order; each went into the index by person at a
   // place far from the last one's, and even the key's index, in its own order, took a search
-  // and a check per row: 2.5 million links took two thirds of the golden stage at a million
-  // persons, twice or three times what writing the bare rows and making both indexes once
-  // costs (measured in docs/benchmarks.md). The indexes are made again from their own
-  // definitions.
+  // and a check per row: 2.5 million links took 11-14 s, half the golden stage at a million
+  // persons, where writing the bare rows and making both indexes once takes 6-10 s (measured
+  // in docs/benchmarks.md). The indexes are made again from their own definitions.
   bool set_link_indexes_aside() override {
     if (!link_indexes_aside_.empty()) return true;
     {
