@@ -15,6 +15,7 @@
 #include "hopnhat/sdk/fields.hpp"
 #include "hopnhat/sdk/text.hpp"
 #include "base/similarity.hpp"
+#include "match/value_forms.hpp"
 #include "text/date.hpp"
 #include "text/names.hpp"
 #include "text/provinces.hpp"
@@ -40,7 +41,7 @@ std::uint32_t StringPool::intern(std::string_view s, bool compared) {
     u32_.emplace_back();
     sketch_.push_back(sketch_of(s));
   }
-  if (compared && u32_[it->second].empty() && !base::is_ascii(s)) u32_[it->second] = base::to_u32(strings_[it->second]);
+  if (compared && !base::is_ascii(s) && u32_[it->second].empty()) u32_[it->second] = base::to_u32(strings_[it->second]);
   return it->second;
 }
 
@@ -175,13 +176,14 @@ double TermFrequencies::factor(std::size_t c, std::uint64_t term, std::size_t pa
   return std::max(f / mean_[t], 1e-3);
 }
 
-std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const {
+std::string_view FeatureTable::value_view(std::size_t record, const ValueRef& v, std::optional<std::size_t> field,
+                                         bool& valid, std::string& storage) const {
   valid = true;
   if (v.canonical) {
     const text::NormalizedFields& n = (*normalized_)[record];
     if (!field || n.at(*field).empty()) return {};
     valid = n.valid(*field);
-    return std::string(n.at(*field));
+    return n.at(*field);
   }
   const sdk::SourceRecord& r = *source_[record];
   const std::string* a = r.attribute(v.name);
@@ -189,7 +191,13 @@ std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, std::o
     for (const auto& [k, val] : r.attributes)
       if (text::clean_text(k) == v.name) { a = &val; break; }
   }
-  return a ? text::clean_text(*a) : std::string();
+  storage = a ? text::clean_text(*a) : std::string();
+  return storage;
+}
+
+std::string FeatureTable::value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const {
+  std::string storage;
+  return std::string(value_view(record, v, field, valid, storage));
 }
 
 std::string FeatureTable::canonical(std::size_t record, std::string_view field) const {
@@ -275,11 +283,17 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     }
   }
   std::vector<std::vector<std::size_t>> block_ref(settings.blocking.size());
+  std::vector<std::vector<Transform>> block_transform(settings.blocking.size());  // named once, not per record
   std::vector<std::size_t> lacks_ref(settings.blocking.size());
+  std::vector<Transform> lacks_transform(settings.blocking.size(), Transform::kValue);
   for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
-    for (const auto& part : settings.blocking[b].parts) block_ref[b].push_back(ref_index(part.value));
+    for (const auto& part : settings.blocking[b].parts) {
+      block_ref[b].push_back(ref_index(part.value));
+      block_transform[b].push_back(transform_named(part.transform));
+    }
     if (settings.blocking[b].when_one_lacks) {
       lacks_ref[b] = ref_index(settings.blocking[b].when_one_lacks->value);
+      lacks_transform[b] = transform_named(settings.blocking[b].when_one_lacks->transform);
       block_lacks_[b].assign(records_, 0);
     }
   }
@@ -305,15 +319,26 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::vector<char> lacks;                         // per blocking rule: no value under its when_one_lacks
     std::vector<std::uint64_t> term;                 // per term-frequency comparison (MatchKeys)
   };
-  auto prepare = [&](std::size_t i, Prepared& out) {
-    std::vector<std::string> values(refs.size());
-    std::vector<char> valids(refs.size());
+  // What one thread needs for a record, kept from one record to the next: the values the
+  // comparisons and rules read (views of the normalised values, or of `owned` for attributes)
+  // and their forms, folded, split or parsed once whichever rules and columns read them.
+  struct Scratch {
+    std::vector<ValueForms> forms;
+    std::vector<std::string> owned;
+    std::vector<char> valids;
+  };
+  auto prepare = [&](std::size_t i, Prepared& out, Scratch& scratch) {
+    auto& forms = scratch.forms;
+    auto& valids = scratch.valids;
+    forms.resize(refs.size());
+    scratch.owned.resize(refs.size());
+    valids.resize(refs.size());
     for (std::size_t k = 0; k < refs.size(); ++k) {
       bool valid = true;
-      values[k] = value_of(i, refs[k], ref_field[k], valid);
+      forms[k].reset(value_view(i, refs[k], ref_field[k], valid, scratch.owned[k]));
       valids[k] = valid;
     }
-    out.identity = identity_field && valids[0] ? values[0] : std::string();
+    out.identity = identity_field && valids[0] ? std::string(forms[0].value()) : std::string();
     out.suspect = false;
     if (!out.identity.empty() && identity_field->type == sdk::FieldType::kCitizenId) {
       const text::NormalizedFields& n = (*normalized_)[i];
@@ -321,7 +346,12 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       auto gender = n.valid(kGender) ? n.at(kGender) : std::string_view();
       out.suspect = text::check_citizen_id(out.identity, date, gender).suspect;
     }
-    out.text.assign(columns_, {});
+    if (out.text.size() != columns_) {
+      out.text.assign(columns_, {});
+    } else {  // the strings keep their buffers for the next record
+      for (auto& t : out.text)
+        for (auto& slot : t) slot.clear();
+    }
     out.date.assign(columns_, {0, 0});
     for (std::size_t c = 0; c < columns_; ++c) {
       if (same_as[c] != c) continue;  // its slots are an earlier column's
@@ -329,33 +359,33 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
         out.text[c][0] = source(i);
         continue;
       }
-      const std::string& v = values[cmp_ref[c]];
+      ValueForms& value = forms[cmp_ref[c]];
+      const std::string_view v = value.value();
       if (v.empty()) continue;
       auto& t = out.text[c];
       switch (column_kind[c]) {
         case ComparisonKind::kPersonName: {
-          std::string folded = sdk::fold(v);
-          text::NameParts parts = text::split_name(folded);
+          const text::NameParts& parts = value.name_parts();
           t[0] = text::tone_key(v);
-          t[1] = std::move(folded);
-          t[2] = std::move(parts.family);
-          t[3] = std::move(parts.middle);
-          t[4] = std::move(parts.given);
+          t[1] = value.folded();
+          t[2] = parts.family;
+          t[3] = parts.middle;
+          t[4] = parts.given;
           break;
         }
         case ComparisonKind::kText:
           t[0] = v;
-          t[1] = sdk::fold(v);
+          t[1] = value.folded();
           break;
         case ComparisonKind::kDate: {
-          auto d = text::parse_date(v);
+          const auto& d = value.date();
           if (!d) break;
           out.date[c] = {static_cast<std::uint32_t>(d->year * 10000 + d->month * 100 + d->day),
                          static_cast<std::uint32_t>(d->day ? 3 : d->month ? 2 : 1)};
           break;
         }
         case ComparisonKind::kIdentifier: t[0] = v; break;
-        case ComparisonKind::kExact: t[0] = sdk::fold(v); break;
+        case ComparisonKind::kExact: t[0] = value.folded(); break;
         case ComparisonKind::kSource: break;  // above
         case ComparisonKind::kProvince: {
           // A CCCD by its code; a place by the names in it (few distinct places, many records).
@@ -363,19 +393,19 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
             if (valids[cmp_ref[c]]) out.date[c][0] = static_cast<std::uint32_t>(text::province_now_of_citizen_id(v));
             break;
           }
-          thread_local std::unordered_map<std::string, int> provinces;
+          thread_local absl::flat_hash_map<std::string, int> provinces;  // looked up by view, no copy
           if (provinces.size() > 4096) provinces.clear();
-          auto [it, fresh] = provinces.try_emplace(v);
-          if (fresh) it->second = text::province_now_named_in(v);
+          auto it = provinces.find(absl::string_view(v.data(), v.size()));
+          if (it == provinces.end()) it = provinces.emplace(std::string(v), text::province_now_named_in(v)).first;
           out.date[c][0] = static_cast<std::uint32_t>(it->second);
           break;
         }
         case ComparisonKind::kUnit: {
           // An agency has dozens of unit names and hundreds of thousands of records naming them.
-          thread_local std::unordered_map<std::string, std::string> keys;
+          thread_local absl::flat_hash_map<std::string, std::string> keys;
           if (keys.size() > 4096) keys.clear();
-          auto [it, fresh] = keys.try_emplace(v);
-          if (fresh) it->second = text::unit_key(v);
+          auto it = keys.find(absl::string_view(v.data(), v.size()));
+          if (it == keys.end()) it = keys.emplace(std::string(v), text::unit_key(v)).first;
           t[0] = it->second;
           break;
         }
@@ -394,22 +424,24 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     }
     out.block.assign(settings.blocking.size(), 0);
     out.lacks.assign(settings.blocking.size(), 0);
-    auto part_value = [&](const BlockingPart& part, std::size_t k) {
+    auto part_value = [&](const BlockingPart& part, std::size_t k, Transform t) {
       bool identity_part = part.value.canonical && part.value.name == settings.identity_field;
-      return identity_part && !valids[k] ? std::string() : transform(values[k], part.transform);
+      return identity_part && !valids[k] ? std::string() : transformed(forms[k], t);
     };
+    std::string key;
     for (std::size_t b = 0; b < settings.blocking.size(); ++b) {
       const BlockingRule& rule = settings.blocking[b];
-      std::string key;
+      key.clear();
       bool complete = true;
       for (std::size_t p = 0; p < rule.parts.size() && complete; ++p) {
-        std::string v = part_value(rule.parts[p], block_ref[b][p]);
+        std::string v = part_value(rule.parts[p], block_ref[b][p], block_transform[b][p]);
         complete = !v.empty();
         key += v;
         key += '\x1f';
       }
       if (complete) out.block[b] = key_hash(key);
-      if (complete && rule.when_one_lacks) out.lacks[b] = part_value(*rule.when_one_lacks, lacks_ref[b]).empty();
+      if (complete && rule.when_one_lacks)
+        out.lacks[b] = part_value(*rule.when_one_lacks, lacks_ref[b], lacks_transform[b]).empty();
     }
   };
   absl::flat_hash_set<std::uint32_t> confirmed_ids;  // identity values some record does not contradict
@@ -464,7 +496,8 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
   std::vector<Prepared> ready(std::min(kSlice, records_)), next(ready.size());
   auto prepare_slice = [&](std::size_t from, std::vector<Prepared>& out) {
     base::parallel_slices(std::min(kSlice, records_ - from), [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t k = b; k < e; ++k) prepare(from + k, out[k]);
+      Scratch scratch;
+      for (std::size_t k = b; k < e; ++k) prepare(from + k, out[k], scratch);
     });
   };
   base::AsyncTask<void> preparing;
@@ -668,34 +701,9 @@ double FeatureTable::tf_factor(std::size_t c, std::size_t i, std::size_t j, std:
 }
 
 std::string FeatureTable::transform(const std::string& v, const std::string& t) {
-  if (v.empty()) return {};
-  if (t == "value") return v;
-  if (t == "fold") return sdk::fold(v);
-  if (t == "prefix3") {
-    std::string f = sdk::fold(v);
-    std::size_t end = 0;
-    for (int chars = 0; end < f.size() && chars < 3; ++chars) {  // three code points, not bytes
-      ++end;
-      while (end < f.size() && (static_cast<unsigned char>(f[end]) & 0xC0) == 0x80) ++end;
-    }
-    return f.substr(0, end);
-  }
-  if (t == "given" || t == "family" || t == "family_middle") {
-    text::NameParts parts = text::split_name(sdk::fold(v));
-    if (t == "family_middle") return parts.middle.empty() ? parts.family : parts.family + " " + parts.middle;
-    return t == "given" ? parts.given : parts.family;
-  }
-  auto d = text::parse_date(v);
-  if (!d) return {};
-  if (t == "year") return std::to_string(d->year);
-  if (t == "year_month") return d->month ? std::to_string(d->year) + "-" + std::to_string(d->month) : std::string();
-  if (t == "year_day") return d->day ? std::to_string(d->year) + "--" + std::to_string(d->day) : std::string();
-  if (t == "day_month" || t == "day_month_no_year") {
-    if (!d->day) return {};
-    int lo = std::min(d->day, d->month), hi = std::max(d->day, d->month);
-    return (t == "day_month" ? std::to_string(d->year) + "-" : std::string()) + std::to_string(lo) + "-" + std::to_string(hi);
-  }
-  return {};
+  ValueForms forms;
+  forms.reset(v);
+  return transformed(forms, transform_named(t));
 }
 
 std::string FeatureTable::display(std::size_t i, std::size_t c) const {

@@ -218,6 +218,10 @@ class FeatureTable {
   /// `field`: the index of a canonical `v` in sdk::kCanonicalFields (text::field_index), looked
   /// up once by the caller rather than once per record.
   std::string value_of(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid) const;
+  /// The same without a copy where it can: a view of the normalised value, or of `storage`
+  /// holding an attribute's cleaned text.
+  std::string_view value_view(std::size_t record, const ValueRef& v, std::optional<std::size_t> field, bool& valid,
+                              std::string& storage) const;
   Feature column(std::size_t record, std::size_t column) const { return {&slots_[record * stride_ + offset_[column]]}; }
   std::uint8_t level_of(ComparisonKind kind, Feature a, Feature b) const;
 

@@ -1,4 +1,5 @@
 #include "match/settings.hpp"
+#include "match/value_forms.hpp"
 
 #include <stdexcept>
 
@@ -36,10 +37,7 @@ BlockingPart parse_part(const std::string& spec, const std::string& path) {
     transform = rest.substr(colon + 1);
     rest = rest.substr(0, colon);
   }
-  static const char* kTransforms[] = {"value", "fold", "year", "year_month", "year_day", "day_month", "day_month_no_year", "given", "family", "family_middle", "prefix3"};
-  bool known = false;
-  for (const char* t : kTransforms) known = known || transform == t;
-  if (!known)
+  if (transform_named(transform) == Transform::kNone)
     throw std::invalid_argument(path + ": unknown transform \"" + transform +
                                 "\" (value, fold, year, year_month, year_day, day_month, day_month_no_year, given, family, family_middle, prefix3)");
   if (!attribute && !sdk::find_field(rest))
