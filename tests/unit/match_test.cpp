@@ -12,6 +12,7 @@
 #include "match/engine.hpp"
 #include "match/features.hpp"
 #include "match/person_ids.hpp"
+#include "match/value_forms.hpp"
 
 using namespace hopnhat;
 
@@ -482,6 +483,33 @@ TEST_CASE("a comparison no labelled pair fills keeps the prior's m: a match most
   const auto& m = out.result.model.m[card];  // different, one typing error apart, exact
   CHECK(m.back() > 0.8);
   CHECK(m.front() < 0.1);
+}
+
+TEST_CASE("a value's forms are made once and forgotten when the next value comes") {
+  CHECK(match::transform_named("year_month") == match::Transform::kYearMonth);
+  CHECK(match::transform_named("soundex") == match::Transform::kNone);
+  match::ValueForms forms;
+  std::string first = "Nguyễn Văn Hùng", second = "Lê Thị Hà";
+  forms.reset(first);
+  CHECK(match::transformed(forms, match::Transform::kFold) == "nguyen van hung");
+  CHECK(match::transformed(forms, match::Transform::kGiven) == "hung");
+  CHECK(match::transformed(forms, match::Transform::kFamilyMiddle) == "nguyen van");
+  CHECK(match::transformed(forms, match::Transform::kYear).empty());  // not a date
+  // The same object for the next record's value: nothing of the first may show through.
+  forms.reset(second);
+  CHECK(match::transformed(forms, match::Transform::kGiven) == "ha");
+  CHECK(match::transformed(forms, match::Transform::kPrefix3) == "le ");
+  CHECK(match::transformed(forms, match::Transform::kValue) == second);
+  std::string date = "07/1969";
+  forms.reset(date);
+  CHECK(match::transformed(forms, match::Transform::kYearMonth) == "1969-7");
+  CHECK(match::transformed(forms, match::Transform::kYearDay).empty());
+  date = "14/07/1969";
+  forms.reset(date);
+  CHECK(match::transformed(forms, match::Transform::kDayMonth) == "1969-7-14");
+  CHECK(match::transformed(forms, match::Transform::kNone).empty());
+  forms.reset("");
+  CHECK(match::transformed(forms, match::Transform::kFold).empty());
 }
 
 TEST_CASE("default blocking brings a record without a CCCD whose given name or birth year is mistyped") {
