@@ -28,16 +28,19 @@ StringPool::StringPool() {
   strings_.emplace_back();
   u32_.emplace_back();
   sketch_.push_back(sketch_of(""));
-  ids_.emplace(Key{std::string_view(strings_.front()), XXH3_64bits("", 0)}, 0);
+  ids_.emplace(key_of(""), 0);
+}
+
+StringPool::Key StringPool::key_of(std::string_view s) {
+  const XXH128_hash_t h = XXH3_128bits(s.data(), s.size());
+  return {h.low64, h.high64};
 }
 
 std::uint32_t StringPool::intern(std::string_view s, bool compared) {
   if (s.empty()) return 0;  // most records lack most columns: no hash, no probe
-  const Key key{s, XXH3_64bits(s.data(), s.size())};
-  auto it = ids_.find(key);
-  if (it == ids_.end()) {
-    const auto id = static_cast<std::uint32_t>(strings_.size());
-    it = ids_.emplace(Key{std::string_view(strings_.emplace_back(s)), key.hash}, id).first;
+  auto [it, fresh] = ids_.try_emplace(key_of(s), static_cast<std::uint32_t>(strings_.size()));
+  if (fresh) {
+    strings_.emplace_back(s);
     u32_.emplace_back();
     sketch_.push_back(sketch_of(s));
   }
@@ -215,8 +218,8 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     for (const sdk::SourceRecord* r : records) owned_normalized_.push_back(text::normalize_record(r->fields));
     normalized_ = &owned_normalized_;
   }
-  identity_.assign(records_, 0);
-  suspect_.assign(records_, 0);
+  identity_.resize(records_);  // unwritten: each record's rows are zeroed where it is prepared
+  suspect_.resize(records_);
   static const std::size_t kBirthDate = *text::field_index("birth_date");
   static const std::size_t kGender = *text::field_index("gender");
   std::size_t terms = 0;
@@ -224,8 +227,9 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     if (settings.comparisons[c].term_slots()) term_slot_[c] = static_cast<int>(terms);
     terms += settings.comparisons[c].term_slots();
   }
-  terms_.assign(records_ * terms, 0);
-  block_keys_.assign(settings.blocking.size(), std::vector<std::uint64_t>(records_, 0));
+  terms_.resize(records_ * terms);
+  block_keys_.resize(settings.blocking.size());
+  for (auto& keys : block_keys_) keys.resize(records_);
   block_lacks_.assign(settings.blocking.size(), {});
   const sdk::FieldInfo* identity_field = sdk::find_field(settings.identity_field);
 
@@ -271,7 +275,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
       stride_ += slots_of(column_kind[c]);
     }
   }
-  slots_.assign(records_ * stride_, 0);
+  slots_.resize(records_ * stride_);
   for (std::size_t c = 0; c < columns_; ++c) {
     if (same_as[c] != c) continue;
     switch (column_kind[c]) {
@@ -294,7 +298,7 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     if (settings.blocking[b].when_one_lacks) {
       lacks_ref[b] = ref_index(settings.blocking[b].when_one_lacks->value);
       lacks_transform[b] = transform_named(settings.blocking[b].when_one_lacks->transform);
-      block_lacks_[b].assign(records_, 0);
+      block_lacks_[b].resize(records_);
     }
   }
 
@@ -328,6 +332,15 @@ FeatureTable::FeatureTable(const std::vector<const sdk::SourceRecord*>& records,
     std::vector<char> valids;
   };
   auto prepare = [&](std::size_t i, Prepared& out, Scratch& scratch) {
+    // The record's rows, zeroed here rather than all at once by the interning thread: on this
+    // thread the first touch of each page costs the interning thread nothing.
+    std::fill_n(slots_.begin() + static_cast<std::ptrdiff_t>(i * stride_), stride_, 0u);
+    identity_[i] = 0;
+    suspect_[i] = 0;
+    std::fill_n(terms_.begin() + static_cast<std::ptrdiff_t>(i * terms), terms, std::uint64_t{0});
+    for (auto& keys : block_keys_) keys[i] = 0;
+    for (auto& lacks : block_lacks_)
+      if (!lacks.empty()) lacks[i] = 0;
     auto& forms = scratch.forms;
     auto& valids = scratch.valids;
     forms.resize(refs.size());
