@@ -26,7 +26,6 @@ namespace hopnhat::match {
 
 StringPool::StringPool() {
   strings_.emplace_back();
-  u32_.emplace_back();
   sketch_.push_back(sketch_of(""));
   ids_.emplace(key_of(""), 0);
 }
@@ -41,10 +40,12 @@ std::uint32_t StringPool::intern(std::string_view s, bool compared) {
   auto [it, fresh] = ids_.try_emplace(key_of(s), static_cast<std::uint32_t>(strings_.size()));
   if (fresh) {
     strings_.emplace_back(s);
-    u32_.emplace_back();
     sketch_.push_back(sketch_of(s));
   }
-  if (compared && !base::is_ascii(s) && u32_[it->second].empty()) u32_[it->second] = base::to_u32(strings_[it->second]);
+  if (compared && !base::is_ascii(s)) {
+    auto [u, added] = u32_.try_emplace(it->second);
+    if (added) u->second = base::to_u32(s);
+  }
   return it->second;
 }
 
@@ -56,10 +57,10 @@ auto StringPool::on_values(std::uint32_t a, std::uint32_t b, Compare compare) co
   const std::string& ta = strings_[a];
   const std::string& tb = strings_[b];
   if (!((sketch_[a] | sketch_[b]) & kNotAscii)) return compare(std::string_view(ta), std::string_view(tb));
-  const std::u32string& ua = u32_[a];
-  const std::u32string& ub = u32_[b];
+  auto ua = u32_.find(a), ub = u32_.find(b);
   std::u32string ca, cb;
-  return compare(std::u32string_view(ua.empty() ? (ca = base::to_u32(ta)) : ua), std::u32string_view(ub.empty() ? (cb = base::to_u32(tb)) : ub));
+  return compare(std::u32string_view(ua == u32_.end() ? (ca = base::to_u32(ta)) : ua->second),
+                 std::u32string_view(ub == u32_.end() ? (cb = base::to_u32(tb)) : ub->second));
 }
 
 double StringPool::jaro_winkler(std::uint32_t a, std::uint32_t b) const {

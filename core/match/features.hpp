@@ -62,7 +62,9 @@ class StringPool {
   static Key key_of(std::string_view s);
   absl::flat_hash_map<Key, std::uint32_t, KeyHash, KeyEqual> ids_;
   std::deque<std::string> strings_;
-  std::vector<std::u32string> u32_;  // empty for ASCII values
+  // The code points of the compared values that are not ASCII, by id: few (names and units are
+  // compared folded), so kept apart rather than as an empty string beside each of millions of ids.
+  absl::flat_hash_map<std::uint32_t, std::u32string> u32_;
   // Per id: its length in code points (8 bits, 255 for longer), whether it is not ASCII (1 bit)
   // and which characters it holds (23 bits, each code point hashed to one). Two values one edit
   // apart differ by at most one in length and at most two in those bits, so most pairs are told
