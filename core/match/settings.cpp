@@ -1,9 +1,9 @@
 #include "match/settings.hpp"
-#include "match/value_forms.hpp"
 
 #include <stdexcept>
 
 #include "hopnhat/sdk/fields.hpp"
+#include "match/value_forms.hpp"
 
 namespace hopnhat::match {
 namespace {
@@ -39,7 +39,7 @@ BlockingPart parse_part(const std::string& spec, const std::string& path) {
   }
   if (transform_named(transform) == Transform::kNone)
     throw std::invalid_argument(path + ": unknown transform \"" + transform +
-                                "\" (value, fold, year, year_month, year_day, day_month, day_month_no_year, given, family, family_middle, prefix3)");
+                                "\" (" + transform_names() + ")");
   if (!attribute && !sdk::find_field(rest))
     throw std::invalid_argument(path + ": \"" + rest + "\" is not a canonical field (write attribute:" + rest +
                                 " for a raw column)");

@@ -8,23 +8,34 @@
 
 namespace hopnhat::match {
 
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Transform>, 11> kNames{{
+    {"value", Transform::kValue},
+    {"fold", Transform::kFold},
+    {"prefix3", Transform::kPrefix3},
+    {"given", Transform::kGiven},
+    {"family", Transform::kFamily},
+    {"family_middle", Transform::kFamilyMiddle},
+    {"year", Transform::kYear},
+    {"year_month", Transform::kYearMonth},
+    {"year_day", Transform::kYearDay},
+    {"day_month", Transform::kDayMonth},
+    {"day_month_no_year", Transform::kDayMonthNoYear},
+}};
+
+}  // namespace
+
 Transform transform_named(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, Transform>, 11> kNames{{
-      {"value", Transform::kValue},
-      {"fold", Transform::kFold},
-      {"prefix3", Transform::kPrefix3},
-      {"given", Transform::kGiven},
-      {"family", Transform::kFamily},
-      {"family_middle", Transform::kFamilyMiddle},
-      {"year", Transform::kYear},
-      {"year_month", Transform::kYearMonth},
-      {"year_day", Transform::kYearDay},
-      {"day_month", Transform::kDayMonth},
-      {"day_month_no_year", Transform::kDayMonthNoYear},
-  }};
   for (const auto& [n, t] : kNames)
     if (n == name) return t;
   return Transform::kNone;
+}
+
+std::string transform_names() {
+  std::string out;
+  for (const auto& [n, t] : kNames) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
 }
 
 const std::string& ValueForms::folded() {

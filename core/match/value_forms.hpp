@@ -29,6 +29,8 @@ enum class Transform {
 
 /// The transform called `name`; kNone for a name that is none of them (settings check names).
 Transform transform_named(std::string_view name);
+/// Every transform's name, comma-separated (for messages).
+std::string transform_names();
 
 /// One value and what transforms of it need: folded, split into name parts, parsed as a date —
 /// each made when first asked for. A record's full name is keyed on by four rules and compared

@@ -609,6 +609,8 @@ TEST_CASE("default blocking meets namesakes born in one year only where a date l
     FAIL("an unknown transform was accepted");
   } catch (const std::invalid_argument& e) {
     CHECK(std::string(e.what()).find("match.blocking[0].when_one_lacks") != std::string::npos);
+    CHECK(std::string(e.what()).find("value, fold, prefix3, given, family, family_middle, year, year_month, year_day, "
+                                     "day_month, day_month_no_year") != std::string::npos);
   }
 }
 
